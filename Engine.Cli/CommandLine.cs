@@ -1,0 +1,162 @@
+namespace SlateFast.Cli;
+
+/// <summary>A command of the <c>slatefast</c> tool.</summary>
+/// <param name="Path">The words that name it, for example ["store", "check"].</param>
+/// <param name="Usage">Arguments and options, shown in help.</param>
+/// <param name="Summary">One line on what it does.</param>
+/// <param name="Flags">Options that take no value.</param>
+/// <param name="Options">Options that take a value.</param>
+/// <param name="Run">The handler; returns the exit code.</param>
+internal sealed record Command(
+    string[] Path,
+    string Usage,
+    string Summary,
+    string[] Flags,
+    string[] Options,
+    Func<ParsedArgs, CliContext, Task<int>> Run)
+{
+    public string Name => string.Join(' ', Path);
+}
+
+/// <summary>Where a command writes and how it finds defaults.</summary>
+internal sealed record CliContext(TextWriter Out, TextWriter Error, string WorkingDirectory);
+
+/// <summary>Positional arguments and options of one invocation.</summary>
+internal sealed class ParsedArgs
+{
+    public List<string> Positional { get; } = [];
+
+    public Dictionary<string, string?> Options { get; } = new(StringComparer.Ordinal);
+
+    public bool Has(string flag) => Options.ContainsKey(flag);
+
+    public string? Get(string option) => Options.TryGetValue(option, out var v) ? v : null;
+}
+
+/// <summary>Dispatches the command line to a <see cref="Command"/>; no reflection, so it trims and AOT-compiles.</summary>
+internal static class CommandLine
+{
+    public static IReadOnlyList<Command> Commands { get; } =
+    [
+        new(["store", "check"], "[--store URL]",
+            "check that an object store does everything SlateFast needs (atomic create, compare-and-swap, ranges, listing, deletes, multipart)",
+            [], ["--store"], StoreCommands.CheckAsync),
+    ];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
+    {
+        var context = new CliContext(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory());
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            PrintHelp(stdout);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] is "--version")
+        {
+            stdout.WriteLine($"slatefast {VersionInfo.Version} (SlateDB {VersionInfo.SlateDbFormat} format)");
+            return 0;
+        }
+
+        var command = Commands
+            .Where(c => c.Path.Length <= args.Length && c.Path.SequenceEqual(args.Take(c.Path.Length)))
+            .MaxBy(c => c.Path.Length);
+        if (command is null)
+        {
+            stderr.WriteLine($"slatefast: unknown command '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'");
+            PrintHelp(stderr);
+            return 2;
+        }
+
+        var rest = args.Skip(command.Path.Length).ToArray();
+        if (rest.Contains("--help") || rest.Contains("-h"))
+        {
+            stdout.WriteLine($"usage: slatefast {command.Name} {command.Usage}");
+            stdout.WriteLine();
+            stdout.WriteLine($"  {command.Summary}");
+            return 0;
+        }
+
+        ParsedArgs parsed;
+        try
+        {
+            parsed = Parse(command, rest);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"slatefast {command.Name}: {e.Message}");
+            stderr.WriteLine($"usage: slatefast {command.Name} {command.Usage}");
+            return 2;
+        }
+
+        try
+        {
+            return await command.Run(parsed, context).ConfigureAwait(false);
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"slatefast {command.Name}: {e.Message}");
+            stderr.WriteLine($"usage: slatefast {command.Name} {command.Usage}");
+            return 2;
+        }
+        catch (SlateFastException e)
+        {
+            stderr.WriteLine($"slatefast {command.Name}: {e.Kind}: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static ParsedArgs Parse(Command command, string[] args)
+    {
+        var parsed = new ParsedArgs();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal) || a == "--")
+            {
+                parsed.Positional.Add(a);
+                continue;
+            }
+
+            var eq = a.IndexOf('=', StringComparison.Ordinal);
+            var name = eq > 0 ? a[..eq] : a;
+            if (command.Flags.Contains(name))
+            {
+                parsed.Options[name] = null;
+            }
+            else if (command.Options.Contains(name))
+            {
+                var value = eq > 0 ? a[(eq + 1)..] : (i + 1 < args.Length ? args[++i] : throw new UsageException($"option {name} needs a value"));
+                parsed.Options[name] = value;
+            }
+            else
+            {
+                throw new UsageException($"unknown option {name}");
+            }
+        }
+
+        return parsed;
+    }
+
+    private static void PrintHelp(TextWriter w)
+    {
+        w.WriteLine($"slatefast {VersionInfo.Version}: a SlateDB-compatible LSM key-value store on object storage");
+        w.WriteLine();
+        w.WriteLine("usage: slatefast <command> [arguments] [options]");
+        w.WriteLine();
+        w.WriteLine("commands:");
+        var width = Commands.Max(c => c.Name.Length);
+        foreach (var c in Commands)
+        {
+            w.WriteLine($"  {c.Name.PadRight(width)}  {c.Summary}");
+        }
+
+        w.WriteLine();
+        w.WriteLine("Store URLs: file:///abs/path (default: the current folder), memory:///,");
+        w.WriteLine("s3://bucket/prefix?endpoint=http://host:port&region=us-east-1 (credentials from the standard AWS sources).");
+        w.WriteLine("Run 'slatefast <command> --help' for a command's arguments.");
+    }
+}
+
+/// <summary>Bad command-line usage: exit code 2 with the usage line.</summary>
+internal sealed class UsageException(string message) : Exception(message);

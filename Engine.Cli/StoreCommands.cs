@@ -1,0 +1,50 @@
+using SlateFast.ObjectStore;
+using Spectre.Console;
+
+namespace SlateFast.Cli;
+
+internal static class StoreCommands
+{
+    public static async Task<int> CheckAsync(ParsedArgs args, CliContext context)
+    {
+        if (args.Positional.Count > 0)
+        {
+            throw new UsageException($"unexpected argument '{args.Positional[0]}'");
+        }
+
+        var store = Stores.Open(args.Get("--store"), context);
+        context.Out.WriteLine($"checking {store} ...");
+        var results = await StoreCapabilityCheck.RunAsync(store).ConfigureAwait(false);
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(context.Out),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        var table = new Table().AddColumns("capability", "result", "latency", "detail");
+        foreach (var r in results)
+        {
+            table.AddRow(
+                Markup.Escape(r.Name),
+                r.Passed ? "pass" : "FAIL",
+                $"{r.Latency.TotalMilliseconds:F1} ms",
+                Markup.Escape(r.Detail));
+        }
+
+        console.Write(table);
+        var failed = results.Count(r => !r.Passed);
+        context.Out.WriteLine(failed == 0
+            ? $"all {results.Count} checks passed: this store can hold SlateFast databases"
+            : $"{failed} of {results.Count} checks failed: SlateFast cannot safely use this store");
+        return failed == 0 ? 0 : 1;
+    }
+}
+
+/// <summary>Turns the --store option into a store: a URL, or the local store in the working folder.</summary>
+internal static class Stores
+{
+    public static IObjectStore Open(string? url, CliContext context) =>
+        url is null ? new LocalObjectStore(context.WorkingDirectory) : ObjectStores.FromUrl(url);
+}

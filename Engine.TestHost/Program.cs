@@ -1,0 +1,6 @@
+namespace SlateFast.TestHost;
+
+internal static class Program
+{
+    private static async Task<int> Main(string[] args) => await Commands.RunAsync(args);
+}

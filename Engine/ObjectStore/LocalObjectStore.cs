@@ -1,0 +1,665 @@
+using System.Runtime.InteropServices;
+
+namespace SlateFast.ObjectStore;
+
+/// <summary>
+/// Objects as files under a root folder: the embedded default. The file layout is the one
+/// SlateDB's local object store uses (path segments are folders), so either engine opens a
+/// database the other wrote.
+/// </summary>
+/// <remarks>
+/// <para>Every write goes to a temporary file under <c>.slatefast-tmp/</c>, is fsynced, and only
+/// then appears under its name: by rename(2) for overwrites and by link(2) for create-if-absent,
+/// which fails atomically when the name exists, across processes. The folder is fsynced after
+/// the name changes. A crash therefore leaves each object either absent or whole.</para>
+/// <para>Compare-and-swap (and the plain writes and deletes it must not interleave with) holds
+/// an flock(2) on one of 64 lock files under <c>.slatefast-locks/</c>, so it is atomic across
+/// processes on one machine. It is not atomic across machines sharing a network filesystem.</para>
+/// <para>Entity tags combine inode, modification time in nanoseconds and size; every write
+/// creates a new inode, so a replaced object never keeps its tag.</para>
+/// </remarks>
+public sealed class LocalObjectStore : IObjectStore
+{
+    private const string TempFolder = ".slatefast-tmp";
+    private const string LockFolder = ".slatefast-locks";
+    private const int LockStripes = 64;
+
+    private readonly string _root;
+    private readonly string _tempDir;
+    private readonly string _lockDir;
+
+    /// <summary>Opens (creating if needed) a store rooted at <paramref name="root"/>.</summary>
+    public LocalObjectStore(string root)
+    {
+        if (string.IsNullOrWhiteSpace(root))
+        {
+            ThrowHelper.Invalid("local object store root must not be empty");
+        }
+
+        if (!Libc.IsSupported)
+        {
+            ThrowHelper.Invalid($"the local object store needs a POSIX system; {RuntimeInformation.OSDescription} is not supported");
+        }
+
+        _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        _tempDir = Path.Combine(_root, TempFolder);
+        _lockDir = Path.Combine(_root, LockFolder);
+        try
+        {
+            Directory.CreateDirectory(_root);
+            Directory.CreateDirectory(_tempDir);
+            Directory.CreateDirectory(_lockDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("open", root, e);
+        }
+    }
+
+    /// <summary>The absolute root folder.</summary>
+    public string Root => _root;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"file://{_root}";
+
+    /// <inheritdoc/>
+    public ValueTask<ObjectMeta> PutAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        var target = Resolve(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        var temp = WriteTemp(path, data.Span);
+        try
+        {
+            EnsureDirectory(Path.GetDirectoryName(target)!);
+            using (LockFor(path))
+            {
+                File.Move(temp, target, overwrite: true);
+                temp = null;
+                Libc.FsyncDirectory(Path.GetDirectoryName(target)!);
+                return ValueTask.FromResult(MetaOf(path, target) ?? throw Wrap("put", path, new IOException("object vanished after write")));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("put", path, e);
+        }
+        finally
+        {
+            DeleteQuietly(temp);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<PutResult> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        var target = Resolve(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (File.Exists(target))
+        {
+            return ValueTask.FromResult(PutResult.Exists);
+        }
+
+        var temp = WriteTemp(path, data.Span);
+        try
+        {
+            var dir = Path.GetDirectoryName(target)!;
+            EnsureDirectory(dir);
+
+            // The tag must be read while the temp name still refers to our inode: once linked,
+            // another writer may already have replaced the target.
+            var etag = ETagOf(temp) ?? throw new IOException("temporary file vanished");
+            if (Libc.Link(temp, target) == 0)
+            {
+                Libc.FsyncDirectory(dir);
+                return ValueTask.FromResult(PutResult.Success(etag));
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == Libc.EEXIST)
+            {
+                return ValueTask.FromResult(PutResult.Exists);
+            }
+
+            if (errno is Libc.EPERM or Libc.ENOTSUP or Libc.EXDEV)
+            {
+                // A filesystem without hard links: fall back to check-and-rename under the stripe lock,
+                // which is atomic against every SlateFast process but not against foreign writers.
+                using (LockFor(path))
+                {
+                    if (File.Exists(target))
+                    {
+                        return ValueTask.FromResult(PutResult.Exists);
+                    }
+
+                    File.Move(temp, target, overwrite: false);
+                    temp = null;
+                    Libc.FsyncDirectory(dir);
+                    return ValueTask.FromResult(PutResult.Success(etag));
+                }
+            }
+
+            throw new IOException($"link failed with errno {errno}", errno);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("put-if-absent", path, e);
+        }
+        finally
+        {
+            DeleteQuietly(temp);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<PutResult> PutIfMatchAsync(string path, ReadOnlyMemory<byte> data, string etag, CancellationToken cancellationToken = default)
+    {
+        var target = Resolve(path);
+        ArgumentNullException.ThrowIfNull(etag);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (ETagOf(target) != etag)
+        {
+            return ValueTask.FromResult(PutResult.Failed);
+        }
+
+        var temp = WriteTemp(path, data.Span);
+        try
+        {
+            using (LockFor(path))
+            {
+                if (ETagOf(target) != etag)
+                {
+                    return ValueTask.FromResult(PutResult.Failed);
+                }
+
+                var newTag = ETagOf(temp) ?? throw new IOException("temporary file vanished");
+                File.Move(temp, target, overwrite: true);
+                temp = null;
+                Libc.FsyncDirectory(Path.GetDirectoryName(target)!);
+                return ValueTask.FromResult(PutResult.Success(newTag));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("put-if-match", path, e);
+        }
+        finally
+        {
+            DeleteQuietly(temp);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<ObjectData?> GetAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var target = Resolve(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            using var handle = OpenRead(target);
+            if (handle is null)
+            {
+                return ValueTask.FromResult<ObjectData?>(null);
+            }
+
+            var meta = MetaOf(path, handle, target);
+            if (meta.Size > Array.MaxLength)
+            {
+                throw new IOException($"object of {meta.Size} bytes is too large to read whole; use ranged reads");
+            }
+
+            var buffer = GC.AllocateUninitializedArray<byte>((int)meta.Size);
+            var read = ReadFully(handle, buffer, 0);
+            return ValueTask.FromResult<ObjectData?>(new ObjectData(buffer.AsMemory(0, read), meta with { Size = read }));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("get", path, e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<ReadOnlyMemory<byte>> GetRangeAsync(string path, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        CheckRange(offset, length);
+        var target = Resolve(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            using var handle = OpenRead(target) ?? throw new ObjectNotFoundException(path);
+            var size = RandomAccess.GetLength(handle);
+            var available = (int)Math.Clamp(size - offset, 0, length);
+            if (available == 0)
+            {
+                return ValueTask.FromResult(ReadOnlyMemory<byte>.Empty);
+            }
+
+            var buffer = GC.AllocateUninitializedArray<byte>(available);
+            var read = ReadFully(handle, buffer, offset);
+            return ValueTask.FromResult<ReadOnlyMemory<byte>>(buffer.AsMemory(0, read));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("get-range", path, e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<int> ReadRangeAsync(string path, long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        CheckRange(offset, destination.Length);
+        var target = Resolve(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            using var handle = OpenRead(target) ?? throw new ObjectNotFoundException(path);
+            return ValueTask.FromResult(ReadFully(handle, destination.Span, offset));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("get-range", path, e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<ObjectMeta?> HeadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var target = Resolve(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return ValueTask.FromResult(MetaOf(path, target));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("head", path, e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<ListPage> ListPageAsync(string prefix, string? continuationToken = null, int pageSize = ListPage.MaxPageSize, CancellationToken cancellationToken = default)
+    {
+        ObjectPath.ValidatePrefix(prefix);
+        if (pageSize is < 1 or > ListPage.MaxPageSize)
+        {
+            ThrowHelper.Invalid($"list page size must be 1..{ListPage.MaxPageSize}, got {pageSize}");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var slash = prefix.LastIndexOf('/');
+        var dir = slash < 0 ? _root : Path.Combine(_root, prefix[..slash]);
+        if (!Directory.Exists(dir))
+        {
+            return ValueTask.FromResult(new ListPage([], null));
+        }
+
+        try
+        {
+            var keys = new List<string>();
+            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+            foreach (var file in Directory.EnumerateFiles(dir, "*", options))
+            {
+                var key = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
+                if (key.StartsWith(ObjectPath.ReservedPrefix, StringComparison.Ordinal)
+                    || !key.StartsWith(prefix, StringComparison.Ordinal)
+                    || (continuationToken is not null && string.CompareOrdinal(key, continuationToken) <= 0))
+                {
+                    continue;
+                }
+
+                keys.Add(key);
+            }
+
+            keys.Sort(StringComparer.Ordinal);
+            var objects = new List<ObjectMeta>(Math.Min(keys.Count, pageSize));
+            foreach (var key in keys)
+            {
+                if (objects.Count == pageSize)
+                {
+                    break;
+                }
+
+                // An object deleted between enumeration and stat is simply not listed.
+                if (MetaOf(key, Path.Combine(_root, key)) is { } meta)
+                {
+                    objects.Add(meta);
+                }
+            }
+
+            var more = keys.Count > pageSize;
+            return ValueTask.FromResult(new ListPage(objects, more ? objects[^1].Path : null));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("list", prefix, e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var target = Resolve(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            using (LockFor(path))
+            {
+                if (File.Exists(target))
+                {
+                    File.Delete(target);
+                    Libc.FsyncDirectory(Path.GetDirectoryName(target)!);
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("delete", path, e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IObjectWriter> OpenWriterAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var target = Resolve(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        var temp = NewTempPath();
+        try
+        {
+            var stream = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = 64 * 1024,
+            });
+            return ValueTask.FromResult<IObjectWriter>(new Writer(this, path, target, temp, stream));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Wrap("open-writer", path, e);
+        }
+    }
+
+    private string Resolve(string path)
+    {
+        ObjectPath.Validate(path);
+        var full = Path.Combine(_root, path);
+
+        // Validation already rules out '..' and absolute paths; this is the belt to those braces.
+        if (!full.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            ThrowHelper.Invalid($"invalid object path {ObjectPath.Quote(path)}: it escapes the store root");
+        }
+
+        return full;
+    }
+
+    private static void CheckRange(long offset, int length)
+    {
+        if (offset < 0 || length < 0)
+        {
+            ThrowHelper.Invalid($"invalid range: offset {offset}, length {length}");
+        }
+    }
+
+    private string NewTempPath() => Path.Combine(_tempDir, Guid.NewGuid().ToString("N") + ".tmp");
+
+    private string WriteTemp(string path, ReadOnlySpan<byte> data)
+    {
+        var temp = NewTempPath();
+        try
+        {
+            using var stream = new FileStream(temp, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = 0,
+                PreallocationSize = data.Length,
+            });
+            stream.Write(data);
+            stream.Flush(flushToDisk: true);
+            return temp;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            DeleteQuietly(temp);
+            throw Wrap("put", path, e);
+        }
+    }
+
+    private void EnsureDirectory(string dir)
+    {
+        if (Directory.Exists(dir))
+        {
+            return;
+        }
+
+        var parent = Path.GetDirectoryName(dir)!;
+        EnsureDirectory(parent);
+        Directory.CreateDirectory(dir);
+
+        // A new folder's name is durable only once its parent is synced.
+        Libc.FsyncDirectory(parent);
+    }
+
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenRead(string target)
+    {
+        try
+        {
+            return File.OpenHandle(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static int ReadFully(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> destination, long offset)
+    {
+        var total = 0;
+        while (total < destination.Length)
+        {
+            var n = RandomAccess.Read(handle, destination[total..], offset + total);
+            if (n == 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total;
+    }
+
+    private static string? ETagOf(string file)
+    {
+        var stat = Libc.Stat(file, out var supported);
+        if (supported)
+        {
+            return stat is { } s ? FormatTag(s) : null;
+        }
+
+        var info = new FileInfo(file);
+        return info.Exists ? $"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}" : null;
+    }
+
+    private static string FormatTag(Libc.FileStat s) => $"{s.Inode:x}-{s.MtimeNanoseconds:x}-{s.Size:x}";
+
+    private static ObjectMeta? MetaOf(string path, string file)
+    {
+        var stat = Libc.Stat(file, out var supported);
+        if (supported)
+        {
+            return stat is { } s ? new ObjectMeta(path, s.Size, FormatTag(s), FromNanos(s.MtimeNanoseconds)) : null;
+        }
+
+        var info = new FileInfo(file);
+        return info.Exists
+            ? new ObjectMeta(path, info.Length, $"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}", info.LastWriteTimeUtc)
+            : null;
+    }
+
+    private static ObjectMeta MetaOf(string path, Microsoft.Win32.SafeHandles.SafeFileHandle handle, string file)
+    {
+        if (Libc.Fstat(handle) is { } s)
+        {
+            return new ObjectMeta(path, s.Size, FormatTag(s), FromNanos(s.MtimeNanoseconds));
+        }
+
+        var info = new FileInfo(file);
+        var size = RandomAccess.GetLength(handle);
+        return new ObjectMeta(path, size, $"{info.LastWriteTimeUtc.Ticks:x}-{size:x}", info.LastWriteTimeUtc);
+    }
+
+    private static DateTimeOffset FromNanos(long nanos) => DateTimeOffset.UnixEpoch.AddTicks(nanos / 100);
+
+    private StripeLock LockFor(string path)
+    {
+        // string.GetHashCode is randomized per process; the stripe must be the same in every
+        // process, so hash with FNV-1a.
+        var stripe = Fnv1a(path) % LockStripes;
+        var file = Path.Combine(_lockDir, $"stripe-{stripe:d2}.lock");
+        var fd = Libc.Open(file, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0x1a4 /* 0644 */);
+        if (fd < 0)
+        {
+            throw new IOException($"open lock file {file} failed with errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        while (Libc.Flock(fd, Libc.LOCK_EX) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Libc.EINTR)
+            {
+                Libc.Close(fd);
+                throw new IOException($"flock {file} failed with errno {errno}");
+            }
+        }
+
+        return new StripeLock(fd);
+    }
+
+    private static uint Fnv1a(string s)
+    {
+        var hash = 2166136261u;
+        foreach (var c in s)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    private readonly struct StripeLock(int fd) : IDisposable
+    {
+        // Closing the descriptor releases the flock.
+        public void Dispose() => Libc.Close(fd);
+    }
+
+    private static void DeleteQuietly(string? file)
+    {
+        if (file is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(file);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static ObjectStoreException Wrap(string operation, string path, Exception e)
+    {
+        // Disk full and permission problems do not go away by retrying; other I/O errors might.
+        var errno = e.HResult & 0xFFFF;
+        var transient = e is IOException && errno != Libc.ENOSPC && e is not FileNotFoundException && e is not DirectoryNotFoundException;
+        var message = errno == Libc.ENOSPC || e.Message.Contains("No space left", StringComparison.Ordinal)
+            ? $"disk full: {e.Message}"
+            : e.Message;
+        if (message.StartsWith("disk full", StringComparison.Ordinal))
+        {
+            transient = false;
+        }
+
+        return new ObjectStoreException(operation, path, transient, message, inner: e);
+    }
+
+    private sealed class Writer(LocalObjectStore store, string path, string target, string temp, FileStream stream) : IObjectWriter
+    {
+        private FileStream? _stream = stream;
+        private bool _completed;
+
+        public string Path => path;
+
+        public long BytesWritten { get; private set; }
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+        {
+            var s = _stream ?? throw new SlateFastException(ErrorKind.Invalid, $"writer for {path} is already completed or aborted");
+            try
+            {
+                await s.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                BytesWritten += data.Length;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await AbortAsync(CancellationToken.None).ConfigureAwait(false);
+                throw Wrap("write", path, e);
+            }
+        }
+
+        public async ValueTask<ObjectMeta> CompleteAsync(CancellationToken cancellationToken = default)
+        {
+            var s = _stream ?? throw new SlateFastException(ErrorKind.Invalid, $"writer for {path} is already completed or aborted");
+            try
+            {
+                await s.FlushAsync(cancellationToken).ConfigureAwait(false);
+                s.Flush(flushToDisk: true);
+                await s.DisposeAsync().ConfigureAwait(false);
+                _stream = null;
+                var dir = System.IO.Path.GetDirectoryName(target)!;
+                store.EnsureDirectory(dir);
+                using (store.LockFor(path))
+                {
+                    File.Move(temp, target, overwrite: true);
+                    _completed = true;
+                    Libc.FsyncDirectory(dir);
+                    return MetaOf(path, target) ?? throw new IOException("object vanished after write");
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await AbortAsync(CancellationToken.None).ConfigureAwait(false);
+                throw Wrap("complete", path, e);
+            }
+        }
+
+        public async ValueTask AbortAsync(CancellationToken cancellationToken = default)
+        {
+            if (_stream is { } s)
+            {
+                _stream = null;
+                await s.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (!_completed)
+            {
+                DeleteQuietly(temp);
+            }
+        }
+
+        public ValueTask DisposeAsync() => _completed ? ValueTask.CompletedTask : AbortAsync();
+    }
+}
