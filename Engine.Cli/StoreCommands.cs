@@ -23,6 +23,7 @@ internal static class StoreCommands
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
+        console.Profile.Width = 120;
         var table = new Table().AddColumns("capability", "result", "latency", "detail");
         foreach (var r in results)
         {
