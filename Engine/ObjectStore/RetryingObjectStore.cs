@@ -121,13 +121,9 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
         }
     }
 
-    private async ValueTask<PutResult> ResolveAmbiguousAsync(string path, ReadOnlyMemory<byte> data, PutResult otherwise, CancellationToken cancellationToken)
-    {
-        var current = await Execute("get", path, ct => Inner.GetAsync(path, ct), cancellationToken).ConfigureAwait(false);
-        return current is not null && current.Data.Span.SequenceEqual(data.Span)
-            ? PutResult.Success(current.Meta.ETag)
-            : otherwise;
-    }
+    // Reads back through this decorator so the read itself is retried.
+    private ValueTask<PutResult> ResolveAmbiguousAsync(string path, ReadOnlyMemory<byte> data, PutResult otherwise, CancellationToken cancellationToken) =>
+        AmbiguousWrites.ResolveAsync(this, path, data, otherwise, cancellationToken);
 
     private TimeSpan Backoff(int attempt)
     {

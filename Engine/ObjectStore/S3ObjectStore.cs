@@ -103,6 +103,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             return PutResult.Failed;
         }
+        catch (ObjectStoreException e) when (e.StatusCode == (int)HttpStatusCode.InternalServerError)
+        {
+            // Ceph's radosgw answers the losers of concurrent If-Match writes with 500 instead of
+            // 412, and a 500 may also hide an applied write: read back to know which.
+            return await AmbiguousWrites.ResolveAsync(this, path, data, PutResult.Failed, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
