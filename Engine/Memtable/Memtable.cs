@@ -1,0 +1,141 @@
+using SlateFast.Memory;
+
+namespace SlateFast.Memtable;
+
+/// <summary>
+/// One memtable: an <see cref="ArenaSkipList"/> in its own <see cref="NativeArena"/>, with the
+/// bookkeeping flush and recovery need, and a reference count so the arena is freed only after
+/// every reader that could see it is gone.
+/// </summary>
+/// <remarks>
+/// The creator holds the first reference. Readers call <see cref="TryAcquire"/> before touching
+/// rows and <see cref="Release"/> after; once the count reaches zero the arena is freed and
+/// <see cref="TryAcquire"/> fails, so no reader can reach freed memory.
+/// </remarks>
+internal sealed class Memtable
+{
+    // Per-row bytes an SST row costs beyond key and value: varints, seq, flags, two timestamps
+    // and its share of the restart array. Used to estimate the L0 size like SlateDB does.
+    private const int RowOverheadEstimate = 30;
+
+    private readonly NativeArena _arena;
+    private int _references = 1;
+    private ulong _minSeq = ulong.MaxValue;
+    private ulong _maxSeq;
+    private long _lastTick = long.MinValue;
+
+    public Memtable(long arenaCapacity)
+    {
+        _arena = new NativeArena(arenaCapacity);
+        Rows = new ArenaSkipList(_arena);
+    }
+
+    public ArenaSkipList Rows { get; }
+
+    /// <summary>Native bytes reserved for this memtable.</summary>
+    public long Capacity => _arena.Capacity;
+
+    /// <summary>An estimate of the encoded size of this memtable as an SST.</summary>
+    public long EstimatedSize => Rows.KeyBytes + Rows.ValueBytes + (Rows.Count * RowOverheadEstimate);
+
+    public bool IsEmpty => Rows.Count == 0;
+
+    public ulong MinSeq => Volatile.Read(ref _minSeq);
+
+    public ulong MaxSeq => Volatile.Read(ref _maxSeq);
+
+    /// <summary>The largest create timestamp of the rows (the memtable's last clock tick).</summary>
+    public long LastTick => Volatile.Read(ref _lastTick);
+
+    public int References => Volatile.Read(ref _references);
+
+    public InsertResult Insert(ReadOnlySpan<byte> key, ulong seq, byte flags, ReadOnlySpan<byte> value, long createTs, long expireTs)
+    {
+        var result = Rows.Insert(key, seq, flags, value, createTs, expireTs);
+        if (result == InsertResult.Inserted)
+        {
+            UpdateMax(ref _maxSeq, seq);
+            UpdateMin(ref _minSeq, seq);
+            UpdateMax(ref _lastTick, createTs);
+        }
+
+        return result;
+    }
+
+    /// <summary>Takes a reference unless the memtable is already released.</summary>
+    public bool TryAcquire()
+    {
+        var current = Volatile.Read(ref _references);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>Drops a reference; the last one frees the arena.</summary>
+    public void Release()
+    {
+        var remaining = Interlocked.Decrement(ref _references);
+        if (remaining == 0)
+        {
+            _arena.Dispose();
+        }
+        else if (remaining < 0)
+        {
+            ThrowHelper.Internal("memtable released more often than acquired");
+        }
+    }
+
+    private static void UpdateMax(ref ulong field, ulong value)
+    {
+        var current = Volatile.Read(ref field);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref field, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private static void UpdateMin(ref ulong field, ulong value)
+    {
+        var current = Volatile.Read(ref field);
+        while (value < current)
+        {
+            var seen = Interlocked.CompareExchange(ref field, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private static void UpdateMax(ref long field, long value)
+    {
+        var current = Volatile.Read(ref field);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref field, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}
