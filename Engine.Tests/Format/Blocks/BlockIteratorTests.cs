@@ -1,0 +1,162 @@
+using SlateFast.Format;
+using Xunit.Abstractions;
+
+namespace SlateFast.Tests.Format;
+
+public sealed class BlockIteratorTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Blocks_of_random_sorted_rows_decode_to_the_same_rows(int version)
+    {
+        var format = (BlockFormat)version;
+        SeededProperty.Check(output, 60, seed =>
+        {
+            var rng = new Random(seed);
+            int blockSize = rng.Next(1024, 65537);
+            List<TestRow> rows = RandomRows.Sorted(rng, rng.Next(1, 800), maxKeyLength: rng.Next(15) == 0 ? ushort.MaxValue : 60);
+            var blocks = Blocks.Build(rows, format, blockSize);
+
+            Blocks.AssertSameRows(rows, blocks.SelectMany(b => Blocks.ReadAll(b.Payload, format)).ToList());
+        });
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Blocks_of_unsorted_wal_rows_iterate_in_write_order(int version)
+    {
+        var format = (BlockFormat)version;
+        SeededProperty.Check(output, 60, seed =>
+        {
+            var rng = new Random(seed);
+            List<TestRow> rows = Enumerable.Range(0, rng.Next(1, 400)).Select(_ => RandomRows.Next(rng)).ToList();
+            var blocks = Blocks.Build(rows, format, rng.Next(1024, 8193));
+
+            Blocks.AssertSameRows(rows, blocks.SelectMany(b => Blocks.ReadAll(b.Payload, format)).ToList());
+        });
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Seek_finds_the_first_row_at_or_after_every_present_and_absent_key(int version)
+    {
+        var format = (BlockFormat)version;
+        SeededProperty.Check(output, 60, seed =>
+        {
+            var rng = new Random(seed);
+            List<TestRow> rows = RandomRows.Sorted(rng, rng.Next(1, 500), maxKeyLength: 12);
+            var it = new BlockIterator();
+            foreach (var (payload, blockRows) in Blocks.Build(rows, format, rng.Next(1024, 16385)))
+            {
+                it.Reset(payload, format);
+                var probes = blockRows.Select(r => r.Key).ToList();
+                probes.AddRange(blockRows.Select(r => r.Key.Append((byte)0).ToArray()));          // just after a key
+                probes.AddRange(blockRows.Select(r => r.Key[..^1]));                              // prefixes, often before
+                probes.AddRange(Enumerable.Range(0, 20).Select(_ => RandomRows.Bytes(rng, rng.Next(0, 6))));
+                probes.Add([]);
+                probes.Add([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
+                foreach (byte[] probe in probes)
+                {
+                    int expected = blockRows.FindIndex(r => r.Key.AsSpan().SequenceCompareTo(probe) >= 0);
+                    bool found = it.Seek(probe);
+                    Assert.Equal(expected >= 0, found);
+                    Assert.Equal(found, it.IsValid);
+                    if (found)
+                    {
+                        Assert.True(blockRows[expected].SameAs(TestRow.From(it.Current)), $"seek {Convert.ToHexString(probe)}");
+                    }
+                }
+            }
+        });
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Reverse_iteration_yields_the_rows_backwards_and_turns_around_cleanly(int version)
+    {
+        var format = (BlockFormat)version;
+        SeededProperty.Check(output, 60, seed =>
+        {
+            var rng = new Random(seed);
+            List<TestRow> rows = RandomRows.Sorted(rng, rng.Next(1, 300), maxKeyLength: 20);
+            var it = new BlockIterator();
+            foreach (var (payload, blockRows) in Blocks.Build(rows, format, rng.Next(1024, 8193)))
+            {
+                it.Reset(payload, format);
+                var backwards = new List<TestRow>();
+                for (bool ok = it.SeekToLast(); ok; ok = it.MovePrev())
+                {
+                    backwards.Add(TestRow.From(it.Current));
+                }
+
+                backwards.Reverse();
+                Blocks.AssertSameRows(blockRows, backwards);
+                Assert.False(it.IsValid);
+
+                // A random walk of Next/Prev stays in step with a plain index.
+                int index = rng.Next(blockRows.Count);
+                Assert.True(it.Seek(blockRows[index].Key));
+                index = blockRows.FindIndex(r => r.Key.AsSpan().SequenceEqual(blockRows[index].Key));
+                for (int step = 0; step < 50 && it.IsValid; step++)
+                {
+                    Assert.True(blockRows[index].SameAs(TestRow.From(it.Current)));
+                    if (rng.Next(2) == 0)
+                    {
+                        index++;
+                        Assert.Equal(index < blockRows.Count, it.MoveNext());
+                    }
+                    else
+                    {
+                        index--;
+                        Assert.Equal(index >= 0, it.MovePrev());
+                    }
+                }
+            }
+        });
+    }
+
+    [Fact]
+    public void Empty_block_of_only_a_zero_count_has_no_rows()
+    {
+        var it = new BlockIterator();
+        it.Reset(new byte[2], BlockFormat.V2);
+        Assert.False(it.SeekToFirst());
+        Assert.False(it.SeekToLast());
+        Assert.False(it.Seek("a"u8));
+        Assert.False(it.MoveNext());
+        Assert.Equal(ErrorKind.Invalid, Assert.Throws<SlateFastException>(() => { _ = it.Current; }).Kind);
+    }
+
+    [Fact]
+    public void Values_are_slices_of_the_block_and_keys_need_no_allocation_per_row()
+    {
+        using var builder = new BlockBuilderV2(4096);
+        for (int i = 0; i < 30; i++)
+        {
+            builder.TryAdd(RowEntry.Put(System.Text.Encoding.ASCII.GetBytes($"user:{i:D5}"), new byte[100], (ulong)i));
+        }
+
+        byte[] block = builder.Finish().ToArray();
+        var it = new BlockIterator();
+        it.Reset(block, BlockFormat.V2);
+        it.SeekToFirst();
+        it.Seek("user:00017"u8);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int rows = 0;
+        it.Reset(block, BlockFormat.V2);
+        for (bool ok = it.SeekToFirst(); ok; ok = it.MoveNext())
+        {
+            rows++;
+        }
+
+        it.Seek("user:00017"u8);
+        it.MovePrev();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(30, rows);
+        Assert.Equal("user:00016"u8.ToArray(), it.Key.ToArray());
+    }
+}
