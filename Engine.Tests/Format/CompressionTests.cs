@@ -183,6 +183,18 @@ public sealed class CompressionTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("78BB07000100030000000101")]
+    [InlineData("7F9C030000000001")]
+    [InlineData("789D030000000001")]
+    public void Zlib_header_with_preset_dictionary_or_wrong_method_is_a_data_error(string hex)
+    {
+        // The first input was found by Engine.Fuzz: zlib asked for a dictionary and ZLibStream threw ZLibException.
+        byte[] bad = Convert.FromHexString(hex);
+
+        Assert.Equal(ErrorKind.Data, Assert.Throws<SlateFastException>(() => Decompress(CompressionCodec.Zlib, bad, 100)).Kind);
+    }
+
     [Fact]
     public void Corrupt_zlib_checksum_is_a_data_error()
     {

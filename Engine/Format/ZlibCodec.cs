@@ -38,6 +38,7 @@ internal static unsafe class ZlibCodec
             ThrowHelper.Data($"Zlib data is {input.Length} bytes, shorter than a zlib header and trailer");
         }
 
+        CheckHeader(input[0], input[1]);
         int total = 0;
         uint adler = Adler32.Initial;
         try
@@ -79,6 +80,11 @@ internal static unsafe class ZlibCodec
         {
             ThrowHelper.Data($"Zlib data is corrupt: {ex.Message}", ex);
         }
+        catch (IOException ex)
+        {
+            // ZLibException: zlib itself refused the stream. The source is memory, so no real I/O failed.
+            ThrowHelper.Data($"Zlib data is corrupt: {ex.Message}", ex);
+        }
 
         // zlib checks the trailer only when it reaches it; a truncated stream just ends early. The
         // stream must end exactly where the input ends, so the last four bytes are its checksum.
@@ -89,6 +95,16 @@ internal static unsafe class ZlibCodec
         }
 
         return total;
+    }
+
+    private static void CheckHeader(byte cmf, byte flg)
+    {
+        // RFC 1950: method 8 (deflate), window at most 32 KiB, header check, and no preset
+        // dictionary (SlateDB never uses one; zlib would stop and ask for it).
+        if ((cmf & 0x0F) != 8 || (cmf >> 4) > 7 || ((cmf << 8) | flg) % 31 != 0 || (flg & 0x20) != 0)
+        {
+            ThrowHelper.Data($"Zlib header {cmf:x2} {flg:x2} is not a deflate stream without a preset dictionary");
+        }
     }
 
     private static class Adler32
