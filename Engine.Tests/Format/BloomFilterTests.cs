@@ -69,6 +69,24 @@ public sealed class BloomFilterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Builder_matches_a_plain_reference_of_spec_5_8_for_small_and_odd_sizes()
+    {
+        int seed = TestSeed.Next(output);
+        var random = new Random(seed);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            int rows = random.Next(1, 60);
+            int bitsPerKey = random.Next(2, 120);
+            ulong[] hashes = Enumerable.Range(0, rows).Select(_ => (ulong)random.NextInt64() ^ ((ulong)random.Next() << 33)).ToArray();
+            byte[] actual = new byte[BloomFilterBuilder.EncodedLength(rows, bitsPerKey)];
+            BloomFilterBuilder.Build(hashes, bitsPerKey, actual);
+
+            Assert.True(ReferenceFilter(hashes, bitsPerKey).AsSpan().SequenceEqual(actual),
+                $"rows {rows}, bits per key {bitsPerKey}, seed {seed}");
+        }
+    }
+
+    [Fact]
     public void Same_keys_in_any_order_give_the_same_bytes()
     {
         int seed = TestSeed.Next(output);
@@ -184,6 +202,30 @@ public sealed class BloomFilterTests(ITestOutputHelper output)
         builder.Build(bitsPerKey, writer);
         Assert.Equal(builder.GetEncodedLength(bitsPerKey), writer.WrittenCount);
         return writer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Spec §5.8 written out directly, with a division per step.</summary>
+    private static byte[] ReferenceFilter(ulong[] hashes, int bitsPerKey)
+    {
+        int numProbes = (int)MathF.Floor(bitsPerKey * 0.69f);
+        int bytes = ((hashes.Length * bitsPerKey) + 7) / 8;
+        ulong bitCount = (ulong)bytes * 8;
+        byte[] payload = new byte[2 + bytes];
+        payload[0] = (byte)(numProbes >> 8);
+        payload[1] = (byte)numProbes;
+        foreach (ulong hash in hashes)
+        {
+            ulong h = (hash & 0xFFFFFFFF) % bitCount;
+            ulong delta = (hash >> 32) % bitCount;
+            for (int i = 0; i < numProbes; i++)
+            {
+                delta = (delta + (ulong)i) % bitCount;
+                payload[2 + (int)(h / 8)] |= (byte)(1 << (int)(h % 8));
+                h = (h + delta) % bitCount;
+            }
+        }
+
+        return payload;
     }
 
     private static byte[] RandomKey(Random random)

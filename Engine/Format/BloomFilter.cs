@@ -92,18 +92,34 @@ internal readonly struct BloomFilter
         return (hash & 0xFFFFFFFFUL) % bitCount;
     }
 
+    /// <summary>
+    /// <c>(a + b) mod m</c> for <c>a &lt; m</c> and <c>b &lt; max(m, MaxProbes)</c>, by subtraction: a 64-bit
+    /// division per probe would cost more than the rest of the probe.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong AddMod(ulong a, ulong b, ulong m)
+    {
+        ulong sum = a + b;
+        while (sum >= m)
+        {
+            sum -= m;
+        }
+
+        return sum;
+    }
+
     private static bool Probe(ReadOnlySpan<byte> bits, ulong bitCount, int numProbes, ulong hash)
     {
         ulong h = FirstProbe(hash, bitCount, out ulong delta);
         for (int i = 0; i < numProbes; i++)
         {
-            delta = (delta + (ulong)i) % bitCount;
+            delta = AddMod(delta, (ulong)i, bitCount);
             if ((bits[(int)(h >> 3)] & (1 << (int)(h & 7))) == 0)
             {
                 return false;
             }
 
-            h = (h + delta) % bitCount;
+            h = AddMod(h, delta, bitCount);
         }
 
         return true;

@@ -109,9 +109,9 @@ internal sealed class BloomFilterBuilder
             ulong h = BloomFilter.FirstProbe(hash, bitCount, out ulong delta);
             for (int i = 0; i < numProbes; i++)
             {
-                delta = (delta + (ulong)i) % bitCount;
+                delta = BloomFilter.AddMod(delta, (ulong)i, bitCount);
                 bits[(int)(h >> 3)] |= (byte)(1 << (int)(h & 7));
-                h = (h + delta) % bitCount;
+                h = BloomFilter.AddMod(h, delta, bitCount);
             }
         }
     }
