@@ -1,10 +1,166 @@
+using System.Globalization;
+using SlateFast.Fuzz.Targets;
+
 namespace SlateFast.Fuzz;
 
+/// <summary>
+/// Mutation fuzzer for SlateFast's decoders. Every target may only return or throw a
+/// <see cref="ErrorKind.Data"/> error; anything else is written to the findings folder and makes
+/// the exit code 1.
+/// </summary>
 internal static class Program
 {
+    private const string Usage =
+        """
+        usage: Engine.Fuzz [--target NAME|all] [--seconds N] [--iterations N] [--seed S]
+                           [--findings DIR] [--hang-seconds N]
+               Engine.Fuzz --target NAME --repro FILE
+               Engine.Fuzz --list
+
+          --target      a target name from --list, or all (default all)
+          --seconds     total time budget, split evenly between the chosen targets (default 10)
+          --iterations  stop each target after this many runs (default unlimited)
+          --seed        random seed; printed at start so a run can be repeated (default random)
+          --findings    folder for findings (default a new folder under the system temp folder)
+          --repro       run one saved input against the target and report the outcome
+        exit code: 0 no findings, 1 findings, 2 usage error
+        """;
+
     private static int Main(string[] args)
     {
-        Console.Error.WriteLine("usage: Engine.Fuzz <target> [--seconds N] [--seed S]");
-        return args.Length == 0 ? 2 : 0;
+        Options options;
+        try
+        {
+            options = Options.Parse(args);
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+
+        if (options.Help)
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
+        if (options.List)
+        {
+            foreach (IFuzzTarget target in FuzzTargets.All)
+            {
+                Console.WriteLine(target.Name);
+            }
+
+            return 0;
+        }
+
+        List<IFuzzTarget> targets = options.Target == "all"
+            ? [.. FuzzTargets.All]
+            : [.. FuzzTargets.All.Where(t => t.Name == options.Target)];
+        if (targets.Count == 0)
+        {
+            Console.Error.WriteLine($"unknown target '{options.Target}'; known: {string.Join(", ", FuzzTargets.All.Select(t => t.Name))}");
+            return 2;
+        }
+
+        string findingsFolder = options.Findings ?? Path.Combine(
+            Path.GetTempPath(), $"slatefast-fuzz-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}");
+        var findings = new FindingWriter(Path.GetFullPath(findingsFolder));
+        var runner = new FuzzRunner(findings, Console.Out, TimeSpan.FromSeconds(options.HangSeconds));
+
+        if (options.Repro is not null)
+        {
+            return Repro(runner, targets, options.Repro);
+        }
+
+        Console.WriteLine($"seed {options.Seed} (repeat with --seed {options.Seed}); findings go to {findings.Folder}");
+        var perTarget = TimeSpan.FromSeconds(options.Seconds / targets.Count);
+        int total = 0;
+        for (int i = 0; i < targets.Count; i++)
+        {
+            // Each target gets its own stream derived from the run seed, so --target X replays X alone.
+            total += runner.Run(targets[i], DeriveSeed(options.Seed, targets[i].Name), perTarget, options.Iterations);
+        }
+
+        Console.WriteLine(total == 0 ? "no findings" : $"{total} finding(s) in {findings.Folder}");
+        return total == 0 ? 0 : 1;
+    }
+
+    private static int Repro(FuzzRunner runner, List<IFuzzTarget> targets, string file)
+    {
+        if (targets.Count != 1)
+        {
+            Console.Error.WriteLine("--repro needs one --target");
+            return 2;
+        }
+
+        byte[] input = File.ReadAllBytes(file);
+        string? failure = runner.Execute(targets[0], input, seed: 0, iteration: 0, out bool accepted);
+        Console.WriteLine(failure ?? (accepted ? "accepted (returned normally)" : "rejected with a data error"));
+        return failure is null ? 0 : 1;
+    }
+
+    private static int DeriveSeed(int seed, string name)
+    {
+        // A stable string hash (string.GetHashCode is randomized per process).
+        uint hash = (uint)seed;
+        foreach (char c in name)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash & 0x7FFFFFFF);
+    }
+
+    private sealed class Options
+    {
+        public string Target { get; private set; } = "all";
+
+        public double Seconds { get; private set; } = 10;
+
+        public long Iterations { get; private set; } = long.MaxValue;
+
+        public int Seed { get; private set; } = Random.Shared.Next();
+
+        public string? Findings { get; private set; }
+
+        public string? Repro { get; private set; }
+
+        public double HangSeconds { get; private set; } = 10;
+
+        public bool List { get; private set; }
+
+        public bool Help { get; private set; }
+
+        public static Options Parse(string[] args)
+        {
+            var options = new Options();
+            for (int i = 0; i < args.Length; i++)
+            {
+                string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
+                switch (args[i])
+                {
+                    case "--target": options.Target = Value(); break;
+                    case "--seconds": options.Seconds = ParseNumber(Value(), "--seconds"); break;
+                    case "--iterations": options.Iterations = (long)ParseNumber(Value(), "--iterations"); break;
+                    case "--seed": options.Seed = (int)ParseNumber(Value(), "--seed"); break;
+                    case "--findings": options.Findings = Value(); break;
+                    case "--repro": options.Repro = Value(); break;
+                    case "--hang-seconds": options.HangSeconds = ParseNumber(Value(), "--hang-seconds"); break;
+                    case "--list": options.List = true; break;
+                    case "--help" or "-h": options.Help = true; break;
+                    default: throw new FormatException($"unknown argument '{args[i]}'");
+                }
+            }
+
+            return options;
+        }
+
+        private static double ParseNumber(string text, string name) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= 0
+                ? value
+                : throw new FormatException($"{name} needs a non-negative number, got '{text}'");
     }
 }
