@@ -58,8 +58,8 @@ internal static class SsTableInfoCodec
 
         return new SsTableInfo
         {
-            FirstEntry = table.TryGetBytes(FirstEntry, out var first) ? first.ToArray() : null,
-            LastEntry = table.TryGetBytes(LastEntry, out var last) ? last.ToArray() : null,
+            FirstEntry = CopyBytes(table, FirstEntry),
+            LastEntry = CopyBytes(table, LastEntry),
             IndexOffset = table.GetU64(IndexOffset),
             IndexLength = table.GetU64(IndexLen),
             FilterOffset = table.GetU64(FilterOffset),
@@ -69,6 +69,17 @@ internal static class SsTableInfoCodec
             StatsOffset = table.GetU64(StatsOffset),
             StatsLength = table.GetU64(StatsLen),
         };
+    }
+
+    private static ReadOnlyMemory<byte>? CopyBytes(FlatTable table, int field)
+    {
+        // Not a conditional expression: null would convert to an empty (present) ReadOnlyMemory.
+        if (table.TryGetBytes(field, out var bytes))
+        {
+            return bytes.ToArray();
+        }
+
+        return null;
     }
 
     /// <summary>Writes the table into <paramref name="builder"/> and returns its offset.</summary>
