@@ -61,11 +61,13 @@ internal static class CompactionsCodec
     private static Compaction ReadCompaction(FlatTable c)
     {
         var id = ManifestTables.ReadUlid(c.GetTable(0));
-        byte tag = c.GetUnion(1, 2, out var spec);
+        byte tag = c.GetUnionType(1, 2);
         if (tag != TieredCompactionSpecTag)
         {
             ThrowHelper.Data($"compactions: compaction {id} has unsupported spec type {tag}");
         }
+
+        var spec = c.GetTable(2);
 
         // l0_view_ids supersedes the deprecated ssts field; both hold L0 source ids.
         var l0 = spec.TryGetTableVector(2, out var views) || spec.TryGetTableVector(0, out views)

@@ -141,14 +141,11 @@ internal readonly ref struct FlatTable
         return target == 0 ? null : Encoding.UTF8.GetString(VectorBody(target, 1));
     }
 
-    /// <summary>A union: its type tag (0 = NONE) and, when present, the value table.</summary>
-    public byte GetUnion(int typeField, int valueField, out FlatTable value)
-    {
-        byte type = GetU8(typeField);
-        int target = Target(valueField);
-        value = target == 0 ? default : new FlatTable(_buf, target);
-        return target == 0 ? (byte)0 : type;
-    }
+    /// <summary>
+    /// A union's type tag, or 0 (NONE) when the value is absent. Read the value with
+    /// <see cref="GetTable"/> only for tags the schema lists: the verifier does not follow unknown tags.
+    /// </summary>
+    public byte GetUnionType(int typeField, int valueField) => Has(valueField) ? GetU8(typeField) : (byte)0;
 
     private int FieldPosition(int field)
     {
