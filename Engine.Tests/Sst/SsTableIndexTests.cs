@@ -1,0 +1,80 @@
+using SlateFast.Sst;
+
+namespace SlateFast.Tests.Sst;
+
+public class SsTableIndexTests
+{
+    // Index payloads written by SlateDB 0.12.1: the empty fencing WAL's, and a one-block WAL's
+    // (block at 0, index key = seq 101 big-endian).
+    private const string EmptyIndexHex = "0c0000000000060008000400060000000400000000000000";
+    private const string OneBlockIndexHex =
+        "0c00000000000600080004000600000004000000010000000c00000008000800000004000800000004000000080000000000000000000065";
+
+    [Fact]
+    public void Empty_index_matches_SlateDBs_bytes()
+    {
+        var builder = new SsTableIndexBuilder();
+        Assert.Equal(Convert.FromHexString(EmptyIndexHex), builder.Finish().ToArray());
+        Assert.Equal(0, SsTableIndex.Decode(Convert.FromHexString(EmptyIndexHex)).BlockCount);
+    }
+
+    [Fact]
+    public void One_block_wal_index_matches_SlateDBs_bytes()
+    {
+        var builder = new SsTableIndexBuilder();
+        builder.AddBlock(0, Convert.FromHexString("0000000000000065"));
+        Assert.Equal(Convert.FromHexString(OneBlockIndexHex), builder.Finish().ToArray());
+
+        var index = SsTableIndex.Decode(Convert.FromHexString(OneBlockIndexHex));
+        Assert.Equal(1, index.BlockCount);
+        Assert.Equal(0UL, index.BlockOffset(0));
+        Assert.Equal(Convert.FromHexString("0000000000000065"), index.FirstKey(0).ToArray());
+    }
+
+    [Fact]
+    public void FindBlock_starts_at_the_last_block_whose_key_is_strictly_less()
+    {
+        var builder = new SsTableIndexBuilder();
+        builder.AddBlock(0, ""u8);
+        builder.AddBlock(100, "c"u8);
+        builder.AddBlock(250, "f"u8);
+        var index = SsTableIndex.Decode(builder.Finish().ToArray());
+
+        Assert.Equal(3, index.BlockCount);
+        Assert.Equal(250UL, index.BlockOffset(2));
+        Assert.Equal(0, index.FindBlock(""u8));
+        Assert.Equal(0, index.FindBlock("a"u8));
+        Assert.Equal(0, index.FindBlock("c"u8));
+        Assert.Equal(1, index.FindBlock("ca"u8));
+        Assert.Equal(1, index.FindBlock("f"u8));
+        Assert.Equal(2, index.FindBlock("z"u8));
+    }
+
+    [Fact]
+    public void Missing_first_key_is_Data()
+    {
+        var b = new SlateFast.Format.FlatBuffers.FlatBufferBuilder();
+        int t = b.StartTable();
+        b.AddU64(0, 7);
+        int meta = b.EndTable(t);
+        int vec = b.CreateOffsetVector([meta]);
+        int root = b.StartTable();
+        b.AddOffset(0, vec);
+        var bytes = b.Finish(b.EndTable(root)).ToArray();
+
+        var e = Assert.Throws<SlateFastException>(() => SsTableIndex.Decode(bytes));
+        Assert.Equal(ErrorKind.Data, e.Kind);
+        Assert.Contains("BlockMeta.first_key", e.Message);
+    }
+
+    [Fact]
+    public void Truncation_at_every_length_is_Data()
+    {
+        var bytes = Convert.FromHexString(OneBlockIndexHex);
+        for (int n = 0; n < bytes.Length; n++)
+        {
+            var e = Assert.Throws<SlateFastException>(() => SsTableIndex.Decode(bytes.AsMemory(0, n)));
+            Assert.Equal(ErrorKind.Data, e.Kind);
+        }
+    }
+}
