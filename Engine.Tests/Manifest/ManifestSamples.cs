@@ -64,7 +64,7 @@ internal static class ManifestSamples
         IndexLength = U64(r),
         FilterOffset = U64(r),
         FilterLength = U64(r),
-        Compression = (SstCompression)r.Next(5),
+        Compression = (CompressionCodec)r.Next(5),
         SstType = (SstType)r.Next(2),
         StatsOffset = U64(r),
         StatsLength = U64(r),

@@ -47,7 +47,7 @@ public class SsTableInfoCodecTests
             IndexLength = 2,
             FilterOffset = 3,
             FilterLength = 4,
-            Compression = SstCompression.Zstd,
+            Compression = CompressionCodec.Zstd,
             SstType = SstType.Wal,
             StatsOffset = ulong.MaxValue,
             StatsLength = 6,
@@ -60,7 +60,7 @@ public class SsTableInfoCodecTests
     [Fact]
     public void Unknown_compression_format_is_Data()
     {
-        var bytes = SsTableInfoCodec.Encode(new SsTableInfo { Compression = (SstCompression)9 });
+        var bytes = SsTableInfoCodec.Encode(new SsTableInfo { Compression = (CompressionCodec)9 });
         Assert.Equal(ErrorKind.Data, Assert.Throws<SlateFastException>(() => SsTableInfoCodec.Decode(bytes)).Kind);
     }
 

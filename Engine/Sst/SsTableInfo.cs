@@ -23,7 +23,7 @@ internal sealed record SsTableInfo
     /// <summary>0 when the SST has no filter.</summary>
     public ulong FilterLength { get; init; }
 
-    public SstCompression Compression { get; init; }
+    public CompressionCodec Compression { get; init; }
 
     public SstType SstType { get; init; }
 

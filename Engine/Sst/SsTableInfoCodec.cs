@@ -45,7 +45,7 @@ internal static class SsTableInfoCodec
     public static SsTableInfo Read(FlatTable table)
     {
         sbyte compression = table.GetI8(CompressionFormat);
-        if (compression is < 0 or > (sbyte)SstCompression.Zstd)
+        if (compression is < 0 or > (sbyte)CompressionCodec.Zstd)
         {
             ThrowHelper.Data($"SsTableInfo: unknown compression_format {compression}");
         }
@@ -64,7 +64,7 @@ internal static class SsTableInfoCodec
             IndexLength = table.GetU64(IndexLen),
             FilterOffset = table.GetU64(FilterOffset),
             FilterLength = table.GetU64(FilterLen),
-            Compression = (SstCompression)compression,
+            Compression = (CompressionCodec)compression,
             SstType = (SstType)type,
             StatsOffset = table.GetU64(StatsOffset),
             StatsLength = table.GetU64(StatsLen),
