@@ -1,7 +1,7 @@
 namespace SlateFast.Format;
 
 /// <summary>What a row records for its key at its sequence number.</summary>
-internal enum RowKind : byte
+public enum RowKind : byte
 {
     /// <summary>A put: the value is the key's value.</summary>
     Value = 0,

@@ -1,0 +1,304 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using SlateFast.Format;
+
+namespace SlateFast.Sst;
+
+/// <summary>Settings of an SST build.</summary>
+internal readonly record struct SstBuildSettings(int BlockSize, CompressionCodec Compression, int FilterBitsPerKey, int MinFilterKeys, SstType Type)
+{
+    public static SstBuildSettings Wal(CompressionCodec compression, int blockSize = 4096) => new(blockSize, compression, 10, int.MaxValue, SstType.Wal);
+}
+
+/// <summary>
+/// Builds one SST in SlateDB 0.12's layout (V2 blocks, then filter, index, stats, info and
+/// footer) as a stream of bytes the caller drains: memory stays at about one block plus the
+/// pending output, the index and the filter's key hashes, whatever the size of the SST.
+/// </summary>
+/// <remarks>
+/// Compacted SSTs take rows in (key ascending, seq descending) order, strictly; WAL SSTs in
+/// non-decreasing seq order with any keys. Block index keys, filter and stats follow spec §5.6–5.9
+/// exactly, so the bytes equal what SlateDB writes for the same rows.
+/// </remarks>
+internal sealed class SstBuilder : IDisposable
+{
+    private readonly SstBuildSettings _settings;
+    private readonly BlockBuilderV2 _block;
+    private readonly SsTableIndexBuilder _index = new();
+    private readonly BloomFilterBuilder? _filter;
+    private readonly ArrayBufferWriter<byte> _output = new(64 * 1024);
+    private readonly List<BlockStats> _blockStats = [];
+    private byte[] _lastKey = new byte[64];
+    private int _lastKeyLength = -1;
+    private ulong _lastSeq;
+    private byte[] _prevBlockLastKey = new byte[64];
+    private int _prevBlockLastKeyLength;
+    private byte[]? _firstKey;
+    private ulong _firstSeq;
+    private ulong _blockFirstSeq;
+    private long _drained;
+    private int _blockPuts;
+    private int _blockDeletes;
+    private int _blockMerges;
+    private bool _finished;
+
+    public SstBuilder(SstBuildSettings settings)
+    {
+        if (settings.BlockSize is < 1 or > BlockLimits.MaxBlockSize)
+        {
+            ThrowHelper.Invalid($"block size must be 1..{BlockLimits.MaxBlockSize} bytes, got {settings.BlockSize}");
+        }
+
+        _settings = settings;
+        _block = new BlockBuilderV2(settings.BlockSize);
+        if (settings.Type == SstType.Compacted)
+        {
+            _filter = new BloomFilterBuilder();
+        }
+    }
+
+    public long Rows { get; private set; }
+
+    public long Puts { get; private set; }
+
+    public long Deletes { get; private set; }
+
+    public long Merges { get; private set; }
+
+    public long RawKeySize { get; private set; }
+
+    public long RawValueSize { get; private set; }
+
+    public int BlockCount => _index.BlockCount;
+
+    /// <summary>Bytes produced so far, drained or not.</summary>
+    public long Position => _drained + _output.WrittenCount;
+
+    /// <summary>Bytes waiting to be drained.</summary>
+    public ReadOnlyMemory<byte> Pending => _output.WrittenMemory;
+
+    /// <summary>The info written at <see cref="Finish"/>.</summary>
+    public SsTableInfo? Info { get; private set; }
+
+    public ReadOnlySpan<byte> FirstKey => _firstKey;
+
+    public ReadOnlySpan<byte> LastKey => _lastKeyLength < 0 ? default : _lastKey.AsSpan(0, _lastKeyLength);
+
+    /// <summary>Marks the pending bytes as written out.</summary>
+    public void Drained()
+    {
+        _drained += _output.WrittenCount;
+        _output.ResetWrittenCount();
+    }
+
+    public void Add(scoped in RowEntry row)
+    {
+        if (_finished)
+        {
+            ThrowHelper.Invalid("the SST is already finished");
+        }
+
+        if (row.Key.IsEmpty || row.Key.Length > BlockLimits.MaxKeyLength)
+        {
+            ThrowHelper.Invalid($"key length must be 1..{BlockLimits.MaxKeyLength} bytes, got {row.Key.Length}");
+        }
+
+        CheckOrder(row);
+        if (!_block.TryAdd(row))
+        {
+            FinishBlock();
+            if (!_block.TryAdd(row))
+            {
+                ThrowHelper.Internal("an empty block refused a row");
+            }
+        }
+
+        if (_block.Count == 1)
+        {
+            _blockFirstSeq = row.Seq;
+        }
+
+        if (_firstKey is null)
+        {
+            _firstKey = row.Key.ToArray();
+            _firstSeq = row.Seq;
+        }
+
+        Remember(row.Key, row.Seq);
+        _filter?.Add(row.Key);
+        Rows++;
+        RawKeySize += row.Key.Length;
+        switch (row.Kind)
+        {
+            case RowKind.Value:
+                Puts++;
+                _blockPuts++;
+                RawValueSize += row.Value.Length;
+                break;
+            case RowKind.Tombstone:
+                Deletes++;
+                _blockDeletes++;
+                break;
+            default:
+                Merges++;
+                _blockMerges++;
+                RawValueSize += row.Value.Length;
+                break;
+        }
+    }
+
+    /// <summary>Writes the last block, filter, index, stats, info and footer into the pending output.</summary>
+    public SsTableInfo Finish()
+    {
+        if (_finished)
+        {
+            ThrowHelper.Invalid("the SST is already finished");
+        }
+
+        _finished = true;
+        if (!_block.IsEmpty)
+        {
+            FinishBlock();
+        }
+
+        var codec = _settings.Compression;
+        var filterOffset = (ulong)Position;
+        var filterLength = 0UL;
+        if (_filter is not null && BloomFilterBuilder.ShouldBuild(Rows, _settings.MinFilterKeys))
+        {
+            var payload = new ArrayBufferWriter<byte>(_filter.GetEncodedLength(_settings.FilterBitsPerKey));
+            _filter.Build(_settings.FilterBitsPerKey, payload);
+            filterLength = (ulong)SstSections.Write(payload.WrittenSpan, codec, _output);
+        }
+
+        var indexOffset = (ulong)Position;
+        var indexLength = (ulong)SstSections.Write(_index.Finish(), codec, _output);
+
+        ulong statsOffset = 0, statsLength = 0;
+        if (_settings.Type == SstType.Compacted)
+        {
+            statsOffset = (ulong)Position;
+            var stats = new SstStats
+            {
+                Puts = (ulong)Puts,
+                Deletes = (ulong)Deletes,
+                Merges = (ulong)Merges,
+                RawKeySize = (ulong)RawKeySize,
+                RawValueSize = (ulong)RawValueSize,
+                Blocks = [.. _blockStats],
+            };
+            statsLength = (ulong)SstSections.Write(SstStatsCodec.Encode(stats), codec, _output);
+        }
+
+        ReadOnlyMemory<byte>? firstEntry = null, lastEntry = null;
+        if (Rows > 0)
+        {
+            if (_settings.Type == SstType.Wal)
+            {
+                firstEntry = SeqKey(_firstSeq);
+            }
+            else
+            {
+                firstEntry = _firstKey;
+                lastEntry = LastKey.ToArray();
+            }
+        }
+
+        var info = new SsTableInfo
+        {
+            FirstEntry = firstEntry,
+            LastEntry = lastEntry,
+            IndexOffset = indexOffset,
+            IndexLength = indexLength,
+            FilterOffset = filterOffset,
+            FilterLength = filterLength,
+            Compression = codec,
+            SstType = _settings.Type,
+            StatsOffset = statsOffset,
+            StatsLength = statsLength,
+        };
+        var metaOffset = (ulong)Position;
+        SstSections.WriteUncompressed(SsTableInfoCodec.Encode(info), _output);
+        SstSections.WriteFooter(metaOffset, SstSections.CurrentFormatVersion, _output);
+        Info = info;
+        return info;
+    }
+
+    public void Dispose() => _block.Dispose();
+
+    private void FinishBlock()
+    {
+        var offset = (ulong)Position;
+        if (_settings.Type == SstType.Wal)
+        {
+            _index.AddBlock(offset, SeqKey(_blockFirstSeq));
+        }
+        else if (_index.BlockCount == 0)
+        {
+            _index.AddBlock(offset, ReadOnlySpan<byte>.Empty);
+        }
+        else
+        {
+            _index.AddBlock(offset, IndexKey.ShortestSeparator(_prevBlockLastKey.AsSpan(0, _prevBlockLastKeyLength), _block.FirstKey));
+        }
+
+        var last = _block.LastKey;
+        if (_prevBlockLastKey.Length < last.Length)
+        {
+            _prevBlockLastKey = new byte[Math.Max(last.Length, _prevBlockLastKey.Length * 2)];
+        }
+
+        last.CopyTo(_prevBlockLastKey);
+        _prevBlockLastKeyLength = last.Length;
+        SstSections.Write(_block.Finish(), _settings.Compression, _output);
+        _blockStats.Add(new BlockStats((ushort)_blockPuts, (ushort)_blockDeletes, (ushort)_blockMerges));
+        _blockPuts = _blockDeletes = _blockMerges = 0;
+        _block.Reset();
+    }
+
+    private void CheckOrder(scoped in RowEntry row)
+    {
+        if (_lastKeyLength < 0)
+        {
+            return;
+        }
+
+        if (_settings.Type == SstType.Wal)
+        {
+            if (row.Seq < _lastSeq)
+            {
+                ThrowHelper.Invalid($"WAL rows must be in sequence order: {row.Seq} after {_lastSeq}");
+            }
+
+            return;
+        }
+
+        var cmp = row.Key.SequenceCompareTo(LastKey);
+        if (cmp < 0 || (cmp == 0 && row.Seq >= _lastSeq))
+        {
+            ThrowHelper.Invalid(cmp == 0
+                ? $"rows of one key must have strictly decreasing sequence numbers: key {Convert.ToHexString(row.Key)} seq {row.Seq} after seq {_lastSeq}"
+                : $"keys must be added in strictly increasing order: {Convert.ToHexString(row.Key)} after {Convert.ToHexString(LastKey)}");
+        }
+    }
+
+    private void Remember(ReadOnlySpan<byte> key, ulong seq)
+    {
+        if (_lastKey.Length < key.Length)
+        {
+            _lastKey = new byte[Math.Max(key.Length, _lastKey.Length * 2)];
+        }
+
+        key.CopyTo(_lastKey);
+        _lastKeyLength = key.Length;
+        _lastSeq = seq;
+    }
+
+    private static byte[] SeqKey(ulong seq)
+    {
+        var key = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(key, seq);
+        return key;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Buffers.Binary;
+using SlateFast.Format;
+using SlateFast.ObjectStore;
+
+namespace SlateFast.Sst;
+
+/// <summary>
+/// An opened SST: its footer, info, index, filter and stats are read and validated once; data
+/// blocks are read on demand, their checksums verified on every read.
+/// </summary>
+/// <remarks>
+/// Opening reads the tail of the object in one ranged request (which usually holds info, stats,
+/// index and filter) and fetches whatever the tail did not cover. Every offset and length from
+/// the file is checked against the object's real size before anything is allocated from it.
+/// </remarks>
+internal sealed class SstFile
+{
+    /// <summary>The first read at open: enough for the metadata of typical SSTs.</summary>
+    private const int TailReadSize = 64 * 1024;
+
+    /// <summary>Default bound on a decompressed block or metadata section.</summary>
+    public const int DefaultMaxSectionSize = 256 * 1024 * 1024;
+
+    private readonly IObjectStore _store;
+    private readonly int _maxSectionSize;
+
+    private SstFile(IObjectStore store, string path, long size, ushort footerVersion, BlockFormat format, SsTableInfo info, SsTableIndex index, BloomFilter? filter, SstStats? stats, int maxSectionSize)
+    {
+        _store = store;
+        Path = path;
+        Size = size;
+        FooterVersion = footerVersion;
+        Format = format;
+        Info = info;
+        Index = index;
+        Filter = filter;
+        Stats = stats;
+        _maxSectionSize = maxSectionSize;
+    }
+
+    public string Path { get; }
+
+    public long Size { get; }
+
+    public ushort FooterVersion { get; }
+
+    /// <summary>The row and block codec: from the manifest entry for compacted SSTs, else from the footer.</summary>
+    public BlockFormat Format { get; }
+
+    public SsTableInfo Info { get; }
+
+    public SsTableIndex Index { get; }
+
+    public BloomFilter? Filter { get; }
+
+    public SstStats? Stats { get; }
+
+    public int BlockCount => Index.BlockCount;
+
+    /// <summary>Opens the SST. <paramref name="formatVersion"/> overrides the footer's version (manifest entries carry it).</summary>
+    public static async ValueTask<SstFile> OpenAsync(IObjectStore store, string path, ushort? formatVersion = null, int maxSectionSize = DefaultMaxSectionSize, CancellationToken cancellationToken = default)
+    {
+        var head = await store.HeadAsync(path, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException(path);
+        var size = head.Size;
+        if (size <= SstSections.FooterLength + SstSections.ChecksumLength)
+        {
+            ThrowHelper.Data($"{path}: {size} bytes is too short to be an SST");
+        }
+
+        var tailStart = Math.Max(0, size - TailReadSize);
+        var tail = await ReadExactlyAsync(store, path, tailStart, (int)(size - tailStart), cancellationToken).ConfigureAwait(false);
+
+        var footer = tail.Span[^SstSections.FooterLength..];
+        var metaOffset = BinaryPrimitives.ReadUInt64BigEndian(footer);
+        var footerVersion = BinaryPrimitives.ReadUInt16BigEndian(footer[8..]);
+        if (footerVersion is not (1 or 2))
+        {
+            ThrowHelper.Data($"{path}: unsupported SST format version {footerVersion}");
+        }
+
+        var infoEnd = size - SstSections.FooterLength;
+        if (metaOffset >= (ulong)(infoEnd - SstSections.ChecksumLength))
+        {
+            ThrowHelper.Data($"{path}: info offset {metaOffset} is outside the file of {size} bytes");
+        }
+
+        var infoStored = await SliceAsync(store, path, tail, tailStart, (long)metaOffset, infoEnd, cancellationToken).ConfigureAwait(false);
+        var infoBytes = SstSections.Read(infoStored, CompressionCodec.None, path, (long)metaOffset, "info", int.MaxValue);
+        var info = Decode(path, "info", () => SsTableInfoCodec.Decode(infoBytes.Span));
+        var codec = info.Compression;
+
+        CheckSection(path, "index", info.IndexOffset, info.IndexLength, metaOffset, required: true);
+        CheckSection(path, "filter", info.FilterOffset, info.FilterLength, metaOffset, required: false);
+        CheckSection(path, "stats", info.StatsOffset, info.StatsLength, metaOffset, required: false);
+        if (info.FilterOffset > info.IndexOffset)
+        {
+            ThrowHelper.Data($"{path}: filter offset {info.FilterOffset} is after the index at {info.IndexOffset}");
+        }
+
+        var maxSection = maxSectionSize;
+        var indexStored = await SliceAsync(store, path, tail, tailStart, (long)info.IndexOffset, (long)(info.IndexOffset + info.IndexLength), cancellationToken).ConfigureAwait(false);
+        var indexBytes = SstSections.Read(indexStored, codec, path, (long)info.IndexOffset, "index", maxSection);
+        var index = Decode(path, "index", () => SsTableIndex.Decode(indexBytes));
+
+        BloomFilter? filter = null;
+        if (info.FilterLength > 0)
+        {
+            var filterStored = await SliceAsync(store, path, tail, tailStart, (long)info.FilterOffset, (long)(info.FilterOffset + info.FilterLength), cancellationToken).ConfigureAwait(false);
+            var filterBytes = SstSections.Read(filterStored, codec, path, (long)info.FilterOffset, "filter", maxSection);
+            filter = Decode(path, "filter", () => BloomFilter.Parse(filterBytes));
+        }
+
+        SstStats? stats = null;
+        if (info.StatsLength > 0)
+        {
+            var statsStored = await SliceAsync(store, path, tail, tailStart, (long)info.StatsOffset, (long)(info.StatsOffset + info.StatsLength), cancellationToken).ConfigureAwait(false);
+            var statsBytes = SstSections.Read(statsStored, codec, path, (long)info.StatsOffset, "stats", maxSection);
+            stats = Decode(path, "stats", () => SstStatsCodec.Decode(statsBytes.Span));
+        }
+
+        CheckBlocks(path, index, info);
+        var version = formatVersion ?? footerVersion;
+        var format = version switch
+        {
+            1 => BlockFormat.V1,
+            2 => BlockFormat.V2,
+            _ => ThrowHelper.Data<BlockFormat>($"{path}: unsupported SST format version {version}"),
+        };
+        return new SstFile(store, path, size, footerVersion, format, info, index, filter, stats, maxSectionSize);
+    }
+
+    /// <summary>Offset and stored length (CRC included) of block <paramref name="block"/>.</summary>
+    public (long Offset, int Length) BlockRange(int block)
+    {
+        var start = (long)Index.BlockOffset(block);
+        var end = block + 1 < BlockCount ? (long)Index.BlockOffset(block + 1) : (long)Info.FilterOffset;
+        return (start, (int)(end - start));
+    }
+
+    /// <summary>Reads, verifies and decompresses one data block.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>> ReadBlockAsync(int block, CancellationToken cancellationToken = default)
+    {
+        if ((uint)block >= (uint)BlockCount)
+        {
+            ThrowHelper.Invalid($"{Path}: block {block} does not exist (the SST has {BlockCount})");
+        }
+
+        var (offset, length) = BlockRange(block);
+        var stored = await ReadExactlyAsync(_store, Path, offset, length, cancellationToken).ConfigureAwait(false);
+        return DecodeBlock(block, stored);
+    }
+
+    /// <summary>Verifies and decompresses a block read by the caller (for batched read-ahead).</summary>
+    public ReadOnlyMemory<byte> DecodeBlock(int block, ReadOnlyMemory<byte> stored) =>
+        SstSections.Read(stored, Info.Compression, Path, (long)Index.BlockOffset(block), $"block {block}", _maxSectionSize);
+
+    private static void CheckSection(string path, string what, ulong offset, ulong length, ulong metaOffset, bool required)
+    {
+        if (length == 0 && !required)
+        {
+            return;
+        }
+
+        if (length < SstSections.ChecksumLength || offset > metaOffset || length > metaOffset - offset || length > int.MaxValue)
+        {
+            ThrowHelper.Data($"{path}: {what} section at {offset} with length {length} does not fit before the info at {metaOffset}");
+        }
+    }
+
+    private static void CheckBlocks(string path, SsTableIndex index, SsTableInfo info)
+    {
+        var previous = 0UL;
+        for (var i = 0; i < index.BlockCount; i++)
+        {
+            var offset = index.BlockOffset(i);
+            if ((i == 0 && offset != 0) || (i > 0 && offset < previous + SstSections.ChecksumLength))
+            {
+                ThrowHelper.Data($"{path}: block {i} starts at {offset}, which does not follow the previous block at {previous}");
+            }
+
+            previous = offset;
+        }
+
+        if (index.BlockCount > 0 && (info.FilterOffset < previous + SstSections.ChecksumLength || info.FilterOffset - previous > int.MaxValue))
+        {
+            ThrowHelper.Data($"{path}: the last block at {previous} does not end before the filter offset {info.FilterOffset}");
+        }
+    }
+
+    private static T Decode<T>(string path, string what, Func<T> decode)
+    {
+        try
+        {
+            return decode();
+        }
+        catch (SlateFastException e) when (e.Kind == ErrorKind.Data)
+        {
+            throw new SlateFastException(ErrorKind.Data, $"{path}: bad {what}: {e.Message}", e);
+        }
+    }
+
+    // A section inside the tail we already hold is sliced; otherwise it is fetched.
+    private static async ValueTask<ReadOnlyMemory<byte>> SliceAsync(IObjectStore store, string path, ReadOnlyMemory<byte> tail, long tailStart, long start, long end, CancellationToken cancellationToken)
+    {
+        if (start >= tailStart)
+        {
+            return tail[(int)(start - tailStart)..(int)(end - tailStart)];
+        }
+
+        return await ReadExactlyAsync(store, path, start, checked((int)(end - start)), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<ReadOnlyMemory<byte>> ReadExactlyAsync(IObjectStore store, string path, long offset, int length, CancellationToken cancellationToken)
+    {
+        var bytes = await store.GetRangeAsync(path, offset, length, cancellationToken).ConfigureAwait(false);
+        if (bytes.Length != length)
+        {
+            ThrowHelper.Data($"{path}: expected {length} bytes at offset {offset}, the object has only {bytes.Length} there");
+        }
+
+        return bytes;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using SlateFast.Format;
+
+namespace SlateFast.Sst;
+
+/// <summary>
+/// The framing every SST section shares: payload, compressed with the SST's codec, followed by
+/// the CRC32 (big-endian) of the stored bytes; and the 10-byte footer.
+/// </summary>
+internal static class SstSections
+{
+    /// <summary>u64 BE offset of the info, u16 BE format version.</summary>
+    public const int FooterLength = 10;
+
+    public const int ChecksumLength = 4;
+
+    /// <summary>The SST format version SlateFast writes (SlateDB 0.12 writes 2).</summary>
+    public const ushort CurrentFormatVersion = 2;
+
+    /// <summary>Appends the section for <paramref name="payload"/> and returns its stored length (CRC included).</summary>
+    public static int Write(ReadOnlySpan<byte> payload, CompressionCodec codec, ArrayBufferWriter<byte> output)
+    {
+        var start = output.WrittenCount;
+        if (codec == CompressionCodec.None)
+        {
+            output.Write(payload);
+        }
+        else
+        {
+            Compression.Compress(codec, payload, output);
+        }
+
+        var crc = Crc32.Compute(output.WrittenSpan[start..]);
+        BinaryPrimitives.WriteUInt32BigEndian(output.GetSpan(ChecksumLength), crc);
+        output.Advance(ChecksumLength);
+        return output.WrittenCount - start;
+    }
+
+    /// <summary>Appends raw bytes followed by their CRC (the info section is never compressed).</summary>
+    public static void WriteUncompressed(ReadOnlySpan<byte> payload, ArrayBufferWriter<byte> output)
+    {
+        output.Write(payload);
+        BinaryPrimitives.WriteUInt32BigEndian(output.GetSpan(ChecksumLength), Crc32.Compute(payload));
+        output.Advance(ChecksumLength);
+    }
+
+    public static void WriteFooter(ulong metaOffset, ushort version, ArrayBufferWriter<byte> output)
+    {
+        var span = output.GetSpan(FooterLength);
+        BinaryPrimitives.WriteUInt64BigEndian(span, metaOffset);
+        BinaryPrimitives.WriteUInt16BigEndian(span[8..], version);
+        output.Advance(FooterLength);
+    }
+
+    /// <summary>
+    /// Verifies a stored section's CRC and returns its payload, decompressed when needed. A
+    /// mismatch or a bad compressed stream is <see cref="ErrorKind.Data"/> naming the object and offset.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Read(ReadOnlyMemory<byte> stored, CompressionCodec codec, string path, long offset, string what, int maxPayloadSize)
+    {
+        var span = stored.Span;
+        if (span.Length < ChecksumLength)
+        {
+            ThrowHelper.Data($"{path}: {what} at offset {offset} is {span.Length} bytes, too short for its checksum");
+        }
+
+        var body = stored[..^ChecksumLength];
+        var expected = BinaryPrimitives.ReadUInt32BigEndian(span[^ChecksumLength..]);
+        var actual = Crc32.Compute(body.Span);
+        if (expected != actual)
+        {
+            ThrowHelper.Data($"{path}: checksum mismatch in {what} at offset {offset} (stored {expected:x8}, computed {actual:x8})");
+        }
+
+        if (codec == CompressionCodec.None)
+        {
+            return body;
+        }
+
+        try
+        {
+            var output = new ArrayBufferWriter<byte>(Math.Min(Math.Max(body.Length * 4, 256), maxPayloadSize));
+            Compression.Decompress(codec, body.Span, maxPayloadSize, output);
+            return output.WrittenMemory;
+        }
+        catch (SlateFastException e) when (e.Kind == ErrorKind.Data)
+        {
+            throw new SlateFastException(ErrorKind.Data, $"{path}: {what} at offset {offset} does not decompress: {e.Message}", e);
+        }
+    }
+}
