@@ -59,43 +59,54 @@ public sealed class BlockCacheTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Clock_gives_recently_hit_blocks_a_second_chance()
+    public void New_blocks_are_evicted_first_unless_hit_and_a_ghost_key_returns_to_main()
     {
-        using var cache = OneShard(400);
-        foreach (var id in new[] { 1, 2, 3, 4 })
+        // One shard of 1000 bytes: the probation queue's share is 100 bytes, one block.
+        using var cache = OneShard(1000);
+        var evicted = new List<int>();
+        var resident = new SortedSet<int>();
+        void Insert(int id)
         {
             cache.InsertPattern(id, 100).Dispose();
+            resident.Add(id);
+            foreach (var gone in resident.Where(r => !Present(cache, r)).ToList())
+            {
+                evicted.Add(gone);
+                resident.Remove(gone);
+            }
         }
 
-        cache.Hit(1);
-        cache.Hit(3);
-        var evicted = new List<int>();
-        var resident = new HashSet<int> { 1, 2, 3, 4 };
-        foreach (var (insert, hitFirst) in new[] { (5, 0), (6, 0), (7, 5), (8, 0) })
+        for (var id = 1; id <= 11; id++)
         {
-            if (hitFirst != 0)
-            {
-                cache.Hit(hitFirst);
-            }
-
-            cache.InsertPattern(insert, 100).Dispose();
-            resident.Add(insert);
-            foreach (var id in resident.Where(id => !Present(cache, id)).ToList())
-            {
-                evicted.Add(id);
-                resident.Remove(id);
-            }
+            Insert(id);
         }
 
-        // 2 and 4 were never hit; 1 and 3 lose their bit to the passing hand and go next; 5 was hit.
-        Assert.Equal([2, 4, 1, 3], evicted);
-        Assert.Equal([5, 6, 7, 8], resident.Order());
-        Assert.Equal(4, cache.GetStats().Data.Evictions);
+        cache.Hit(3);
+        cache.Hit(5);
+        Insert(12);
+        Insert(13);
+        Insert(14);
+
+        // 1 was evicted unread, so its key is a ghost: reading it again admits it to main.
+        Insert(1);
+
+        Assert.Equal([1, 2, 4, 6, 7], evicted);
+        Assert.Equal([1, 3, 5, 8, 9, 10, 11, 12, 13, 14], resident);
+
+        // A scan of blocks read once churns through probation and leaves main (1, 3, 5) alone.
+        for (var id = 100; id < 200; id++)
+        {
+            Insert(id);
+        }
+
+        Assert.True(Present(cache, 1) && Present(cache, 3) && Present(cache, 5));
+        Assert.Equal(evicted.Count, cache.GetStats().Data.Evictions);
     }
 
     [Fact]
-    public void When_every_block_was_hit_the_hand_clears_all_bits_and_evicts_the_oldest()
+    public void Main_queue_reinserts_hit_blocks_and_evicts_the_first_with_no_hits_left()
     {
+        // 300 bytes, three blocks; the probation share is 30 bytes, so any block there is over it.
         using var cache = OneShard(300);
         foreach (var id in new[] { 1, 2, 3 })
         {
@@ -103,9 +114,23 @@ public sealed class BlockCacheTests(ITestOutputHelper output)
             cache.Hit(id);
         }
 
+        // 1, 2, 3 were hit on probation and move to main; main's oldest with no hits left is 1.
         cache.InsertPattern(4, 100).Dispose();
-        Assert.False(Present(cache, 1));
-        Assert.True(Present(cache, 2) && Present(cache, 3) && Present(cache, 4));
+        Assert.Equal([false, true, true, true], new[] { 1, 2, 3, 4 }.Select(id => Present(cache, id)));
+
+        // Unread, 4 and then 5 leave probation as ghosts; 4 read again goes to main directly.
+        cache.Hit(2);
+        cache.Hit(2);
+        cache.Hit(3);
+        cache.InsertPattern(5, 100).Dispose();
+        cache.InsertPattern(6, 100).Dispose();
+        cache.InsertPattern(4, 100).Dispose();
+        Assert.Equal([true, true, true, false, false], new[] { 2, 3, 4, 5, 6 }.Select(id => Present(cache, id)));
+
+        // Main sweeps 2 (two hits) and 3 (one) round again and evicts 4, which has none.
+        cache.InsertPattern(7, 100).Dispose();
+        Assert.Equal([true, true, false, true], new[] { 2, 3, 4, 7 }.Select(id => Present(cache, id)));
+        cache.CheckInvariants();
     }
 
     [Fact]

@@ -3,21 +3,30 @@ using System.Collections.Concurrent;
 namespace SlateFast.Cache;
 
 /// <summary>
-/// One slice of a budget: a map for lock-free lookups and a CLOCK ring, changed only under the
-/// shard's lock, that decides what to evict.
+/// One slice of a budget: a map for lock-free lookups, and S3-FIFO queues, changed only under
+/// the shard's lock, that decide what to evict.
 /// </summary>
 /// <remarks>
-/// CLOCK (second chance) rather than LRU because a hit only sets a bit: readers never take the
-/// lock or relink a list, so hot blocks can be read by every core at once. See RFC 0004 for the
-/// measurements. New blocks enter just behind the hand (the last place it looks); the hand
-/// clears set bits as it passes and evicts the first block whose bit is clear.
+/// S3-FIFO (Yang et al., SOSP 2023): a new block enters a small FIFO holding about a tenth of
+/// the budget. Leaving it, a block that was hit moves to the main FIFO; one that was not is
+/// evicted and its key hash remembered in a ghost list, so a quick second read sends it
+/// straight to main. Main is a FIFO with reinsertion: a block with hits left goes round again
+/// with one fewer. Blocks read once (scans, one-off point reads) thus pass through the small
+/// queue without pushing out blocks read repeatedly. A hit only bumps a counter, so readers
+/// never take the lock or relink anything. RFC 0004 has the measurements against LRU and CLOCK.
 /// </remarks>
 internal sealed class BlockCacheShard
 {
+    private const int MaxFrequency = 3;
+
     private readonly ConcurrentDictionary<BlockCacheKey, CachedBlock> _map;
     private readonly Lock _lock = new();
     private readonly long _budget;
-    private CachedBlock? _hand;
+    private readonly long _smallBudget;
+    private readonly BlockQueue _small = new();
+    private readonly BlockQueue _main = new();
+    private readonly Queue<ulong> _ghostOrder = new();
+    private readonly HashSet<ulong> _ghost = [];
     private long _bytes;
     private int _count;
     private long _hits;
@@ -27,6 +36,7 @@ internal sealed class BlockCacheShard
     public BlockCacheShard(long budget)
     {
         _budget = budget;
+        _smallBudget = budget / 10;
 
         // Writers already serialise on _lock, so one internal lock stripe is enough.
         _map = new ConcurrentDictionary<BlockCacheKey, CachedBlock>(concurrencyLevel: 1, capacity: 31);
@@ -50,11 +60,11 @@ internal sealed class BlockCacheShard
         // TryAcquire fails only if an eviction freed the block between lookup and acquire: a miss.
         if (_map.TryGetValue(key, out var block) && block.TryAcquire())
         {
-            // Read before write: a hot block's bit is usually set already, and a plain read keeps
-            // its cache line shared between cores.
-            if (!block.Referenced)
+            // Read before write: a hot block sits at the cap, and a plain read keeps its cache
+            // line shared between cores.
+            if (block.Frequency < MaxFrequency)
             {
-                block.Referenced = true;
+                block.Frequency++;
             }
 
             Interlocked.Increment(ref _hits);
@@ -65,10 +75,13 @@ internal sealed class BlockCacheShard
         return null;
     }
 
+    public bool Contains(in BlockCacheKey key) => _map.ContainsKey(key);
+
     /// <summary>
     /// Makes <paramref name="block"/> resident under <paramref name="key"/>, evicting as needed,
     /// unless the key is already resident; returns the resident block with a reference taken for
     /// the caller. The caller keeps its own reference to <paramref name="block"/> either way.
+    /// The caller guarantees the block's charge fits the budget.
     /// </summary>
     public CachedBlock Insert(in BlockCacheKey key, CachedBlock block)
     {
@@ -80,19 +93,19 @@ internal sealed class BlockCacheShard
                 return existing;
             }
 
-            var charge = block.Charge;
-            while (_bytes + charge > _budget && _hand is not null)
+            while (_bytes + block.Charge > _budget && _count > 0)
             {
                 EvictOne();
             }
 
             block.Key = key;
             block.Shard = this;
+            block.Frequency = 0;
             block.TryAcquire();
             block.TryAcquire();
             _map[key] = block;
-            LinkBehindHand(block);
-            _bytes += charge;
+            (_ghost.Remove(key.Hash64()) ? _main : _small).Enqueue(block);
+            _bytes += block.Charge;
             _count++;
             return block;
         }
@@ -108,7 +121,7 @@ internal sealed class BlockCacheShard
                 return false;
             }
 
-            Unlink(block);
+            Detach(block);
         }
 
         block.Release();
@@ -117,17 +130,137 @@ internal sealed class BlockCacheShard
 
     public void Clear()
     {
-        CachedBlock? first;
+        CachedBlock? small, main;
         lock (_lock)
         {
-            first = _hand;
-            _hand = null;
+            small = _small.DetachAll();
+            main = _main.DetachAll();
             _map.Clear();
+            _ghost.Clear();
+            _ghostOrder.Clear();
             _bytes = 0;
             _count = 0;
         }
 
-        // Release outside the lock: freeing memory is the slow part and needs no ring.
+        // Release outside the lock: freeing memory is the slow part and needs no queue.
+        ReleaseRing(small);
+        ReleaseRing(main);
+    }
+
+    /// <summary>Checks queues against the map and the byte count; for tests.</summary>
+    internal void CheckInvariants()
+    {
+        lock (_lock)
+        {
+            var (smallCount, smallBytes) = Walk(_small);
+            var (mainCount, mainBytes) = Walk(_main);
+            var count = smallCount + mainCount;
+            var bytes = smallBytes + mainBytes;
+            if (bytes != _bytes || count != _count || count != _map.Count || bytes > _budget
+                || smallBytes != _small.Bytes || mainBytes != _main.Bytes || _ghost.Count > _ghostOrder.Count)
+            {
+                ThrowHelper.Internal($"block cache shard holds {count} blocks / {bytes} bytes; accounted {_count} / {_bytes}; map {_map.Count}; budget {_budget}");
+            }
+        }
+    }
+
+    private (int Count, long Bytes) Walk(BlockQueue queue)
+    {
+        var count = 0;
+        long bytes = 0;
+        var block = queue.Head;
+        if (block is null)
+        {
+            return (0, 0);
+        }
+
+        do
+        {
+            if (block.Next!.Prev != block || block.Queue != queue || block.IsFreed || !_map.TryGetValue(block.Key, out var mapped) || mapped != block)
+            {
+                ThrowHelper.Internal($"block cache queue is inconsistent at {block.Key}");
+            }
+
+            count++;
+            bytes += block.Charge;
+            block = block.Next;
+        }
+        while (block != queue.Head);
+        return (count, bytes);
+    }
+
+    private void EvictOne()
+    {
+        if (_small.Count > 0 && (_small.Bytes >= _smallBudget || _main.Count == 0))
+        {
+            while (_small.Count > 0)
+            {
+                var candidate = _small.Dequeue();
+                if (candidate.Frequency > 0)
+                {
+                    // Read again while on probation: keep it, with its count spent.
+                    candidate.Frequency = 0;
+                    _main.Enqueue(candidate);
+                    continue;
+                }
+
+                Remember(candidate.Key.Hash64());
+                Evict(candidate);
+                return;
+            }
+        }
+
+        // Readers may keep raising counts while this sweeps; after enough turns for every count
+        // to drain, evict anyway so an insert never spins on a hot shard.
+        var turns = (MaxFrequency + 1) * _main.Count;
+        var victim = _main.Dequeue();
+        while (victim.Frequency > 0 && turns-- > 0)
+        {
+            victim.Frequency--;
+            _main.Enqueue(victim);
+            victim = _main.Dequeue();
+        }
+
+        Evict(victim);
+    }
+
+    /// <summary>Keeps as many evicted key hashes as blocks are resident (the paper's ghost size).</summary>
+    private void Remember(ulong hash)
+    {
+        if (_ghost.Add(hash))
+        {
+            _ghostOrder.Enqueue(hash);
+        }
+
+        // A hash can leave the set early when it was re-added after an earlier eviction: the
+        // ghost is a hint, and a lost hint only sends a block through probation once more.
+        while (_ghostOrder.Count > Math.Max(_count, 16))
+        {
+            _ghost.Remove(_ghostOrder.Dequeue());
+        }
+    }
+
+    private void Evict(CachedBlock block)
+    {
+        // The block is already out of its queue; undo the rest of Detach's accounting.
+        _map.TryRemove(block.Key, out _);
+        block.Shard = null;
+        _bytes -= block.Charge;
+        _count--;
+        _evictions++;
+        block.Release();
+    }
+
+    private void Detach(CachedBlock block)
+    {
+        block.Queue!.Remove(block);
+        block.Shard = null;
+        _bytes -= block.Charge;
+        _count--;
+    }
+
+    private static void ReleaseRing(CachedBlock? first)
+    {
         if (first is null)
         {
             return;
@@ -138,101 +271,11 @@ internal sealed class BlockCacheShard
         {
             var next = block.Next!;
             block.Next = block.Prev = null;
+            block.Queue = null;
             block.Shard = null;
             block.Release();
             block = next;
         }
         while (block != first);
-    }
-
-    public bool Contains(in BlockCacheKey key) => _map.ContainsKey(key);
-
-    /// <summary>Checks the ring against the map and the byte count; for tests.</summary>
-    internal void CheckInvariants()
-    {
-        lock (_lock)
-        {
-            long bytes = 0;
-            var count = 0;
-            if (_hand is not null)
-            {
-                var block = _hand;
-                do
-                {
-                    if (block.Next!.Prev != block || !_map.TryGetValue(block.Key, out var mapped) || mapped != block || block.IsFreed)
-                    {
-                        ThrowHelper.Internal($"block cache ring is inconsistent at {block.Key}");
-                    }
-
-                    bytes += block.Charge;
-                    count++;
-                    block = block.Next;
-                }
-                while (block != _hand);
-            }
-
-            if (bytes != _bytes || count != _count || count != _map.Count || bytes > _budget)
-            {
-                ThrowHelper.Internal($"block cache shard holds {count} blocks / {bytes} bytes; accounted {_count} / {_bytes}; map {_map.Count}; budget {_budget}");
-            }
-        }
-    }
-
-    private void EvictOne()
-    {
-        // Readers may keep setting bits while the hand sweeps; after two full turns evict anyway
-        // so an insert never spins on a hot shard.
-        var turns = 2 * _count;
-        var victim = _hand!;
-        while (victim.Referenced && turns-- > 0)
-        {
-            victim.Referenced = false;
-            victim = victim.Next!;
-        }
-
-        _hand = victim;
-        _map.TryRemove(victim.Key, out _);
-        Unlink(victim);
-        _evictions++;
-        victim.Release();
-    }
-
-    private void LinkBehindHand(CachedBlock block)
-    {
-        block.Referenced = false;
-        if (_hand is null)
-        {
-            block.Next = block.Prev = block;
-            _hand = block;
-            return;
-        }
-
-        var tail = _hand.Prev!;
-        block.Prev = tail;
-        block.Next = _hand;
-        tail.Next = block;
-        _hand.Prev = block;
-    }
-
-    private void Unlink(CachedBlock block)
-    {
-        if (block.Next == block)
-        {
-            _hand = null;
-        }
-        else
-        {
-            block.Prev!.Next = block.Next;
-            block.Next!.Prev = block.Prev;
-            if (_hand == block)
-            {
-                _hand = block.Next;
-            }
-        }
-
-        block.Next = block.Prev = null;
-        block.Shard = null;
-        _bytes -= block.Charge;
-        _count--;
     }
 }

@@ -3,8 +3,8 @@ using System.Buffers;
 namespace SlateFast.Cache;
 
 /// <summary>
-/// One block's native bytes with a reference count, and (while resident) its place in a shard's
-/// CLOCK ring. The memory is freed when the count reaches zero: the cache holds one reference
+/// One block's native bytes with a reference count, and (while resident) its place in one of a
+/// shard's S3-FIFO queues. The memory is freed when the count reaches zero: the cache holds one reference
 /// while the block is resident, every lease and the unpublished buffer hold one each.
 /// </summary>
 /// <remarks>
@@ -33,14 +33,18 @@ internal sealed unsafe class CachedBlock : MemoryManager<byte>
         _pointer = allocator.Allocate(size);
     }
 
-    // Ring links and key: guarded by the owning shard's lock; Shard is non-null while resident.
+    // Queue links and key: guarded by the owning shard's lock; Shard is non-null while resident.
     internal CachedBlock? Next;
     internal CachedBlock? Prev;
+    internal BlockQueue? Queue;
     internal BlockCacheShard? Shard;
     internal BlockCacheKey Key;
 
-    /// <summary>CLOCK's second-chance bit: set by lock-free hits, cleared by the shard's hand.</summary>
-    internal bool Referenced;
+    /// <summary>
+    /// S3-FIFO's access count, 0..3: raised by lock-free hits (a lost racy increment only costs
+    /// precision), lowered by the shard's eviction sweep.
+    /// </summary>
+    internal int Frequency;
 
     public int Length => _length;
 
