@@ -41,6 +41,12 @@ internal static class CommandLine
         new(["store", "check"], "[--store URL]",
             "check that an object store does everything SlateFast needs (atomic create, compare-and-swap, ranges, listing, deletes, multipart)",
             [], ["--store"], StoreCommands.CheckAsync),
+        new(["sst", "dump"], "<object> [--store URL] [--limit N] [--blocks]",
+            "print an SST's info, stats, index and rows (hex); --blocks adds an annotated hex dump of the blocks",
+            ["--blocks"], ["--store", "--limit"], DumpCommands.SstDumpAsync),
+        new(["manifest", "dump"], "<db> [--store URL] [--id N]",
+            "print a database's manifest (the latest, or --id N) as JSON: epochs, WAL ids, L0 and sorted runs, checkpoints",
+            [], ["--store", "--id"], DumpCommands.ManifestDumpAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
