@@ -49,6 +49,15 @@ internal sealed class Memtable
 
     public int References => Volatile.Read(ref _references);
 
+    /// <summary>The highest WAL id whose rows all lie in this and older memtables (set when it freezes).</summary>
+    public ulong LastWalId { get; set; }
+
+    /// <summary>With the WAL disabled, durable writers wait on this until the memtable is an L0 SST.</summary>
+    public Wal.DurabilityTicket FlushTicket { get; } = new();
+
+    /// <summary>Completes when the memtable is an L0 SST listed in the manifest.</summary>
+    public TaskCompletionSource Flushed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public InsertResult Insert(ReadOnlySpan<byte> key, ulong seq, byte flags, ReadOnlySpan<byte> value, long createTs, long expireTs)
     {
         var result = Rows.Insert(key, seq, flags, value, createTs, expireTs);

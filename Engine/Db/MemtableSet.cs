@@ -1,0 +1,22 @@
+using System.Collections.Immutable;
+
+namespace SlateFast.Db;
+
+/// <summary>
+/// The memtables a reader must consult, swapped as a whole (copy on write) so a reader sees one
+/// consistent list: the active memtable, then frozen ones newest first.
+/// </summary>
+internal sealed record MemtableSet(Memtable.Memtable Active, ImmutableArray<Memtable.Memtable> Frozen)
+{
+    public IEnumerable<Memtable.Memtable> NewestFirst
+    {
+        get
+        {
+            yield return Active;
+            foreach (var m in Frozen)
+            {
+                yield return m;
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+using SlateFast.Cache;
+
+namespace SlateFast;
+
+/// <summary>
+/// Settings of a database, with SlateDB 0.12's defaults. Checked when the database opens: a bad
+/// value is <see cref="ErrorKind.Invalid"/> naming the option.
+/// </summary>
+public sealed record DbOptions
+{
+    /// <summary>How often buffered WAL rows are written as a WAL object (SlateDB: <c>flush_interval</c>, 100 ms).</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Write the WAL buffer as soon as the previous WAL write finished whenever durable writers
+    /// are waiting, instead of waiting for <see cref="FlushInterval"/>. Goes beyond SlateDB: a
+    /// durable write then costs about one object write. On by default.
+    /// </summary>
+    public bool FlushOnDurableWaiters { get; init; } = true;
+
+    /// <summary>A memtable freezes and becomes an L0 SST at about this size (SlateDB: <c>l0_sst_size_bytes</c>, 64 MiB).</summary>
+    public long L0SstSizeBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Memtable flushes wait while L0 holds this many SSTs (SlateDB: <c>l0_max_ssts</c>, 8).</summary>
+    public int L0MaxSsts { get; init; } = 8;
+
+    /// <summary>Writes wait while memtables not yet in L0 hold more than this (SlateDB: <c>max_unflushed_bytes</c>, 1 GiB).</summary>
+    public long MaxUnflushedBytes { get; init; } = 1L * 1024 * 1024 * 1024;
+
+    /// <summary>How often the manifest is re-read to notice other writers and the compactor (SlateDB: <c>manifest_poll_interval</c>, 1 s).</summary>
+    public TimeSpan ManifestPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a manifest update may keep retrying conflicts (SlateDB: <c>manifest_update_timeout</c>, 300 s).</summary>
+    public TimeSpan ManifestUpdateTimeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Whether writes go to a WAL (SlateDB: <c>wal_enabled</c>, true). Without it durable writes wait for their L0 SST.</summary>
+    public bool WalEnabled { get; init; } = true;
+
+    /// <summary>Codec of SSTs this database writes (SlateDB: <c>compression_codec</c>, none).</summary>
+    public CompressionCodec Compression { get; init; } = CompressionCodec.None;
+
+    /// <summary>Target data block size (SlateDB: 4,096).</summary>
+    public int BlockSize { get; init; } = 4096;
+
+    /// <summary>Bloom filter bits per key (SlateDB: <c>filter_bits_per_key</c>, 10).</summary>
+    public int FilterBitsPerKey { get; init; } = 10;
+
+    /// <summary>SSTs with fewer rows get no bloom filter (SlateDB: <c>min_filter_keys</c>, 1,000).</summary>
+    public int MinFilterKeys { get; init; } = 1000;
+
+    /// <summary>Time to live of puts whose <see cref="PutOptions.Ttl"/> is <see cref="Ttl.Default"/>; null: no expiry (SlateDB: <c>default_ttl</c>).</summary>
+    public TimeSpan? DefaultTtl { get; init; }
+
+    /// <summary>Block cache budgets.</summary>
+    public BlockCacheOptions BlockCache { get; init; } = new();
+
+    /// <summary>The clock for timestamps, intervals and TTLs; tests inject their own.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Where open, recovery, fencing, flush and stall events are logged; null: nowhere.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Seed of the random source (ULIDs, skiplist heights are separate); null: random.</summary>
+    public int? Seed { get; init; }
+
+    internal void Validate()
+    {
+        Require(FlushInterval > TimeSpan.Zero, nameof(FlushInterval), FlushInterval, "must be positive");
+        Require(L0SstSizeBytes is >= 1024 and <= 2L * 1024 * 1024 * 1024, nameof(L0SstSizeBytes), L0SstSizeBytes, "must be 1 KiB..2 GiB");
+        Require(L0MaxSsts >= 1, nameof(L0MaxSsts), L0MaxSsts, "must be at least 1");
+        Require(MaxUnflushedBytes >= L0SstSizeBytes, nameof(MaxUnflushedBytes), MaxUnflushedBytes, $"must be at least L0SstSizeBytes ({L0SstSizeBytes})");
+        Require(ManifestPollInterval > TimeSpan.Zero, nameof(ManifestPollInterval), ManifestPollInterval, "must be positive");
+        Require(ManifestUpdateTimeout > TimeSpan.Zero, nameof(ManifestUpdateTimeout), ManifestUpdateTimeout, "must be positive");
+        Require(Enum.IsDefined(Compression), nameof(Compression), Compression, "is not a codec");
+        Require(BlockSize is >= 1 and <= 65536, nameof(BlockSize), BlockSize, "must be 1..65536 bytes");
+        Require(FilterBitsPerKey is >= 1 and <= 64, nameof(FilterBitsPerKey), FilterBitsPerKey, "must be 1..64");
+        Require(MinFilterKeys >= 0, nameof(MinFilterKeys), MinFilterKeys, "must not be negative");
+        Require(DefaultTtl is null || DefaultTtl > TimeSpan.Zero, nameof(DefaultTtl), DefaultTtl, "must be positive when set");
+        Require(TimeProvider is not null, nameof(TimeProvider), TimeProvider, "must be set");
+        BlockCache.Validate();
+    }
+
+    private static void Require(bool condition, string option, object? value, string rule)
+    {
+        if (!condition)
+        {
+            ThrowHelper.Invalid($"invalid DbOptions.{option} ({value?.ToString() ?? "null"}): {rule}");
+        }
+    }
+}
