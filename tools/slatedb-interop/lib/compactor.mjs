@@ -13,6 +13,13 @@ export function fastCompactorOverrides(maxSstSize) {
   };
 }
 
+// The size-tiered scheduler's default min_compaction_sources: fewer L0s than this are never
+// compacted, so waiting for fewer would wait forever.
+const MIN_COMPACTION_SOURCES = 4;
+
+/** True once the compactor produced a sorted run and has no L0 work it would still pick up. */
+export const hasSortedRunsAndIdleL0 = (m) => m.sorted_runs.length >= 1 && m.l0 < MIN_COMPACTION_SOURCES;
+
 /**
  * Polls the latest manifest until `done(manifest)` holds and the compactor has written its
  * state file. Throws after `timeoutMs` with the last manifest seen, so a hang is a clear error.

@@ -61,6 +61,8 @@ export function parseMergeOperator(name) {
  * are a deterministic function of the commands run.
  * `overrides` maps dotted setting paths to JS values (serialised as JSON literals).
  */
+const UNBOUNDED_L0_SSTS = 100000;
+
 export function makeSettings({ codec, l0SstSize, overrides = {} } = {}) {
   const s = sdb.Settings.default();
   // Nulling a section and then setting one of its fields fails (the engine re-creates the
@@ -69,6 +71,8 @@ export function makeSettings({ codec, l0SstSize, overrides = {} } = {}) {
   for (const section of ["compactor_options", "garbage_collector_options"]) {
     if (!touches(section)) s.set(section, "null");
   }
+  // Without a compactor nothing drains L0, and a writer that reaches l0_max_ssts waits forever.
+  if (!touches("compactor_options") && !touches("l0_max_ssts")) s.set("l0_max_ssts", String(UNBOUNDED_L0_SSTS));
   if (codec !== undefined) s.set("compression_codec", JSON.stringify(CODECS[codec]));
   if (l0SstSize !== undefined) s.set("l0_sst_size_bytes", String(l0SstSize));
   for (const [key, value] of Object.entries(overrides)) s.set(key, JSON.stringify(value));

@@ -1,7 +1,7 @@
 // Kind `compacted`: sorted runs and a compactions file written by SlateDB's compactor, plus an L0 above them.
 
 import path from "node:path";
-import { fastCompactorOverrides, waitForCompactor } from "../compactor.mjs";
+import { fastCompactorOverrides, hasSortedRunsAndIdleL0, waitForCompactor } from "../compactor.mjs";
 import { makeSettings, openWriter, scanRows, sdb } from "../engine.mjs";
 import { key } from "../random.mjs";
 
@@ -24,12 +24,11 @@ export async function compacted(ctx) {
     if (i % 500 === 499) await h.db.flush_with_options({ flush_type: "MemTable" });
   }
   await h.db.flush_with_options({ flush_type: "MemTable" });
-  await waitForCompactor(dbDir, (m) => m.sorted_runs.length >= 1 && m.l0 <= 2);
+  await waitForCompactor(dbDir, hasSortedRunsAndIdleL0);
   await h.close();
 
   // Session 2, compactor off so the L0 written here stays an L0 above the sorted runs.
-  // l0_max_ssts raised: with no compactor to drain L0, reaching the limit would stall writes forever
-  const plain = makeSettings({ codec: ctx.codec, l0SstSize, overrides: { l0_max_ssts: 64 } });
+  const plain = makeSettings({ codec: ctx.codec, l0SstSize });
   h = await openWriter(ctx.root, ctx.dbPath, { settings: plain, seed: ctx.seed + 1, blockSize: ctx.blockSize });
   for (let i = 0; i < 300; i++) await put(h.db, i * 7, r.bytes(r.int(10, 50)));
   for (let i = 0; i < 100; i++) await h.db.delete_with_options(key("key", i * 7 + 3, 8), NOT_DURABLE);

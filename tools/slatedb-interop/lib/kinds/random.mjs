@@ -1,7 +1,7 @@
 // Kind `random`: a seeded put/delete workload leaving sorted runs, several L0s and WAL-only rows.
 
 import path from "node:path";
-import { fastCompactorOverrides, waitForCompactor } from "../compactor.mjs";
+import { fastCompactorOverrides, hasSortedRunsAndIdleL0, waitForCompactor } from "../compactor.mjs";
 import { makeSettings, openWriter, scanRows, sdb } from "../engine.mjs";
 
 const NOT_DURABLE = { await_durable: false };
@@ -61,12 +61,11 @@ export async function random(ctx) {
     await apply(h.db, 600);
     await h.db.flush_with_options({ flush_type: "MemTable" });
   }
-  await waitForCompactor(dbDir, (m) => m.sorted_runs.length >= 1 && m.l0 <= 2);
+  await waitForCompactor(dbDir, hasSortedRunsAndIdleL0);
   await h.close();
 
   // Session 2, compactor off: three L0s that stay L0s, then rows that only reach the WAL.
-  // l0_max_ssts raised: with no compactor to drain L0, reaching the limit would stall writes forever
-  const plain = makeSettings({ codec: ctx.codec, l0SstSize, overrides: { flush_interval: null, l0_max_ssts: 64 } });
+  const plain = makeSettings({ codec: ctx.codec, l0SstSize, overrides: { flush_interval: null } });
   h = await openWriter(ctx.root, ctx.dbPath, { settings: plain, seed: ctx.seed + 1, blockSize: ctx.blockSize });
   for (let round = 0; round < 3; round++) {
     await apply(h.db, 400);
