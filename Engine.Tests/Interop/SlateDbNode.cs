@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace SlateFast.Tests.Interop;
@@ -78,9 +80,9 @@ public static class SlateDbNode
             return;
         }
 
-        var lockPath = Path.Combine(
-            Path.GetTempPath(),
-            $"slatefast-npm-ci-{(uint)StringComparer.Ordinal.GetHashCode(ToolDirectory):x8}.lock");
+        // string.GetHashCode is randomised per process; the name must agree across processes
+        var pathHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ToolDirectory)))[..16];
+        var lockPath = Path.Combine(Path.GetTempPath(), $"slatefast-npm-ci-{pathHash}.lock");
         using var fileLock = await AcquireFileLockAsync(lockPath, DefaultTimeout, cancellationToken).ConfigureAwait(false);
         if (PackagePresent())
         {
