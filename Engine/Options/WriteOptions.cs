@@ -77,7 +77,7 @@ public sealed record PutOptions
     public Ttl Ttl { get; init; }
 }
 
-/// <summary>What <see cref="DbHandle.FlushAsync(FlushType)"/> writes.</summary>
+/// <summary>What a flush of the database writes.</summary>
 public enum FlushType
 {
     /// <summary>Buffered WAL rows become a WAL object.</summary>
