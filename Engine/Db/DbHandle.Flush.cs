@@ -1,0 +1,318 @@
+using Microsoft.Extensions.Logging;
+using SlateFast.Diagnostics;
+using SlateFast.Flush;
+using SlateFast.Manifest;
+using SlateFast.Wal;
+
+namespace SlateFast;
+
+public sealed partial class DbHandle
+{
+    private readonly SemaphoreSlim _manifestLock = new(1, 1);
+    private ulong _manifestId;
+    private ManifestState _manifest = ManifestState.Initial;
+    private ulong _lastWrittenWalId;
+
+    /// <summary>Writes buffered WAL rows as a WAL object and returns when every write made before the call is durable.</summary>
+    public Task FlushAsync() => FlushAsync(FlushType.Wal);
+
+    /// <summary>
+    /// <see cref="FlushType.Wal"/>: as <see cref="FlushAsync()"/>. <see cref="FlushType.MemTable"/>:
+    /// freezes the active memtable and returns when every memtable frozen so far is an L0 SST in the manifest.
+    /// </summary>
+    public async Task FlushAsync(FlushType type, CancellationToken cancellationToken = default)
+    {
+        if (type == FlushType.MemTable || !_options.WalEnabled)
+        {
+            Task[] flushed;
+            lock (_commitLock)
+            {
+                if (_state == StateClosed)
+                {
+                    ThrowClosed();
+                }
+
+                Freeze(0);
+                flushed = [.. _memtables!.Frozen.Select(m => m.Flushed.Task)];
+            }
+
+            _memtableSignal.Set();
+            await Task.WhenAll(flushed).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        DurabilityTicket? ticket;
+        lock (_commitLock)
+        {
+            if (_state == StateClosed)
+            {
+                ThrowClosed();
+            }
+
+            SealWal();
+            ticket = _lastSealedTicket;
+        }
+
+        _walSignal.Set();
+        if (ticket is not null)
+        {
+            await ticket.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WalFlushLoopAsync()
+    {
+        while (true)
+        {
+            await _walSignal.WaitAsync(_options.FlushInterval, _options.TimeProvider, CancellationToken.None).ConfigureAwait(false);
+            WalBuffer? next;
+            bool closed;
+            lock (_commitLock)
+            {
+                closed = _state == StateClosed;
+                if (!closed && _options.WalEnabled)
+                {
+                    SealWal();
+                }
+                else if (!closed && _memtables!.Active.FlushTicket.HasWaiters)
+                {
+                    // Without a WAL, durable writers wait for their memtable to reach L0.
+                    Freeze(0);
+                }
+
+                _sealedWals.TryPeek(out next);
+            }
+
+            while (next is not null)
+            {
+                if (!await WriteWalAsync(next).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                lock (_commitLock)
+                {
+                    _sealedWals.Dequeue();
+                    next.Dispose();
+                    _sealedWals.TryPeek(out next);
+                }
+            }
+
+            if (closed || _closeCause is not null)
+            {
+                return;
+            }
+        }
+    }
+
+    // One WAL object, written create-only: a name that already exists means a newer writer fenced us.
+    private async Task<bool> WriteWalAsync(WalBuffer wal)
+    {
+        if (_closeCause is not null)
+        {
+            return false;
+        }
+
+        var bytes = wal.Finish();
+        var path = DbPaths.WalSstPath(Path, wal.Id);
+        try
+        {
+            var result = await _store.PutIfAbsentAsync(path, bytes).ConfigureAwait(false);
+            if (!result.Stored)
+            {
+                Fail(CloseReason.Fenced, $"detected a newer writer: WAL object {path} already exists", null);
+                return false;
+            }
+        }
+        catch (Exception e) when (e is SlateFastException or IOException)
+        {
+            // The rows are applied in memory but not stored: the database cannot go on without
+            // either losing or resurrecting them, so it closes, failing exactly these writes.
+            wal.Ticket.Fail(e);
+            Fail(CloseReason.Panic, $"writing WAL object {path} failed: {e.Message}", e);
+            return false;
+        }
+
+        DbMetrics.WalFlushes.Add(1);
+        DbMetrics.WalBytes.Add(bytes.Length);
+        Volatile.Write(ref _lastWrittenWalId, wal.Id);
+        InterlockedMax(ref _durableSeq, wal.LastSeq);
+        wal.Ticket.Complete();
+        _progress.Notify();
+        return true;
+    }
+
+    private async Task MemtableFlushLoopAsync()
+    {
+        var token = _shutdown.Token;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var frozen = FrozenSnapshot();
+                if (frozen.IsEmpty)
+                {
+                    await _memtableSignal.WaitAsync(null, _options.TimeProvider, token).ConfigureAwait(false);
+                    continue;
+                }
+
+                await FlushMemtableAsync(frozen[^1], token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (SlateFastException e) when (e.Kind == ErrorKind.Closed)
+        {
+            Fail(e.CloseReason, e.Message, e);
+        }
+        catch (Exception e) when (e is SlateFastException or IOException)
+        {
+            Fail(CloseReason.Panic, $"flushing a memtable failed: {e.Message}", e);
+        }
+    }
+
+    private async Task FlushMemtableAsync(Memtable.Memtable memtable, CancellationToken token)
+    {
+        // An L0 never holds rows that are not also in a WAL object (spec §10.3).
+        while (_options.WalEnabled && Volatile.Read(ref _lastWrittenWalId) < memtable.LastWalId)
+        {
+            var next = _progress.Next;
+            if (Volatile.Read(ref _lastWrittenWalId) >= memtable.LastWalId)
+            {
+                break;
+            }
+
+            ThrowIfClosed();
+            await next.WaitAsync(token).ConfigureAwait(false);
+        }
+
+        // L0 is full: wait for a compactor to drain it, re-reading the manifest.
+        while (_manifest.L0.Length >= _options.L0MaxSsts)
+        {
+            LogL0Stall();
+            await Task.Delay(_options.ManifestPollInterval, _options.TimeProvider, token).ConfigureAwait(false);
+            await RefreshManifestAsync(token).ConfigureAwait(false);
+        }
+
+        Ulid id;
+        lock (_random)
+        {
+            id = Ulid.NewUlid(_options.TimeProvider, _random);
+        }
+
+        var sst = await L0Writer.WriteAsync(_store, Path, memtable, _options, id, token).ConfigureAwait(false);
+        var lastWal = Math.Max(memtable.LastWalId, 0);
+        await UpdateManifestAsync(
+            m =>
+            {
+                var lastSeq = Math.Max(m.LastL0Seq, memtable.MaxSeq);
+                return m with
+                {
+                    L0 = m.L0.Insert(0, SstView.Whole(sst)),
+                    ReplayAfterWalId = _options.WalEnabled ? Math.Max(m.ReplayAfterWalId, lastWal) : m.ReplayAfterWalId,
+                    WalIdLastSeen = Math.Max(m.WalIdLastSeen, Volatile.Read(ref _lastWrittenWalId)),
+                    LastL0Seq = lastSeq,
+                    LastL0ClockTick = Math.Max(m.LastL0ClockTick, memtable.LastTick),
+                    RecentSnapshotMinSeq = lastSeq,
+                };
+            },
+            token).ConfigureAwait(false);
+
+        lock (_commitLock)
+        {
+            if (_memtables is { } set)
+            {
+                _memtables = set with { Frozen = set.Frozen.Remove(memtable) };
+            }
+        }
+
+        Interlocked.Add(ref _unflushedBytes, -memtable.EstimatedSize);
+        DbMetrics.MemtableFlushes.Add(1);
+        DbMetrics.L0Ssts.Add(1);
+        if (!_options.WalEnabled)
+        {
+            InterlockedMax(ref _durableSeq, memtable.MaxSeq);
+        }
+
+        memtable.FlushTicket.Complete();
+        memtable.Flushed.TrySetResult();
+        memtable.Release();
+        _progress.Notify();
+        _log.LogDebug("flushed memtable of {Rows} rows to L0 {Sst} in {Path}", memtable.Rows.Count, sst.Id, Path);
+    }
+
+    private void LogL0Stall() =>
+        _log.LogWarning("memtable flush to {Path} waits: L0 holds {Count} SSTs (L0MaxSsts {Max})", Path, _manifest.L0.Length, _options.L0MaxSsts);
+
+    /// <summary>
+    /// Writes manifest version N+1 from <paramref name="change"/> applied to the newest version;
+    /// if another process wrote N+1 first, re-reads, checks the writer epoch (a newer one fences
+    /// us) and applies the change again (spec §10.2).
+    /// </summary>
+    private async Task UpdateManifestAsync(Func<ManifestState, ManifestState> change, CancellationToken token)
+    {
+        await _manifestLock.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            var deadline = _options.TimeProvider.GetUtcNow() + _options.ManifestUpdateTimeout;
+            while (true)
+            {
+                var next = change(_manifest);
+                if (await _manifests.TryWriteAsync(_manifestId + 1, next, token).ConfigureAwait(false))
+                {
+                    (_manifestId, _manifest) = (_manifestId + 1, next);
+                    return;
+                }
+
+                (_manifestId, _manifest) = await _manifests.FollowAsync(_manifestId, _manifest, token).ConfigureAwait(false);
+                CheckEpoch();
+                if (_options.TimeProvider.GetUtcNow() > deadline)
+                {
+                    ThrowHelper.Unavailable($"{Path}: manifest update kept conflicting for {_options.ManifestUpdateTimeout}");
+                }
+            }
+        }
+        finally
+        {
+            _manifestLock.Release();
+        }
+    }
+
+    private async Task RefreshManifestAsync(CancellationToken token)
+    {
+        await _manifestLock.WaitAsync(token).ConfigureAwait(false);
+        try
+        {
+            (_manifestId, _manifest) = await _manifests.FollowAsync(_manifestId, _manifest, token).ConfigureAwait(false);
+            CheckEpoch();
+        }
+        finally
+        {
+            _manifestLock.Release();
+        }
+    }
+
+    private void CheckEpoch()
+    {
+        if (_manifest.WriterEpoch > _writerEpoch)
+        {
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Fenced, $"{Path}: detected a newer writer (epoch {_manifest.WriterEpoch}, ours {_writerEpoch})");
+        }
+    }
+
+    private static void InterlockedMax(ref ulong field, ulong value)
+    {
+        var current = Volatile.Read(ref field);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref field, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using Microsoft.Extensions.Logging;
+using SlateFast.Format;
+using SlateFast.ObjectStore;
+using SlateFast.Manifest;
+using SlateFast.Memtable;
+using SlateFast.Sst;
+using SlateFast.Wal;
+
+namespace SlateFast;
+
+public sealed partial class DbHandle
+{
+    // The empty SST a writer creates at the next WAL id to fence older writers: what SlateDB's
+    // compacted-SST builder produces for no rows (spec §7).
+    private static readonly Lazy<byte[]> s_fencingWal = new(() =>
+    {
+        using var builder = new SstBuilder(new SstBuildSettings(4096, CompressionCodec.None, 10, 1000, SstType.Compacted));
+        builder.Finish();
+        return builder.Pending.ToArray();
+    });
+
+    /// <summary>Spec §10.1: load or create the manifest, claim the writer epoch, fence, replay the WAL.</summary>
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        var latest = await _manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false);
+        if (latest is null)
+        {
+            if (await _manifests.TryWriteAsync(1, ManifestState.Initial, cancellationToken).ConfigureAwait(false))
+            {
+                latest = (1, ManifestState.Initial);
+                _log.LogInformation("created database {Path}", Path);
+            }
+            else
+            {
+                latest = await _manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
+                    ?? throw new SlateFastException(ErrorKind.Unavailable, $"{Path}: manifest 1 exists but cannot be listed");
+            }
+        }
+
+        var (id, state) = latest.Value;
+        if (!state.Initialized)
+        {
+            ThrowHelper.Invalid($"{Path}: the database is not initialized (a clone still being set up)");
+        }
+
+        while (true)
+        {
+            var claimed = state with { WriterEpoch = state.WriterEpoch + 1 };
+            if (await _manifests.TryWriteAsync(id + 1, claimed, cancellationToken).ConfigureAwait(false))
+            {
+                (id, state) = (id + 1, claimed);
+                break;
+            }
+
+            (id, state) = await _manifests.FollowAsync(id, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        _manifestId = id;
+        _manifest = state;
+        _writerEpoch = state.WriterEpoch;
+        _clock.AtLeast(state.LastL0ClockTick);
+
+        var walIds = new SortedSet<ulong>();
+        await foreach (var meta in _store.ListAsync(DbPaths.DirPrefix(Path, DbPaths.WalDir), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (DbPaths.TryParseWalSstName(meta.Path, out var walId) && walId > state.ReplayAfterWalId)
+            {
+                walIds.Add(walId);
+            }
+        }
+
+        var fencingId = (walIds.Count > 0 ? walIds.Max : state.ReplayAfterWalId) + 1;
+        while (!(await _store.PutIfAbsentAsync(DbPaths.WalSstPath(Path, fencingId), s_fencingWal.Value, cancellationToken).ConfigureAwait(false)).Stored)
+        {
+            (_manifestId, _manifest) = await _manifests.FollowAsync(_manifestId, _manifest, cancellationToken).ConfigureAwait(false);
+            CheckEpoch();
+            walIds.Add(fencingId);
+            fencingId++;
+        }
+
+        var set = new Db.MemtableSet(NewMemtable(0), []);
+        _memtables = set;
+        ulong maxSeq = state.LastL0Seq;
+        var maxTick = state.LastL0ClockTick;
+        long rows = 0;
+        var expected = state.ReplayAfterWalId + 1;
+        foreach (var walId in walIds)
+        {
+            if (walId != expected)
+            {
+                ThrowHelper.Data($"{Path}: WAL object {expected} is missing before {walId}; the WAL must be contiguous after the replay point {state.ReplayAfterWalId}");
+            }
+
+            expected++;
+            var (count, seq, tick) = await ReplayWalAsync(walId, state.LastL0Seq, cancellationToken).ConfigureAwait(false);
+            rows += count;
+            maxSeq = Math.Max(maxSeq, seq);
+            maxTick = Math.Max(maxTick, tick);
+            if (_memtables.Active.EstimatedSize >= _options.L0SstSizeBytes)
+            {
+                FreezeReplayed(walId);
+            }
+        }
+
+        _lastSeq = maxSeq;
+        _durableSeq = maxSeq;
+        _clock.AtLeast(maxTick);
+        _nextWalId = fencingId + 1;
+        _lastWrittenWalId = fencingId;
+        _wal = _options.WalEnabled ? new WalBuffer(_options.Compression, _options.BlockSize) : null;
+        foreach (var m in _memtables.NewestFirst)
+        {
+            _unflushedBytes += m.EstimatedSize;
+        }
+
+        _log.LogInformation(
+            "opened {Path} as writer epoch {Epoch}: fenced at WAL {Fence}, replayed {Rows} rows from {Wals} WAL objects after {ReplayAfter}, last seq {Seq}",
+            Path, _writerEpoch, fencingId, rows, walIds.Count, state.ReplayAfterWalId, maxSeq);
+    }
+
+    private async Task<(long Rows, ulong MaxSeq, long MaxTick)> ReplayWalAsync(ulong walId, ulong lastL0Seq, CancellationToken cancellationToken)
+    {
+        var file = await SstFile.OpenAsync(_store, DbPaths.WalSstPath(Path, walId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        long rows = 0;
+        ulong maxSeq = 0;
+        var maxTick = long.MinValue;
+        var iterator = new BlockIterator();
+        for (var block = 0; block < file.BlockCount; block++)
+        {
+            var bytes = await file.ReadBlockAsync(block, cancellationToken).ConfigureAwait(false);
+            iterator.Reset(bytes, file.Format);
+            for (var valid = iterator.SeekToFirst(); valid; valid = iterator.MoveNext())
+            {
+                if (iterator.Seq <= lastL0Seq)
+                {
+                    continue;
+                }
+
+                var need = ArenaSkipList.MaxNodeSize(iterator.Key.Length, iterator.Value.Length);
+                var active = _memtables!.Active;
+                if (active.Capacity - active.Rows.ArenaBytes < need)
+                {
+                    // The memtable fills inside this WAL object, so only the previous one is wholly in it.
+                    FreezeReplayed(walId - 1, need);
+                }
+
+                var result = _memtables!.Active.Insert(iterator.Key, iterator.Seq, iterator.Flags, iterator.Value, iterator.CreateTs ?? 0, iterator.ExpireTs ?? 0);
+                if (result == InsertResult.ArenaFull)
+                {
+                    ThrowHelper.Internal($"replayed row of seq {iterator.Seq} does not fit a fresh memtable");
+                }
+
+                rows++;
+                maxSeq = Math.Max(maxSeq, iterator.Seq);
+                maxTick = Math.Max(maxTick, iterator.CreateTs ?? long.MinValue);
+            }
+        }
+
+        return (rows, maxSeq, maxTick);
+    }
+
+    private void FreezeReplayed(ulong lastWalId, long arenaNeed = 0)
+    {
+        var set = _memtables!;
+        if (set.Active.IsEmpty)
+        {
+            return;
+        }
+
+        set.Active.LastWalId = lastWalId;
+        _memtables = new Db.MemtableSet(NewMemtable(arenaNeed), set.Frozen.Insert(0, set.Active));
+    }
+}

@@ -1,0 +1,351 @@
+using System.Collections.Immutable;
+using SlateFast.Diagnostics;
+using SlateFast.Format;
+using SlateFast.Memtable;
+using SlateFast.Wal;
+
+namespace SlateFast;
+
+public sealed partial class DbHandle
+{
+    // The commit path is one short critical section per batch: assign the sequence number, append
+    // to the WAL buffer, insert into the memtable. It runs on the caller's thread, so a write that
+    // does not wait for durability completes synchronously and allocates nothing
+    // (docs/rfcs/0005-commit-path.md).
+    private readonly Lock _commitLock = new();
+    private readonly Db.MonotonicClock _clock;
+    private readonly Db.AsyncSignal _walSignal = new();
+    private readonly Db.AsyncSignal _memtableSignal = new();
+    private readonly Queue<WalBuffer> _sealedWals = new();
+    private ulong _lastSeq;
+    private ulong _durableSeq;
+    private ulong _nextWalId;
+    private ulong _writerEpoch;
+    private long _unflushedBytes;
+    private WalBuffer? _wal;
+    private Db.MemtableSet? _memtables;
+    private DurabilityTicket? _lastSealedTicket;
+
+    /// <summary>Writes <paramref name="value"/> under <paramref name="key"/>.</summary>
+    public ValueTask<WriteHandle> PutAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, PutOptions? putOptions = null, WriteOptions? writeOptions = null, CancellationToken cancellationToken = default)
+    {
+        Keys.Validate(key.Span);
+        writeOptions ??= WriteOptions.Default;
+        if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        {
+            return WriteOneSlowAsync(key, value, RowKind.Value, (putOptions ?? PutOptions.Default).Ttl, writeOptions, cancellationToken);
+        }
+
+        return Complete(CommitOne(key.Span, value.Span, RowKind.Value, (putOptions ?? PutOptions.Default).Ttl, writeOptions), writeOptions, cancellationToken);
+    }
+
+    /// <summary>Writes a tombstone for <paramref name="key"/>.</summary>
+    public ValueTask<WriteHandle> DeleteAsync(ReadOnlyMemory<byte> key, WriteOptions? writeOptions = null, CancellationToken cancellationToken = default)
+    {
+        Keys.Validate(key.Span);
+        writeOptions ??= WriteOptions.Default;
+        if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        {
+            return WriteOneSlowAsync(key, default, RowKind.Tombstone, Ttl.NoExpiry, writeOptions, cancellationToken);
+        }
+
+        return Complete(CommitOne(key.Span, default, RowKind.Tombstone, Ttl.NoExpiry, writeOptions), writeOptions, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a merge operand for <paramref name="key"/>. Operands are stored as SlateDB stores them;
+    /// reads resolve them with the configured merge operator.
+    /// </summary>
+    public ValueTask<WriteHandle> MergeAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> operand, PutOptions? putOptions = null, WriteOptions? writeOptions = null, CancellationToken cancellationToken = default)
+    {
+        Keys.Validate(key.Span);
+        writeOptions ??= WriteOptions.Default;
+        if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        {
+            return WriteOneSlowAsync(key, operand, RowKind.Merge, (putOptions ?? PutOptions.Default).Ttl, writeOptions, cancellationToken);
+        }
+
+        return Complete(CommitOne(key.Span, operand.Span, RowKind.Merge, (putOptions ?? PutOptions.Default).Ttl, writeOptions), writeOptions, cancellationToken);
+    }
+
+    /// <summary>Applies every operation of <paramref name="batch"/> atomically under one sequence number.</summary>
+    public ValueTask<WriteHandle> WriteAsync(WriteBatch batch, WriteOptions? writeOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        writeOptions ??= WriteOptions.Default;
+        var rows = batch.Resolve();
+        if (rows.Count == 0)
+        {
+            ThrowHelper.Invalid("a write batch must not be empty");
+        }
+
+        if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        {
+            return WriteBatchSlowAsync(rows, writeOptions, cancellationToken);
+        }
+
+        return Complete(CommitBatch(rows, writeOptions), writeOptions, cancellationToken);
+    }
+
+    private ValueTask<WriteHandle> Complete(WriteHandle handle, WriteOptions options, CancellationToken cancellationToken)
+    {
+        if (!options.AwaitDurable)
+        {
+            return new ValueTask<WriteHandle>(handle);
+        }
+
+        var durable = handle.AwaitDurableAsync();
+        return durable.IsCompletedSuccessfully ? new ValueTask<WriteHandle>(handle) : AwaitDurable(handle, durable, cancellationToken);
+
+        static async ValueTask<WriteHandle> AwaitDurable(WriteHandle handle, Task durable, CancellationToken cancellationToken)
+        {
+            await durable.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return handle;
+        }
+    }
+
+    // The slow paths live in their own methods so the fast path allocates no closure or state machine.
+    private async ValueTask<WriteHandle> WriteOneSlowAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, RowKind kind, Ttl ttl, WriteOptions options, CancellationToken cancellationToken)
+    {
+        await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+        return await Complete(CommitOne(key.Span, value.Span, kind, ttl, options), options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<WriteHandle> WriteBatchSlowAsync(List<WriteBatch.BatchOp> rows, WriteOptions options, CancellationToken cancellationToken)
+    {
+        await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+        return await Complete(CommitBatch(rows, options), options, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Backpressure: too much unflushed data. Wait for the memtable flusher, never fail for it; a
+    // dead flusher closes the database, which ends the wait with that error.
+    private async Task WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        DbMetrics.Backpressure.Add(1);
+        var waited = false;
+        while (true)
+        {
+            var next = _progress.Next;
+            ThrowIfClosed();
+            if (Volatile.Read(ref _unflushedBytes) <= _options.MaxUnflushedBytes)
+            {
+                break;
+            }
+
+            if (!waited)
+            {
+                waited = true;
+                LogStall();
+                _memtableSignal.Set();
+            }
+
+            await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void LogStall() =>
+        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(_log, "writes to {Path} stall: {Bytes} unflushed bytes exceed MaxUnflushedBytes {Max}", Path, Volatile.Read(ref _unflushedBytes), _options.MaxUnflushedBytes);
+
+    private WriteHandle CommitOne(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RowKind kind, Ttl ttl, WriteOptions options)
+    {
+        Keys.ValidateValue(value.Length);
+        var need = ArenaSkipList.MaxNodeSize(key.Length, value.Length);
+        lock (_commitLock)
+        {
+            var (seq, now) = BeginCommit(options, need);
+            Apply(key, value, kind, seq, now, ExpireTs(kind, ttl, now));
+            return EndCommit(seq, now, 1, options.AwaitDurable);
+        }
+    }
+
+    private WriteHandle CommitBatch(List<WriteBatch.BatchOp> rows, WriteOptions options)
+    {
+        long need = 0;
+        foreach (var r in rows)
+        {
+            need += ArenaSkipList.MaxNodeSize(r.Key.Length, r.Value.Length);
+        }
+
+        lock (_commitLock)
+        {
+            var (seq, now) = BeginCommit(options, need);
+            foreach (var r in rows)
+            {
+                Apply(r.Key, r.Value, r.Kind, seq, now, ExpireTs(r.Kind, r.Ttl, now));
+            }
+
+            return EndCommit(seq, now, rows.Count, options.AwaitDurable);
+        }
+    }
+
+    // Under the commit lock: the closed check, the sequence number and room for the whole batch in
+    // one memtable (so a batch never spans two memtables or two WAL objects).
+    private (ulong Seq, long Now) BeginCommit(WriteOptions options, long arenaNeed)
+    {
+        if (_state == StateClosed)
+        {
+            ThrowClosed();
+        }
+
+        ulong seq;
+        if (options.SeqNum == 0)
+        {
+            seq = ++_lastSeq;
+        }
+        else
+        {
+            if (options.SeqNum <= _lastSeq)
+            {
+                ThrowHelper.Invalid($"invalid sequence number, must be greater than the current max. provided={options.SeqNum}, current={_lastSeq}");
+            }
+
+            seq = _lastSeq = options.SeqNum;
+        }
+
+        var active = _memtables!.Active;
+        if (active.Capacity - active.Rows.ArenaBytes < arenaNeed)
+        {
+            Freeze(arenaNeed);
+        }
+
+        return (seq, _clock.Now());
+    }
+
+    private void Apply(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RowKind kind, ulong seq, long now, long? expireTs)
+    {
+        var row = new RowEntry(key, kind == RowKind.Tombstone ? default : value, seq, kind, expireTs, now);
+        _wal?.Append(row);
+        var result = _memtables!.Active.Insert(key, seq, row.Flags, row.Value, now, expireTs ?? 0);
+        if (result != InsertResult.Inserted)
+        {
+            ThrowHelper.Internal($"memtable insert of seq {seq} returned {result}");
+        }
+
+        Interlocked.Add(ref _unflushedBytes, key.Length + row.Value.Length + 30);
+    }
+
+    private WriteHandle EndCommit(ulong seq, long now, int rows, bool awaitDurable)
+    {
+        var ticket = _wal?.Ticket ?? _memtables!.Active.FlushTicket;
+        var hurry = false;
+        if (awaitDurable)
+        {
+            ticket.AddWaiter();
+            hurry = _options.FlushOnDurableWaiters;
+        }
+
+        if (_wal is not null && _wal.EncodedBytes >= _options.L0SstSizeBytes)
+        {
+            SealWal();
+            hurry = true;
+        }
+
+        if (_memtables!.Active.EstimatedSize >= _options.L0SstSizeBytes)
+        {
+            Freeze(0);
+        }
+
+        DbMetrics.WriteOps.Add(rows);
+        DbMetrics.WriteBatches.Add(1);
+        if (hurry)
+        {
+            _walSignal.Set();
+        }
+
+        return new WriteHandle(seq, now, ticket);
+    }
+
+    private long? ExpireTs(RowKind kind, Ttl ttl, long now)
+    {
+        if (kind == RowKind.Tombstone)
+        {
+            return null;
+        }
+
+        return ttl.Kind switch
+        {
+            TtlKind.NoExpiry => null,
+            TtlKind.ExpireAfter => now + ttl.Value,
+            TtlKind.ExpireAt => ttl.Value,
+            _ => _options.DefaultTtl is { } d ? now + (long)d.TotalMilliseconds : null,
+        };
+    }
+
+    // Under the commit lock. The active memtable becomes frozen with the WAL sealed at the same
+    // point, so every WAL id up to the memtable's LastWalId is wholly in it and older memtables.
+    private void Freeze(long arenaNeed)
+    {
+        var set = _memtables!;
+        var active = set.Active;
+        if (active.IsEmpty)
+        {
+            if (active.Capacity < arenaNeed + 4096)
+            {
+                _memtables = set with { Active = NewMemtable(arenaNeed) };
+                active.Release();
+            }
+
+            return;
+        }
+
+        active.LastWalId = _wal is not null ? SealWal() : _nextWalId - 1;
+        _memtables = new Db.MemtableSet(NewMemtable(arenaNeed), set.Frozen.Insert(0, active));
+        _memtableSignal.Set();
+    }
+
+    private Memtable.Memtable NewMemtable(long arenaNeed) =>
+        new(Math.Max(ArenaCapacity, arenaNeed + 4096));
+
+    // Arena nodes carry a skiplist tower and alignment on top of what the size estimate counts.
+    private long ArenaCapacity => Math.Min(Memory.NativeArena.MaxCapacity, Math.Max(1L << 20, (_options.L0SstSizeBytes * 2) + (1L << 20)));
+
+    // Under the commit lock: the current WAL buffer gets the next id and joins the write queue.
+    // Returns the id of the last sealed WAL (the new one, or the previous when empty).
+    private ulong SealWal()
+    {
+        var wal = _wal!;
+        if (wal.IsEmpty)
+        {
+            return _nextWalId - 1;
+        }
+
+        var id = _nextWalId++;
+        wal.Seal(id);
+        _sealedWals.Enqueue(wal);
+        _lastSealedTicket = wal.Ticket;
+        _wal = new WalBuffer(_options.Compression, _options.BlockSize);
+        _walSignal.Set();
+        return id;
+    }
+
+    private void FailPending(Exception error)
+    {
+        List<DurabilityTicket> tickets = [];
+        lock (_commitLock)
+        {
+            foreach (var wal in _sealedWals)
+            {
+                tickets.Add(wal.Ticket);
+            }
+
+            if (_wal is not null)
+            {
+                tickets.Add(_wal.Ticket);
+            }
+
+            if (_memtables is { } set)
+            {
+                foreach (var m in set.NewestFirst)
+                {
+                    tickets.Add(m.FlushTicket);
+                    m.Flushed.TrySetException(error);
+                }
+            }
+        }
+
+        foreach (var t in tickets)
+        {
+            t.Fail(error);
+        }
+    }
+}

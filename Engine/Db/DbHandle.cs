@@ -1,0 +1,237 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SlateFast.Manifest;
+using SlateFast.ObjectStore;
+using SlateFast.Wal;
+
+namespace SlateFast;
+
+/// <summary>
+/// An open database: one writer over a SlateDB-format database in an object store. Thread-safe;
+/// every method may be called from any thread.
+/// </summary>
+/// <remarks>
+/// <para>Opening claims the writer epoch and fences any older writer (spec §10.1). Writes enter
+/// one ordered commit path that assigns sequence numbers, appends to the WAL buffer and inserts
+/// into the memtable; background loops write WAL objects and L0 SSTs and update the manifest.</para>
+/// <para>The type is split by facet: <c>DbHandle.Write.cs</c> (commit path), <c>.Flush.cs</c>
+/// (WAL and memtable flushers, manifest updates), <c>.Recovery.cs</c> (open, fencing, WAL
+/// replay), <c>.Read.cs</c> (gets).</para>
+/// </remarks>
+public sealed partial class DbHandle : IAsyncDisposable
+{
+    private const int StateOpen = 0;
+    private const int StateClosed = 1;
+
+    private readonly IObjectStore _store;
+    private readonly DbOptions _options;
+    private readonly ILogger _log;
+    private readonly ManifestStore _manifests;
+    private readonly Random _random;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Db.ProgressSignal _progress = new();
+    private int _state;
+    private CloseReason _closeReason;
+    private string _closeMessage = string.Empty;
+    private Exception? _closeCause;
+    private Task _walFlusher = Task.CompletedTask;
+    private Task _memtableFlusher = Task.CompletedTask;
+
+    private DbHandle(string path, IObjectStore store, DbOptions options)
+    {
+        Path = path;
+        _store = store;
+        _options = options;
+        _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlateFast.Db");
+        _manifests = new ManifestStore(store, path);
+        _random = options.Seed is { } seed ? new Random(seed) : new Random();
+        _clock = new Db.MonotonicClock(options.TimeProvider, long.MinValue);
+    }
+
+    /// <summary>The database's path inside its object store.</summary>
+    public string Path { get; }
+
+    /// <summary>The settings the database was opened with.</summary>
+    public DbOptions Options => _options;
+
+    /// <summary>Whether the database is closed, and why.</summary>
+    public CloseReason CloseReason => Volatile.Read(ref _state) == StateClosed ? _closeReason : CloseReason.None;
+
+    /// <summary>The writer epoch this handle claimed when it opened.</summary>
+    public ulong WriterEpoch => _writerEpoch;
+
+    /// <summary>The highest sequence number assigned so far.</summary>
+    public ulong LastSeq
+    {
+        get
+        {
+            lock (_commitLock)
+            {
+                return _lastSeq;
+            }
+        }
+    }
+
+    /// <summary>The highest sequence number durable in the object store.</summary>
+    public ulong DurableSeq => Volatile.Read(ref _durableSeq);
+
+    /// <summary>Opens (creating if needed) the database at <paramref name="path"/> in <paramref name="store"/>.</summary>
+    public static async Task<DbHandle> OpenAsync(string path, IObjectStore store, DbOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        options ??= new DbOptions();
+        options.Validate();
+        path = (path ?? string.Empty).Trim('/');
+        ObjectPath.Validate(path);
+        var wrapped = store is RetryingObjectStore or InstrumentedObjectStore ? store : new InstrumentedObjectStore(new RetryingObjectStore(store));
+        var db = new DbHandle(path, wrapped, options);
+        try
+        {
+            await db.RecoverAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            db.ReleaseMemtables();
+            throw;
+        }
+
+        db.StartBackground();
+        return db;
+    }
+
+    /// <summary>Opens the database at <paramref name="path"/> in the store a URL names (see <see cref="ObjectStores.FromUrl"/>).</summary>
+    public static Task<DbHandle> OpenAsync(string path, string storeUrl, DbOptions? options = null, CancellationToken cancellationToken = default) =>
+        OpenAsync(path, ObjectStores.FromUrl(storeUrl), options, cancellationToken);
+
+    /// <summary>
+    /// Closes the database as SlateDB does on shutdown: buffered WAL rows are written, then a final
+    /// manifest; memtables are not flushed (the WAL holds them). Later calls fail with
+    /// <see cref="ErrorKind.Closed"/> (<see cref="CloseReason.Clean"/>). Idempotent.
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        lock (_commitLock)
+        {
+            if (_state == StateClosed)
+            {
+                return;
+            }
+
+            _state = StateClosed;
+            _closeReason = CloseReason.Clean;
+            _closeMessage = "the database is closed";
+            if (_options.WalEnabled)
+            {
+                SealWal();
+            }
+        }
+
+        _walSignal.Set();
+        try
+        {
+            // The WAL flusher writes what was sealed, then stops; the memtable flusher stops at
+            // once (an in-flight L0 upload is abandoned; its object never becomes visible).
+            await _walFlusher.ConfigureAwait(false);
+            await _shutdown.CancelAsync().ConfigureAwait(false);
+            _memtableSignal.Set();
+            await _memtableFlusher.ConfigureAwait(false);
+            if (_closeCause is null)
+            {
+                await UpdateManifestAsync(m => m with { WalIdLastSeen = Math.Max(m.WalIdLastSeen, _nextWalId - 1) }, CancellationToken.None).ConfigureAwait(false);
+                _log.LogInformation("closed database {Path} (epoch {Epoch})", Path, _writerEpoch);
+            }
+        }
+        catch (SlateFastException e) when (e.Kind == ErrorKind.Closed)
+        {
+            // Fenced while closing: nothing more to write.
+        }
+        finally
+        {
+            FailPending(new SlateFastException(ErrorKind.Closed, CloseReason.Clean, "the database was closed before the write became durable"));
+            ReleaseMemtables();
+            _progress.Notify();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+
+    private void ThrowIfClosed()
+    {
+        if (Volatile.Read(ref _state) == StateClosed)
+        {
+            ThrowClosed();
+        }
+    }
+
+    private void ThrowClosed() => throw new SlateFastException(ErrorKind.Closed, _closeReason, $"{Path}: {_closeMessage}", _closeCause);
+
+    /// <summary>Stops the database because a background task failed or a newer writer fenced it.</summary>
+    private void Fail(CloseReason reason, string message, Exception? cause)
+    {
+        lock (_commitLock)
+        {
+            if (_state == StateClosed && _closeReason != CloseReason.Clean)
+            {
+                return;
+            }
+
+            _state = StateClosed;
+            _closeReason = reason;
+            _closeMessage = message;
+            _closeCause = cause;
+        }
+
+        if (reason == CloseReason.Fenced)
+        {
+            _log.LogWarning("database {Path} was fenced: {Message}", Path, message);
+        }
+        else
+        {
+            _log.LogError(cause, "database {Path} closed itself: {Message}", Path, message);
+        }
+
+        FailPending(new SlateFastException(ErrorKind.Closed, reason, $"{Path}: {message}", cause));
+        _shutdown.Cancel();
+        _walSignal.Set();
+        _memtableSignal.Set();
+        _progress.Notify();
+    }
+
+    private void ReleaseMemtables()
+    {
+        Db.MemtableSet? set;
+        lock (_commitLock)
+        {
+            set = _memtables;
+            _memtables = null;
+        }
+
+        if (set is null)
+        {
+            return;
+        }
+
+        foreach (var m in set.NewestFirst)
+        {
+            m.Release();
+        }
+
+        foreach (var wal in _sealedWals)
+        {
+            wal.Dispose();
+        }
+
+        _wal?.Dispose();
+    }
+
+    private void StartBackground()
+    {
+        _walFlusher = Task.Run(WalFlushLoopAsync);
+        _memtableFlusher = Task.Run(MemtableFlushLoopAsync);
+        _memtableSignal.Set();
+    }
+
+    private ImmutableArray<Memtable.Memtable> FrozenSnapshot() => Volatile.Read(ref _memtables)?.Frozen ?? [];
+}
