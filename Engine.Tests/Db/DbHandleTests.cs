@@ -275,4 +275,40 @@ public sealed class DbHandleTests
             Assert.Equal(value, await db.GetAsync(B($"key{i:d5}")));
         }
     }
+
+    [Fact]
+    public async Task A_clean_close_while_a_memtable_flush_waits_for_its_wal_still_writes_every_buffered_row()
+    {
+        var store = new InMemoryObjectStore();
+        var gated = new GatedStore(store, "/wal/");
+        var db = await DbHandle.OpenAsync("db", new RetryingObjectStore(gated), s_fast with { FlushInterval = TimeSpan.FromHours(1), L0SstSizeBytes = 4096 });
+        var wal = (ulong id) => $"db/wal/{id:d20}.sst";
+        gated.Hold();
+
+        // WAL 2 is sealed and held; the memtable then freezes with WAL 3, so its L0 flush waits for
+        // WAL 3 while WAL 2's completion wakes it; the last row sits in WAL 4, sealed by close.
+        await db.PutAsync(B("first"), B("1"), writeOptions: WriteOptions.NoWait);
+        var firstFlush = db.FlushAsync();
+        await gated.Arrived(wal(2));
+        for (var i = 0; i < 40; i++)
+        {
+            await db.PutAsync(B($"key{i:d2}"), new byte[200], writeOptions: WriteOptions.NoWait);
+        }
+
+        var last = db.PutAsync(B("last"), B("row")).AsTask();
+        var closing = db.CloseAsync();
+        gated.Release(wal(2));
+        await firstFlush;
+        await gated.Arrived(wal(3));
+        gated.ReleaseAll();
+        await closing;
+        await last;
+
+        await using var reopened = await DbHandle.OpenAsync("db", store, s_fast);
+        Assert.Equal("row", S(await reopened.GetAsync(B("last"))));
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.NotNull(await reopened.GetAsync(B($"key{i:d2}")));
+        }
+    }
 }

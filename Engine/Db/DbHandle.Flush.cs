@@ -164,7 +164,10 @@ public sealed partial class DbHandle
         }
         catch (SlateFastException e) when (e.Kind == ErrorKind.Closed)
         {
-            Fail(e.CloseReason, e.Message, e);
+            if (e.CloseReason != CloseReason.Clean)
+            {
+                Fail(e.CloseReason, e.Message, e);
+            }
         }
         catch (Exception e) when (e is SlateFastException or IOException)
         {
@@ -183,7 +186,13 @@ public sealed partial class DbHandle
                 break;
             }
 
-            ThrowIfClosed();
+            // A clean close is not a failure: the WAL flusher still writes what was sealed, and the
+            // shutdown token ends this wait afterwards. Only a failed database stops it here.
+            if (_closeCause is not null)
+            {
+                ThrowClosed();
+            }
+
             await next.WaitAsync(token).ConfigureAwait(false);
         }
 

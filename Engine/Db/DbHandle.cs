@@ -170,6 +170,11 @@ public sealed partial class DbHandle : IAsyncDisposable
     /// <summary>Stops the database because a background task failed or a newer writer fenced it.</summary>
     private void Fail(CloseReason reason, string message, Exception? cause)
     {
+        if (reason == CloseReason.Clean)
+        {
+            ThrowHelper.Internal("a clean close is not a failure");
+        }
+
         lock (_commitLock)
         {
             if (_state == StateClosed && _closeReason != CloseReason.Clean)
