@@ -23,12 +23,12 @@ public sealed class DecodeEveryObjectOfEveryCodecTests(SlateDbCodecDatabases dbs
 {
     [Theory]
     [MemberData(nameof(SlateDbCodecDatabases.VariantData), MemberType = typeof(SlateDbCodecDatabases))]
-    public async Task Every_object_of_a_compressed_SlateDB_database_decodes_with_SlateFast_codecs(string codec, int blockSize)
+    public async Task Every_object_of_a_database_written_with_any_codec_decodes_with_SlateFast_codecs(string kind, string codec, int blockSize)
     {
-        output.WriteLine($"seed {SlateDbCodecDatabases.SeedOf(codec, blockSize)}");
-        var counts = await DatabaseDecoding.DecodeEveryObjectAsync(dbs[codec, blockSize]);
+        output.WriteLine($"seed {SlateDbCodecDatabases.SeedOf(kind, codec, blockSize)}");
+        var counts = await DatabaseDecoding.DecodeEveryObjectAsync(dbs[kind, codec, blockSize]);
 
-        output.WriteLine($"{codec}/{blockSize}: {counts}");
+        output.WriteLine($"{kind}/{codec}/{blockSize}: {counts}");
         Assert.True(counts.CompactedSsts > 0 && counts.Blocks > 0, counts.ToString());
     }
 }

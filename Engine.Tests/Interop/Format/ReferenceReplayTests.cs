@@ -49,13 +49,13 @@ public sealed class ReferenceReplayOfEveryCodecTests(SlateDbCodecDatabases dbs, 
 {
     [Theory]
     [MemberData(nameof(SlateDbCodecDatabases.VariantData), MemberType = typeof(SlateDbCodecDatabases))]
-    public async Task Reference_replay_of_a_compressed_database_equals_SlateDB_scan(string codec, int blockSize)
+    public async Task Reference_replay_of_a_database_written_with_any_codec_equals_SlateDB_scan(string kind, string codec, int blockSize)
     {
-        output.WriteLine($"seed {SlateDbCodecDatabases.SeedOf(codec, blockSize)}");
-        var g = dbs[codec, blockSize];
+        output.WriteLine($"seed {SlateDbCodecDatabases.SeedOf(kind, codec, blockSize)}");
+        var g = dbs[kind, codec, blockSize];
         var db = await StoredDatabase.LoadAsync(new LocalObjectStore(g.Root), g.DbPath);
 
-        var replayed = await ReferenceReplay.LatestAsync(db);
+        var replayed = await ReferenceReplay.LatestAsync(db, ReferenceReplayOfEveryKindTests.MergeOperatorOf(g));
 
         Assert.Equal(g.Rows, replayed);
     }

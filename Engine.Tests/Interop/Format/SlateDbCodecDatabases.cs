@@ -3,9 +3,10 @@ using System.Globalization;
 namespace SlateFast.Tests.Interop.Format;
 
 /// <summary>
-/// `random` databases written once per test run by real SlateDB with every compression codec and
-/// two block sizes (the extremes), into a temp folder deleted at the end of the run.
-/// The seed is fixed per variant (see <see cref="SeedOf"/>) and printed by the tests that use it.
+/// Databases written once per test run by real SlateDB with every compression codec, into a temp
+/// folder deleted at the end of the run: `random` with each codec at the smallest and largest block
+/// size, and `l0` (whose SSTs are big enough for bloom filters) with each compressing codec.
+/// Seeds are fixed per variant (<see cref="SeedOf"/>) and printed by the tests that use them.
 /// </summary>
 public sealed class SlateDbCodecDatabases : IAsyncLifetime
 {
@@ -13,41 +14,40 @@ public sealed class SlateDbCodecDatabases : IAsyncLifetime
 
     public static readonly IReadOnlyList<string> Codecs = ["none", "snappy", "zlib", "lz4", "zstd"];
 
-    public static readonly IReadOnlyList<int> BlockSizes = [1024, 65536];
-
     private readonly Dictionary<string, SlateDbGenerated> generated = new(StringComparer.Ordinal);
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), $"slatefast-interop-codecs-{Guid.NewGuid():N}");
 
-    public static IEnumerable<(string Codec, int BlockSize)> Variants =>
-        Codecs.SelectMany(c => BlockSizes.Select(b => (c, b)));
+    public static IReadOnlyList<CodecVariant> Variants { get; } =
+    [
+        .. Codecs.SelectMany(c => new[] { new CodecVariant("random", c, 1024), new CodecVariant("random", c, 65536) }),
+        .. Codecs.Where(c => c != "none").Select(c => new CodecVariant("l0", c, 4096)),
+    ];
 
-    public static TheoryData<string, int> VariantData
+    public static TheoryData<string, string, int> VariantData
     {
         get
         {
-            var data = new TheoryData<string, int>();
-            foreach (var (codec, blockSize) in Variants)
+            var data = new TheoryData<string, string, int>();
+            foreach (var v in Variants)
             {
-                data.Add(codec, blockSize);
+                data.Add(v.Kind, v.Codec, v.BlockSize);
             }
 
             return data;
         }
     }
 
-    public SlateDbGenerated this[string codec, int blockSize] => generated[DbPath(codec, blockSize)];
+    public SlateDbGenerated this[string kind, string codec, int blockSize] => generated[new CodecVariant(kind, codec, blockSize).DbPath];
 
-    public static int SeedOf(string codec, int blockSize) =>
-        BaseSeed + (10 * Codecs.ToList().IndexOf(codec)) + BlockSizes.ToList().IndexOf(blockSize);
-
-    public static string DbPath(string codec, int blockSize) => $"random-{codec}-{blockSize.ToString(CultureInfo.InvariantCulture)}";
+    public static int SeedOf(string kind, string codec, int blockSize) =>
+        BaseSeed + Variants.ToList().IndexOf(new CodecVariant(kind, codec, blockSize));
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Root);
         var all = await Task.WhenAll(Variants.Select(v => SlateDbNode.GenerateAsync(
-            Root, "random", seed: SeedOf(v.Codec, v.BlockSize), codec: v.Codec, blockSize: v.BlockSize, dbPath: DbPath(v.Codec, v.BlockSize))))
+            Root, v.Kind, seed: SeedOf(v.Kind, v.Codec, v.BlockSize), codec: v.Codec, blockSize: v.BlockSize, dbPath: v.DbPath)))
             .ConfigureAwait(false);
         foreach (var g in all)
         {
@@ -64,6 +64,12 @@ public sealed class SlateDbCodecDatabases : IAsyncLifetime
 
         return Task.CompletedTask;
     }
+}
+
+/// <summary>One generated database of <see cref="SlateDbCodecDatabases"/>.</summary>
+public sealed record CodecVariant(string Kind, string Codec, int BlockSize)
+{
+    public string DbPath => $"{Kind}-{Codec}-{BlockSize.ToString(CultureInfo.InvariantCulture)}";
 }
 
 [CollectionDefinition(Name)]
