@@ -13,7 +13,7 @@ internal sealed class Mutator(Random random)
 
     private static readonly byte[] s_interestingBytes = [0x00, 0x01, 0x02, 0x7F, 0x80, 0x81, 0xFE, 0xFF];
 
-    private static readonly int[] s_fieldWidths = [2, 4, 8];
+    private static readonly int[] s_fieldWidths = [2, 4, 8, 8];
 
     private static readonly ulong[] s_interestingValues =
     [
@@ -107,41 +107,34 @@ internal sealed class Mutator(Random random)
         }
     }
 
-    /// <summary>A position inside the input that an integer field of the input holds, found by scanning from a random start.</summary>
+    /// <summary>
+    /// A position inside the input that some integer field of the input holds, picked uniformly among
+    /// all such fields of one width and byte order. Wide fields are favoured: SST offsets are u64, and
+    /// few other 8-byte windows hold a value smaller than the input.
+    /// </summary>
     private int? ReferencedPosition(List<byte> data)
     {
         int count = data.Count;
-        if (count < 2)
-        {
-            return null;
-        }
-
-        int start = random.Next(count);
         int width = s_fieldWidths[random.Next(s_fieldWidths.Length)];
         bool bigEndian = random.Next(2) == 0;
-        for (int step = 0; step < count; step++)
+        var candidates = new List<int>();
+        for (int at = 0; at + width <= count; at++)
         {
-            int at = (start + step) % count;
-            if (at + width > count)
-            {
-                continue;
-            }
-
             ulong value = 0;
             for (int i = 0; i < width; i++)
             {
-                int index = bigEndian ? at + i : at + width - 1 - i;
-                value = (value << 8) | data[index];
+                value = (value << 8) | data[bigEndian ? at + i : at + width - 1 - i];
             }
 
-            // Zero and tiny values are everywhere; only a position past the field itself is a likely offset.
-            if (value > (ulong)(at + width) && value < (ulong)count)
+            // Zero is everywhere and cuts everything; any other value inside the input may be an offset
+            // (SST metadata sits at the end and points back at blocks and sections).
+            if (value > 0 && value < (ulong)count)
             {
-                return (int)value;
+                candidates.Add((int)value);
             }
         }
 
-        return null;
+        return candidates.Count == 0 ? null : candidates[random.Next(candidates.Count)];
     }
 
     /// <summary>Where a trailer of u16 offsets starts, if the last two bytes are its big-endian count (blocks) or the footer's info offset (SSTs).</summary>
