@@ -6,7 +6,7 @@ namespace SlateFast.Fuzz.Seeds;
 /// </summary>
 internal static class SlateDbSamples
 {
-    /// <summary>The empty WAL SST SlateDB writes when a writer opens (fencing), 114 bytes: no blocks, an index with no entries.</summary>
+    /// <summary>The empty WAL SST SlateDB writes when a writer opens (fencing), 114 bytes: no blocks, an index with no entries, an empty stats section.</summary>
     public static byte[] FencingWal => Convert.FromHexString(
         "0c0000000000060008000400060000000400000000000000177e6f0a080000000400040004000000ed606b2a1c00000018001c00000000000400000000000000" +
         "000000000c001400180000001c000000000000001c00000000000000100000000000000064413efa000000000000002c0002");

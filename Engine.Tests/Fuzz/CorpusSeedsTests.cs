@@ -32,7 +32,7 @@ public sealed class CorpusSeedsTests
         Assert.Single(corpus.For(CompactionsTarget.TargetName));
         Assert.Equal(3, corpus.For(SstInfoTarget.TargetName).Count);
         Assert.Equal(3, corpus.For(SstIndexTarget.TargetName).Count);
-        // SlateDB writes a stats section into WAL SSTs with rows too; the empty fencing WAL has none.
+        // SlateDB's fencing WAL carries an empty stats section; its WAL with rows has none.
         Assert.Equal(2, corpus.For(SstStatsTarget.TargetName).Count);
 
         // The fencing WAL has no block; the other two have one each. The compacted SST's is the embedded one.
