@@ -18,12 +18,17 @@ internal sealed class FuzzRunner(FindingWriter findings, TextWriter log, TimeSpa
     private int _currentSeed;
     private long _currentIteration;
 
-    /// <summary>Fuzzes one target; returns the number of distinct findings.</summary>
-    public int Run(IFuzzTarget target, int seed, TimeSpan duration, long maxIterations)
+    /// <summary>
+    /// Fuzzes one target, starting from its own seeds plus <paramref name="extraSeeds"/> (e.g. from
+    /// <c>--corpus</c>); returns what ran and how many distinct findings were written.
+    /// </summary>
+    public FuzzStats Run(IFuzzTarget target, int seed, TimeSpan duration, long maxIterations, IReadOnlyList<byte[]>? extraSeeds = null)
     {
         var random = new Random(seed);
         var mutator = new Mutator(random);
         var corpus = target.Seeds().ToList();
+        corpus.AddRange(extraSeeds ?? []);
+        int seedCount = corpus.Count;
         var signatures = new HashSet<string>(StringComparer.Ordinal);
         long accepted = 0;
         long rejected = 0;
@@ -35,6 +40,11 @@ internal sealed class FuzzRunner(FindingWriter findings, TextWriter log, TimeSpa
 
         // Seeds first, unmutated: a seed that fails is a finding too, and says the target is broken.
         var queue = new Queue<byte[]>(corpus);
+        if (corpus.Count == 0)
+        {
+            corpus.Add([]);
+        }
+
         while (found < MaxFindingsPerTarget && (queue.Count > 0 || (clock.Elapsed < duration && iteration < maxIterations)))
         {
             byte[] input = queue.Count > 0 ? queue.Dequeue() : mutator.Mutate(corpus[random.Next(corpus.Count)], corpus);
@@ -66,11 +76,9 @@ internal sealed class FuzzRunner(FindingWriter findings, TextWriter log, TimeSpa
             iteration++;
         }
 
-        double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-        log.WriteLine(
-            $"{target.Name}: {iteration} runs in {seconds:F1} s ({iteration / seconds:F0}/s), accepted {accepted}, " +
-            $"rejected as data errors {rejected}, corpus {corpus.Count}, findings {found}");
-        return found;
+        var stats = new FuzzStats(target.Name, seed, seedCount, iteration, accepted, rejected, corpus.Count, found, clock.Elapsed);
+        log.WriteLine(stats.ToString());
+        return stats;
     }
 
     /// <summary>Runs one input; null when the outcome is allowed, else a description of the failure.</summary>

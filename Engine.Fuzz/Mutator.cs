@@ -4,13 +4,16 @@ namespace SlateFast.Fuzz;
 
 /// <summary>
 /// Structure-unaware mutations that still hit what binary decoders care about: lengths, counts,
-/// offsets and varints (set to edge values), truncation, and repeated or spliced regions.
+/// offsets and varints (set to edge values), truncation at the boundaries the bytes themselves
+/// point to, and repeated or spliced regions.
 /// </summary>
 internal sealed class Mutator(Random random)
 {
     private const int MaxLength = 1 << 20;
 
     private static readonly byte[] s_interestingBytes = [0x00, 0x01, 0x02, 0x7F, 0x80, 0x81, 0xFE, 0xFF];
+
+    private static readonly int[] s_fieldWidths = [2, 4, 8, 8];
 
     private static readonly ulong[] s_interestingValues =
     [
@@ -47,9 +50,7 @@ internal sealed class Mutator(Random random)
                 data[random.Next(data.Count)] = s_interestingBytes[random.Next(s_interestingBytes.Length)];
                 break;
             case 2 when data.Count > 0:
-                // Cut near the end more often: trailers and footers live there.
-                int keep = random.Next(2) == 0 ? random.Next(data.Count) : Math.Max(0, data.Count - 1 - random.Next(16));
-                data.RemoveRange(keep, data.Count - keep);
+                Truncate(data);
                 break;
             case 3:
                 int extra = 1 + random.Next(32);
@@ -76,6 +77,90 @@ internal sealed class Mutator(Random random)
                 PerturbLengthField(data);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Cuts the input short, or drops its head, at a boundary a decoder cares about: anywhere, just
+    /// before a footer or trailer, at a position some integer field of the input points to (section,
+    /// block and flatbuffer offsets, the start of a trailer sized by a count at the end), or at a power of two.
+    /// </summary>
+    private void Truncate(List<byte> data)
+    {
+        int cut = random.Next(5) switch
+        {
+            0 => random.Next(data.Count),
+            1 => data.Count - 1 - random.Next(Math.Min(16, data.Count)),
+            2 => ReferencedPosition(data) ?? random.Next(data.Count),
+            3 => TrailerStart(data) ?? random.Next(data.Count),
+            _ => Math.Min(data.Count - 1, (1 << random.Next(17)) - random.Next(2)),
+        };
+
+        cut = Math.Clamp(cut, 0, data.Count);
+        if (random.Next(8) == 0)
+        {
+            // The other side: a reader handed a window that starts late (e.g. a section cut wrongly).
+            data.RemoveRange(0, cut);
+        }
+        else
+        {
+            data.RemoveRange(cut, data.Count - cut);
+        }
+    }
+
+    /// <summary>
+    /// A position inside the input that some integer field of the input holds, picked uniformly among
+    /// all such fields of one width and byte order. Wide fields are favoured: SST offsets are u64, and
+    /// few other 8-byte windows hold a value smaller than the input.
+    /// </summary>
+    private int? ReferencedPosition(List<byte> data)
+    {
+        int count = data.Count;
+        int width = s_fieldWidths[random.Next(s_fieldWidths.Length)];
+        bool bigEndian = random.Next(2) == 0;
+        var candidates = new List<int>();
+        for (int at = 0; at + width <= count; at++)
+        {
+            ulong value = 0;
+            for (int i = 0; i < width; i++)
+            {
+                value = (value << 8) | data[bigEndian ? at + i : at + width - 1 - i];
+            }
+
+            // Zero is everywhere and cuts everything; any other value inside the input may be an offset
+            // (SST metadata sits at the end and points back at blocks and sections).
+            if (value > 0 && value < (ulong)count)
+            {
+                candidates.Add((int)value);
+            }
+        }
+
+        return candidates.Count == 0 ? null : candidates[random.Next(candidates.Count)];
+    }
+
+    /// <summary>Where a trailer of u16 offsets starts, if the last two bytes are its big-endian count (blocks) or the footer's info offset (SSTs).</summary>
+    private int? TrailerStart(List<byte> data)
+    {
+        int count = data.Count;
+        if (count >= 10 && random.Next(2) == 0)
+        {
+            ulong info = 0;
+            for (int i = count - 10; i < count - 2; i++)
+            {
+                info = (info << 8) | data[i];
+            }
+
+            // Cutting at the info offset leaves the blocks and sections without their metadata.
+            return info < (ulong)count ? (int)info : null;
+        }
+
+        if (count < 2)
+        {
+            return null;
+        }
+
+        int offsets = (data[count - 2] << 8) | data[count - 1];
+        int trailer = count - 2 - (2 * offsets);
+        return trailer >= 0 ? trailer + (2 * random.Next(offsets + 1)) : null;
     }
 
     private void Splice(List<byte> data, byte[] other)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SlateFast.Fuzz.Seeds;
 using SlateFast.Fuzz.Targets;
 
 namespace SlateFast.Fuzz;
@@ -13,7 +14,7 @@ internal static class Program
     private const string Usage =
         """
         usage: Engine.Fuzz [--target NAME|all] [--seconds N] [--iterations N] [--seed S]
-                           [--findings DIR] [--hang-seconds N]
+                           [--corpus DIR]... [--findings DIR] [--hang-seconds N]
                Engine.Fuzz --target NAME --repro FILE
                Engine.Fuzz --list
 
@@ -21,6 +22,9 @@ internal static class Program
           --seconds     total time budget, split evenly between the chosen targets (default 10)
           --iterations  stop each target after this many runs (default unlimited)
           --seed        random seed; printed at start so a run can be repeated (default random)
+          --corpus      extra seeds: every *.sst, *.manifest and *.compactions file under DIR
+                        (e.g. a database written by SlateDB); SSTs are also cut into blocks and
+                        info/index/stats/filter sections for those targets. May be repeated.
           --findings    folder for findings (default a new folder under the system temp folder)
           --repro       run one saved input against the target and report the outcome
         exit code: 0 no findings, 1 findings, 2 usage error
@@ -75,13 +79,24 @@ internal static class Program
             return Repro(runner, targets, options.Repro);
         }
 
+        CorpusSeeds corpus;
+        try
+        {
+            corpus = options.Corpus.Count == 0 ? CorpusSeeds.Empty : CorpusSeeds.Load(options.Corpus, Console.Out);
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+
         Console.WriteLine($"seed {options.Seed} (repeat with --seed {options.Seed}); findings go to {findings.Folder}");
         var perTarget = TimeSpan.FromSeconds(options.Seconds / targets.Count);
         int total = 0;
         for (int i = 0; i < targets.Count; i++)
         {
             // Each target gets its own stream derived from the run seed, so --target X replays X alone.
-            total += runner.Run(targets[i], DeriveSeed(options.Seed, targets[i].Name), perTarget, options.Iterations);
+            total += runner.Run(targets[i], DeriveSeed(options.Seed, targets[i].Name), perTarget, options.Iterations, corpus.For(targets[i].Name)).Findings;
         }
 
         Console.WriteLine(total == 0 ? "no findings" : $"{total} finding(s) in {findings.Folder}");
@@ -102,7 +117,8 @@ internal static class Program
         return failure is null ? 0 : 1;
     }
 
-    private static int DeriveSeed(int seed, string name)
+    /// <summary>The seed of one target's stream within a run.</summary>
+    internal static int DeriveSeed(int seed, string name)
     {
         // A stable string hash (string.GetHashCode is randomized per process).
         uint hash = (uint)seed;
@@ -128,6 +144,8 @@ internal static class Program
 
         public string? Repro { get; private set; }
 
+        public List<string> Corpus { get; } = [];
+
         public double HangSeconds { get; private set; } = 10;
 
         public bool List { get; private set; }
@@ -147,6 +165,7 @@ internal static class Program
                     case "--iterations": options.Iterations = (long)ParseNumber(Value(), "--iterations"); break;
                     case "--seed": options.Seed = (int)ParseNumber(Value(), "--seed"); break;
                     case "--findings": options.Findings = Value(); break;
+                    case "--corpus": options.Corpus.Add(Value()); break;
                     case "--repro": options.Repro = Value(); break;
                     case "--hang-seconds": options.HangSeconds = ParseNumber(Value(), "--hang-seconds"); break;
                     case "--list": options.List = true; break;

@@ -8,7 +8,9 @@ internal sealed class BloomFilterTarget : IFuzzTarget
 {
     private static readonly ulong[] s_probeHashes = [0, 1, ulong.MaxValue, 0x8000000000000000, 0xFFFFFFFF, 0x1_0000_0000];
 
-    public string Name => "bloom";
+    public const string TargetName = "bloom";
+
+    public string Name => TargetName;
 
     public void Run(ReadOnlySpan<byte> input)
     {

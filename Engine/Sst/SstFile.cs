@@ -173,7 +173,7 @@ internal sealed class SstFile
         for (var i = 0; i < index.BlockCount; i++)
         {
             var offset = index.BlockOffset(i);
-            if ((i == 0 && offset != 0) || (i > 0 && offset < previous + SstSections.ChecksumLength))
+            if ((i == 0 && offset != 0) || (i > 0 && (offset < previous || offset - previous < SstSections.ChecksumLength || offset - previous > int.MaxValue)))
             {
                 ThrowHelper.Data($"{path}: block {i} starts at {offset}, which does not follow the previous block at {previous}");
             }
@@ -181,7 +181,8 @@ internal sealed class SstFile
             previous = offset;
         }
 
-        if (index.BlockCount > 0 && (info.FilterOffset < previous + SstSections.ChecksumLength || info.FilterOffset - previous > int.MaxValue))
+        // Differences, not sums: an offset near 2^64 must not wrap past these checks.
+        if (index.BlockCount > 0 && (info.FilterOffset < previous || info.FilterOffset - previous < SstSections.ChecksumLength || info.FilterOffset - previous > int.MaxValue))
         {
             ThrowHelper.Data($"{path}: the last block at {previous} does not end before the filter offset {info.FilterOffset}");
         }
