@@ -76,6 +76,12 @@ public sealed partial class DbHandle : IAsyncDisposable
     /// <summary>The highest sequence number durable in the object store.</summary>
     public ulong DurableSeq => Volatile.Read(ref _durableSeq);
 
+    /// <summary>Bytes held by memtables not yet in L0 (what <see cref="DbOptions.MaxUnflushedBytes"/> bounds).</summary>
+    internal long UnflushedBytes => Interlocked.Read(ref _unflushedBytes);
+
+    /// <summary>Memtables alive: the active one and the frozen ones waiting for their L0 flush.</summary>
+    internal int MemtableCount => Volatile.Read(ref _memtables) is { } set ? 1 + set.Frozen.Length : 0;
+
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/> in <paramref name="store"/>.</summary>
     public static async Task<DbHandle> OpenAsync(string path, IObjectStore store, DbOptions? options = null, CancellationToken cancellationToken = default)
     {
