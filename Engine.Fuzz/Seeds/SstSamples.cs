@@ -119,7 +119,7 @@ internal static class SstSamples
     /// </summary>
     public static byte[] V1Sst(List<Row> rows)
     {
-        var output = new ArrayBufferWriter<byte>();
+        using var output = new SlateFast.Memory.PooledBufferWriter();
         var index = new SsTableIndexBuilder();
         using var block = new BlockBuilderV1(BlockSize);
         byte[]? previousLast = null;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using SlateFast.Format;
+using SlateFast.Memory;
 
 namespace SlateFast.Sst;
 
@@ -25,10 +26,14 @@ internal sealed class SstBuilder : IDisposable
 {
     private readonly SstBuildSettings _settings;
     private readonly BlockBuilderV2 _block;
-    private readonly SsTableIndexBuilder _index = new();
+    // Block index entries are kept as raw (offset, key) records in pooled memory and turned into
+    // the index flatbuffer only at Finish, so the commit path (which feeds WAL buffers) does no
+    // flatbuffer work and no allocation per block.
+    private readonly PooledBufferWriter _indexEntries = new(4096);
+    private int _blockCount;
     private readonly BloomFilterBuilder? _filter;
-    private readonly ArrayBufferWriter<byte> _output = new(64 * 1024);
-    private readonly List<BlockStats> _blockStats = [];
+    private readonly PooledBufferWriter _output = new(64 * 1024);
+    private readonly PooledBufferWriter _blockStats = new(1024);
     private byte[] _lastKey = new byte[64];
     private int _lastKeyLength = -1;
     private ulong _lastSeq;
@@ -70,7 +75,7 @@ internal sealed class SstBuilder : IDisposable
 
     public long RawValueSize { get; private set; }
 
-    public int BlockCount => _index.BlockCount;
+    public int BlockCount => _blockCount;
 
     /// <summary>Bytes produced so far, drained or not.</summary>
     public long Position => _drained + _output.WrittenCount;
@@ -173,7 +178,17 @@ internal sealed class SstBuilder : IDisposable
         }
 
         var indexOffset = (ulong)Position;
-        var indexLength = (ulong)SstSections.Write(_index.Finish(), codec, _output);
+        var index = new SsTableIndexBuilder();
+        var entries = _indexEntries.WrittenSpan;
+        while (!entries.IsEmpty)
+        {
+            var offset = BinaryPrimitives.ReadUInt64LittleEndian(entries);
+            var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(entries[8..]);
+            index.AddBlock(offset, entries.Slice(10, keyLength));
+            entries = entries[(10 + keyLength)..];
+        }
+
+        var indexLength = (ulong)SstSections.Write(index.Finish(), codec, _output);
 
         ulong statsOffset = 0, statsLength = 0;
         if (_settings.Type == SstType.Compacted)
@@ -186,7 +201,7 @@ internal sealed class SstBuilder : IDisposable
                 Merges = (ulong)Merges,
                 RawKeySize = (ulong)RawKeySize,
                 RawValueSize = (ulong)RawValueSize,
-                Blocks = [.. _blockStats],
+                Blocks = [.. System.Runtime.InteropServices.MemoryMarshal.Cast<byte, BlockStats>(_blockStats.WrittenSpan)],
             };
             statsLength = (ulong)SstSections.Write(SstStatsCodec.Encode(stats), codec, _output);
         }
@@ -225,22 +240,39 @@ internal sealed class SstBuilder : IDisposable
         return info;
     }
 
-    public void Dispose() => _block.Dispose();
+    public void Dispose()
+    {
+        _block.Dispose();
+        _output.Dispose();
+        _indexEntries.Dispose();
+        _blockStats.Dispose();
+    }
+
+    private void AddIndexEntry(ulong offset, ReadOnlySpan<byte> key)
+    {
+        var span = _indexEntries.GetSpan(10 + key.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(span, offset);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[8..], (ushort)key.Length);
+        key.CopyTo(span[10..]);
+        _indexEntries.Advance(10 + key.Length);
+    }
 
     private void FinishBlock()
     {
         var offset = (ulong)Position;
         if (_settings.Type == SstType.Wal)
         {
-            _index.AddBlock(offset, SeqKey(_blockFirstSeq));
+            Span<byte> seqKey = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(seqKey, _blockFirstSeq);
+            AddIndexEntry(offset, seqKey);
         }
-        else if (_index.BlockCount == 0)
+        else if (_blockCount == 0)
         {
-            _index.AddBlock(offset, ReadOnlySpan<byte>.Empty);
+            AddIndexEntry(offset, ReadOnlySpan<byte>.Empty);
         }
         else
         {
-            _index.AddBlock(offset, IndexKey.ShortestSeparator(_prevBlockLastKey.AsSpan(0, _prevBlockLastKeyLength), _block.FirstKey));
+            AddIndexEntry(offset, IndexKey.ShortestSeparator(_prevBlockLastKey.AsSpan(0, _prevBlockLastKeyLength), _block.FirstKey));
         }
 
         var last = _block.LastKey;
@@ -252,7 +284,13 @@ internal sealed class SstBuilder : IDisposable
         last.CopyTo(_prevBlockLastKey);
         _prevBlockLastKeyLength = last.Length;
         SstSections.Write(_block.Finish(), _settings.Compression, _output);
-        _blockStats.Add(new BlockStats((ushort)_blockPuts, (ushort)_blockDeletes, (ushort)_blockMerges));
+        if (_settings.Type == SstType.Compacted)
+        {
+            var stats = new BlockStats((ushort)_blockPuts, (ushort)_blockDeletes, (ushort)_blockMerges);
+            _blockStats.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<BlockStats>(in stats)));
+        }
+
+        _blockCount++;
         _blockPuts = _blockDeletes = _blockMerges = 0;
         _block.Reset();
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using SlateFast.Format;
+using SlateFast.Memory;
 
 namespace SlateFast.Sst;
 
@@ -19,7 +20,7 @@ internal static class SstSections
     public const ushort CurrentFormatVersion = 2;
 
     /// <summary>Appends the section for <paramref name="payload"/> and returns its stored length (CRC included).</summary>
-    public static int Write(ReadOnlySpan<byte> payload, CompressionCodec codec, ArrayBufferWriter<byte> output)
+    public static int Write(ReadOnlySpan<byte> payload, CompressionCodec codec, PooledBufferWriter output)
     {
         var start = output.WrittenCount;
         if (codec == CompressionCodec.None)
@@ -38,14 +39,14 @@ internal static class SstSections
     }
 
     /// <summary>Appends raw bytes followed by their CRC (the info section is never compressed).</summary>
-    public static void WriteUncompressed(ReadOnlySpan<byte> payload, ArrayBufferWriter<byte> output)
+    public static void WriteUncompressed(ReadOnlySpan<byte> payload, PooledBufferWriter output)
     {
         output.Write(payload);
         BinaryPrimitives.WriteUInt32BigEndian(output.GetSpan(ChecksumLength), Crc32.Compute(payload));
         output.Advance(ChecksumLength);
     }
 
-    public static void WriteFooter(ulong metaOffset, ushort version, ArrayBufferWriter<byte> output)
+    public static void WriteFooter(ulong metaOffset, ushort version, PooledBufferWriter output)
     {
         var span = output.GetSpan(FooterLength);
         BinaryPrimitives.WriteUInt64BigEndian(span, metaOffset);

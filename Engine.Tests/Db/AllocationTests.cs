@@ -1,0 +1,50 @@
+using SlateFast.ObjectStore;
+
+namespace SlateFast.Tests.Db;
+
+/// <summary>The hot path's allocation contract, measured on the calling thread (background flushes excluded).</summary>
+[Collection(AllocationCollection.Name)]
+public sealed class AllocationTests
+{
+    [Fact]
+    public async Task A_non_durable_put_allocates_nothing_on_the_calling_thread()
+    {
+        await using var db = await DbHandle.OpenAsync("db", new InMemoryObjectStore(), new DbOptions { FlushInterval = TimeSpan.FromHours(1) });
+        var keys = Enumerable.Range(0, 20_000).Select(i => BitConverter.GetBytes(i)).ToArray();
+        var value = new byte[100];
+
+        // Warm up: JIT and tiering, and WAL buffers whose pooled arrays go back to the pool when
+        // their objects are written, as they do in steady state.
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var key in keys)
+            {
+                Consume(db.PutAsync(key, value, writeOptions: WriteOptions.NoWait));
+            }
+
+            await db.FlushAsync();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var key in keys)
+        {
+            Consume(db.PutAsync(key, value, writeOptions: WriteOptions.NoWait));
+        }
+
+        var perPut = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)keys.Length;
+        Assert.True(perPut < 1, $"{perPut:F2} bytes allocated per non-durable put");
+    }
+
+    // Synchronous completion is part of the contract: a pending ValueTask would mean a state machine.
+    private static void Consume(ValueTask<WriteHandle> put)
+    {
+        Assert.True(put.IsCompletedSuccessfully);
+        _ = put.Result;
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AllocationCollection
+{
+    public const string Name = "allocation";
+}
