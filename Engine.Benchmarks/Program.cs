@@ -4,6 +4,14 @@ namespace SlateFast.Benchmarks;
 
 internal static class Program
 {
-    private static void Main(string[] args) =>
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "durable")
+        {
+            return await Db.DurableLatency.RunAsync(args);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
