@@ -238,7 +238,6 @@ public sealed partial class DbHandle
 
         Interlocked.Add(ref _unflushedBytes, -memtable.EstimatedSize);
         DbMetrics.MemtableFlushes.Add(1);
-        DbMetrics.L0Ssts.Add(1);
         if (!_options.WalEnabled)
         {
             InterlockedMax(ref _durableSeq, memtable.MaxSeq);

@@ -79,6 +79,9 @@ public sealed partial class DbHandle : IAsyncDisposable
     /// <summary>Bytes held by memtables not yet in L0 (what <see cref="DbOptions.MaxUnflushedBytes"/> bounds).</summary>
     internal long UnflushedBytes => Interlocked.Read(ref _unflushedBytes);
 
+    /// <summary>L0 SSTs listed by the newest manifest this handle knows.</summary>
+    internal int L0Count => Volatile.Read(ref _manifest).L0.Length;
+
     /// <summary>Memtables alive: the active one and the frozen ones waiting for their L0 flush.</summary>
     internal int MemtableCount => Volatile.Read(ref _memtables) is { } set ? 1 + set.Frozen.Length : 0;
 
@@ -103,6 +106,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         }
 
         db.StartBackground();
+        Diagnostics.DbMetrics.Opened(db);
         return db;
     }
 
@@ -156,6 +160,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         {
             FailPending(new SlateFastException(ErrorKind.Closed, CloseReason.Clean, "the database was closed before the write became durable"));
             ReleaseMemtables();
+            Diagnostics.DbMetrics.Closed(this);
             _progress.Notify();
         }
     }

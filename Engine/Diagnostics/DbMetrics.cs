@@ -11,5 +11,14 @@ internal static class DbMetrics
     public static readonly Counter<long> MemtableFlushes = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.immutable_memtable_flushes", "{flush}", "Memtables written as L0 SSTs");
     public static readonly Counter<long> WalFlushes = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.wal_buffer_flushes", "{flush}", "WAL objects written");
     public static readonly Counter<long> WalBytes = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.wal_buffer_bytes", "By", "Bytes of WAL objects written");
-    public static readonly UpDownCounter<long> L0Ssts = SlateFastMetrics.Meter.CreateUpDownCounter<long>("slatefast.db.l0_sst_count", "{sst}", "L0 SSTs of open databases");
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DbHandle, byte> s_open = new();
+
+    static DbMetrics()
+    {
+        SlateFastMetrics.Meter.CreateObservableGauge("slatefast.db.l0_sst_count", () => s_open.Keys.Sum(db => (long)db.L0Count), "{sst}", "L0 SSTs listed by the manifests of open databases");
+    }
+
+    public static void Opened(DbHandle db) => s_open.TryAdd(db, 0);
+
+    public static void Closed(DbHandle db) => s_open.TryRemove(db, out _);
 }
