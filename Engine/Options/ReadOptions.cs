@@ -1,0 +1,78 @@
+namespace SlateFast;
+
+/// <summary>Which writes a read may see.</summary>
+public enum DurabilityFilter
+{
+    /// <summary>Every applied write, durable or not (SlateDB's default).</summary>
+    Memory,
+
+    /// <summary>Only writes durable in the object store: a write still waiting for its WAL object is invisible.</summary>
+    Remote,
+}
+
+/// <summary>The order a scan returns keys in.</summary>
+public enum IterationOrder
+{
+    /// <summary>Smallest key first.</summary>
+    Ascending,
+
+    /// <summary>Largest key first.</summary>
+    Descending,
+}
+
+/// <summary>Options of a point read, with SlateDB 0.12's defaults.</summary>
+public sealed record ReadOptions
+{
+    /// <summary>The defaults.</summary>
+    public static ReadOptions Default { get; } = new();
+
+    /// <summary>Which writes the read may see (default <see cref="DurabilityFilter.Memory"/>).</summary>
+    public DurabilityFilter DurabilityFilter { get; init; } = DurabilityFilter.Memory;
+
+    /// <summary>
+    /// With <see cref="DurabilityFilter.Remote"/>, also see writes applied in memory but not yet
+    /// durable (SlateDB's <c>dirty</c>). Default false.
+    /// </summary>
+    public bool Dirty { get; init; }
+
+    /// <summary>Keep blocks this read fetches in the block cache (default true).</summary>
+    public bool CacheBlocks { get; init; } = true;
+}
+
+/// <summary>Options of a scan, with SlateDB 0.12's defaults.</summary>
+public sealed record ScanOptions
+{
+    /// <summary>The defaults.</summary>
+    public static ScanOptions Default { get; } = new();
+
+    /// <summary>Which writes the scan may see (default <see cref="DurabilityFilter.Memory"/>).</summary>
+    public DurabilityFilter DurabilityFilter { get; init; } = DurabilityFilter.Memory;
+
+    /// <summary>With <see cref="DurabilityFilter.Remote"/>, also see writes not yet durable. Default false.</summary>
+    public bool Dirty { get; init; }
+
+    /// <summary>Bytes of blocks to fetch ahead of the scan position (SlateDB's default is 1: one block at a time).</summary>
+    public long ReadAheadBytes { get; init; } = 1;
+
+    /// <summary>Keep blocks this scan fetches in the block cache (default false, so a scan does not evict hot blocks).</summary>
+    public bool CacheBlocks { get; init; }
+
+    /// <summary>How many block fetches a scan may have in flight at once (default 1).</summary>
+    public int MaxFetchTasks { get; init; } = 1;
+
+    /// <summary>Key order of the results (default ascending).</summary>
+    public IterationOrder Order { get; init; } = IterationOrder.Ascending;
+
+    internal void Validate()
+    {
+        if (ReadAheadBytes < 1)
+        {
+            ThrowHelper.Invalid($"invalid ScanOptions.ReadAheadBytes ({ReadAheadBytes}): must be at least 1");
+        }
+
+        if (MaxFetchTasks < 1)
+        {
+            ThrowHelper.Invalid($"invalid ScanOptions.MaxFetchTasks ({MaxFetchTasks}): must be at least 1");
+        }
+    }
+}
