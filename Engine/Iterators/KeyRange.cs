@@ -163,6 +163,21 @@ public sealed class KeyRange
         ? All
         : Unchecked(FromManifest(range.Start), FromManifest(range.End));
 
+    /// <summary>Whether no key lies in the range.</summary>
+    internal bool IsEmpty
+    {
+        get
+        {
+            if (Start.Kind == KeyBoundKind.Unbounded || End.Kind == KeyBoundKind.Unbounded)
+            {
+                return false;
+            }
+
+            var cmp = Start.Key.Span.SequenceCompareTo(End.Key.Span);
+            return cmp > 0 || (cmp == 0 && (Start.Kind == KeyBoundKind.Excluded || End.Kind == KeyBoundKind.Excluded));
+        }
+    }
+
     /// <summary>The keys in both ranges (possibly none).</summary>
     internal KeyRange Intersect(KeyRange other)
     {

@@ -15,9 +15,9 @@ internal delegate ValueTask<SstFile> SstOpener(SstView view, CancellationToken c
 /// SSTs whose keys lie outside the range are never opened.
 /// </summary>
 /// <remarks>
-/// Seeks pick the SST from the manifest's first/last keys and view ranges by binary search (no
-/// I/O): forward, the first SST whose visible keys reach the target; backward, the last SST whose
-/// visible keys start at or below it. A key whose versions end one SST and start the next is read
+/// Seeks pick the SST from the manifest's first/last keys by binary search (no I/O): forward, the
+/// first SST whose last key reaches the target; backward, the last SST whose first key is at or
+/// below it. Views whose visible range leaves nothing of the scan's range are skipped unopened. A key whose versions end one SST and start the next is read
 /// from both because the cursor simply moves on.
 /// </remarks>
 internal sealed class SortedRunCursor : SortedCursor
@@ -163,6 +163,11 @@ internal sealed class SortedRunCursor : SortedCursor
                 break;
             }
 
+            if (ShowsNothing(_views[i]))
+            {
+                continue;
+            }
+
             var child = await ChildAsync(i).ConfigureAwait(false);
             var found = seek is { } key && i == index
                 ? await child.SeekGEAsync(key).ConfigureAwait(false)
@@ -185,6 +190,11 @@ internal sealed class SortedRunCursor : SortedCursor
             if (Range.Start.Kind != KeyBoundKind.Unbounded && EndsBeforeBound(_views[i], Range.Start))
             {
                 break;
+            }
+
+            if (ShowsNothing(_views[i]))
+            {
+                continue;
             }
 
             var child = await ChildAsync(i).ConfigureAwait(false);
@@ -226,63 +236,31 @@ internal sealed class SortedRunCursor : SortedCursor
 
     internal static UInt128 SstId(SstView view) => new(view.Sst.Id.High, view.Sst.Id.Low);
 
-    // Whether every visible key of the view is below `key`.
-    private static bool EndsBefore(SstView view, ReadOnlySpan<byte> key)
-    {
-        if (view.Sst.Info.LastEntry is { } last && last.Span.SequenceCompareTo(key) < 0)
-        {
-            return true;
-        }
+    // The searches and stops use the SSTs' first and last keys, which never decrease along a run;
+    // view ranges need not (a view may expose nothing), so they only let a view be skipped unopened.
 
-        return view.VisibleRange is { } range && range.End.Kind switch
-        {
-            BoundKind.Included => range.End.Key.Span.SequenceCompareTo(key) < 0,
-            BoundKind.Excluded => range.End.Key.Span.SequenceCompareTo(key) <= 0,
-            _ => false,
-        };
-    }
+    // Whether every key of the view's SST is below `key`.
+    private static bool EndsBefore(SstView view, ReadOnlySpan<byte> key) =>
+        view.Sst.Info.LastEntry is { } last && last.Span.SequenceCompareTo(key) < 0;
 
-    // Whether every visible key of the view is above `key`.
-    private static bool StartsAfter(SstView view, ReadOnlySpan<byte> key)
-    {
-        if (view.Sst.Info.FirstEntry is { } first && first.Span.SequenceCompareTo(key) > 0)
-        {
-            return true;
-        }
+    // Whether every key of the view's SST is above `key`.
+    private static bool StartsAfter(SstView view, ReadOnlySpan<byte> key) =>
+        view.Sst.Info.FirstEntry is { } first && first.Span.SequenceCompareTo(key) > 0;
 
-        return view.VisibleRange is { } range && range.Start.Kind switch
-        {
-            BoundKind.Included => range.Start.Key.Span.SequenceCompareTo(key) > 0,
-            BoundKind.Excluded => range.Start.Key.Span.SequenceCompareTo(key) >= 0,
-            _ => false,
-        };
-    }
-
-    // Whether the view lies wholly above the scan's end bound.
+    // Whether the view's SST lies wholly above the scan's end bound.
     private static bool StartsAfterBound(SstView view, KeyBound end) =>
-        end.Kind == KeyBoundKind.Included ? StartsAfter(view, end.Key.Span) : StartsAtOrAfter(view, end.Key.Span);
+        view.Sst.Info.FirstEntry is { } first && (end.Kind == KeyBoundKind.Included
+            ? first.Span.SequenceCompareTo(end.Key.Span) > 0
+            : first.Span.SequenceCompareTo(end.Key.Span) >= 0);
 
-    // Whether the view lies wholly below the scan's start bound.
+    // Whether the view's SST lies wholly below the scan's start bound.
     private static bool EndsBeforeBound(SstView view, KeyBound start) =>
-        start.Kind == KeyBoundKind.Included ? EndsBefore(view, start.Key.Span) : EndsAtOrBefore(view, start.Key.Span);
+        view.Sst.Info.LastEntry is { } last && (start.Kind == KeyBoundKind.Included
+            ? last.Span.SequenceCompareTo(start.Key.Span) < 0
+            : last.Span.SequenceCompareTo(start.Key.Span) <= 0);
 
-    private static bool StartsAtOrAfter(SstView view, ReadOnlySpan<byte> key)
-    {
-        if (view.Sst.Info.FirstEntry is { } first && first.Span.SequenceCompareTo(key) >= 0)
-        {
-            return true;
-        }
-
-        return view.VisibleRange is { } range && range.Start.Kind != BoundKind.Unbounded && range.Start.Key.Span.SequenceCompareTo(key) >= 0;
-    }
-
-    private static bool EndsAtOrBefore(SstView view, ReadOnlySpan<byte> key)
-    {
-        if (view.Sst.Info.LastEntry is { } last && last.Span.SequenceCompareTo(key) <= 0)
-        {
-            return true;
-        }
-
-        return view.VisibleRange is { } range && range.End.Kind != BoundKind.Unbounded && range.End.Key.Span.SequenceCompareTo(key) <= 0;
-    }
+    // Whether no key the scan wants is visible through the view (then it is not opened).
+    private bool ShowsNothing(SstView view) =>
+        view.Sst.Info.FirstEntry is null
+        || (view.VisibleRange is not null && Range.Intersect(KeyRange.FromView(view.VisibleRange)).IsEmpty);
 }
