@@ -29,16 +29,7 @@ public sealed class MergeIteratorPropertyTests(ITestOutputHelper output)
     public void Merged_scans_over_every_kind_of_source_equal_the_model() =>
         SeededProperty.Check(output, 150, seed => Task.Run(() => RunCaseAsync(seed)).GetAwaiter().GetResult());
 
-    [Fact]
-    public async Task DebugCase()
-    {
-        if (Environment.GetEnvironmentVariable("ITER_CASE") is { } c)
-        {
-            await RunCaseAsync(int.Parse(c), output);
-        }
-    }
-
-    private static async Task RunCaseAsync(int seed, ITestOutputHelper? log = null)
+    private static async Task RunCaseAsync(int seed)
     {
         var random = new Random(seed);
         var keySpace = random.Next(3, 40);
@@ -68,7 +59,6 @@ public sealed class MergeIteratorPropertyTests(ITestOutputHelper output)
 
         // Built once; the scan is run twice when a cache is in play (the second run reads cached blocks).
         var memtables = new List<SlateFast.Memtable.Memtable>();
-        var runLog = new List<string>();
         var built = new List<Func<ScanDirection, KeyRange, IRowSource>>();
         for (var s = 0; s < sourceCount; s++)
         {
@@ -113,23 +103,11 @@ public sealed class MergeIteratorPropertyTests(ITestOutputHelper output)
                     var cuts = Enumerable.Range(0, random.Next(0, 4)).Select(_ => random.Next(0, rows.Count + 1)).ToList();
                     var (run, files, contents) = await TestSsts.RunAsync(store, rows, cuts, blockSize);
                     run = WithRandomViewRanges(random, run, keySpace);
-                    runLog.Add(string.Join(" | ", run.Ssts.Select(v => $"{System.Text.Encoding.ASCII.GetString(v.Sst.Info.FirstEntry!.Value.Span)}..{System.Text.Encoding.ASCII.GetString(v.Sst.Info.LastEntry!.Value.Span)} vis {v.VisibleRange}")));
                     var visibleRows = run.Ssts.SelectMany(v => contents[v.Sst.Id].Where(row => v.VisibleRange is null || v.VisibleRange.Contains(row.Key))).ToList();
                     built.Add((d, r) => RowSources.SortedRun(store, run, (v, _) => ValueTask.FromResult(files[v.Sst.Id]), d, r, provider, options));
                     modelSources.Add(visibleRows);
                     break;
                 }
-            }
-        }
-
-        if (log is not null)
-        {
-            log.WriteLine($"dir {direction} readSeq {readSeq} range {range} opts {options} cache {cache is not null} block {blockSize}");
-            runLog.ForEach(log.WriteLine);
-            for (var s = 0; s < sourceCount; s++)
-            {
-                log.WriteLine($"source {s} {kinds[s]}: {string.Join(" ", rowsPerSource[s].OrderBy(r => r, Comparer<ModelRow>.Create(RowOrder.Stored)))}");
-                log.WriteLine($"  model: {string.Join(" ", modelSources[s].OrderBy(r => r, Comparer<ModelRow>.Create(RowOrder.Stored)))}");
             }
         }
 

@@ -42,6 +42,11 @@ internal sealed class SstCursor : SortedCursor
             KeyBoundKind.Excluded => LastBlockStartingBefore(range.End.Key.Span, inclusive: false),
             _ => file.BlockCount - 1,
         };
+        if (file.BlockCount == 0)
+        {
+            last = -1;
+        }
+
         _blocks = new BlockPrefetcher(store, file, sstId, provider, options, first, last, cancellationToken);
     }
 
