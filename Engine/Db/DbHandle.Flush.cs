@@ -210,7 +210,8 @@ public sealed partial class DbHandle
             id = Ulid.NewUlid(_options.TimeProvider, _random);
         }
 
-        var sst = await L0Writer.WriteAsync(_store, Path, memtable, _options, id, token).ConfigureAwait(false);
+        var snapshots = SnapshotSeqs();
+        var sst = await L0Writer.WriteAsync(_store, Path, memtable, _options, id, snapshots, token).ConfigureAwait(false);
         var lastWal = Math.Max(memtable.LastWalId, 0);
         await UpdateManifestAsync(
             m =>
@@ -223,7 +224,7 @@ public sealed partial class DbHandle
                     WalIdLastSeen = Math.Max(m.WalIdLastSeen, Volatile.Read(ref _lastWrittenWalId)),
                     LastL0Seq = lastSeq,
                     LastL0ClockTick = Math.Max(m.LastL0ClockTick, memtable.LastTick),
-                    RecentSnapshotMinSeq = lastSeq,
+                    RecentSnapshotMinSeq = snapshots.Length > 0 ? Math.Min(snapshots[0], lastSeq) : lastSeq,
                 };
             },
             token).ConfigureAwait(false);

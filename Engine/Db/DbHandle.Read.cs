@@ -1,45 +1,117 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using Microsoft.Extensions.ObjectPool;
+using SlateFast.Cache;
 using SlateFast.Format;
+using SlateFast.Iterators;
 using SlateFast.Manifest;
 using SlateFast.Sst;
 
 namespace SlateFast;
 
+/// <summary>A row as a read returns it.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="Value">The value.</param>
+/// <param name="Seq">The sequence number of the write that stored it.</param>
+/// <param name="CreateTs">When it was written (ms since the Unix epoch), when recorded.</param>
+/// <param name="ExpireTs">When it expires (ms since the Unix epoch), when it has a TTL.</param>
+public sealed record KeyValue(byte[] Key, byte[] Value, ulong Seq, long? CreateTs, long? ExpireTs);
+
 public sealed partial class DbHandle
 {
+    private static readonly ObjectPool<BlockIterator> s_iterators = new DefaultObjectPool<BlockIterator>(new DefaultPooledObjectPolicy<BlockIterator>(), 64);
     private readonly ConcurrentDictionary<Ulid, Task<SstFile>> _sstFiles = new();
+    private BlockCache? _cache;
+
+    private BlockCache Cache => Volatile.Read(ref _cache) ?? CreateCache();
 
     /// <summary>
-    /// The value of <paramref name="key"/>, or null when it has none. Reads every applied write:
-    /// memtables first, then L0 SSTs newest first, then sorted runs.
+    /// The value of <paramref name="key"/>, or null when it has none. Reads memtables first, then
+    /// L0 SSTs newest first, then sorted runs.
     /// </summary>
-    /// <remarks>Expired rows are returned until a flush or compaction rewrites them, as SlateDB 0.12 does.</remarks>
-    public async ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// As in SlateDB 0.12, expired rows are returned until a flush or compaction rewrites them, and a
+    /// key whose newest row is a merge operand fails with <see cref="ErrorKind.Invalid"/> ("merge
+    /// operator missing") because no merge operator is configured.
+    /// </remarks>
+    public async ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        var row = await LookupAsync(key, ReadSeq(options), (options ?? ReadOptions.Default).CacheBlocks, writer, cancellationToken).ConfigureAwait(false);
+        return row.Found ? writer.WrittenSpan.ToArray() : null;
+    }
+
+    /// <summary>
+    /// Writes the value of <paramref name="key"/> into <paramref name="destination"/> and returns
+    /// whether the key has one. Allocates nothing, and completes synchronously when the row is in a
+    /// memtable or its block is cached.
+    /// </summary>
+    public async ValueTask<bool> TryGetAsync(ReadOnlyMemory<byte> key, IBufferWriter<byte> destination, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var row = await LookupAsync(key, ReadSeq(options), (options ?? ReadOptions.Default).CacheBlocks, destination, cancellationToken).ConfigureAwait(false);
+        return row.Found;
+    }
+
+    /// <summary>The row of <paramref name="key"/> with its sequence number and timestamps, or null.</summary>
+    public async ValueTask<KeyValue?> GetKeyValueAsync(ReadOnlyMemory<byte> key, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        var row = await LookupAsync(key, ReadSeq(options), (options ?? ReadOptions.Default).CacheBlocks, writer, cancellationToken).ConfigureAwait(false);
+        return row.Found ? new KeyValue(key.ToArray(), writer.WrittenSpan.ToArray(), row.Seq, row.CreateTs, row.ExpireTs) : null;
+    }
+
+    /// <summary>
+    /// The rows in <paramref name="range"/>, in key order (see <see cref="ScanOptions.Order"/>): an
+    /// iterator that is also an <see cref="IAsyncEnumerable{T}"/> and can seek.
+    /// </summary>
+    public DbIterator ScanAsync(KeyRange range, ScanOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(range);
+        options ??= ScanOptions.Default;
+        options.Validate();
+        ThrowIfClosed();
+        var seq = options.DurabilityFilter == DurabilityFilter.Remote && !options.Dirty ? DurableSeq : ulong.MaxValue;
+        return new DbIterator(this, range, options, seq, snapshot: null);
+    }
+
+    /// <summary>The rows whose key starts with <paramref name="prefix"/>.</summary>
+    public DbIterator ScanPrefixAsync(ReadOnlySpan<byte> prefix, ScanOptions? options = null) => ScanAsync(KeyRange.Prefix(prefix), options);
+
+    internal ulong ReadSeq(ReadOptions? options) =>
+        options is { DurabilityFilter: DurabilityFilter.Remote, Dirty: false } ? DurableSeq : ulong.MaxValue;
+
+    internal readonly record struct LookupResult(bool Found, ulong Seq, long? CreateTs, long? ExpireTs);
+
+    /// <summary>
+    /// The newest row of <paramref name="key"/> with a sequence number at most <paramref name="readSeq"/>;
+    /// its value goes to <paramref name="destination"/>. Awaits only for object-store reads.
+    /// </summary>
+    internal async ValueTask<LookupResult> LookupAsync(ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, IBufferWriter<byte> destination, CancellationToken cancellationToken)
     {
         Keys.Validate(key.Span);
         ThrowIfClosed();
         while (true)
         {
-            var (outcome, value) = GetFromMemtables(key.Span);
-            if (outcome == Lookup.Retry)
+            var (outcome, result) = LookupInMemtables(key.Span, readSeq, destination);
+            if (outcome == Lookup.Found)
             {
-                continue;
+                return result;
             }
 
-            if (outcome != Lookup.NotFound)
+            if (outcome == Lookup.NotFound)
             {
-                return value;
+                break;
             }
-
-            break;
         }
 
         var manifest = Volatile.Read(ref _manifest);
         foreach (var view in manifest.L0)
         {
-            if (await GetFromSstAsync(view, key, cancellationToken).ConfigureAwait(false) is { } row)
+            var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false);
+            if (done)
             {
-                return Resolve(key.Span, row.Kind, row.Value);
+                return result;
             }
         }
 
@@ -47,14 +119,15 @@ public sealed partial class DbHandle
         {
             foreach (var view in run.Ssts)
             {
-                if (await GetFromSstAsync(view, key, cancellationToken).ConfigureAwait(false) is { } row)
+                var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false);
+                if (done)
                 {
-                    return Resolve(key.Span, row.Kind, row.Value);
+                    return result;
                 }
             }
         }
 
-        return null;
+        return default;
     }
 
     private enum Lookup
@@ -64,7 +137,7 @@ public sealed partial class DbHandle
         Retry,
     }
 
-    private (Lookup, byte[]?) GetFromMemtables(ReadOnlySpan<byte> key)
+    private (Lookup, LookupResult) LookupInMemtables(ReadOnlySpan<byte> key, ulong readSeq, IBufferWriter<byte> destination)
     {
         var set = Volatile.Read(ref _memtables);
         if (set is null)
@@ -77,16 +150,18 @@ public sealed partial class DbHandle
             if (!memtable.TryAcquire())
             {
                 // Flushed and released meanwhile: its rows are in L0 now; start over with the new set.
-                return (Lookup.Retry, null);
+                return (Lookup.Retry, default);
             }
 
             try
             {
-                var node = memtable.Rows.FindLatest(key, ulong.MaxValue);
+                var rows = memtable.Rows;
+                var node = rows.FindLatest(key, readSeq);
                 if (node != 0)
                 {
-                    var kind = RowFlags.DecodeKind(memtable.Rows.FlagsOf(node));
-                    return (Lookup.Found, Resolve(key, kind, memtable.Rows.ValueOf(node)));
+                    var flags = rows.FlagsOf(node);
+                    var kind = RowFlags.DecodeKind(flags);
+                    return (Lookup.Found, Found(key, kind, rows.ValueOf(node), rows.SeqOf(node), flags, rows.CreateTsOf(node), rows.ExpireTsOf(node), destination));
                 }
             }
             finally
@@ -95,53 +170,144 @@ public sealed partial class DbHandle
             }
         }
 
-        return (Lookup.NotFound, null);
+        return (Lookup.NotFound, default);
     }
 
-    private static byte[]? Resolve(ReadOnlySpan<byte> key, RowKind kind, ReadOnlySpan<byte> value) => kind switch
+    private static LookupResult Found(ReadOnlySpan<byte> key, RowKind kind, ReadOnlySpan<byte> value, ulong seq, byte flags, long createTs, long expireTs, IBufferWriter<byte> destination)
     {
-        RowKind.Value => value.ToArray(),
-        RowKind.Tombstone => null,
-        _ => throw new SlateFastException(ErrorKind.Invalid, $"merge operator missing: key {Convert.ToHexString(key)} has merge operands and the database has no merge operator"),
-    };
+        switch (kind)
+        {
+            case RowKind.Value:
+                destination.Write(value);
+                return new LookupResult(true, seq, (flags & RowFlags.HasCreateTs) != 0 ? createTs : null, (flags & RowFlags.HasExpireTs) != 0 ? expireTs : null);
+            case RowKind.Tombstone:
+                return new LookupResult(false, seq, null, null);
+            default:
+                throw new SlateFastException(ErrorKind.Invalid, $"merge operator missing: key {Convert.ToHexString(key)} has merge operands and the database has no merge operator");
+        }
+    }
 
-    private async ValueTask<SstRow?> GetFromSstAsync(SstView view, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    // (true, result) when this SST decides the key (a value or a tombstone at or below readSeq).
+    private async ValueTask<(bool Done, LookupResult Result)> LookupInSstAsync(SstView view, ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, IBufferWriter<byte> destination, CancellationToken cancellationToken)
     {
         var info = view.Sst.Info;
         if ((info.FirstEntry is { } first && key.Span.SequenceCompareTo(first.Span) < 0)
             || (info.LastEntry is { } last && key.Span.SequenceCompareTo(last.Span) > 0)
             || (view.VisibleRange is { } range && !range.Contains(key.Span)))
         {
-            return null;
+            return default;
         }
 
-        var file = await _sstFiles.GetOrAdd(view.Sst.Id, _ =>
-            SstFile.OpenAsync(_store, DbPaths.CompactedSstPath(Path, view.Sst.Id), view.Sst.FormatVersion, cancellationToken: CancellationToken.None).AsTask()).ConfigureAwait(false);
+        var file = await OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
         if (file.Filter is { } filter && !filter.MightContain(key.Span))
         {
-            return null;
+            return default;
         }
 
-        var iterator = new BlockIterator();
-        for (var block = file.Index.FindBlock(key.Span); block < file.BlockCount; block++)
+        var sstId = new UInt128(view.Sst.Id.High, view.Sst.Id.Low);
+        var iterator = s_iterators.Get();
+        try
         {
-            var bytes = await file.ReadBlockAsync(block, cancellationToken).ConfigureAwait(false);
-            iterator.Reset(bytes, file.Format);
-            for (var valid = iterator.Seek(key.Span); valid; valid = iterator.MoveNext())
+            for (var block = file.Index.FindBlock(key.Span); block < file.BlockCount; block++)
             {
-                var cmp = iterator.Key.SequenceCompareTo(key.Span);
-                if (cmp > 0)
+                var offset = file.BlockRange(block).Offset;
+                var cacheKey = BlockCacheKey.Compacted(0, sstId, offset);
+                if (!Cache.TryGet(cacheKey, BlockKind.Data, out var lease))
                 {
-                    return null;
+                    var bytes = await file.ReadBlockAsync(block, cancellationToken).ConfigureAwait(false);
+                    lease = cacheBlocks ? Cache.Insert(cacheKey, BlockKind.Data, bytes.Span) : default;
+                    if (!lease.HasValue)
+                    {
+                        var (done, result, passed) = Scan(iterator, bytes, file.Format, key.Span, readSeq, destination);
+                        if (done || passed)
+                        {
+                            return (done, result);
+                        }
+
+                        continue;
+                    }
                 }
 
-                if (cmp == 0)
+                using (lease)
                 {
-                    return new SstRow(iterator.Key.ToArray(), iterator.Value.ToArray(), iterator.Seq, iterator.Kind, iterator.CreateTs, iterator.ExpireTs);
+                    var (done, result, passed) = Scan(iterator, lease.Memory, file.Format, key.Span, readSeq, destination);
+                    if (done || passed)
+                    {
+                        return (done, result);
+                    }
                 }
+            }
+
+            return default;
+        }
+        finally
+        {
+            s_iterators.Return(iterator);
+        }
+    }
+
+    private static (bool Done, LookupResult Result, bool Passed) Scan(BlockIterator iterator, ReadOnlyMemory<byte> block, BlockFormat format, ReadOnlySpan<byte> key, ulong readSeq, IBufferWriter<byte> destination)
+    {
+        iterator.Reset(block, format);
+        for (var valid = iterator.Seek(key); valid; valid = iterator.MoveNext())
+        {
+            var cmp = iterator.Key.SequenceCompareTo(key);
+            if (cmp > 0)
+            {
+                return (false, default, true);
+            }
+
+            if (cmp == 0 && iterator.Seq <= readSeq)
+            {
+                return (true, Found(key, iterator.Kind, iterator.Value, iterator.Seq, iterator.Flags, iterator.CreateTs ?? 0, iterator.ExpireTs ?? 0, destination), true);
             }
         }
 
-        return null;
+        return (false, default, false);
+    }
+
+    internal ValueTask<SstFile> OpenSstAsync(SstView view, CancellationToken cancellationToken)
+    {
+        if (_sstFiles.TryGetValue(view.Sst.Id, out var opened) && opened.IsCompletedSuccessfully)
+        {
+            return new ValueTask<SstFile>(opened.Result);
+        }
+
+        var task = _sstFiles.GetOrAdd(
+            view.Sst.Id,
+            static (id, state) => SstFile.OpenAsync(state.Store, DbPaths.CompactedSstPath(state.Path, id), state.Version, cancellationToken: CancellationToken.None).AsTask(),
+            (Store: _store, Path, Version: view.Sst.FormatVersion));
+        if (task.IsFaulted)
+        {
+            // Let a later read try again (the object may have been transiently unreadable).
+            _sstFiles.TryRemove(new KeyValuePair<Ulid, Task<SstFile>>(view.Sst.Id, task));
+        }
+
+        return new ValueTask<SstFile>(task.WaitAsync(cancellationToken));
+    }
+
+    internal IBlockProvider BlockProvider(bool insert) => new CachedBlockProvider(Cache, 0, insert);
+
+    internal Db.MemtableSet? Memtables => Volatile.Read(ref _memtables);
+
+    internal ManifestState CurrentManifest => Volatile.Read(ref _manifest);
+
+    internal Sst.SstFile? TryGetOpenedSst(Ulid id) => _sstFiles.TryGetValue(id, out var t) && t.IsCompletedSuccessfully ? t.Result : null;
+
+    internal Manifest.ManifestStore Manifests => _manifests;
+
+    internal ObjectStore.IObjectStore Store => _store;
+
+    private BlockCache CreateCache()
+    {
+        var cache = new BlockCache(_options.BlockCache);
+        var winner = Interlocked.CompareExchange(ref _cache, cache, null);
+        if (winner is not null)
+        {
+            cache.Dispose();
+            return winner;
+        }
+
+        return cache;
     }
 }

@@ -160,6 +160,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         {
             FailPending(new SlateFastException(ErrorKind.Closed, CloseReason.Clean, "the database was closed before the write became durable"));
             ReleaseMemtables();
+            Volatile.Read(ref _cache)?.Dispose();
             Diagnostics.DbMetrics.Closed(this);
             _progress.Notify();
         }

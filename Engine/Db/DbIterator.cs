@@ -1,0 +1,155 @@
+using System.Runtime.CompilerServices;
+using SlateFast.Format;
+using SlateFast.Iterators;
+
+namespace SlateFast;
+
+/// <summary>
+/// The rows of a scan, in key order, each key's newest version visible to the scan. Enumerate it
+/// with <c>await foreach</c>, or step with <see cref="NextAsync"/> and reposition with
+/// <see cref="SeekAsync"/>. Holds the memtables and blocks it reads until disposed, so it stays
+/// valid while writes, flushes and compactions go on.
+/// </summary>
+public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
+{
+    private readonly DbHandle _db;
+    private readonly KeyRange _range;
+    private readonly ScanOptions _options;
+    private readonly ulong _seq;
+    private readonly DbSnapshot? _snapshot;
+    private MergeIterator? _merge;
+    private bool _positioned;
+    private bool _done;
+    private bool _disposed;
+
+    internal DbIterator(DbHandle db, KeyRange range, ScanOptions options, ulong seq, DbSnapshot? snapshot)
+    {
+        _db = db;
+        _range = range;
+        _options = options;
+        _seq = seq;
+        _snapshot = snapshot;
+    }
+
+    /// <summary>The key range the scan covers.</summary>
+    public KeyRange Range => _range;
+
+    /// <summary>The next row, or null after the last.</summary>
+    public async ValueTask<KeyValue?> NextAsync(CancellationToken cancellationToken = default)
+    {
+        var merge = _merge ?? await StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_done)
+        {
+            return null;
+        }
+
+        if (!_positioned)
+        {
+            if (!await merge.MoveNextAsync().ConfigureAwait(false))
+            {
+                _done = true;
+                return null;
+            }
+        }
+
+        _positioned = false;
+        return Current(merge);
+    }
+
+    /// <summary>
+    /// Moves so that the next row is the first at or after <paramref name="key"/> (ascending) or at
+    /// or before it (descending). Keys outside the scan's range are <see cref="ErrorKind.Invalid"/>.
+    /// </summary>
+    public async ValueTask SeekAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    {
+        Keys.Validate(key.Span);
+        var merge = _merge ?? await StartAsync(cancellationToken).ConfigureAwait(false);
+        _positioned = await merge.SeekAsync(key).ConfigureAwait(false);
+        _done = !_positioned;
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerator<KeyValue> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    {
+        while (await NextAsync(cancellationToken).ConfigureAwait(false) is { } row)
+        {
+            yield return row;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_merge is not null)
+        {
+            await _merge.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private KeyValue Current(MergeIterator merge)
+    {
+        if (merge.Kind == RowKind.Merge)
+        {
+            throw new SlateFastException(ErrorKind.Invalid, $"merge operator missing: key {Convert.ToHexString(merge.Key)} has merge operands and the database has no merge operator");
+        }
+
+        return new KeyValue(merge.Key.ToArray(), merge.Value.ToArray(), merge.Seq, merge.CreateTs, merge.ExpireTs);
+    }
+
+    // Sources are gathered at the first step: memtables before the manifest, so a memtable flushed
+    // in between is found in L0 rather than missed.
+    private async ValueTask<MergeIterator> StartAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var direction = _options.Order == IterationOrder.Ascending ? ScanDirection.Ascending : ScanDirection.Descending;
+        var sources = new List<IRowSource>();
+        try
+        {
+            var set = _db.Memtables ?? throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"{_db.Path}: the database is closed");
+            foreach (var memtable in set.NewestFirst)
+            {
+                if (MemtableRowSource.TryCreate(memtable, direction, _range) is { } source)
+                {
+                    sources.Add(source);
+                }
+            }
+
+            var manifest = _db.CurrentManifest;
+            var provider = _db.BlockProvider(_options.CacheBlocks);
+            var rowOptions = new RowScanOptions
+            {
+                ReadAheadBytes = (int)Math.Min(int.MaxValue, _options.ReadAheadBytes),
+                MaxFetchTasks = _options.MaxFetchTasks,
+                CacheBlocks = _options.CacheBlocks,
+            };
+            foreach (var view in manifest.L0)
+            {
+                var file = await _db.OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
+                sources.Add(RowSources.View(_db.Store, file, view, direction, _range, provider, rowOptions, cancellationToken));
+            }
+
+            foreach (var run in manifest.Compacted)
+            {
+                sources.Add(RowSources.SortedRun(_db.Store, run, _db.OpenSstAsync, direction, _range, provider, rowOptions, cancellationToken));
+            }
+        }
+        catch
+        {
+            foreach (var source in sources)
+            {
+                await source.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        _merge = new MergeIterator(sources, _snapshot is null ? _seq : Math.Min(_seq, _snapshot.Seq), direction);
+        return _merge;
+    }
+}
