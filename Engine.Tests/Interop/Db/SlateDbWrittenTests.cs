@@ -1,3 +1,4 @@
+using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using Xunit.Abstractions;
 using static SlateFast.Tests.Interop.RowAssert;
@@ -20,7 +21,9 @@ public sealed class SlateDbWrittenTests(SlateDbDatabases dbs, ITestOutputHelper 
         output.WriteLine($"kind {kind}, seed {seed}");
         var g = dbs[kind];
         Assert.Null(g.MergeOperator);
-        Assert.True(g.Objects.Any(o => o.Contains("/wal/", StringComparison.Ordinal)), "the database must have WAL objects");
+        Assert.True(
+            g.Objects.Any(o => o.StartsWith("wal/", StringComparison.Ordinal) && DbPaths.TryParseWalSstName(o, out var id) && id > (ulong)g.Manifest.ReplayAfterWalId),
+            "the database must have WAL objects past the replay point");
         using var tmp = new TempFolder();
         CrossEngine.CopyDirectory(g.DbDirectory, Path.Combine(tmp.Path, g.DbPath));
         var store = new LocalObjectStore(tmp.Path);
@@ -63,7 +66,7 @@ public sealed class SlateDbWrittenTests(SlateDbDatabases dbs, ITestOutputHelper 
         var model = DbModel.From(scan);
 
         var random = new Random(seed);
-        await using (var db = await DbHandle.OpenAsync("db", store, new DbOptions { L0SstSizeBytes = 4096 }))
+        await using (var db = await DbHandle.OpenAsync("db", store, new DbOptions { L0SstSizeBytes = 4096, L0MaxSsts = 64 }))
         {
             await CrossEngine.AssertSlateFastReadsAsync(db, store, "db", scan, minimumDeleted: 3);
             Assert.Null(await db.GetAsync(Utf8("never-written")));

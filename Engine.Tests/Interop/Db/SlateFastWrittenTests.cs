@@ -42,7 +42,8 @@ public sealed class SlateFastWrittenTests(ITestOutputHelper output)
         var model = new DbModel();
         var random = new Random(seed);
         // A small L0 size freezes memtables by size too, so several L0 SSTs exist, then WAL rows overwrite and delete their keys.
-        var options = new DbOptions { L0SstSizeBytes = 8192, Compression = codec, BlockSize = 1024, FlushInterval = TimeSpan.FromMilliseconds(5) };
+        // No compactor runs: L0MaxSsts is raised so memtable flushes never wait for one.
+        var options = new DbOptions { L0SstSizeBytes = 8192, L0MaxSsts = 64, Compression = codec, BlockSize = 1024, FlushInterval = TimeSpan.FromMilliseconds(5) };
         await using (var db = await DbHandle.OpenAsync("db", store, options))
         {
             await MixedWrites.ApplyAsync(db, model, random, 300);
