@@ -47,6 +47,15 @@ internal static class CommandLine
         new(["manifest", "dump"], "<db> [--store URL] [--id N]",
             "print a database's manifest (the latest, or --id N) as JSON: epochs, WAL ids, L0 and sorted runs, checkpoints",
             [], ["--store", "--id"], DumpCommands.ManifestDumpAsync),
+        new(["put"], "<db> <key> <value> [--store URL] [--hex]",
+            "write a value under a key and wait until it is durable (key and value are UTF-8, or hex with --hex)",
+            ["--hex"], ["--store"], WriteCommands.PutAsync),
+        new(["delete"], "<db> <key> [--store URL] [--hex]",
+            "delete a key and wait until the delete is durable (the key is UTF-8, or hex with --hex)",
+            ["--hex"], ["--store"], WriteCommands.DeleteAsync),
+        new(["load"], "<db> --input FILE.jsonl [--store URL]",
+            "apply a JSON-lines file in order, {\"key\":hex,\"value\":hex} or {\"key\":hex,\"delete\":true} per line, in batches of 1000; durable when it returns",
+            [], ["--store", "--input"], WriteCommands.LoadAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)

@@ -13,7 +13,7 @@ internal static class Commands
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Engine.TestHost <race-create|put-loop> ...");
+            Console.Error.WriteLine("usage: Engine.TestHost <race-create|put-loop|db-writer|db-hold> ...");
             return 2;
         }
 
@@ -21,6 +21,8 @@ internal static class Commands
         {
             "race-create" => await RaceCreateAsync(args[1], args[2], args[3]),
             "put-loop" => await PutLoopAsync(args[1], args[2]),
+            "db-writer" => await DbCommands.WriterAsync(args),
+            "db-hold" => await DbCommands.HoldAsync(args),
             _ => Usage(args[0]),
         };
     }

@@ -1,0 +1,205 @@
+using System.Text;
+using System.Text.Json;
+
+namespace SlateFast.Cli;
+
+/// <summary>
+/// <c>put</c>, <c>delete</c> and <c>load</c>: write to a database as its writer (opening fences
+/// any other writer, as in SlateDB). Every command returns only once its writes are durable.
+/// </summary>
+internal static class WriteCommands
+{
+    /// <summary>Operations per WriteBatch in <c>load</c>: large enough to amortise commits, small enough to bound memory.</summary>
+    public const int LoadBatchSize = 1000;
+
+    public static async Task<int> PutAsync(ParsedArgs args, CliContext context)
+    {
+        if (args.Positional.Count != 3)
+        {
+            throw new UsageException("expected <db> <key> <value>");
+        }
+
+        var hex = args.Has("--hex");
+        var key = Bytes(args.Positional[1], hex, "key");
+        var value = Bytes(args.Positional[2], hex, "value");
+        await using var db = await OpenAsync(args, context).ConfigureAwait(false);
+        var handle = await db.PutAsync(key, value).ConfigureAwait(false);
+        await db.CloseAsync().ConfigureAwait(false);
+        context.Out.WriteLine($"put {Convert.ToHexStringLower(key)} ({value.Length} bytes) seq {handle.Seq}");
+        return 0;
+    }
+
+    public static async Task<int> DeleteAsync(ParsedArgs args, CliContext context)
+    {
+        if (args.Positional.Count != 2)
+        {
+            throw new UsageException("expected <db> <key>");
+        }
+
+        var key = Bytes(args.Positional[1], args.Has("--hex"), "key");
+        await using var db = await OpenAsync(args, context).ConfigureAwait(false);
+        var handle = await db.DeleteAsync(key).ConfigureAwait(false);
+        await db.CloseAsync().ConfigureAwait(false);
+        context.Out.WriteLine($"deleted {Convert.ToHexStringLower(key)} seq {handle.Seq}");
+        return 0;
+    }
+
+    /// <summary>
+    /// Applies a JSON-lines file in order. The whole file is checked before the database opens, so
+    /// a bad line never leaves half a load behind. Batches keep the order: within one WriteBatch a
+    /// later operation on a key replaces an earlier one, and batches commit one after another.
+    /// </summary>
+    public static async Task<int> LoadAsync(ParsedArgs args, CliContext context)
+    {
+        if (args.Positional.Count != 1)
+        {
+            throw new UsageException("expected <db>");
+        }
+
+        var input = args.Get("--input") ?? throw new UsageException("--input FILE.jsonl is required");
+        input = Path.Combine(context.WorkingDirectory, input);
+        if (!File.Exists(input))
+        {
+            throw new UsageException($"input file {input} does not exist");
+        }
+
+        var (puts, deletes) = await CheckAsync(input).ConfigureAwait(false);
+        await using var db = await OpenAsync(args, context).ConfigureAwait(false);
+        var batch = new WriteBatch();
+        var batches = 0;
+        await foreach (var (_, op) in ReadAsync(input).ConfigureAwait(false))
+        {
+            if (op.Value is { } value)
+            {
+                batch.Put(op.Key, value);
+            }
+            else
+            {
+                batch.Delete(op.Key);
+            }
+
+            if (batch.Count == LoadBatchSize)
+            {
+                await db.WriteAsync(batch, WriteOptions.NoWait).ConfigureAwait(false);
+                batches++;
+                batch = new WriteBatch();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            await db.WriteAsync(batch, WriteOptions.NoWait).ConfigureAwait(false);
+            batches++;
+        }
+
+        await db.FlushAsync().ConfigureAwait(false);
+        var lastSeq = db.LastSeq;
+        await db.CloseAsync().ConfigureAwait(false);
+        context.Out.WriteLine($"loaded {puts + deletes} operations ({puts} puts, {deletes} deletes) in {batches} batches into {db.Path}, last seq {lastSeq}");
+        return 0;
+    }
+
+    private static async Task<DbHandle> OpenAsync(ParsedArgs args, CliContext context)
+    {
+        var path = args.Positional[0].Trim('/');
+        if (path.Length == 0)
+        {
+            throw new UsageException("the database path must not be empty");
+        }
+
+        return await DbHandle.OpenAsync(path, Stores.Open(args.Get("--store"), context)).ConfigureAwait(false);
+    }
+
+    private static byte[] Bytes(string text, bool hex, string what)
+    {
+        if (!hex)
+        {
+            return Encoding.UTF8.GetBytes(text);
+        }
+
+        try
+        {
+            return Convert.FromHexString(text);
+        }
+        catch (FormatException)
+        {
+            throw new UsageException($"{what} '{text}' is not hex (--hex takes an even number of 0-9a-f digits)");
+        }
+    }
+
+    private readonly record struct LoadOp(byte[] Key, byte[]? Value);
+
+    private static async Task<(long Puts, long Deletes)> CheckAsync(string input)
+    {
+        long puts = 0, deletes = 0;
+        await foreach (var (_, op) in ReadAsync(input).ConfigureAwait(false))
+        {
+            if (op.Value is null)
+            {
+                deletes++;
+            }
+            else
+            {
+                puts++;
+            }
+        }
+
+        return (puts, deletes);
+    }
+
+    private static async IAsyncEnumerable<(long Line, LoadOp Op)> ReadAsync(string input)
+    {
+        using var reader = new StreamReader(input, Encoding.UTF8);
+        long number = 0;
+        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            yield return (number, ParseLine(line, number));
+        }
+    }
+
+    /// <summary>{"key":"hex","value":"hex"} or {"key":"hex","delete":true}; anything else is an Invalid error naming the line.</summary>
+    private static LoadOp ParseLine(string line, long number)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("key", out var keyElement) || keyElement.ValueKind != JsonValueKind.String)
+            {
+                return Bad<LoadOp>(number, "expected an object with a \"key\" hex string");
+            }
+
+            var key = Convert.FromHexString(keyElement.GetString()!);
+            if (key.Length is 0 or > 65_535)
+            {
+                return Bad<LoadOp>(number, $"key length must be 1..65535 bytes, got {key.Length}");
+            }
+
+            var hasValue = root.TryGetProperty("value", out var valueElement);
+            var isDelete = root.TryGetProperty("delete", out var deleteElement) && deleteElement.ValueKind == JsonValueKind.True;
+            if (hasValue == isDelete || (hasValue && valueElement.ValueKind != JsonValueKind.String))
+            {
+                return Bad<LoadOp>(number, "expected exactly one of \"value\": hex string or \"delete\": true");
+            }
+
+            return new LoadOp(key, hasValue ? Convert.FromHexString(valueElement.GetString()!) : null);
+        }
+        catch (JsonException e)
+        {
+            return Bad<LoadOp>(number, $"not JSON ({e.Message})");
+        }
+        catch (FormatException)
+        {
+            return Bad<LoadOp>(number, "key and value must be hex strings");
+        }
+    }
+
+    private static T Bad<T>(long line, string message) =>
+        throw new SlateFastException(ErrorKind.Invalid, $"input line {line}: {message}");
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using SlateFast.ObjectStore;
+
+namespace SlateFast.TestHost;
+
+/// <summary>
+/// Database roles for process tests: a writer to kill at random moments (<c>db-writer</c>) and a
+/// writer held open and driven line by line, to be fenced by another process (<c>db-hold</c>).
+/// </summary>
+internal static class DbCommands
+{
+    // Mirrors slatedb-interop's hold-writer, so one parser reads both engines' answers.
+    public const string Ready = "ready";
+
+    private static readonly Stream s_stdout = Console.OpenStandardOutput();
+
+    /// <summary>
+    /// <c>db-writer &lt;root&gt; &lt;db&gt; &lt;durable|nodurable&gt; &lt;tasks&gt; &lt;seed&gt; [--l0 BYTES]</c>:
+    /// writes <see cref="CrashWorkload"/> from several tasks until killed. Durable: after each
+    /// acknowledged op one <c>ack &lt;hexkey&gt; &lt;hexvalue&gt;</c> line per key. Not durable:
+    /// <c>commit &lt;seq&gt; &lt;hexkey&gt; &lt;hexvalue&gt;</c> per key once the commit returned;
+    /// the sequence number is the commit order (assigned in the same critical section that appends
+    /// to the WAL), so the lines of several tasks may be printed out of order and still be ordered.
+    /// </summary>
+    public static async Task<int> WriterAsync(string[] args)
+    {
+        if (args.Length < 6 || args[3] is not ("durable" or "nodurable"))
+        {
+            Console.Error.WriteLine("usage: db-writer <root> <db> <durable|nodurable> <tasks> <seed> [--l0 BYTES]");
+            return 2;
+        }
+
+        var (root, path, durable) = (args[1], args[2], args[3] == "durable");
+        var tasks = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var seed = int.Parse(args[5], CultureInfo.InvariantCulture);
+        var l0 = args.Length >= 8 && args[6] == "--l0" ? long.Parse(args[7], CultureInfo.InvariantCulture) : new DbOptions().L0SstSizeBytes;
+
+        // Writer threads block on stdout when the parent reads slowly; the flushers must still run.
+        ThreadPool.SetMinThreads(Math.Max(16, tasks * 2), 16);
+        var options = new DbOptions
+        {
+            L0SstSizeBytes = l0,
+            // No compactor runs in these tests: L0 must not fill up and stop the flushes under test.
+            L0MaxSsts = 1024,
+            FlushInterval = TimeSpan.FromMilliseconds(10),
+            Seed = seed,
+        };
+        Emit("opening\n");
+        var db = await DbHandle.OpenAsync(path, new LocalObjectStore(root), options);
+        Emit($"{Ready} {db.LastSeq}\n");
+        if (durable)
+        {
+            await Task.WhenAll(Enumerable.Range(0, tasks).Select(t => Task.Run(() => DurableLoopAsync(db, seed, t))));
+        }
+        else
+        {
+            var threads = Enumerable.Range(0, tasks).Select(t => new Thread(() => CommitLoop(db, seed, t)) { IsBackground = true }).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+        }
+
+        return 0;
+    }
+
+    private static async Task DurableLoopAsync(DbHandle db, int seed, int task)
+    {
+        for (long n = 0; ; n++)
+        {
+            var (batch, parts) = Op(seed, task, n);
+            await db.WriteAsync(batch);
+            Emit(Lines("ack", parts));
+        }
+    }
+
+    private static void CommitLoop(DbHandle db, int seed, int task)
+    {
+        for (long n = 0; ; n++)
+        {
+            var (batch, parts) = Op(seed, task, n);
+            var write = db.WriteAsync(batch, WriteOptions.NoWait);
+            var handle = write.IsCompletedSuccessfully ? write.Result : write.AsTask().GetAwaiter().GetResult();
+            Emit(Lines($"commit {handle.Seq.ToString(CultureInfo.InvariantCulture)}", parts));
+        }
+    }
+
+    // One write(2) per op of at most PIPE_BUF (4 KiB) bytes is atomic on a pipe: a SIGKILL never
+    // leaves half a line or half an op's lines for the parent to misread. Console.Out may split a
+    // long string into several writes.
+    private static void Emit(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        lock (s_stdout)
+        {
+            s_stdout.Write(bytes);
+            s_stdout.Flush();
+        }
+    }
+
+    private static (WriteBatch Batch, List<(byte[] Key, byte[] Value)> Parts) Op(int seed, int task, long n)
+    {
+        var batch = new WriteBatch();
+        var parts = new List<(byte[], byte[])>();
+        for (var part = 0; part < CrashWorkload.PartsOf(seed, task, n); part++)
+        {
+            var key = CrashWorkload.Key(seed, task, n, part);
+            var value = CrashWorkload.Value(key);
+            batch.Put(key, value);
+            parts.Add((key, value));
+        }
+
+        return (batch, parts);
+    }
+
+    private static string Lines(string prefix, List<(byte[] Key, byte[] Value)> parts)
+    {
+        var lines = new System.Text.StringBuilder();
+        foreach (var (key, value) in parts)
+        {
+            lines.Append(prefix).Append(' ').Append(Convert.ToHexStringLower(key)).Append(' ').Append(Convert.ToHexStringLower(value)).Append('\n');
+        }
+
+        return lines.ToString();
+    }
+
+    /// <summary>
+    /// <c>db-hold &lt;root&gt; &lt;db&gt; [--flush-interval-ms N]</c>: opens a writer, prints
+    /// <c>ready</c>, then answers each stdin line with <c>ok</c> or
+    /// <c>error &lt;Kind&gt;[:&lt;CloseReason&gt;] &lt;message&gt;</c>: <c>put &lt;hexkey&gt; &lt;hexval&gt;</c>
+    /// (durable), <c>put-nowait &lt;hexkey&gt; &lt;hexval&gt;</c>, <c>flush-memtable</c>, <c>close</c>.
+    /// Closes on stdin EOF.
+    /// </summary>
+    public static async Task<int> HoldAsync(string[] args)
+    {
+        if (args.Length < 3)
+        {
+            Console.Error.WriteLine("usage: db-hold <root> <db> [--flush-interval-ms N]");
+            return 2;
+        }
+
+        var interval = args.Length >= 5 && args[3] == "--flush-interval-ms" ? double.Parse(args[4], CultureInfo.InvariantCulture) : 100;
+        var db = await DbHandle.OpenAsync(args[2], new LocalObjectStore(args[1]), new DbOptions { FlushInterval = TimeSpan.FromMilliseconds(interval) });
+        Console.WriteLine(Ready);
+        while (Console.ReadLine() is { } line)
+        {
+            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                switch (words)
+                {
+                    case ["put", var k, var v]:
+                        await db.PutAsync(Convert.FromHexString(k), Convert.FromHexString(v));
+                        break;
+                    case ["put-nowait", var k, var v]:
+                        await db.PutAsync(Convert.FromHexString(k), Convert.FromHexString(v), writeOptions: WriteOptions.NoWait);
+                        break;
+                    case ["flush-memtable"]:
+                        await db.FlushAsync(FlushType.MemTable);
+                        break;
+                    case ["close"]:
+                        await db.CloseAsync();
+                        Console.WriteLine("ok");
+                        return 0;
+                    default:
+                        Console.WriteLine($"error Usage unknown request: {line}");
+                        continue;
+                }
+
+                Console.WriteLine("ok");
+            }
+            catch (SlateFastException e)
+            {
+                var kind = e.CloseReason == CloseReason.None ? $"{e.Kind}" : $"{e.Kind}:{e.CloseReason}";
+                Console.WriteLine($"error {kind} {e.Message.ReplaceLineEndings(" ")}");
+            }
+        }
+
+        await db.CloseAsync();
+        return 0;
+    }
+}

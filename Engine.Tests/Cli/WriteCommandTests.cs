@@ -1,0 +1,162 @@
+using System.Text;
+using SlateFast.Cli;
+using SlateFast.ObjectStore;
+using SlateFast.Tests.Support;
+
+namespace SlateFast.Tests.Cli;
+
+public sealed class WriteCommandTests
+{
+    private static async Task<(int Exit, string Out, string Err)> Run(string workingDirectory, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await CommandLine.RunAsync(args, stdout, stderr, workingDirectory);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static async Task<byte[]?> ReadAsync(string root, string db, byte[] key)
+    {
+        await using var handle = await DbHandle.OpenAsync(db, new LocalObjectStore(root));
+        return await handle.GetAsync(key);
+    }
+
+    [Fact]
+    public async Task Put_writes_a_utf8_key_and_value_into_a_database_in_the_working_folder()
+    {
+        using var folder = new TempFolder("cli-put");
+
+        var (exit, output, error) = await Run(folder.Path, "put", "orders", "héllo", "wörld");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("seq 1", output, StringComparison.Ordinal);
+        Assert.Equal(B("wörld"), await ReadAsync(folder.Path, "orders", B("héllo")));
+    }
+
+    [Fact]
+    public async Task Put_and_delete_with_hex_take_binary_keys_and_values()
+    {
+        using var folder = new TempFolder("cli-put");
+
+        Assert.Equal(0, (await Run(folder.Path, "put", "db", "00ff00", "0102ff", "--hex")).Exit);
+        Assert.Equal(0, (await Run(folder.Path, "put", "db", "01", "", "--hex")).Exit);
+        Assert.Equal([0x01, 0x02, 0xFF], await ReadAsync(folder.Path, "db", [0x00, 0xFF, 0x00]));
+        Assert.Equal(Array.Empty<byte>(), await ReadAsync(folder.Path, "db", [0x01]));
+
+        var (exit, output, _) = await Run(folder.Path, "delete", "db", "00FF00", "--hex");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("deleted 00ff00", output, StringComparison.Ordinal);
+        Assert.Null(await ReadAsync(folder.Path, "db", [0x00, 0xFF, 0x00]));
+    }
+
+    [Fact]
+    public async Task The_store_option_writes_into_the_store_it_names_instead_of_the_working_folder()
+    {
+        using var working = new TempFolder("cli-cwd");
+        using var elsewhere = new TempFolder("cli-store");
+
+        var (exit, _, error) = await Run(working.Path, "put", "db", "k", "v", "--store", new Uri(elsewhere.Path).AbsoluteUri);
+
+        Assert.True(exit == 0, error);
+        Assert.Equal(B("v"), await ReadAsync(elsewhere.Path, "db", B("k")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(working.Path));
+    }
+
+    [Fact]
+    public async Task Load_applies_lines_in_order_across_batch_boundaries_and_prints_a_summary()
+    {
+        const int seed = 5;
+        using var folder = new TempFolder("cli-load");
+        var random = new Random(seed);
+        var model = new Dictionary<string, byte[]?>();
+        var lines = new List<string>();
+        for (var i = 0; i < 2 * WriteCommands.LoadBatchSize + 500; i++)
+        {
+            // Few keys, so one key is written many times inside a batch and in consecutive batches.
+            var key = B($"key-{random.Next(150)}");
+            var hexKey = Convert.ToHexStringLower(key);
+            if (random.Next(4) == 0)
+            {
+                lines.Add($"{{\"key\":\"{hexKey}\",\"delete\":true}}");
+                model[hexKey] = null;
+            }
+            else
+            {
+                var value = new byte[random.Next(0, 40)];
+                random.NextBytes(value);
+                lines.Add($"{{\"key\":\"{hexKey}\",\"value\":\"{Convert.ToHexStringLower(value)}\"}}");
+                model[hexKey] = value;
+            }
+        }
+
+        // The last two lines straddle nothing but still must end with the delete winning.
+        lines.Add("{\"key\":\"6c617374\",\"value\":\"01\"}");
+        lines.Add("");
+        lines.Add("{\"key\":\"6c617374\",\"delete\":true}");
+        model["6c617374"] = null;
+        await File.WriteAllLinesAsync(Path.Combine(folder.Path, "ops.jsonl"), lines);
+
+        var (exit, output, error) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl");
+
+        Assert.True(exit == 0, $"seed {seed}: {error}");
+        var puts = lines.Count(l => l.Contains("value", StringComparison.Ordinal));
+        var deletes = lines.Count(l => l.Contains("delete", StringComparison.Ordinal));
+        Assert.Contains($"loaded {puts + deletes} operations ({puts} puts, {deletes} deletes) in 3 batches into db", output, StringComparison.Ordinal);
+        await using var db = await DbHandle.OpenAsync("db", new LocalObjectStore(folder.Path));
+        foreach (var (hexKey, value) in model)
+        {
+            Assert.Equal(value, await db.GetAsync(Convert.FromHexString(hexKey)));
+        }
+    }
+
+    [Fact]
+    public async Task Load_checks_every_line_before_writing_so_a_bad_line_leaves_the_database_untouched()
+    {
+        using var folder = new TempFolder("cli-load");
+        var input = Path.Combine(folder.Path, "bad.jsonl");
+        await File.WriteAllLinesAsync(input, ["{\"key\":\"61\",\"value\":\"01\"}", "{\"key\":\"62\",\"value\":\"02\"}", "{\"key\":\"zz\",\"value\":\"03\"}"]);
+
+        var (exit, _, error) = await Run(folder.Path, "load", "db", "--input", input);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Invalid: input line 3", error, StringComparison.Ordinal);
+        Assert.Empty(await new LocalObjectStore(folder.Path).ListAllAsync("db/"));
+    }
+
+    [Theory]
+    [InlineData("{\"key\":\"61\"}")]
+    [InlineData("{\"key\":\"61\",\"value\":\"01\",\"delete\":true}")]
+    [InlineData("{\"key\":\"\",\"value\":\"01\"}")]
+    [InlineData("[1,2]")]
+    [InlineData("not json")]
+    public async Task Load_rejects_a_line_that_is_neither_a_put_nor_a_delete(string line)
+    {
+        using var folder = new TempFolder("cli-load");
+        await File.WriteAllLinesAsync(Path.Combine(folder.Path, "ops.jsonl"), [line]);
+
+        var (exit, _, error) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("input line 1", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Usage_errors_exit_2_with_the_usage_line()
+    {
+        using var folder = new TempFolder("cli-usage");
+
+        var badHex = await Run(folder.Path, "put", "db", "xyz", "00", "--hex");
+        var missingValue = await Run(folder.Path, "put", "db", "k");
+        var noInput = await Run(folder.Path, "load", "db");
+        var missingFile = await Run(folder.Path, "load", "db", "--input", "nope.jsonl");
+
+        Assert.Equal((2, 2, 2, 2), (badHex.Exit, missingValue.Exit, noInput.Exit, missingFile.Exit));
+        Assert.Contains("not hex", badHex.Err, StringComparison.Ordinal);
+        Assert.Contains("usage: slatefast put", missingValue.Err, StringComparison.Ordinal);
+        Assert.Contains("--input", noInput.Err, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
+    }
+}
