@@ -37,6 +37,7 @@ public sealed partial class DbHandle : IAsyncDisposable
     private Exception? _closeCause;
     private Task _walFlusher = Task.CompletedTask;
     private Task _memtableFlusher = Task.CompletedTask;
+    private Task? _closeTask;
 
     private DbHandle(string path, IObjectStore store, DbOptions options)
     {
@@ -119,24 +120,35 @@ public sealed partial class DbHandle : IAsyncDisposable
     /// manifest; memtables are not flushed (the WAL holds them). Later calls fail with
     /// <see cref="ErrorKind.Closed"/> (<see cref="CloseReason.Clean"/>). Idempotent.
     /// </summary>
-    public async Task CloseAsync()
+    public Task CloseAsync()
     {
         lock (_commitLock)
         {
-            if (_state == StateClosed)
+            if (_closeTask is null)
             {
-                return;
+                var wasOpen = _state == StateOpen;
+                if (wasOpen)
+                {
+                    _state = StateClosed;
+                    _closeReason = CloseReason.Clean;
+                    _closeMessage = "the database is closed";
+                    if (_options.WalEnabled)
+                    {
+                        SealWal();
+                    }
+                }
+
+                // A database that failed (fenced, panic) still has loops to stop and memory to free.
+                _closeTask = CloseCoreAsync(writeFinalManifest: wasOpen);
             }
 
-            _state = StateClosed;
-            _closeReason = CloseReason.Clean;
-            _closeMessage = "the database is closed";
-            if (_options.WalEnabled)
-            {
-                SealWal();
-            }
+            return _closeTask;
         }
+    }
 
+    private async Task CloseCoreAsync(bool writeFinalManifest)
+    {
+        await Task.Yield();
         _walSignal.Set();
         try
         {
@@ -146,7 +158,7 @@ public sealed partial class DbHandle : IAsyncDisposable
             await _shutdown.CancelAsync().ConfigureAwait(false);
             _memtableSignal.Set();
             await _memtableFlusher.ConfigureAwait(false);
-            if (_closeCause is null)
+            if (writeFinalManifest && _closeCause is null)
             {
                 await UpdateManifestAsync(m => m with { WalIdLastSeen = Math.Max(m.WalIdLastSeen, _nextWalId - 1) }, CancellationToken.None).ConfigureAwait(false);
                 _log.LogInformation("closed database {Path} (epoch {Epoch})", Path, _writerEpoch);
