@@ -36,8 +36,16 @@ internal sealed class GatedStore(IObjectStore inner, string pathContains) : Obje
     {
         if (_holding && operation.StartsWith("put", StringComparison.Ordinal) && path.Contains(pathContains, StringComparison.Ordinal))
         {
+            // The gate exists before anyone hears of the arrival, and a release that happened
+            // meanwhile is honoured, so no release can be missed.
+            var gate = Gate(_gates, path);
+            if (!_holding)
+            {
+                gate.TrySetResult();
+            }
+
             Gate(_arrived, path).TrySetResult();
-            await Gate(_gates, path).Task.WaitAsync(cancellationToken);
+            await gate.Task.WaitAsync(cancellationToken);
         }
 
         return await call(cancellationToken);

@@ -136,7 +136,7 @@ public sealed partial class DbHandle
         DbMetrics.WalFlushes.Add(1);
         DbMetrics.WalBytes.Add(bytes.Length);
         Volatile.Write(ref _lastWrittenWalId, wal.Id);
-        InterlockedMax(ref _durableSeq, wal.LastSeq);
+        Memory.Atomic.Max(ref _durableSeq, wal.LastSeq);
         wal.Ticket.Complete();
         _progress.Notify();
         return true;
@@ -241,7 +241,7 @@ public sealed partial class DbHandle
         DbMetrics.MemtableFlushes.Add(1);
         if (!_options.WalEnabled)
         {
-            InterlockedMax(ref _durableSeq, memtable.MaxSeq);
+            Memory.Atomic.Max(ref _durableSeq, memtable.MaxSeq);
         }
 
         memtable.FlushTicket.Complete();
@@ -307,21 +307,6 @@ public sealed partial class DbHandle
         if (_manifest.WriterEpoch > _writerEpoch)
         {
             throw new SlateFastException(ErrorKind.Closed, CloseReason.Fenced, $"{Path}: detected a newer writer (epoch {_manifest.WriterEpoch}, ours {_writerEpoch})");
-        }
-    }
-
-    private static void InterlockedMax(ref ulong field, ulong value)
-    {
-        var current = Volatile.Read(ref field);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
         }
     }
 }

@@ -63,9 +63,9 @@ internal sealed class Memtable
         var result = Rows.Insert(key, seq, flags, value, createTs, expireTs);
         if (result == InsertResult.Inserted)
         {
-            UpdateMax(ref _maxSeq, seq);
-            UpdateMin(ref _minSeq, seq);
-            UpdateMax(ref _lastTick, createTs);
+            Atomic.Max(ref _maxSeq, seq);
+            Atomic.Min(ref _minSeq, seq);
+            Atomic.Max(ref _lastTick, createTs);
         }
 
         return result;
@@ -100,51 +100,6 @@ internal sealed class Memtable
         else if (remaining < 0)
         {
             ThrowHelper.Internal("memtable released more often than acquired");
-        }
-    }
-
-    private static void UpdateMax(ref ulong field, ulong value)
-    {
-        var current = Volatile.Read(ref field);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
-
-    private static void UpdateMin(ref ulong field, ulong value)
-    {
-        var current = Volatile.Read(ref field);
-        while (value < current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
-
-    private static void UpdateMax(ref long field, long value)
-    {
-        var current = Volatile.Read(ref field);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
         }
     }
 }
