@@ -56,6 +56,12 @@ internal static class CommandLine
         new(["load"], "<db> --input FILE.jsonl [--store URL]",
             "apply a JSON-lines file in order, {\"key\":hex,\"value\":hex} or {\"key\":hex,\"delete\":true} per line, in batches of 1000; durable when it returns",
             [], ["--store", "--input"], WriteCommands.LoadAsync),
+        new(["get"], "<db> <key> [--store URL] [--hex]",
+            "print a key's value (read-only: never fences a running writer); exit 1 when the key has none",
+            ["--hex"], ["--store"], ReadCommands.GetAsync),
+        new(["scan"], "<db> [--from K] [--to K] [--prefix P] [--reverse] [--limit N] [--format text|jsonl] [--store URL] [--hex]",
+            "print the rows of a key range in order (read-only); --from is inclusive, --to exclusive; jsonl prints {\"key\":hex,\"value\":hex} per row",
+            ["--hex", "--reverse"], ["--store", "--from", "--to", "--prefix", "--limit", "--format"], ReadCommands.ScanAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)

@@ -110,7 +110,7 @@ internal static class WriteCommands
         return await DbHandle.OpenAsync(path, Stores.Open(args.Get("--store"), context)).ConfigureAwait(false);
     }
 
-    private static byte[] Bytes(string text, bool hex, string what)
+    internal static byte[] Bytes(string text, bool hex, string what)
     {
         if (!hex)
         {

@@ -22,6 +22,11 @@ public sealed partial class DbHandle
     /// </summary>
     public async Task FlushAsync(FlushType type, CancellationToken cancellationToken = default)
     {
+        if (_readOnly)
+        {
+            ThrowHelper.Invalid($"{Path} is open read-only");
+        }
+
         if (type == FlushType.MemTable || !_options.WalEnabled)
         {
             Task[] flushed;

@@ -19,6 +19,38 @@ public sealed partial class DbHandle
         return builder.Pending.ToArray();
     });
 
+    /// <summary>
+    /// Read-only open (spec §9): the newest manifest, and the WAL objects after its replay point up
+    /// to the first missing one, replayed into memtables. Claims no epoch and writes nothing, so it
+    /// never fences a writer.
+    /// </summary>
+    private async Task RecoverReadOnlyAsync(CancellationToken cancellationToken)
+    {
+        var latest = await _manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {Path} in {_store}");
+        var (id, state) = latest;
+        _manifestId = id;
+        _manifest = state;
+        _memtables = new Db.MemtableSet(NewMemtable(0), []);
+        ulong maxSeq = state.LastL0Seq;
+        var maxTick = state.LastL0ClockTick;
+        for (var walId = state.ReplayAfterWalId + 1; ; walId++)
+        {
+            if (await _store.HeadAsync(DbPaths.WalSstPath(Path, walId), cancellationToken).ConfigureAwait(false) is null)
+            {
+                break;
+            }
+
+            var (_, seq, tick) = await ReplayWalAsync(walId, state.LastL0Seq, cancellationToken).ConfigureAwait(false);
+            maxSeq = Math.Max(maxSeq, seq);
+            maxTick = Math.Max(maxTick, tick);
+        }
+
+        _lastSeq = maxSeq;
+        _durableSeq = maxSeq;
+        _clock.AtLeast(maxTick);
+    }
+
     /// <summary>Spec §10.1: load or create the manifest, claim the writer epoch, fence, replay the WAL.</summary>
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {

@@ -187,6 +187,11 @@ public sealed partial class DbHandle
             ThrowClosed();
         }
 
+        if (_readOnly)
+        {
+            ThrowHelper.Invalid($"{Path} is open read-only");
+        }
+
         ulong seq;
         if (options.SeqNum == 0)
         {

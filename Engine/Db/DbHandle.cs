@@ -38,6 +38,7 @@ public sealed partial class DbHandle : IAsyncDisposable
     private Task _walFlusher = Task.CompletedTask;
     private Task _memtableFlusher = Task.CompletedTask;
     private Task? _closeTask;
+    private bool _readOnly;
 
     private DbHandle(string path, IObjectStore store, DbOptions options)
     {
@@ -111,6 +112,32 @@ public sealed partial class DbHandle : IAsyncDisposable
         return db;
     }
 
+    /// <summary>
+    /// Opens the database for reading only: it claims no writer epoch and writes nothing, so it
+    /// never fences the writer; it sees what the manifest and the WAL objects held when it opened.
+    /// Writes and flushes fail with <see cref="ErrorKind.Invalid"/>.
+    /// </summary>
+    internal static async Task<DbHandle> OpenReadOnlyAsync(string path, IObjectStore store, DbOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        options ??= new DbOptions();
+        options.Validate();
+        path = (path ?? string.Empty).Trim('/');
+        ObjectPath.Validate(path);
+        var db = new DbHandle(path, new InstrumentedObjectStore(new RetryingObjectStore(store)), options) { _readOnly = true };
+        try
+        {
+            await db.RecoverReadOnlyAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            db.ReleaseMemtables();
+            throw;
+        }
+
+        return db;
+    }
+
     /// <summary>Opens the database at <paramref name="path"/> in the store a URL names (see <see cref="ObjectStores.FromUrl"/>).</summary>
     public static Task<DbHandle> OpenAsync(string path, string storeUrl, DbOptions? options = null, CancellationToken cancellationToken = default) =>
         OpenAsync(path, ObjectStores.FromUrl(storeUrl), options, cancellationToken);
@@ -126,16 +153,23 @@ public sealed partial class DbHandle : IAsyncDisposable
         {
             if (_closeTask is null)
             {
-                var wasOpen = _state == StateOpen;
+                var wasOpen = _state == StateOpen && !_readOnly;
                 if (wasOpen)
                 {
                     _state = StateClosed;
                     _closeReason = CloseReason.Clean;
                     _closeMessage = "the database is closed";
-                    if (_options.WalEnabled)
+                    if (_options.WalEnabled && _wal is not null)
                     {
                         SealWal();
                     }
+                }
+
+                if (_readOnly)
+                {
+                    _state = StateClosed;
+                    _closeReason = CloseReason.Clean;
+                    _closeMessage = "the database is closed";
                 }
 
                 // A database that failed (fenced, panic) still has loops to stop and memory to free.

@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+
+namespace SlateFast.Cli;
+
+/// <summary>
+/// <c>get</c> and <c>scan</c>. They open the database read-only, so they never fence the writer
+/// that may be running.
+/// </summary>
+internal static class ReadCommands
+{
+    public static async Task<int> GetAsync(ParsedArgs args, CliContext context)
+    {
+        if (args.Positional.Count != 2)
+        {
+            throw new UsageException("expected <db> <key>");
+        }
+
+        var hex = args.Has("--hex");
+        var key = WriteCommands.Bytes(args.Positional[1], hex, "key");
+        await using var db = await OpenAsync(args, context).ConfigureAwait(false);
+        var value = await db.GetAsync(key).ConfigureAwait(false);
+        if (value is null)
+        {
+            context.Error.WriteLine($"not found: {args.Positional[1]}");
+            return 1;
+        }
+
+        context.Out.WriteLine(Show(value, hex));
+        return 0;
+    }
+
+    public static async Task<int> ScanAsync(ParsedArgs args, CliContext context)
+    {
+        if (args.Positional.Count != 1)
+        {
+            throw new UsageException("expected <db>");
+        }
+
+        var hex = args.Has("--hex");
+        var jsonl = args.Get("--format") switch
+        {
+            null or "text" => false,
+            "jsonl" => true,
+            var other => throw new UsageException($"--format must be text or jsonl, got '{other}'"),
+        };
+        var limit = args.Get("--limit") is { } l ? (long.TryParse(l, out var n) && n >= 0 ? n : throw new UsageException($"--limit must be a non-negative number, got '{l}'")) : long.MaxValue;
+        KeyRange range;
+        if (args.Get("--prefix") is { } prefix)
+        {
+            if (args.Has("--from") || args.Has("--to"))
+            {
+                throw new UsageException("--prefix cannot be combined with --from or --to");
+            }
+
+            range = KeyRange.Prefix(WriteCommands.Bytes(prefix, hex, "prefix"));
+        }
+        else
+        {
+            var from = args.Get("--from") is { } f ? KeyBound.Included(WriteCommands.Bytes(f, hex, "--from")) : KeyBound.Unbounded;
+            var to = args.Get("--to") is { } t ? KeyBound.Excluded(WriteCommands.Bytes(t, hex, "--to")) : KeyBound.Unbounded;
+            range = new KeyRange(from, to);
+        }
+
+        await using var db = await OpenAsync(args, context).ConfigureAwait(false);
+        var options = new ScanOptions { Order = args.Has("--reverse") ? IterationOrder.Descending : IterationOrder.Ascending, ReadAheadBytes = 256 * 1024 };
+        await using var rows = db.ScanAsync(range, options);
+        long count = 0;
+        while (count < limit && await rows.NextAsync().ConfigureAwait(false) is { } row)
+        {
+            count++;
+            if (jsonl)
+            {
+                context.Out.WriteLine(JsonLine(row));
+            }
+            else
+            {
+                context.Out.WriteLine($"{Show(row.Key, hex)} = {Show(row.Value, hex)}");
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task<DbHandle> OpenAsync(ParsedArgs args, CliContext context)
+    {
+        var path = args.Positional[0].Trim('/');
+        if (path.Length == 0)
+        {
+            throw new UsageException("the database path must not be empty");
+        }
+
+        return await DbHandle.OpenReadOnlyAsync(path, Stores.Open(args.Get("--store"), context)).ConfigureAwait(false);
+    }
+
+    private static string JsonLine(KeyValue row)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteString("key", Convert.ToHexString(row.Key).ToLowerInvariant());
+            json.WriteString("value", Convert.ToHexString(row.Value).ToLowerInvariant());
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    // UTF-8 unless the bytes are not valid text, then hex.
+    private static string Show(byte[] bytes, bool hex)
+    {
+        if (!hex)
+        {
+            try
+            {
+                return new UTF8Encoding(false, true).GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+            }
+        }
+
+        return Convert.ToHexString(bytes).ToLowerInvariant();
+    }
+}
