@@ -70,6 +70,9 @@ public sealed class BackpressureAndFailureTests
 
         Assert.Equal(ErrorKind.Unavailable, e.Kind);
         Assert.Equal(CloseReason.Panic, db.CloseReason);
+
+        // The failed write's sequence number was consumed all the same.
+        Assert.Equal(2UL, db.LastSeq);
         var after = await Assert.ThrowsAsync<SlateFastException>(async () => await db.PutAsync("after"u8.ToArray(), "3"u8.ToArray()));
         Assert.Equal((ErrorKind.Closed, CloseReason.Panic), (after.Kind, after.CloseReason));
         Assert.Contains("injected permanent failure", after.Message, StringComparison.Ordinal);
