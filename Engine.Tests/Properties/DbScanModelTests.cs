@@ -107,7 +107,13 @@ public sealed class DbScanModelTests(ITestOutputHelper output)
     private static List<string> Expected(SortedDictionary<int, int> model, Func<byte[], bool> include) =>
         [.. model.Where(kv => include(Key(kv.Key))).Select(kv => Show(Key(kv.Key), Value(kv.Value)))];
 
-    private static string Show(byte[] key, byte[] value) => $"{Encoding.ASCII.GetString(key)}={Convert.ToHexString(value)}";
+    // Values are "v<n>" and zero padding: the text, the length and a flag for a non-zero tail keep failures readable.
+    private static string Show(byte[] key, byte[] value)
+    {
+        var text = value.AsSpan().IndexOf((byte)0) is var zero and >= 0 ? value.AsSpan(0, zero) : value;
+        var tail = value.AsSpan(text.Length).ContainsAnyExcept((byte)0) ? " non-zero tail" : "";
+        return $"{Encoding.ASCII.GetString(key)}={Encoding.ASCII.GetString(text)}/{value.Length}{tail}";
+    }
 
     private static async Task<List<string>> Drain(DbIterator iterator, int limit = int.MaxValue)
     {
@@ -156,8 +162,9 @@ public sealed class DbScanModelTests(ITestOutputHelper output)
 
         var probe = random.Next(0, MaxKey + 1);
         var value = await get(Key(probe));
-        var want = model.TryGetValue(probe, out var v) ? Convert.ToHexString(Value(v)) : "nothing";
-        Assert.True(want == (value is null ? "nothing" : Convert.ToHexString(value)), $"{who}: get key{probe:d3} expected {want}");
+        var want = model.TryGetValue(probe, out var v) ? Show(Key(probe), Value(v)) : "nothing";
+        var got = value is null ? "nothing" : Show(Key(probe), value);
+        Assert.True(want == got, $"{who}: get key{probe:d3} expected {want}, got {got}");
     }
 
     private static async Task Run(History history, Func<IObjectStore> storeFactory)
@@ -270,7 +277,7 @@ public sealed class DbScanModelTests(ITestOutputHelper output)
     [Fact]
     public void Random_histories_on_the_in_memory_store_scan_seek_and_snapshot_like_the_model()
     {
-        Prop.ForAll(Histories(), h => Run(h, () => new InMemoryObjectStore()).GetAwaiter().GetResult()).Check(Seeded(50));
+        Prop.ForAll(Histories(), h => Run(h, () => new InMemoryObjectStore()).GetAwaiter().GetResult()).Check(Seeded(400));
     }
 
     [Fact]
@@ -280,7 +287,7 @@ public sealed class DbScanModelTests(ITestOutputHelper output)
         {
             using var folder = new Support.TempFolder("scan-model");
             Run(h, () => new LocalObjectStore(folder.Path)).GetAwaiter().GetResult();
-        }).Check(Seeded(15));
+        }).Check(Seeded(80));
     }
 
     // The run seed is printed; SLATEFAST_TEST_SEED replays it.
