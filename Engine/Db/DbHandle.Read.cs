@@ -145,8 +145,11 @@ public sealed partial class DbHandle
             ThrowClosed();
         }
 
-        foreach (var memtable in set!.NewestFirst)
+        // Indexed rather than through NewestFirst: an iterator method would allocate on every read.
+        var frozen = set!.Frozen;
+        for (var i = -1; i < frozen.Length; i++)
         {
+            var memtable = i < 0 ? set.Active : frozen[i];
             if (!memtable.TryAcquire())
             {
                 // Flushed and released meanwhile: its rows are in L0 now; start over with the new set.
