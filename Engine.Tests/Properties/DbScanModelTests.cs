@@ -50,7 +50,7 @@ public sealed class DbScanModelTests(ITestOutputHelper output)
             (2, Gen.Constant<Op>(new Reopen())));
     }
 
-    private static Arbitrary<History> Histories() =>
+    internal static Arbitrary<History> Histories() =>
         (from ops in Gen.ListOf(OpGen()) from seed in Gen.Choose(0, int.MaxValue) select new History(ops.ToList(), seed)).ToArbitrary();
 
     private static byte[] Key(int k) => Encoding.ASCII.GetBytes($"key{k:d3}");
@@ -177,7 +177,7 @@ public sealed class DbScanModelTests(ITestOutputHelper output)
         Assert.True(want == got, $"{who}: get key{probe:d3} expected {want}, got {got}");
     }
 
-    private static async Task Run(History history, Func<IObjectStore> storeFactory)
+    internal static async Task Run(History history, Func<IObjectStore> storeFactory)
     {
         var options = new DbOptions
         {
@@ -306,11 +306,26 @@ public sealed class DbScanModelTests(ITestOutputHelper output)
     }
 
     // The run seed is printed; SLATEFAST_TEST_SEED replays it.
-    private Config Seeded(int cases)
+    private Config Seeded(int cases) => Seeded(output, cases);
+
+    internal static Config Seeded(ITestOutputHelper output, int cases)
     {
         var seed = ulong.TryParse(Environment.GetEnvironmentVariable("SLATEFAST_TEST_SEED"), out var pinned) ? pinned : (ulong)System.Random.Shared.NextInt64(1, long.MaxValue);
         output.WriteLine($"FsCheck run seed {seed} (set SLATEFAST_TEST_SEED={seed} to replay)");
         return Config.QuickThrowOnFailure.WithMaxTest(cases)
             .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL | 1UL), FSharpOption<int>.None)));
+    }
+}
+
+/// <summary>The same histories against the real S3-compatible server, fewer of them (each step is a network round trip).</summary>
+[Collection(Support.S3ServerCollection.Name)]
+public sealed class S3DbScanModelTests(Support.S3Server server, ITestOutputHelper output)
+{
+    [Fact]
+    public void Random_histories_on_the_s3_store_scan_seek_and_snapshot_like_the_model()
+    {
+        Prop.ForAll(DbScanModelTests.Histories(), h =>
+            DbScanModelTests.Run(h, () => server.CreateStore($"scan-model-{Guid.NewGuid():N}")).GetAwaiter().GetResult())
+            .Check(DbScanModelTests.Seeded(output, 15));
     }
 }
