@@ -24,17 +24,31 @@ public sealed partial class DbHandle
     /// to the first missing one, replayed into memtables. Claims no epoch and writes nothing, so it
     /// never fences a writer.
     /// </summary>
-    private async Task RecoverReadOnlyAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// At a checkpoint (spec §9, §11): the manifest version the checkpoint pins, and only the WAL
+    /// objects in that version's (replay_after_wal_id, wal_id_last_seen], so later writes stay invisible.
+    /// </remarks>
+    private async Task RecoverReadOnlyAsync(Uuid? checkpoint, CancellationToken cancellationToken)
     {
         var latest = await _manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {Path} in {_store}");
         var (id, state) = latest;
+        var lastWal = ulong.MaxValue;
+        if (checkpoint is { } checkpointId)
+        {
+            var pinned = state.Checkpoints.FirstOrDefault(c => c.Id == checkpointId)
+                ?? throw new SlateFastException(ErrorKind.Invalid, $"{Path}: no checkpoint {checkpointId} in manifest {id}");
+            id = pinned.ManifestId;
+            state = await _manifests.LoadAsync(id, cancellationToken).ConfigureAwait(false);
+            lastWal = state.WalIdLastSeen;
+        }
+
         _manifestId = id;
         _manifest = state;
         _memtables = new Db.MemtableSet(NewMemtable(0), []);
         ulong maxSeq = state.LastL0Seq;
         var maxTick = state.LastL0ClockTick;
-        for (var walId = state.ReplayAfterWalId + 1; ; walId++)
+        for (var walId = state.ReplayAfterWalId + 1; walId <= lastWal; walId++)
         {
             if (await _store.HeadAsync(DbPaths.WalSstPath(Path, walId), cancellationToken).ConfigureAwait(false) is null)
             {

@@ -117,7 +117,7 @@ public sealed partial class DbHandle : IAsyncDisposable
     /// never fences the writer; it sees what the manifest and the WAL objects held when it opened.
     /// Writes and flushes fail with <see cref="ErrorKind.Invalid"/>.
     /// </summary>
-    internal static async Task<DbHandle> OpenReadOnlyAsync(string path, IObjectStore store, DbOptions? options = null, CancellationToken cancellationToken = default)
+    internal static async Task<DbHandle> OpenReadOnlyAsync(string path, IObjectStore store, DbOptions? options = null, Manifest.Uuid? checkpoint = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         options ??= new DbOptions();
@@ -127,7 +127,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         var db = new DbHandle(path, new InstrumentedObjectStore(new RetryingObjectStore(store)), options) { _readOnly = true };
         try
         {
-            await db.RecoverReadOnlyAsync(cancellationToken).ConfigureAwait(false);
+            await db.RecoverReadOnlyAsync(checkpoint, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -26,4 +26,27 @@ public sealed class SlateFastReadsSlateDbTests(SlateDbDatabases dbs, ITestOutput
         Assert.Equal(ErrorKind.Invalid, e.Kind);
         Assert.Contains("merge operator missing", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Reading_at_a_checkpoint_equals_slatedbs_scan_at_that_checkpoint()
+    {
+        var g = dbs["checkpoint"];
+        Assert.NotNull(g.CheckpointId);
+        var store = new LocalObjectStore(g.Root);
+        await using var atCheckpoint = await DbHandle.OpenReadOnlyAsync(g.DbPath, store, checkpoint: SlateFast.Manifest.Uuid.Parse(g.CheckpointId));
+        await using var latest = await DbHandle.OpenReadOnlyAsync(g.DbPath, store);
+
+        var checkpointRows = await ReadComparison.ScanAsync(atCheckpoint.ScanAsync(KeyRange.All));
+        Assert.Equal(g.CheckpointRows, checkpointRows);
+        Assert.Equal(g.CheckpointRows.Reverse(), await ReadComparison.ScanAsync(atCheckpoint.ScanAsync(KeyRange.All, ReadComparison.Descending)));
+        Assert.NotEqual(checkpointRows, await ReadComparison.ScanAsync(latest.ScanAsync(KeyRange.All)));
+        foreach (var row in g.CheckpointRows.Take(50))
+        {
+            Assert.Equal(row.Value, await atCheckpoint.GetAsync(row.Key));
+        }
+
+        var missing = SlateFast.Manifest.Uuid.Parse("00000000-0000-4000-8000-000000000000");
+        var e = await Assert.ThrowsAsync<SlateFastException>(() => DbHandle.OpenReadOnlyAsync(g.DbPath, store, checkpoint: missing));
+        Assert.Equal(ErrorKind.Invalid, e.Kind);
+    }
 }
