@@ -1,3 +1,4 @@
+using SlateFast.Tests.Support;
 using static SlateFast.Tests.Interop.RowAssert;
 
 namespace SlateFast.Tests.Interop;

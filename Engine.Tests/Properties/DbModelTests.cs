@@ -1,6 +1,5 @@
 using FsCheck;
 using FsCheck.Fluent;
-using Microsoft.FSharp.Core;
 using SlateFast.ObjectStore;
 using Xunit.Abstractions;
 
@@ -170,12 +169,5 @@ public sealed class DbModelTests(ITestOutputHelper output)
         }).Check(Seeded(20));
     }
 
-    // The run seed is printed; SLATEFAST_TEST_SEED replays it.
-    private Config Seeded(int cases)
-    {
-        var seed = ulong.TryParse(Environment.GetEnvironmentVariable("SLATEFAST_TEST_SEED"), out var pinned) ? pinned : (ulong)System.Random.Shared.NextInt64(1, long.MaxValue);
-        output.WriteLine($"FsCheck run seed {seed} (set SLATEFAST_TEST_SEED={seed} to replay)");
-        return Config.QuickThrowOnFailure.WithMaxTest(cases)
-            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL | 1UL), FSharpOption<int>.None)));
-    }
+    private Config Seeded(int cases) => Support.FsCheckSeeds.Seeded(output, cases);
 }

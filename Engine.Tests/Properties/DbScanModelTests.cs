@@ -1,7 +1,6 @@
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
-using Microsoft.FSharp.Core;
 using SlateFast.ObjectStore;
 using Xunit.Abstractions;
 
@@ -305,16 +304,8 @@ public sealed class DbScanModelTests(ITestOutputHelper output)
         }).Check(Seeded(80));
     }
 
-    // The run seed is printed; SLATEFAST_TEST_SEED replays it.
-    private Config Seeded(int cases) => Seeded(output, cases);
+    private Config Seeded(int cases) => Support.FsCheckSeeds.Seeded(output, cases);
 
-    internal static Config Seeded(ITestOutputHelper output, int cases)
-    {
-        var seed = ulong.TryParse(Environment.GetEnvironmentVariable("SLATEFAST_TEST_SEED"), out var pinned) ? pinned : (ulong)System.Random.Shared.NextInt64(1, long.MaxValue);
-        output.WriteLine($"FsCheck run seed {seed} (set SLATEFAST_TEST_SEED={seed} to replay)");
-        return Config.QuickThrowOnFailure.WithMaxTest(cases)
-            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL | 1UL), FSharpOption<int>.None)));
-    }
 }
 
 /// <summary>The same histories against the real S3-compatible server, fewer of them (each step is a network round trip).</summary>
@@ -326,6 +317,6 @@ public sealed class S3DbScanModelTests(Support.S3Server server, ITestOutputHelpe
     {
         Prop.ForAll(DbScanModelTests.Histories(), h =>
             DbScanModelTests.Run(h, () => server.CreateStore($"scan-model-{Guid.NewGuid():N}")).GetAwaiter().GetResult())
-            .Check(DbScanModelTests.Seeded(output, 15));
+            .Check(Support.FsCheckSeeds.Seeded(output, 15));
     }
 }

@@ -1,6 +1,5 @@
 using FsCheck;
 using FsCheck.Fluent;
-using Microsoft.FSharp.Core;
 using Xunit.Abstractions;
 
 namespace SlateFast.Tests.Format;
@@ -14,10 +13,6 @@ internal static class SeededProperty
 {
     public static void Check(ITestOutputHelper output, int cases, Action<int> body)
     {
-        ulong runSeed = ulong.TryParse(Environment.GetEnvironmentVariable("SLATEFAST_TEST_SEED"), out ulong pinned)
-            ? pinned
-            : (ulong)Random.Shared.NextInt64(1, long.MaxValue);
-        output.WriteLine($"FsCheck run seed {runSeed} (set SLATEFAST_TEST_SEED={runSeed} to replay)");
 
         Arbitrary<int> seeds = Arb.From(Gen.Choose(0, int.MaxValue));
         Property property = Prop.ForAll(seeds, seed =>
@@ -31,9 +26,7 @@ internal static class SeededProperty
                 throw new InvalidOperationException($"case seed {seed}: {e.Message}", e);
             }
         });
-        Config config = Config.QuickThrowOnFailure
-            .WithMaxTest(cases)
-            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(runSeed, 0x9E3779B97F4A7C15UL | 1UL), FSharpOption<int>.None)));
+        Config config = Support.FsCheckSeeds.Seeded(output, cases);
         FsCheck.Check.One(config, property);
     }
 }

@@ -1,3 +1,4 @@
+using SlateFast.Tests.Support;
 using SlateFast.ObjectStore;
 using SlateFast.Tests.Crash;
 using static SlateFast.Tests.Interop.RowAssert;

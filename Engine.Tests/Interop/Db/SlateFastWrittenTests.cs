@@ -1,3 +1,4 @@
+using SlateFast.Tests.Support;
 using System.Globalization;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;

@@ -1,3 +1,4 @@
+using SlateFast.Tests.Support;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Tests.Interop.Db;
