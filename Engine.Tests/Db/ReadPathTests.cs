@@ -47,6 +47,32 @@ public sealed class ReadPathTests
     }
 
     [Fact]
+    public async Task Point_reads_over_more_ssts_than_the_metadata_budget_holds_stay_correct_and_within_budget()
+    {
+        const long budget = 8 * 1024;
+        var options = s_options with { BlockCache = new() { MetaCapacityBytes = budget } };
+        await using var db = await DbHandle.OpenAsync("db", new InMemoryObjectStore(), options);
+        for (var i = 0; i < 400; i++)
+        {
+            await db.PutAsync(B($"k{i:d3}"), new byte[100], writeOptions: WriteOptions.NoWait);
+        }
+
+        await db.FlushAsync(FlushType.MemTable);
+        Assert.True(db.CurrentManifest.L0.Length >= 8, $"the test needs many SSTs, got {db.CurrentManifest.L0.Length}");
+
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 400; i += 7)
+            {
+                Assert.NotNull(await db.GetAsync(B($"k{i:d3}")));
+                Assert.True(db.OpenedSsts.Bytes <= budget, $"opened SSTs hold {db.OpenedSsts.Bytes} bytes, budget {budget}");
+            }
+        }
+
+        Assert.Null(await db.GetAsync(B("k999")));
+    }
+
+    [Fact]
     public async Task A_full_scan_returns_every_live_key_once_in_order_in_both_directions()
     {
         await using var db = await Populated(new InMemoryObjectStore());

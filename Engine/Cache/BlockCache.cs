@@ -30,6 +30,7 @@ internal sealed class BlockCache : IDisposable
         _allocator = allocator;
         _data = new BlockCachePartition(options.DataCapacityBytes, options.ShardCount);
         _meta = new BlockCachePartition(options.MetaCapacityBytes, options.ShardCount);
+        Tables = new SstTableCache(options.MetaCapacityBytes);
         BlockCacheMetrics.Register(this);
     }
 
@@ -38,7 +39,10 @@ internal sealed class BlockCache : IDisposable
     /// <summary>Bytes of data blocks resident now.</summary>
     public long DataBytes => _data.Bytes();
 
-    /// <summary>Bytes of metadata blocks resident now.</summary>
+    /// <summary>Opened SSTs, whose decoded index, filter and stats are charged to the metadata budget.</summary>
+    public SstTableCache Tables { get; }
+
+    /// <summary>Bytes of metadata blocks resident now (not counting <see cref="Tables"/>).</summary>
     public long MetaBytes => _meta.Bytes();
 
     /// <summary>Looks a block up; on a hit <paramref name="lease"/> holds it until disposed. Allocates nothing.</summary>

@@ -63,7 +63,7 @@ internal static class BlockCacheMetrics
         long bytes = 0;
         foreach (var (cache, _) in s_caches)
         {
-            bytes += meta ? cache.MetaBytes : cache.DataBytes;
+            bytes += meta ? cache.MetaBytes + cache.Tables.Bytes : cache.DataBytes;
         }
 
         return bytes;

@@ -33,7 +33,9 @@ public sealed record BlockCacheOptions
     public long DataCapacityBytes { get; init; } = DefaultDataCapacityBytes;
 
     /// <summary>
-    /// Bytes of decoded index, filter and stats blocks the cache may hold (default 128 MiB, 0 disables).
+    /// Bytes of decoded index, filter and stats the cache may hold (default 128 MiB, 0 disables).
+    /// Opened SSTs are charged here for their whole decoded metadata and closed least recently
+    /// used first when it runs out; with 0, every lookup reopens its SST.
     /// </summary>
     public long MetaCapacityBytes { get; init; } = DefaultMetaCapacityBytes;
 

@@ -20,7 +20,6 @@ public sealed record KeyValue(byte[] Key, byte[] Value, ulong Seq, long? CreateT
 public sealed partial class DbHandle
 {
     private static readonly ObjectPool<BlockIterator> s_iterators = new DefaultObjectPool<BlockIterator>(new DefaultPooledObjectPolicy<BlockIterator>(), 64);
-    private readonly ConcurrentDictionary<Ulid, Task<SstFile>> _sstFiles = new();
     private BlockCache? _cache;
 
     private BlockCache Cache => Volatile.Read(ref _cache) ?? CreateCache();
@@ -269,25 +268,14 @@ public sealed partial class DbHandle
         return (false, default, false);
     }
 
-    internal ValueTask<SstFile> OpenSstAsync(SstView view, CancellationToken cancellationToken)
-    {
-        if (_sstFiles.TryGetValue(view.Sst.Id, out var opened) && opened.IsCompletedSuccessfully)
-        {
-            return new ValueTask<SstFile>(opened.Result);
-        }
-
-        var task = _sstFiles.GetOrAdd(
+    internal ValueTask<SstFile> OpenSstAsync(SstView view, CancellationToken cancellationToken) =>
+        Cache.Tables.GetOrOpenAsync(
             view.Sst.Id,
             static (id, state) => SstFile.OpenAsync(state.Store, DbPaths.CompactedSstPath(state.Path, id), state.Version, cancellationToken: CancellationToken.None).AsTask(),
-            (Store: _store, Path, Version: view.Sst.FormatVersion));
-        if (task.IsFaulted)
-        {
-            // Let a later read try again (the object may have been transiently unreadable).
-            _sstFiles.TryRemove(new KeyValuePair<Ulid, Task<SstFile>>(view.Sst.Id, task));
-        }
+            (Store: _store, Path, Version: view.Sst.FormatVersion),
+            cancellationToken);
 
-        return new ValueTask<SstFile>(task.WaitAsync(cancellationToken));
-    }
+    internal SstTableCache OpenedSsts => Cache.Tables;
 
     internal IBlockProvider BlockProvider(bool insert) => new CachedBlockProvider(Cache, 0, insert);
 
@@ -295,7 +283,6 @@ public sealed partial class DbHandle
 
     internal ManifestState CurrentManifest => Volatile.Read(ref _manifest);
 
-    internal Sst.SstFile? TryGetOpenedSst(Ulid id) => _sstFiles.TryGetValue(id, out var t) && t.IsCompletedSuccessfully ? t.Result : null;
 
     internal Manifest.ManifestStore Manifests => _manifests;
 

@@ -21,6 +21,9 @@ internal sealed class SstFile
     /// <summary>Default bound on a decompressed block or metadata section.</summary>
     public const int DefaultMaxSectionSize = 256 * 1024 * 1024;
 
+    /// <summary>What an opened SST costs beyond its sections: the objects, the path, the task.</summary>
+    private const int FixedOverheadBytes = 512;
+
     private readonly IObjectStore _store;
     private readonly int _maxSectionSize;
 
@@ -56,6 +59,12 @@ internal sealed class SstFile
     public SstStats? Stats { get; }
 
     public int BlockCount => Index.BlockCount;
+
+    /// <summary>
+    /// Memory this opened SST keeps: its decoded index, filter, info and stats plus a fixed
+    /// allowance for the objects around them; what the table cache charges to the metadata budget.
+    /// </summary>
+    public long MetadataBytes { get; private init; }
 
     /// <summary>Opens the SST. <paramref name="formatVersion"/> overrides the footer's version (manifest entries carry it).</summary>
     public static async ValueTask<SstFile> OpenAsync(IObjectStore store, string path, ushort? formatVersion = null, int maxSectionSize = DefaultMaxSectionSize, CancellationToken cancellationToken = default)
@@ -99,14 +108,16 @@ internal sealed class SstFile
 
         var maxSection = maxSectionSize;
         var indexStored = await SliceAsync(store, path, tail, tailStart, (long)info.IndexOffset, (long)(info.IndexOffset + info.IndexLength), cancellationToken).ConfigureAwait(false);
-        var indexBytes = SstSections.Read(indexStored, codec, path, (long)info.IndexOffset, "index", maxSection);
+        var indexBytes = Own(SstSections.Read(indexStored, codec, path, (long)info.IndexOffset, "index", maxSection));
         var index = Decode(path, "index", () => SsTableIndex.Decode(indexBytes));
+        long metadataBytes = FixedOverheadBytes + indexBytes.Length + infoBytes.Length;
 
         BloomFilter? filter = null;
         if (info.FilterLength > 0)
         {
             var filterStored = await SliceAsync(store, path, tail, tailStart, (long)info.FilterOffset, (long)(info.FilterOffset + info.FilterLength), cancellationToken).ConfigureAwait(false);
-            var filterBytes = SstSections.Read(filterStored, codec, path, (long)info.FilterOffset, "filter", maxSection);
+            var filterBytes = Own(SstSections.Read(filterStored, codec, path, (long)info.FilterOffset, "filter", maxSection));
+            metadataBytes += filterBytes.Length;
             filter = Decode(path, "filter", () => BloomFilter.Parse(filterBytes));
         }
 
@@ -116,6 +127,7 @@ internal sealed class SstFile
             var statsStored = await SliceAsync(store, path, tail, tailStart, (long)info.StatsOffset, (long)(info.StatsOffset + info.StatsLength), cancellationToken).ConfigureAwait(false);
             var statsBytes = SstSections.Read(statsStored, codec, path, (long)info.StatsOffset, "stats", maxSection);
             stats = Decode(path, "stats", () => SstStatsCodec.Decode(statsBytes.Span));
+            metadataBytes += statsBytes.Length;
         }
 
         CheckBlocks(path, index, info);
@@ -126,7 +138,7 @@ internal sealed class SstFile
             2 => BlockFormat.V2,
             _ => ThrowHelper.Data<BlockFormat>($"{path}: unsupported SST format version {version}"),
         };
-        return new SstFile(store, path, size, footerVersion, format, info, index, filter, stats, maxSectionSize);
+        return new SstFile(store, path, size, footerVersion, format, info, index, filter, stats, maxSectionSize) { MetadataBytes = metadataBytes };
     }
 
     /// <summary>Offset and stored length (CRC included) of block <paramref name="block"/>.</summary>
@@ -153,6 +165,13 @@ internal sealed class SstFile
     /// <summary>Verifies and decompresses a block read by the caller (for batched read-ahead).</summary>
     public ReadOnlyMemory<byte> DecodeBlock(int block, ReadOnlyMemory<byte> stored) =>
         SstSections.Read(stored, Info.Compression, Path, (long)Index.BlockOffset(block), $"block {block}", _maxSectionSize);
+
+    // An uncompressed section is a slice of the read that fetched it (often the 64 KiB tail); kept
+    // as is, it would pin the whole read and make the metadata charge a lie.
+    private static ReadOnlyMemory<byte> Own(ReadOnlyMemory<byte> section) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(section, out var segment) && segment.Array!.Length == segment.Count
+            ? section
+            : section.ToArray();
 
     private static void CheckSection(string path, string what, ulong offset, ulong length, ulong metaOffset, bool required)
     {
