@@ -154,6 +154,11 @@ public sealed partial class DbHandle
         {
             var (seq, now) = BeginCommit(options, need);
             Apply(key, value, kind, seq, now, ExpireTs(kind, ttl, now));
+            if (_conflicts.Active)
+            {
+                _conflicts.RecordWrite(seq, key);
+            }
+
             return EndCommit(seq, now, 1, options.AwaitDurable);
         }
     }
@@ -168,14 +173,31 @@ public sealed partial class DbHandle
 
         lock (_commitLock)
         {
-            var (seq, now) = BeginCommit(options, need);
-            foreach (var r in rows)
+            return CommitRowsLocked(rows, options, need);
+        }
+    }
+
+    // Under the commit lock. Rows were resolved to one per key, ascending.
+    private WriteHandle CommitRowsLocked(List<WriteBatch.BatchOp> rows, WriteOptions options, long need)
+    {
+        var (seq, now) = BeginCommit(options, need);
+        foreach (var r in rows)
+        {
+            Apply(r.Key, r.Value, r.Kind, seq, now, ExpireTs(r.Kind, r.Ttl, now));
+        }
+
+        if (_conflicts.Active)
+        {
+            var keys = new byte[rows.Count][];
+            for (var i = 0; i < keys.Length; i++)
             {
-                Apply(r.Key, r.Value, r.Kind, seq, now, ExpireTs(r.Kind, r.Ttl, now));
+                keys[i] = rows[i].Key;
             }
 
-            return EndCommit(seq, now, rows.Count, options.AwaitDurable);
+            _conflicts.RecordWrites(seq, keys);
         }
+
+        return EndCommit(seq, now, rows.Count, options.AwaitDurable);
     }
 
     // Under the commit lock: the closed check, the sequence number and room for the whole batch in

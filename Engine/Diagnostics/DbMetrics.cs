@@ -10,6 +10,7 @@ internal static class DbMetrics
     public static readonly Counter<long> Backpressure = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.backpressure_count", "{wait}", "Writes that waited for flushes to catch up");
     public static readonly Counter<long> MemtableFlushes = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.immutable_memtable_flushes", "{flush}", "Memtables written as L0 SSTs");
     public static readonly Counter<long> WalFlushes = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.wal_buffer_flushes", "{flush}", "WAL objects written");
+    public static readonly Counter<long> TransactionConflicts = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.transaction_conflicts", "{transaction}", "Transaction commits rejected for a conflict");
     public static readonly Counter<long> WalBytes = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.wal_buffer_bytes", "By", "Bytes of WAL objects written");
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<DbHandle, byte> s_open = new();
 

@@ -1,0 +1,97 @@
+using SlateFast.Diagnostics;
+using SlateFast.Iterators;
+using SlateFast.Memtable;
+using SlateFast.Transactions;
+
+namespace SlateFast;
+
+public sealed partial class DbHandle
+{
+    private readonly ConflictTracker _conflicts = new();
+
+    /// <summary>
+    /// Starts an optimistic transaction reading at the current sequence number (every write applied
+    /// so far, durable or not, as a <see cref="DurabilityFilter.Memory"/> read sees it).
+    /// </summary>
+    public DbTransaction BeginTransaction(IsolationLevel isolation = IsolationLevel.Snapshot)
+    {
+        if (!Enum.IsDefined(isolation))
+        {
+            ThrowHelper.Invalid($"unknown isolation level {isolation}");
+        }
+
+        if (_readOnly)
+        {
+            ThrowHelper.Invalid($"{Path} is open read-only");
+        }
+
+        lock (_commitLock)
+        {
+            var snapshot = Snapshot();
+            _conflicts.Begin(snapshot.Seq);
+            return new DbTransaction(this, snapshot, isolation);
+        }
+    }
+
+    /// <summary>How many committed write sets conflict checking keeps; for tests of its bound.</summary>
+    internal int RetainedConflictWrites
+    {
+        get
+        {
+            lock (_commitLock)
+            {
+                return _conflicts.RetainedWrites;
+            }
+        }
+    }
+
+    internal void EndTransaction(ulong startSeq)
+    {
+        lock (_commitLock)
+        {
+            _conflicts.End(startSeq);
+        }
+    }
+
+    internal async ValueTask<WriteHandle?> CommitTransactionAsync(DbTransaction transaction, List<WriteBatch.BatchOp> rows, HashSet<byte[]> written, HashSet<byte[]>? read, List<KeyRange>? ranges, WriteOptions options, CancellationToken cancellationToken)
+    {
+        var ended = false;
+        try
+        {
+            if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+            {
+                await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            long need = 0;
+            foreach (var r in rows)
+            {
+                need += ArenaSkipList.MaxNodeSize(r.Key.Length, r.Value.Length);
+            }
+
+            WriteHandle handle;
+            lock (_commitLock)
+            {
+                // Checked and applied under one lock: nothing can commit between the check and the write.
+                if (_conflicts.FindConflict(transaction.StartSeq, written, read, ranges) is { } key)
+                {
+                    DbMetrics.TransactionConflicts.Add(1);
+                    throw new SlateFastException(ErrorKind.Transaction, $"transaction {transaction.Id} conflicts: key {Convert.ToHexString(key)} was written after its start at seq {transaction.StartSeq}");
+                }
+
+                handle = CommitRowsLocked(rows, options, need);
+                _conflicts.End(transaction.StartSeq);
+                ended = true;
+            }
+
+            return await Complete(handle, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!ended)
+            {
+                EndTransaction(transaction.StartSeq);
+            }
+        }
+    }
+}
