@@ -90,7 +90,7 @@ internal static class ReadCommands
             throw new UsageException("the database path must not be empty");
         }
 
-        return await DbHandle.OpenReadOnlyAsync(path, Stores.Open(args.Get("--store"), context)).ConfigureAwait(false);
+        return await DbHandle.OpenReadOnlyAsync(path, Stores.Open(args.Get("--store"), context), WriteCommands.DbOptionsFrom(args)).ConfigureAwait(false);
     }
 
     private static string JsonLine(KeyValue row)

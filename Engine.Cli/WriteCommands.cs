@@ -29,6 +29,28 @@ internal static class WriteCommands
         return 0;
     }
 
+    public static async Task<int> MergeAsync(ParsedArgs args, CliContext context)
+    {
+        if (args.Positional.Count != 3)
+        {
+            throw new UsageException("expected <db> <key> <operand>");
+        }
+
+        if (args.Get("--merge-operator") is null)
+        {
+            throw new UsageException("--merge-operator NAME is required (known: concat)");
+        }
+
+        var hex = args.Has("--hex");
+        var key = Bytes(args.Positional[1], hex, "key");
+        var operand = Bytes(args.Positional[2], hex, "operand");
+        await using var db = await OpenAsync(args, context).ConfigureAwait(false);
+        var handle = await db.MergeAsync(key, operand).ConfigureAwait(false);
+        await db.CloseAsync().ConfigureAwait(false);
+        context.Out.WriteLine($"merged {Convert.ToHexStringLower(key)} ({operand.Length} bytes) seq {handle.Seq}");
+        return 0;
+    }
+
     public static async Task<int> DeleteAsync(ParsedArgs args, CliContext context)
     {
         if (args.Positional.Count != 2)
@@ -63,19 +85,22 @@ internal static class WriteCommands
             throw new UsageException($"input file {input} does not exist");
         }
 
-        var (puts, deletes) = await CheckAsync(input).ConfigureAwait(false);
+        var (puts, deletes, merges) = await CheckAsync(input).ConfigureAwait(false);
+        if (merges > 0 && args.Get("--merge-operator") is null)
+        {
+            throw new UsageException("the input has merge operations; pass --merge-operator NAME (known: concat)");
+        }
+
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var batch = new WriteBatch();
         var batches = 0;
         await foreach (var (_, op) in ReadAsync(input).ConfigureAwait(false))
         {
-            if (op.Value is { } value)
+            switch (op.Kind)
             {
-                batch.Put(op.Key, value);
-            }
-            else
-            {
-                batch.Delete(op.Key);
+                case LoadKind.Put: batch.Put(op.Key, op.Value); break;
+                case LoadKind.Merge: batch.Merge(op.Key, op.Value); break;
+                default: batch.Delete(op.Key); break;
             }
 
             if (batch.Count == LoadBatchSize)
@@ -95,7 +120,7 @@ internal static class WriteCommands
         await db.FlushAsync().ConfigureAwait(false);
         var lastSeq = db.LastSeq;
         await db.CloseAsync().ConfigureAwait(false);
-        context.Out.WriteLine($"loaded {puts + deletes} operations ({puts} puts, {deletes} deletes) in {batches} batches into {db.Path}, last seq {lastSeq}");
+        context.Out.WriteLine($"loaded {puts + deletes + merges} operations ({puts} puts, {deletes} deletes, {merges} merges) in {batches} batches into {db.Path}, last seq {lastSeq}");
         return 0;
     }
 
@@ -107,8 +132,12 @@ internal static class WriteCommands
             throw new UsageException("the database path must not be empty");
         }
 
-        return await DbHandle.OpenAsync(path, Stores.Open(args.Get("--store"), context)).ConfigureAwait(false);
+        return await DbHandle.OpenAsync(path, Stores.Open(args.Get("--store"), context), DbOptionsFrom(args)).ConfigureAwait(false);
     }
+
+    /// <summary>Database options from the command line: today the merge operator.</summary>
+    internal static DbOptions DbOptionsFrom(ParsedArgs args) =>
+        new() { MergeOperator = args.Get("--merge-operator") is { } name ? MergeOperators.FromName(name) : null };
 
     internal static byte[] Bytes(string text, bool hex, string what)
     {
@@ -127,24 +156,29 @@ internal static class WriteCommands
         }
     }
 
-    private readonly record struct LoadOp(byte[] Key, byte[]? Value);
-
-    private static async Task<(long Puts, long Deletes)> CheckAsync(string input)
+    private enum LoadKind
     {
-        long puts = 0, deletes = 0;
+        Put,
+        Delete,
+        Merge,
+    }
+
+    private readonly record struct LoadOp(LoadKind Kind, byte[] Key, byte[] Value);
+
+    private static async Task<(long Puts, long Deletes, long Merges)> CheckAsync(string input)
+    {
+        long puts = 0, deletes = 0, merges = 0;
         await foreach (var (_, op) in ReadAsync(input).ConfigureAwait(false))
         {
-            if (op.Value is null)
+            switch (op.Kind)
             {
-                deletes++;
-            }
-            else
-            {
-                puts++;
+                case LoadKind.Put: puts++; break;
+                case LoadKind.Merge: merges++; break;
+                default: deletes++; break;
             }
         }
 
-        return (puts, deletes);
+        return (puts, deletes, merges);
     }
 
     private static async IAsyncEnumerable<(long Line, LoadOp Op)> ReadAsync(string input)
@@ -163,7 +197,7 @@ internal static class WriteCommands
         }
     }
 
-    /// <summary>{"key":"hex","value":"hex"} or {"key":"hex","delete":true}; anything else is an Invalid error naming the line.</summary>
+    /// <summary>{"key":"hex","value":"hex"}, {"key":"hex","merge":"hex"} or {"key":"hex","delete":true}; anything else is an Invalid error naming the line.</summary>
     private static LoadOp ParseLine(string line, long number)
     {
         try
@@ -182,13 +216,18 @@ internal static class WriteCommands
             }
 
             var hasValue = root.TryGetProperty("value", out var valueElement);
+            var hasMerge = root.TryGetProperty("merge", out var mergeElement);
             var isDelete = root.TryGetProperty("delete", out var deleteElement) && deleteElement.ValueKind == JsonValueKind.True;
-            if (hasValue == isDelete || (hasValue && valueElement.ValueKind != JsonValueKind.String))
+            if ((hasValue ? 1 : 0) + (hasMerge ? 1 : 0) + (isDelete ? 1 : 0) != 1
+                || (hasValue && valueElement.ValueKind != JsonValueKind.String)
+                || (hasMerge && mergeElement.ValueKind != JsonValueKind.String))
             {
-                return Bad<LoadOp>(number, "expected exactly one of \"value\": hex string or \"delete\": true");
+                return Bad<LoadOp>(number, "expected exactly one of \"value\": hex string, \"merge\": hex string or \"delete\": true");
             }
 
-            return new LoadOp(key, hasValue ? Convert.FromHexString(valueElement.GetString()!) : null);
+            return isDelete ? new LoadOp(LoadKind.Delete, key, [])
+                : hasValue ? new LoadOp(LoadKind.Put, key, Convert.FromHexString(valueElement.GetString()!))
+                : new LoadOp(LoadKind.Merge, key, Convert.FromHexString(mergeElement.GetString()!));
         }
         catch (JsonException e)
         {

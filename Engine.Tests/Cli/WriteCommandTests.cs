@@ -36,6 +36,35 @@ public sealed class WriteCommandTests
     }
 
     [Fact]
+    public async Task Merge_and_load_with_the_concat_operator_write_operands_that_get_and_scan_fold()
+    {
+        using var folder = new TempFolder("cli-merge");
+        var input = Path.Combine(folder.Path, "ops.jsonl");
+        await File.WriteAllLinesAsync(input, [
+            $$"""{"key":"{{Convert.ToHexString(B("k"))}}","value":"{{Convert.ToHexString(B("base;"))}}"}""",
+            $$"""{"key":"{{Convert.ToHexString(B("k"))}}","merge":"{{Convert.ToHexString(B("a;"))}}"}""",
+        ]);
+
+        Assert.Equal(2, (await Run(folder.Path, "load", "db", "--input", "ops.jsonl")).Exit);
+        var (loadExit, loadOut, loadErr) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl", "--merge-operator", "concat");
+        Assert.True(loadExit == 0, loadErr);
+        Assert.Contains("1 merges", loadOut, StringComparison.Ordinal);
+        Assert.True((await Run(folder.Path, "merge", "db", "k", "b;", "--merge-operator", "concat")).Exit == 0);
+
+        var (getExit, getOut, _) = await Run(folder.Path, "get", "db", "k", "--merge-operator", "concat");
+        Assert.Equal(0, getExit);
+        Assert.Equal("base;a;b;", getOut.Trim());
+        var (scanExit, scanOut, _) = await Run(folder.Path, "scan", "db", "--format", "jsonl", "--merge-operator", "concat");
+        Assert.Equal(0, scanExit);
+        Assert.Contains(Convert.ToHexStringLower(B("base;a;b;")), scanOut, StringComparison.Ordinal);
+
+        var (withoutExit, _, withoutErr) = await Run(folder.Path, "get", "db", "k");
+        Assert.NotEqual(0, withoutExit);
+        Assert.Contains("merge operator missing", withoutErr, StringComparison.Ordinal);
+        Assert.NotEqual(0, (await Run(folder.Path, "merge", "db", "k", "c;", "--merge-operator", "sum")).Exit);
+    }
+
+    [Fact]
     public async Task Put_and_delete_with_hex_take_binary_keys_and_values()
     {
         using var folder = new TempFolder("cli-put");
@@ -104,7 +133,7 @@ public sealed class WriteCommandTests
         Assert.True(exit == 0, $"seed {seed}: {error}");
         var puts = lines.Count(l => l.Contains("value", StringComparison.Ordinal));
         var deletes = lines.Count(l => l.Contains("delete", StringComparison.Ordinal));
-        Assert.Contains($"loaded {puts + deletes} operations ({puts} puts, {deletes} deletes) in 3 batches into db", output, StringComparison.Ordinal);
+        Assert.Contains($"loaded {puts + deletes} operations ({puts} puts, {deletes} deletes, 0 merges) in 3 batches into db", output, StringComparison.Ordinal);
         await using var db = await DbHandle.OpenAsync("db", new LocalObjectStore(folder.Path));
         foreach (var (hexKey, value) in model)
         {

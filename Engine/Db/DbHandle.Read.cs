@@ -29,9 +29,10 @@ public sealed partial class DbHandle
     /// L0 SSTs newest first, then sorted runs.
     /// </summary>
     /// <remarks>
-    /// As in SlateDB 0.12, expired rows are returned until a flush or compaction rewrites them, and a
-    /// key whose newest row is a merge operand fails with <see cref="ErrorKind.Invalid"/> ("merge
-    /// operator missing") because no merge operator is configured.
+    /// As in SlateDB 0.12, expired rows are returned until a flush or compaction rewrites them. A
+    /// key whose newest row is a merge operand is folded with <see cref="DbOptions.MergeOperator"/>
+    /// (operands oldest first onto the newest older value); without an operator such a read fails
+    /// with <see cref="ErrorKind.Invalid"/> ("merge operator missing"), as in SlateDB 0.12.
     /// </remarks>
     public async ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -80,7 +81,7 @@ public sealed partial class DbHandle
     internal ulong ReadSeq(ReadOptions? options) =>
         options is { DurabilityFilter: DurabilityFilter.Remote, Dirty: false } ? DurableSeq : ulong.MaxValue;
 
-    internal readonly record struct LookupResult(bool Found, ulong Seq, long? CreateTs, long? ExpireTs);
+    internal readonly record struct LookupResult(bool Found, ulong Seq, long? CreateTs, long? ExpireTs, bool IsMerge = false);
 
     /// <summary>
     /// The newest row of <paramref name="key"/> with a sequence number at most <paramref name="readSeq"/>;
@@ -95,7 +96,7 @@ public sealed partial class DbHandle
             var (outcome, result) = LookupInMemtables(key.Span, readSeq, destination);
             if (outcome == Lookup.Found)
             {
-                return result;
+                return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false) : result;
             }
 
             if (outcome == Lookup.NotFound)
@@ -110,7 +111,7 @@ public sealed partial class DbHandle
             var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false);
             if (done)
             {
-                return result;
+                return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false) : result;
             }
         }
 
@@ -121,12 +122,32 @@ public sealed partial class DbHandle
                 var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false);
                 if (done)
                 {
-                    return result;
+                    return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false) : result;
                 }
             }
         }
 
         return default;
+    }
+
+    // The newest visible row is a merge operand: its older versions (in any source) hold the rest
+    // of the operands and maybe a base, which a one-key scan gathers and folds. Off the fast path.
+    private async ValueTask<LookupResult> ResolveMergeAsync(ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, IBufferWriter<byte> destination, CancellationToken cancellationToken)
+    {
+        if (_options.MergeOperator is null)
+        {
+            throw Merge.MergeFolding.Missing(key.Span);
+        }
+
+        await using var iterator = new DbIterator(this, new KeyRange(KeyBound.Included(key.Span), KeyBound.Included(key.Span)), new ScanOptions { CacheBlocks = cacheBlocks }, readSeq, snapshot: null);
+        var row = await iterator.NextAsync(cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return default;
+        }
+
+        destination.Write(row.Value);
+        return new LookupResult(true, row.Seq, row.CreateTs, row.ExpireTs);
     }
 
     private enum Lookup
@@ -185,7 +206,8 @@ public sealed partial class DbHandle
             case RowKind.Tombstone:
                 return new LookupResult(false, seq, null, null);
             default:
-                throw new SlateFastException(ErrorKind.Invalid, $"merge operator missing: key {Convert.ToHexString(key)} has merge operands and the database has no merge operator");
+                // The caller gathers the older versions and folds them (ResolveMergeAsync).
+                return new LookupResult(true, seq, null, null, IsMerge: true);
         }
     }
 
@@ -276,6 +298,8 @@ public sealed partial class DbHandle
             cancellationToken);
 
     internal SstTableCache OpenedSsts => Cache.Tables;
+
+    internal IMergeOperator? MergeOperator => _options.MergeOperator;
 
     internal IBlockProvider BlockProvider(bool insert) => new CachedBlockProvider(Cache, 0, insert);
 

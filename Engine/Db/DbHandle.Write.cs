@@ -73,7 +73,7 @@ public sealed partial class DbHandle
     {
         ArgumentNullException.ThrowIfNull(batch);
         writeOptions ??= WriteOptions.Default;
-        var rows = batch.Resolve();
+        var rows = batch.Resolve(_options.MergeOperator);
         if (rows.Count == 0)
         {
             ThrowHelper.Invalid("a write batch must not be empty");

@@ -96,7 +96,15 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     {
         if (merge.Kind == RowKind.Merge)
         {
-            throw new SlateFastException(ErrorKind.Invalid, $"merge operator missing: key {Convert.ToHexString(merge.Key)} has merge operands and the database has no merge operator");
+            // Operands come newest first; the operator folds oldest first onto the base.
+            var operands = new ReadOnlyMemory<byte>[merge.OperandCount];
+            for (var i = 0; i < operands.Length; i++)
+            {
+                operands[operands.Length - 1 - i] = merge.Operand(i).ToArray();
+            }
+
+            var value = Merge.MergeFolding.Fold(_db.MergeOperator, merge.Key, merge.HasBase, merge.Base, operands);
+            return new KeyValue(merge.Key.ToArray(), value, merge.Seq, merge.CreateTs, merge.ExpireTs);
         }
 
         return new KeyValue(merge.Key.ToArray(), merge.Value.ToArray(), merge.Seq, merge.CreateTs, merge.ExpireTs);

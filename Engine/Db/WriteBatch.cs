@@ -47,7 +47,7 @@ public sealed class WriteBatch
     /// The rows to commit: one per key in ascending key order, the last put or delete of a key
     /// winning; merges of one key after its last put or delete are kept in order.
     /// </summary>
-    internal List<BatchOp> Resolve()
+    internal List<BatchOp> Resolve(IMergeOperator? mergeOperator = null)
     {
         var byKey = new SortedDictionary<byte[], List<BatchOp>>(ByteArrayComparer.Instance);
         foreach (var op in _ops)
@@ -68,16 +68,39 @@ public sealed class WriteBatch
         var rows = new List<BatchOp>(byKey.Count);
         foreach (var (key, ops) in byKey)
         {
-            if (ops.Count(o => o.Kind == RowKind.Merge) > 1 || (ops.Count > 1 && ops[^1].Kind == RowKind.Merge))
-            {
-                // Rows of one batch share a sequence number, so one key can have only one row.
-                ThrowHelper.Invalid($"batch has several operations on key {Convert.ToHexString(key)} that need a merge operator to combine");
-            }
-
-            rows.Add(ops[^1]);
+            rows.Add(Combine(key, ops, mergeOperator));
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// One row for a key's operations (a put or delete, then operands), as rows of one batch share
+    /// a sequence number: operands are folded onto the put (a value), onto nothing after a delete
+    /// (a value), or with each other (one operand), through the merge operator.
+    /// </summary>
+    internal static BatchOp Combine(byte[] key, List<BatchOp> ops, IMergeOperator? mergeOperator)
+    {
+        if (ops.Count == 1)
+        {
+            return ops[0];
+        }
+
+        if (mergeOperator is null)
+        {
+            ThrowHelper.Invalid($"batch has several operations on key {Convert.ToHexString(key)} that need a merge operator to combine");
+        }
+
+        var last = ops[^1];
+        if (ops[0].Kind == RowKind.Merge)
+        {
+            var rest = ops.Skip(1).Select(o => (ReadOnlyMemory<byte>)o.Value).ToList();
+            return last with { Kind = RowKind.Merge, Value = SlateFast.Merge.MergeFolding.Fold(mergeOperator, key, true, ops[0].Value, rest) };
+        }
+
+        var operands = ops.Skip(1).Select(o => (ReadOnlyMemory<byte>)o.Value).ToList();
+        var hasBase = ops[0].Kind == RowKind.Value;
+        return last with { Kind = RowKind.Value, Value = SlateFast.Merge.MergeFolding.Fold(mergeOperator, key, hasBase, hasBase ? ops[0].Value : default, operands) };
     }
 
     internal sealed record BatchOp(byte[] Key, byte[] Value, RowKind Kind, Ttl Ttl);

@@ -1,6 +1,7 @@
 using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.Memtable;
+using SlateFast.Merge;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
 
@@ -10,8 +11,9 @@ namespace SlateFast.Flush;
 /// Writes a frozen memtable as an L0 SST with the streaming builder, applying what SlateDB's
 /// flush applies to the rows (spec §8): older versions of a key that no reader can need are
 /// dropped, a value whose TTL has passed at the flush tick becomes a tombstone, an expired merge
-/// operand disappears. Versions a live snapshot can still read are kept: a version is needed
-/// when some snapshot's sequence number lies between it and the next newer version of its key.
+/// operand disappears, operands are folded by the merge operator (see <see cref="KeyVersionCollapser"/>).
+/// Versions a live snapshot can still read are kept: a version is needed when some snapshot's
+/// sequence number lies between it and the next newer version of its key.
 /// </summary>
 internal static class L0Writer
 {
@@ -22,7 +24,7 @@ internal static class L0Writer
         var path = DbPaths.CompactedSstPath(db, id);
         using var builder = new SstBuilder(new SstBuildSettings(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted));
         await using var writer = await store.OpenWriterAsync(path, cancellationToken).ConfigureAwait(false);
-        var cursor = new Cursor(memtable.Rows, memtable.LastTick, snapshotSeqs);
+        var cursor = new Cursor(memtable.Rows, memtable.LastTick, snapshotSeqs, options.MergeOperator);
         while (cursor.AddUntilFull(builder))
         {
             await writer.WriteAsync(builder.Pending, cancellationToken).ConfigureAwait(false);
@@ -36,88 +38,97 @@ internal static class L0Writer
         return new CompactedSst(id, info, CompactedSst.CurrentFormatVersion);
     }
 
-    // Walks the skiplist in (key asc, seq desc) order; spans never cross an await, only the node offset does.
-    private sealed class Cursor(ArenaSkipList rows, long flushTick, ulong[] snapshots)
+    // Walks the skiplist in (key asc, seq desc) order, one key's versions at a time; spans never
+    // cross an await, only the node offset does.
+    private sealed class Cursor(ArenaSkipList rows, long flushTick, ulong[] snapshots, IMergeOperator? mergeOperator)
     {
+        private readonly List<uint> _nodes = [];
+        private readonly List<KeyVersion> _versions = [];
+        private readonly List<KeyVersion> _output = [];
         private uint _node = rows.First();
-        private byte[] _previousKey = [];
-        private int _previousLength = -1;
-        private ulong _newerSeq;
-        private bool _inMergeChain;
 
         /// <summary>Adds rows until the builder has a drain's worth pending (true) or the memtable ends (false).</summary>
         public bool AddUntilFull(SstBuilder builder)
         {
-            for (; _node != 0; _node = rows.Next(_node))
+            while (_node != 0)
             {
                 var key = rows.KeyOf(_node);
-                var seq = rows.SeqOf(_node);
-                var sameKey = _previousLength >= 0 && key.SequenceEqual(_previousKey.AsSpan(0, _previousLength));
-                var needed = !sameKey || _inMergeChain || NeededBySnapshot(seq, _newerSeq);
-                if (!sameKey)
+                _nodes.Clear();
+                var hasMerge = false;
+                var next = _node;
+                for (; next != 0 && rows.KeyOf(next).SequenceEqual(key); next = rows.Next(next))
                 {
-                    Remember(key);
-                    _inMergeChain = false;
+                    _nodes.Add(next);
+                    hasMerge |= RowFlags.DecodeKind(rows.FlagsOf(next)) == RowKind.Merge;
                 }
 
-                _newerSeq = seq;
-                if (!needed)
+                _node = next;
+                if (hasMerge)
                 {
-                    continue;
+                    AddCollapsed(builder, key);
+                }
+                else
+                {
+                    AddNewestPerStripe(builder, key);
                 }
 
-                var flags = rows.FlagsOf(_node);
-                var kind = RowFlags.DecodeKind(flags);
-                long? expire = (flags & RowFlags.HasExpireTs) != 0 ? rows.ExpireTsOf(_node) : null;
-                long? create = (flags & RowFlags.HasCreateTs) != 0 ? rows.CreateTsOf(_node) : null;
-                var value = rows.ValueOf(_node);
-                if (expire is { } e && e <= flushTick)
-                {
-                    if (kind == RowKind.Merge)
-                    {
-                        continue;
-                    }
-
-                    kind = RowKind.Tombstone;
-                    value = default;
-                    expire = null;
-                }
-
-                builder.Add(new RowEntry(key, value, seq, kind, expire, create));
-
-                // Operands are folded onto older versions by readers, so those stay too.
-                _inMergeChain = kind == RowKind.Merge;
                 if (builder.Pending.Length >= DrainThreshold)
                 {
-                    _node = rows.Next(_node);
-                    return true;
+                    return _node != 0;
                 }
             }
 
             return false;
         }
 
-        // Whether a snapshot at s with seq <= s < newerSeq exists: it reads this version.
-        private bool NeededBySnapshot(ulong seq, ulong newerSeq)
+        // The common case, no operands: straight from the arena, nothing copied.
+        private void AddNewestPerStripe(SstBuilder builder, ReadOnlySpan<byte> key)
         {
-            var i = Array.BinarySearch(snapshots, seq);
-            if (i < 0)
+            for (var i = 0; i < _nodes.Count; i++)
             {
-                i = ~i;
-            }
+                var node = _nodes[i];
+                var seq = rows.SeqOf(node);
+                if (i > 0 && !KeyVersionCollapser.NeededBySnapshot(snapshots, seq, rows.SeqOf(_nodes[i - 1])))
+                {
+                    continue;
+                }
 
-            return i < snapshots.Length && snapshots[i] < newerSeq;
+                var flags = rows.FlagsOf(node);
+                var kind = RowFlags.DecodeKind(flags);
+                long? expire = (flags & RowFlags.HasExpireTs) != 0 ? rows.ExpireTsOf(node) : null;
+                long? create = (flags & RowFlags.HasCreateTs) != 0 ? rows.CreateTsOf(node) : null;
+                var value = rows.ValueOf(node);
+                if (expire is { } e && e <= flushTick && kind == RowKind.Value)
+                {
+                    kind = RowKind.Tombstone;
+                    value = default;
+                    expire = null;
+                }
+
+                builder.Add(new RowEntry(key, value, seq, kind, expire, create));
+            }
         }
 
-        private void Remember(ReadOnlySpan<byte> key)
+        private void AddCollapsed(SstBuilder builder, ReadOnlySpan<byte> key)
         {
-            if (_previousKey.Length < key.Length)
+            _versions.Clear();
+            _output.Clear();
+            foreach (var node in _nodes)
             {
-                _previousKey = new byte[Math.Max(key.Length, _previousKey.Length * 2)];
+                var flags = rows.FlagsOf(node);
+                _versions.Add(new KeyVersion(
+                    rows.SeqOf(node),
+                    RowFlags.DecodeKind(flags),
+                    rows.ValueOf(node).ToArray(),
+                    (flags & RowFlags.HasCreateTs) != 0 ? rows.CreateTsOf(node) : null,
+                    (flags & RowFlags.HasExpireTs) != 0 ? rows.ExpireTsOf(node) : null));
             }
 
-            key.CopyTo(_previousKey);
-            _previousLength = key.Length;
+            KeyVersionCollapser.Collapse(key, _versions, snapshots, flushTick, mergeOperator, _output);
+            foreach (var v in _output)
+            {
+                builder.Add(new RowEntry(key, v.Kind == RowKind.Tombstone ? default : v.Value.Span, v.Seq, v.Kind, v.ExpireTs, v.CreateTs));
+            }
         }
     }
 }

@@ -49,6 +49,14 @@ public sealed record DbOptions
     /// <summary>SSTs with fewer rows get no bloom filter (SlateDB: <c>min_filter_keys</c>, 1,000).</summary>
     public int MinFilterKeys { get; init; } = 1000;
 
+    /// <summary>
+    /// Folds merge operands on reads, flushes, compactions, batches and transactions; null (the
+    /// default, as in SlateDB) makes a read that meets operands fail with
+    /// <see cref="ErrorKind.Invalid"/> ("merge operator missing"). Databases written with merges
+    /// must be opened with the same operator every time.
+    /// </summary>
+    public IMergeOperator? MergeOperator { get; init; }
+
     /// <summary>Time to live of puts whose <see cref="PutOptions.Ttl"/> is <see cref="Ttl.Default"/>; null: no expiry (SlateDB: <c>default_ttl</c>).</summary>
     public TimeSpan? DefaultTtl { get; init; }
 

@@ -45,14 +45,9 @@ public sealed class DbTransaction : IAsyncDisposable, IDisposable
         ThrowIfFinished();
         Keys.Validate(key.Span);
         var own = OwnRow(key.Span);
-        if (own is not null)
+        if (own is not null && own.Kind != RowKind.Merge)
         {
-            return own.Kind switch
-            {
-                RowKind.Tombstone => null,
-                RowKind.Value => own.Value,
-                _ => throw MergeOperatorMissing(key.Span),
-            };
+            return own.Kind == RowKind.Tombstone ? null : own.Value;
         }
 
         if (Serializable)
@@ -60,7 +55,8 @@ public sealed class DbTransaction : IAsyncDisposable, IDisposable
             _reads.Add(key.ToArray());
         }
 
-        return await _snapshot.GetAsync(key, options, cancellationToken).ConfigureAwait(false);
+        var stored = await _snapshot.GetAsync(key, options, cancellationToken).ConfigureAwait(false);
+        return own is null ? stored : OnStored(key.Span, own, stored);
     }
 
     /// <summary>
@@ -105,6 +101,7 @@ public sealed class DbTransaction : IAsyncDisposable, IDisposable
             if (cmp <= 0)
             {
                 var (key, row) = own[next++];
+                var storedValue = cmp == 0 ? stored!.Value : null;
                 if (cmp == 0)
                 {
                     stored = await iterator.NextAsync(cancellationToken).ConfigureAwait(false);
@@ -112,10 +109,9 @@ public sealed class DbTransaction : IAsyncDisposable, IDisposable
 
                 if (row.Kind == RowKind.Merge)
                 {
-                    throw MergeOperatorMissing(key);
+                    yield return new KeyValue(key, OnStored(key, row, cmp == 0 ? storedValue : null), 0, null, null);
                 }
-
-                if (row.Kind != RowKind.Tombstone)
+                else if (row.Kind != RowKind.Tombstone)
                 {
                     yield return new KeyValue(key, row.Value, 0, null, null);
                 }
@@ -252,20 +248,12 @@ public sealed class DbTransaction : IAsyncDisposable, IDisposable
         return _writes.TryGetValue(array, out var ops) ? Resolve(array, ops) : null;
     }
 
-    // One row per key, as a batch commits it: a put or delete followed by operands (or several
-    // operands) would need a merge operator to combine into one row.
-    private static WriteBatch.BatchOp Resolve(byte[] key, List<WriteBatch.BatchOp> ops)
-    {
-        if (ops.Count > 1)
-        {
-            ThrowHelper.Invalid($"transaction has several operations on key {Convert.ToHexString(key)} that need a merge operator to combine");
-        }
+    // One row per key, as a batch commits it.
+    private WriteBatch.BatchOp Resolve(byte[] key, List<WriteBatch.BatchOp> ops) => WriteBatch.Combine(key, ops, _db.MergeOperator);
 
-        return ops[0];
-    }
-
-    private static SlateFastException MergeOperatorMissing(ReadOnlySpan<byte> key) =>
-        new(ErrorKind.Invalid, $"merge operator missing: key {Convert.ToHexString(key)} has merge operands and the database has no merge operator");
+    // The transaction's own operand applied to what its snapshot holds for the key.
+    private byte[] OnStored(ReadOnlySpan<byte> key, WriteBatch.BatchOp operand, byte[]? stored) =>
+        SlateFast.Merge.MergeFolding.Fold(_db.MergeOperator, key, stored is not null, stored, [operand.Value]);
 
     private void ThrowIfFinished()
     {

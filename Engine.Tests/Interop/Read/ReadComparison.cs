@@ -64,11 +64,12 @@ internal static class ReadComparison
     /// Full scans in both orders equal SlateDB's, seeded random ranges (closed, half-open and a
     /// prefix) equal SlateDB's ranged scans, and point reads of live, deleted and never-written keys agree with the scan.
     /// </summary>
-    public static async Task AssertSlateFastReadsLikeSlateDbAsync(SlateDbGenerated g, int seed, ITestOutputHelper output)
+    public static async Task AssertSlateFastReadsLikeSlateDbAsync(SlateDbGenerated g, int seed, ITestOutputHelper output, string? mergeOperator = null)
     {
         output.WriteLine($"{g.DbPath} (codec {g.Codec}, block size {g.BlockSize}): {g.Rows.Count} rows, range seed {seed}");
         var store = new LocalObjectStore(g.Root);
-        await using var db = await DbHandle.OpenReadOnlyAsync(g.DbPath, store);
+        var options = new DbOptions { MergeOperator = mergeOperator is null ? null : MergeOperators.FromName(mergeOperator) };
+        await using var db = await DbHandle.OpenReadOnlyAsync(g.DbPath, store, options);
 
         Assert.Equal(g.Rows, await ScanAsync(db.ScanAsync(KeyRange.All)));
         Assert.Equal(g.Rows.Reverse(), await ScanAsync(db.ScanAsync(KeyRange.All, Descending)));
@@ -77,7 +78,7 @@ internal static class ReadComparison
         foreach (var (from, to) in RandomRanges(random, g.Rows, 3))
         {
             output.WriteLine($"range [{Convert.ToHexString(from)}, {Convert.ToHexString(to)})");
-            var expected = await SlateDbNode.ScanAsync(g.Root, g.DbPath, from: from, to: to);
+            var expected = await SlateDbNode.ScanAsync(g.Root, g.DbPath, mergeOperator: mergeOperator, from: from, to: to);
             Assert.Equal(expected, await ScanAsync(db.ScanAsync(Range(from, to))));
             Assert.Equal(expected.Reverse(), await ScanAsync(db.ScanAsync(Range(from, to), Descending)));
         }
@@ -87,10 +88,10 @@ internal static class ReadComparison
         var (lower, upper) = RandomRanges(random, g.Rows, 1)[0];
         output.WriteLine($"from {Convert.ToHexString(lower)}; to {Convert.ToHexString(upper)}");
         Assert.Equal(
-            await SlateDbNode.ScanAsync(g.Root, g.DbPath, from: lower),
+            await SlateDbNode.ScanAsync(g.Root, g.DbPath, mergeOperator: mergeOperator, from: lower),
             await ScanAsync(db.ScanAsync(new KeyRange(KeyBound.Included(lower), KeyBound.Unbounded))));
         Assert.Equal(
-            (await SlateDbNode.ScanAsync(g.Root, g.DbPath, to: upper)).Reverse(),
+            (await SlateDbNode.ScanAsync(g.Root, g.DbPath, mergeOperator: mergeOperator, to: upper)).Reverse(),
             await ScanAsync(db.ScanAsync(new KeyRange(KeyBound.Unbounded, KeyBound.Excluded(upper)), Descending)));
 
         // A prefix scan is the range [prefix, prefix with its last byte incremented).
@@ -99,7 +100,7 @@ internal static class ReadComparison
         {
             output.WriteLine($"prefix {Convert.ToHexString(prefix)}");
             Assert.Equal(
-                await SlateDbNode.ScanAsync(g.Root, g.DbPath, from: prefix, to: [(byte)(prefix[0] + 1)]),
+                await SlateDbNode.ScanAsync(g.Root, g.DbPath, mergeOperator: mergeOperator, from: prefix, to: [(byte)(prefix[0] + 1)]),
                 await ScanAsync(db.ScanPrefixAsync(prefix)));
         }
 

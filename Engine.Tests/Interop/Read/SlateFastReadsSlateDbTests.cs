@@ -17,6 +17,12 @@ public sealed class SlateFastReadsSlateDbTests(SlateDbDatabases dbs, ITestOutput
     }
 
     [Fact]
+    public async Task Merge_rows_written_by_slatedb_fold_with_the_concat_operator_like_slatedbs_reads()
+    {
+        await ReadComparison.AssertSlateFastReadsLikeSlateDbAsync(dbs["ttl-merge"], 4199, output, mergeOperator: "concat");
+    }
+
+    [Fact]
     public async Task Reading_merge_rows_without_a_merge_operator_is_invalid()
     {
         var g = dbs["ttl-merge"];
