@@ -37,7 +37,7 @@ public sealed partial class DbHandle
     public async ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         var writer = new ArrayBufferWriter<byte>();
-        var row = await LookupAsync(key, ReadSeq(options), (options ?? ReadOptions.Default).CacheBlocks, writer, cancellationToken).ConfigureAwait(false);
+        var row = await LookupAsync(key, ReadSeq(options), options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
         return row.Found ? writer.WrittenSpan.ToArray() : null;
     }
 
@@ -49,7 +49,7 @@ public sealed partial class DbHandle
     public async ValueTask<bool> TryGetAsync(ReadOnlyMemory<byte> key, IBufferWriter<byte> destination, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var row = await LookupAsync(key, ReadSeq(options), (options ?? ReadOptions.Default).CacheBlocks, destination, cancellationToken).ConfigureAwait(false);
+        var row = await LookupAsync(key, ReadSeq(options), options ?? ReadOptions.Default, destination, cancellationToken).ConfigureAwait(false);
         return row.Found;
     }
 
@@ -57,7 +57,7 @@ public sealed partial class DbHandle
     public async ValueTask<KeyValue?> GetKeyValueAsync(ReadOnlyMemory<byte> key, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         var writer = new ArrayBufferWriter<byte>();
-        var row = await LookupAsync(key, ReadSeq(options), (options ?? ReadOptions.Default).CacheBlocks, writer, cancellationToken).ConfigureAwait(false);
+        var row = await LookupAsync(key, ReadSeq(options), options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
         return row.Found ? new KeyValue(key.ToArray(), writer.WrittenSpan.ToArray(), row.Seq, row.CreateTs, row.ExpireTs) : null;
     }
 
@@ -87,16 +87,18 @@ public sealed partial class DbHandle
     /// The newest row of <paramref name="key"/> with a sequence number at most <paramref name="readSeq"/>;
     /// its value goes to <paramref name="destination"/>. Awaits only for object-store reads.
     /// </summary>
-    internal async ValueTask<LookupResult> LookupAsync(ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, IBufferWriter<byte> destination, CancellationToken cancellationToken)
+    internal async ValueTask<LookupResult> LookupAsync(ReadOnlyMemory<byte> key, ulong readSeq, ReadOptions options, IBufferWriter<byte> destination, CancellationToken cancellationToken)
     {
         Keys.Validate(key.Span);
         ThrowIfClosed();
+        var cacheBlocks = options.CacheBlocks;
+        var hideAt = options.HideExpired ? _clock.Now() : long.MinValue;
         while (true)
         {
-            var (outcome, result) = LookupInMemtables(key.Span, readSeq, destination);
+            var (outcome, result) = LookupInMemtables(key.Span, readSeq, hideAt, destination);
             if (outcome == Lookup.Found)
             {
-                return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false) : result;
+                return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
             }
 
             if (outcome == Lookup.NotFound)
@@ -108,10 +110,10 @@ public sealed partial class DbHandle
         var manifest = Volatile.Read(ref _manifest);
         foreach (var view in manifest.L0)
         {
-            var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false);
+            var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false);
             if (done)
             {
-                return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false) : result;
+                return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
             }
         }
 
@@ -119,10 +121,10 @@ public sealed partial class DbHandle
         {
             foreach (var view in run.Ssts)
             {
-                var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false);
+                var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false);
                 if (done)
                 {
-                    return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, destination, cancellationToken).ConfigureAwait(false) : result;
+                    return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
                 }
             }
         }
@@ -132,7 +134,7 @@ public sealed partial class DbHandle
 
     // The newest visible row is a merge operand: its older versions (in any source) hold the rest
     // of the operands and maybe a base, which a one-key scan gathers and folds. Off the fast path.
-    private async ValueTask<LookupResult> ResolveMergeAsync(ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, IBufferWriter<byte> destination, CancellationToken cancellationToken)
+    private async ValueTask<LookupResult> ResolveMergeAsync(ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, long hideAt, IBufferWriter<byte> destination, CancellationToken cancellationToken)
     {
         if (_options.MergeOperator is null)
         {
@@ -141,7 +143,7 @@ public sealed partial class DbHandle
 
         await using var iterator = new DbIterator(this, new KeyRange(KeyBound.Included(key.Span), KeyBound.Included(key.Span)), new ScanOptions { CacheBlocks = cacheBlocks }, readSeq, snapshot: null);
         var row = await iterator.NextAsync(cancellationToken).ConfigureAwait(false);
-        if (row is null)
+        if (row is null || row.ExpireTs <= hideAt)
         {
             return default;
         }
@@ -157,7 +159,7 @@ public sealed partial class DbHandle
         Retry,
     }
 
-    private (Lookup, LookupResult) LookupInMemtables(ReadOnlySpan<byte> key, ulong readSeq, IBufferWriter<byte> destination)
+    private (Lookup, LookupResult) LookupInMemtables(ReadOnlySpan<byte> key, ulong readSeq, long hideAt, IBufferWriter<byte> destination)
     {
         var set = Volatile.Read(ref _memtables);
         if (set is null)
@@ -184,7 +186,7 @@ public sealed partial class DbHandle
                 {
                     var flags = rows.FlagsOf(node);
                     var kind = RowFlags.DecodeKind(flags);
-                    return (Lookup.Found, Found(key, kind, rows.ValueOf(node), rows.SeqOf(node), flags, rows.CreateTsOf(node), rows.ExpireTsOf(node), destination));
+                    return (Lookup.Found, Found(kind, rows.ValueOf(node), rows.SeqOf(node), flags, rows.CreateTsOf(node), rows.ExpireTsOf(node), hideAt, destination));
                 }
             }
             finally
@@ -196,10 +198,13 @@ public sealed partial class DbHandle
         return (Lookup.NotFound, default);
     }
 
-    private static LookupResult Found(ReadOnlySpan<byte> key, RowKind kind, ReadOnlySpan<byte> value, ulong seq, byte flags, long createTs, long expireTs, IBufferWriter<byte> destination)
+    // hideAt: with ReadOptions.HideExpired, a value expired at that tick reads as a tombstone.
+    private static LookupResult Found(RowKind kind, ReadOnlySpan<byte> value, ulong seq, byte flags, long createTs, long expireTs, long hideAt, IBufferWriter<byte> destination)
     {
         switch (kind)
         {
+            case RowKind.Value when (flags & RowFlags.HasExpireTs) != 0 && expireTs <= hideAt:
+                return new LookupResult(false, seq, null, null);
             case RowKind.Value:
                 destination.Write(value);
                 return new LookupResult(true, seq, (flags & RowFlags.HasCreateTs) != 0 ? createTs : null, (flags & RowFlags.HasExpireTs) != 0 ? expireTs : null);
@@ -212,7 +217,7 @@ public sealed partial class DbHandle
     }
 
     // (true, result) when this SST decides the key (a value or a tombstone at or below readSeq).
-    private async ValueTask<(bool Done, LookupResult Result)> LookupInSstAsync(SstView view, ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, IBufferWriter<byte> destination, CancellationToken cancellationToken)
+    private async ValueTask<(bool Done, LookupResult Result)> LookupInSstAsync(SstView view, ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, long hideAt, IBufferWriter<byte> destination, CancellationToken cancellationToken)
     {
         var info = view.Sst.Info;
         if ((info.FirstEntry is { } first && key.Span.SequenceCompareTo(first.Span) < 0)
@@ -242,7 +247,7 @@ public sealed partial class DbHandle
                     lease = cacheBlocks ? Cache.Insert(cacheKey, BlockKind.Data, bytes.Span) : default;
                     if (!lease.HasValue)
                     {
-                        var (done, result, passed) = Scan(iterator, bytes, file.Format, key.Span, readSeq, destination);
+                        var (done, result, passed) = Scan(iterator, bytes, file.Format, key.Span, readSeq, hideAt, destination);
                         if (done || passed)
                         {
                             return (done, result);
@@ -254,7 +259,7 @@ public sealed partial class DbHandle
 
                 using (lease)
                 {
-                    var (done, result, passed) = Scan(iterator, lease.Memory, file.Format, key.Span, readSeq, destination);
+                    var (done, result, passed) = Scan(iterator, lease.Memory, file.Format, key.Span, readSeq, hideAt, destination);
                     if (done || passed)
                     {
                         return (done, result);
@@ -270,7 +275,7 @@ public sealed partial class DbHandle
         }
     }
 
-    private static (bool Done, LookupResult Result, bool Passed) Scan(BlockIterator iterator, ReadOnlyMemory<byte> block, BlockFormat format, ReadOnlySpan<byte> key, ulong readSeq, IBufferWriter<byte> destination)
+    private static (bool Done, LookupResult Result, bool Passed) Scan(BlockIterator iterator, ReadOnlyMemory<byte> block, BlockFormat format, ReadOnlySpan<byte> key, ulong readSeq, long hideAt, IBufferWriter<byte> destination)
     {
         iterator.Reset(block, format);
         for (var valid = iterator.Seek(key); valid; valid = iterator.MoveNext())
@@ -283,7 +288,7 @@ public sealed partial class DbHandle
 
             if (cmp == 0 && iterator.Seq <= readSeq)
             {
-                return (true, Found(key, iterator.Kind, iterator.Value, iterator.Seq, iterator.Flags, iterator.CreateTs ?? 0, iterator.ExpireTs ?? 0, destination), true);
+                return (true, Found(iterator.Kind, iterator.Value, iterator.Seq, iterator.Flags, iterator.CreateTs ?? 0, iterator.ExpireTs ?? 0, hideAt, destination), true);
             }
         }
 
@@ -300,6 +305,9 @@ public sealed partial class DbHandle
     internal SstTableCache OpenedSsts => Cache.Tables;
 
     internal IMergeOperator? MergeOperator => _options.MergeOperator;
+
+    /// <summary>The current clock tick (ms), for hiding expired rows.</summary>
+    internal long NowTick => _clock.Now();
 
     internal IBlockProvider BlockProvider(bool insert) => new CachedBlockProvider(Cache, 0, insert);
 

@@ -19,6 +19,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     private readonly DbSnapshot? _snapshot;
     private MergeIterator? _merge;
     private bool _positioned;
+    private long _hideAt = long.MinValue;
     private bool _done;
     private bool _disposed;
 
@@ -38,22 +39,31 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     public async ValueTask<KeyValue?> NextAsync(CancellationToken cancellationToken = default)
     {
         var merge = _merge ?? await StartAsync(cancellationToken).ConfigureAwait(false);
-        if (_done)
+        while (true)
         {
-            return null;
-        }
-
-        if (!_positioned)
-        {
-            if (!await merge.MoveNextAsync().ConfigureAwait(false))
+            if (_done)
             {
-                _done = true;
                 return null;
             }
-        }
 
-        _positioned = false;
-        return Current(merge);
+            if (!_positioned)
+            {
+                if (!await merge.MoveNextAsync().ConfigureAwait(false))
+                {
+                    _done = true;
+                    return null;
+                }
+            }
+
+            _positioned = false;
+            var row = Current(merge);
+            if (row.ExpireTs is { } expire && expire <= _hideAt)
+            {
+                continue;
+            }
+
+            return row;
+        }
     }
 
     /// <summary>
@@ -115,6 +125,12 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     private async ValueTask<MergeIterator> StartAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_options.HideExpired)
+        {
+            // One instant for the whole scan, so a row cannot expire halfway through it.
+            _hideAt = _db.NowTick;
+        }
+
         var direction = _options.Order == IterationOrder.Ascending ? ScanDirection.Ascending : ScanDirection.Descending;
         var sources = new List<IRowSource>();
         try

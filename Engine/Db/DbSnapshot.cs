@@ -24,7 +24,7 @@ public sealed class DbSnapshot : IDisposable
     {
         ThrowIfDisposed();
         var writer = new System.Buffers.ArrayBufferWriter<byte>();
-        var row = await _db.LookupAsync(key, Math.Min(Seq, _db.ReadSeq(options)), (options ?? ReadOptions.Default).CacheBlocks, writer, cancellationToken).ConfigureAwait(false);
+        var row = await _db.LookupAsync(key, Math.Min(Seq, _db.ReadSeq(options)), options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
         return row.Found ? writer.WrittenSpan.ToArray() : null;
     }
 
@@ -33,7 +33,7 @@ public sealed class DbSnapshot : IDisposable
     {
         ThrowIfDisposed();
         var writer = new System.Buffers.ArrayBufferWriter<byte>();
-        var row = await _db.LookupAsync(key, Math.Min(Seq, _db.ReadSeq(options)), (options ?? ReadOptions.Default).CacheBlocks, writer, cancellationToken).ConfigureAwait(false);
+        var row = await _db.LookupAsync(key, Math.Min(Seq, _db.ReadSeq(options)), options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
         return row.Found ? new KeyValue(key.ToArray(), writer.WrittenSpan.ToArray(), row.Seq, row.CreateTs, row.ExpireTs) : null;
     }
 

@@ -37,6 +37,13 @@ public sealed record ReadOptions
 
     /// <summary>Keep blocks this read fetches in the block cache (default true).</summary>
     public bool CacheBlocks { get; init; } = true;
+
+    /// <summary>
+    /// Treats a value whose TTL has passed (expire time at or before the database clock's now) as
+    /// deleted. Off by default: SlateDB 0.12 returns expired rows until a flush or compaction
+    /// rewrites them, and so does SlateFast unless asked.
+    /// </summary>
+    public bool HideExpired { get; init; }
 }
 
 /// <summary>Options of a scan, with SlateDB 0.12's defaults.</summary>
@@ -62,6 +69,9 @@ public sealed record ScanOptions
 
     /// <summary>Key order of the results (default ascending).</summary>
     public IterationOrder Order { get; init; } = IterationOrder.Ascending;
+
+    /// <summary>Skips values whose TTL has passed; see <see cref="ReadOptions.HideExpired"/>. Off by default.</summary>
+    public bool HideExpired { get; init; }
 
     internal void Validate()
     {
