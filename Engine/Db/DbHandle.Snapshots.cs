@@ -16,7 +16,9 @@ public sealed partial class DbHandle
                 ThrowClosed();
             }
 
-            var seq = _lastSeq;
+            // While an ingestion installs, its sequence number is taken but its rows are not yet
+            // visible: a snapshot must not start seeing them later.
+            var seq = _pendingIngestSeq != 0 ? _pendingIngestSeq - 1 : _lastSeq;
             _snapshots[seq] = _snapshots.GetValueOrDefault(seq) + 1;
             return new DbSnapshot(this, seq);
         }

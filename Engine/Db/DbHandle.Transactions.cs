@@ -58,11 +58,6 @@ public sealed partial class DbHandle
         var ended = false;
         try
         {
-            if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
-            {
-                await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-            }
-
             long need = 0;
             foreach (var r in rows)
             {
@@ -70,18 +65,30 @@ public sealed partial class DbHandle
             }
 
             WriteHandle handle;
-            lock (_commitLock)
+            while (true)
             {
-                // Checked and applied under one lock: nothing can commit between the check and the write.
-                if (_conflicts.FindConflict(transaction.StartSeq, written, read, ranges) is { } key)
+                await WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
+                try
                 {
-                    DbMetrics.TransactionConflicts.Add(1);
-                    throw new SlateFastException(ErrorKind.Transaction, $"transaction {transaction.Id} conflicts: key {Convert.ToHexString(key)} was written after its start at seq {transaction.StartSeq}");
-                }
+                    lock (_commitLock)
+                    {
+                        // Checked and applied under one lock: nothing can commit between the check and the write.
+                        if (_conflicts.FindConflict(transaction.StartSeq, written, read, ranges) is { } key)
+                        {
+                            DbMetrics.TransactionConflicts.Add(1);
+                            throw new SlateFastException(ErrorKind.Transaction, $"transaction {transaction.Id} conflicts: key {Convert.ToHexString(key)} was written after its start at seq {transaction.StartSeq}");
+                        }
 
-                handle = CommitRowsLocked(rows, options, need);
-                _conflicts.End(transaction.StartSeq);
-                ended = true;
+                        handle = CommitRowsLocked(rows, options, need);
+                        _conflicts.End(transaction.StartSeq);
+                        ended = true;
+                    }
+
+                    break;
+                }
+                catch (WriteGateClosedException)
+                {
+                }
             }
 
             return await Complete(handle, options, cancellationToken).ConfigureAwait(false);

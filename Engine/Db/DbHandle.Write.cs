@@ -31,12 +31,19 @@ public sealed partial class DbHandle
     {
         Keys.Validate(key.Span);
         writeOptions ??= WriteOptions.Default;
-        if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        var ttl = (putOptions ?? PutOptions.Default).Ttl;
+        if (!MustWait())
         {
-            return WriteOneSlowAsync(key, value, RowKind.Value, (putOptions ?? PutOptions.Default).Ttl, writeOptions, cancellationToken);
+            try
+            {
+                return Complete(CommitOne(key.Span, value.Span, RowKind.Value, ttl, writeOptions), writeOptions, cancellationToken);
+            }
+            catch (WriteGateClosedException)
+            {
+            }
         }
 
-        return Complete(CommitOne(key.Span, value.Span, RowKind.Value, (putOptions ?? PutOptions.Default).Ttl, writeOptions), writeOptions, cancellationToken);
+        return WriteOneSlowAsync(key, value, RowKind.Value, ttl, writeOptions, cancellationToken);
     }
 
     /// <summary>Writes a tombstone for <paramref name="key"/>.</summary>
@@ -44,12 +51,18 @@ public sealed partial class DbHandle
     {
         Keys.Validate(key.Span);
         writeOptions ??= WriteOptions.Default;
-        if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        if (!MustWait())
         {
-            return WriteOneSlowAsync(key, default, RowKind.Tombstone, Ttl.NoExpiry, writeOptions, cancellationToken);
+            try
+            {
+                return Complete(CommitOne(key.Span, default, RowKind.Tombstone, Ttl.NoExpiry, writeOptions), writeOptions, cancellationToken);
+            }
+            catch (WriteGateClosedException)
+            {
+            }
         }
 
-        return Complete(CommitOne(key.Span, default, RowKind.Tombstone, Ttl.NoExpiry, writeOptions), writeOptions, cancellationToken);
+        return WriteOneSlowAsync(key, default, RowKind.Tombstone, Ttl.NoExpiry, writeOptions, cancellationToken);
     }
 
     /// <summary>
@@ -60,12 +73,19 @@ public sealed partial class DbHandle
     {
         Keys.Validate(key.Span);
         writeOptions ??= WriteOptions.Default;
-        if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        var ttl = (putOptions ?? PutOptions.Default).Ttl;
+        if (!MustWait())
         {
-            return WriteOneSlowAsync(key, operand, RowKind.Merge, (putOptions ?? PutOptions.Default).Ttl, writeOptions, cancellationToken);
+            try
+            {
+                return Complete(CommitOne(key.Span, operand.Span, RowKind.Merge, ttl, writeOptions), writeOptions, cancellationToken);
+            }
+            catch (WriteGateClosedException)
+            {
+            }
         }
 
-        return Complete(CommitOne(key.Span, operand.Span, RowKind.Merge, (putOptions ?? PutOptions.Default).Ttl, writeOptions), writeOptions, cancellationToken);
+        return WriteOneSlowAsync(key, operand, RowKind.Merge, ttl, writeOptions, cancellationToken);
     }
 
     /// <summary>Applies every operation of <paramref name="batch"/> atomically under one sequence number.</summary>
@@ -79,12 +99,18 @@ public sealed partial class DbHandle
             ThrowHelper.Invalid("a write batch must not be empty");
         }
 
-        if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        if (!MustWait())
         {
-            return WriteBatchSlowAsync(rows, writeOptions, cancellationToken);
+            try
+            {
+                return Complete(CommitBatch(rows, writeOptions), writeOptions, cancellationToken);
+            }
+            catch (WriteGateClosedException)
+            {
+            }
         }
 
-        return Complete(CommitBatch(rows, writeOptions), writeOptions, cancellationToken);
+        return WriteBatchSlowAsync(rows, writeOptions, cancellationToken);
     }
 
     private ValueTask<WriteHandle> Complete(WriteHandle handle, WriteOptions options, CancellationToken cancellationToken)
@@ -107,14 +133,48 @@ public sealed partial class DbHandle
     // The slow paths live in their own methods so the fast path allocates no closure or state machine.
     private async ValueTask<WriteHandle> WriteOneSlowAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, RowKind kind, Ttl ttl, WriteOptions options, CancellationToken cancellationToken)
     {
-        await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-        return await Complete(CommitOne(key.Span, value.Span, kind, ttl, options), options, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            await WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await Complete(CommitOne(key.Span, value.Span, kind, ttl, options), options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WriteGateClosedException)
+            {
+            }
+        }
     }
 
     private async ValueTask<WriteHandle> WriteBatchSlowAsync(List<WriteBatch.BatchOp> rows, WriteOptions options, CancellationToken cancellationToken)
     {
-        await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-        return await Complete(CommitBatch(rows, options), options, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            await WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await Complete(CommitBatch(rows, options), options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (WriteGateClosedException)
+            {
+            }
+        }
+    }
+
+    private bool MustWait() => Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes || Volatile.Read(ref _writeGate) is not null;
+
+    // Waits out backpressure and a closed write gate (an ingestion installing its files).
+    private async Task WaitToWriteAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _unflushedBytes) > _options.MaxUnflushedBytes)
+        {
+            await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (Volatile.Read(ref _writeGate) is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // Backpressure: too much unflushed data. Wait for the memtable flusher, never fail for it; a
@@ -212,6 +272,12 @@ public sealed partial class DbHandle
         if (_readOnly)
         {
             ThrowHelper.Invalid($"{Path} is open read-only");
+        }
+
+        if (_writeGate is not null)
+        {
+            // An ingestion closed the gate after the caller's check: it retries on the slow path.
+            throw WriteGateClosedException.Instance;
         }
 
         ulong seq;

@@ -22,7 +22,8 @@ internal sealed class ConflictTracker
     private readonly SortedDictionary<ulong, int> _running = [];
 
     // Committed write sets in sequence order (ascending: commits append under the commit lock).
-    private readonly Queue<(ulong Seq, byte[][] Keys)> _committed = new();
+    // An ingestion is recorded as the key range it covers rather than its (many) keys.
+    private readonly Queue<(ulong Seq, byte[][] Keys, KeyRange? Range)> _committed = new();
 
     public bool Active => _running.Count > 0;
 
@@ -48,9 +49,13 @@ internal sealed class ConflictTracker
         Prune();
     }
 
-    public void RecordWrite(ulong seq, ReadOnlySpan<byte> key) => _committed.Enqueue((seq, [key.ToArray()]));
+    public void RecordWrite(ulong seq, ReadOnlySpan<byte> key) => _committed.Enqueue((seq, [key.ToArray()], null));
 
-    public void RecordWrites(ulong seq, byte[][] keys) => _committed.Enqueue((seq, keys));
+    public void RecordWrites(ulong seq, byte[][] keys) => _committed.Enqueue((seq, keys, null));
+
+    /// <summary>Records a write of possibly every key from <paramref name="first"/> to <paramref name="last"/> (an ingestion).</summary>
+    public void RecordRange(ulong seq, byte[] first, byte[] last) =>
+        _committed.Enqueue((seq, [], new KeyRange(KeyBound.Included(first), KeyBound.Included(last))));
 
     /// <summary>
     /// The first key written after <paramref name="startSeq"/> that is in <paramref name="written"/>,
@@ -58,11 +63,16 @@ internal sealed class ConflictTracker
     /// </summary>
     public byte[]? FindConflict(ulong startSeq, IReadOnlySet<byte[]> written, IReadOnlySet<byte[]>? read, IReadOnlyList<KeyRange>? ranges)
     {
-        foreach (var (seq, keys) in _committed)
+        foreach (var (seq, keys, range) in _committed)
         {
             if (seq <= startSeq)
             {
                 continue;
+            }
+
+            if (range is not null && RangeConflict(range, written, read, ranges) is { } hit)
+            {
+                return hit;
             }
 
             foreach (var key in keys)
@@ -74,14 +84,43 @@ internal sealed class ConflictTracker
 
                 if (ranges is not null)
                 {
-                    foreach (var range in ranges)
+                    foreach (var scanned in ranges)
                     {
-                        if (range.Contains(key))
+                        if (scanned.Contains(key))
                         {
                             return key;
                         }
                     }
                 }
+            }
+        }
+
+        return null;
+    }
+
+    private static byte[]? RangeConflict(KeyRange written, IReadOnlySet<byte[]> writes, IReadOnlySet<byte[]>? reads, IReadOnlyList<KeyRange>? ranges)
+    {
+        foreach (var key in writes)
+        {
+            if (written.Contains(key))
+            {
+                return key;
+            }
+        }
+
+        foreach (var key in reads ?? (IEnumerable<byte[]>)[])
+        {
+            if (written.Contains(key))
+            {
+                return key;
+            }
+        }
+
+        foreach (var scanned in ranges ?? [])
+        {
+            if (!scanned.Intersect(written).IsEmpty)
+            {
+                return written.Start.Key.ToArray();
             }
         }
 
