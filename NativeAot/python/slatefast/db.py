@@ -44,24 +44,24 @@ def open(path, store_url=None, options=None):  # noqa: A001 - the issue names it
 
 
 class _Handle:
-    """Owns one C handle; close() releases it once, __del__ as a last resort."""
+    """Owns one C handle. close() releases it once (later calls do nothing); after it, calls pass
+    the retired token on, so the library itself answers (ClosedError for a closed Db)."""
 
     _close_fn = None
 
     def __init__(self, lib, handle):
         self._lib = lib
         self._handle = handle
+        self._closed = False
 
     @property
     def _h(self):
-        if self._handle is None:
-            raise InvalidError(f"this {type(self).__name__} is closed")
         return self._handle
 
     def close(self):
-        if self._handle is not None:
-            handle, self._handle = self._handle, None
-            check(self._lib, getattr(self._lib, self._close_fn)(handle))
+        if not self._closed:
+            self._closed = True
+            check(self._lib, getattr(self._lib, self._close_fn)(self._handle))
 
     def __enter__(self):
         return self
@@ -70,7 +70,8 @@ class _Handle:
         self.close()
 
     def __del__(self):
-        if getattr(self, "_handle", None) is not None:
+        if not getattr(self, "_closed", True):
+            self._closed = True
             try:
                 result = getattr(self._lib, self._close_fn)(self._handle)
                 self._lib.sf_result_free(byref(result))
@@ -117,7 +118,7 @@ class Iterator(_Handle):
         return self
 
     def __next__(self):
-        if self._handle is None:
+        if self._closed:
             raise StopIteration
         present = c_bool()
         key, value = POINTER(c_uint8)(), POINTER(c_uint8)()
