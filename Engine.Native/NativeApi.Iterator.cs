@@ -91,7 +91,8 @@ internal static unsafe partial class NativeApi
             lock (native.Gate)
             {
                 ThrowIfClosed(native);
-                Wait(native.Iterator.SeekAsync(NativeMemoryView.Key(key, keyLength)));
+                // Copied: an iterator is long-lived and may keep the seek key past this call.
+                Wait(native.Iterator.SeekAsync(NativeMemoryView.Span(key, keyLength, "key").ToArray()));
             }
 
             return NativeResult.Ok;
