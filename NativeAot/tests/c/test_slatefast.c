@@ -298,6 +298,16 @@ static void test_reopen_local_store(void) {
     CHECK(get_str(db, "kept", "yes"));
     CHECK(get_str(db, "buffered", "too")); /* close writes buffered WAL rows */
     OK(sf_db_close(db));
+
+    /* a NULL store URL is the local store rooted at the current directory */
+    char cwd[4096];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    CHECK(chdir(scratch) == 0);
+    OK(sf_db_open("in-cwd", NULL, NULL, &db));
+    OK(sf_db_put(db, K("here"), K("yes"), 1, NULL));
+    OK(sf_db_close(db));
+    CHECK(access("in-cwd/manifest", F_OK) == 0);
+    CHECK(chdir(cwd) == 0);
 }
 
 /* ---- Misuse --------------------------------------------------------------------------------- */
