@@ -1,0 +1,148 @@
+namespace SlateFast.Native;
+
+internal static unsafe partial class NativeApi
+{
+    /// <summary>
+    /// <c>sf_db_scan</c>: keys from <paramref name="start"/> (inclusive) to <paramref name="end"/>
+    /// (exclusive); a NULL bound with length 0 is unbounded.
+    /// </summary>
+    public static NativeResult Scan(nint db, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator)
+    {
+        try
+        {
+            RequireOut(outIterator, "out_iter");
+            *outIterator = 0;
+            var owner = Db(db);
+            var range = Range(start, startLength, end, endLength);
+            *outIterator = AddIterator(owner.Db.ScanAsync(range, NativeOptionConversions.Scan(options)), owner);
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    /// <summary><c>sf_db_scan_prefix</c>: the keys starting with <paramref name="prefix"/>.</summary>
+    public static NativeResult ScanPrefix(nint db, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator)
+    {
+        try
+        {
+            RequireOut(outIterator, "out_iter");
+            *outIterator = 0;
+            var owner = Db(db);
+            var range = KeyRange.Prefix(NativeMemoryView.Span(prefix, prefixLength, "prefix"));
+            *outIterator = AddIterator(owner.Db.ScanAsync(range, NativeOptionConversions.Scan(options)), owner);
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    /// <summary>
+    /// <c>sf_iterator_next</c>: the next row (key and value malloc'd, each freed with
+    /// <c>sf_bytes_free</c>), or <c>*out_present == false</c> after the last.
+    /// </summary>
+    public static NativeResult IteratorNext(nint iterator, byte* outPresent, byte** outKey, nuint* outKeyLength, byte** outValue, nuint* outValueLength)
+    {
+        try
+        {
+            RequireOut(outPresent, "out_present");
+            RequireOut(outKey, "out_key");
+            RequireOut(outKeyLength, "out_key_len");
+            RequireOut(outValue, "out_val");
+            RequireOut(outValueLength, "out_val_len");
+            *outPresent = 0;
+            *outKey = null;
+            *outKeyLength = 0;
+            *outValue = null;
+            *outValueLength = 0;
+            var native = Lookup<NativeIterator>(iterator, "sf_iterator_t");
+            KeyValue? row;
+            lock (native.Gate)
+            {
+                ThrowIfClosed(native);
+                row = Wait(native.Iterator.NextAsync());
+            }
+
+            if (row is not null)
+            {
+                SetBytes(outKey, outKeyLength, row.Key);
+                SetBytes(outValue, outValueLength, row.Value);
+                *outPresent = 1;
+            }
+
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    /// <summary><c>sf_iterator_seek</c>: the next row is the first at or after the key (at or before it in reverse).</summary>
+    public static NativeResult IteratorSeek(nint iterator, byte* key, nuint keyLength)
+    {
+        try
+        {
+            var native = Lookup<NativeIterator>(iterator, "sf_iterator_t");
+            lock (native.Gate)
+            {
+                ThrowIfClosed(native);
+                // Copied: an iterator is long-lived and may keep the seek key past this call.
+                Wait(native.Iterator.SeekAsync(NativeMemoryView.Span(key, keyLength, "key").ToArray()));
+            }
+
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    /// <summary><c>sf_iterator_close</c>: also for an iterator its database's close already closed; a second close is Invalid.</summary>
+    public static NativeResult IteratorClose(nint iterator)
+    {
+        try
+        {
+            var native = Handles.Free<NativeIterator>(iterator, out var wasLive) ?? Lookup<NativeIterator>(iterator, "sf_iterator_t");
+            if (wasLive)
+            {
+                native.Owner.Release(native);
+                native.Close();
+            }
+
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    private static nint AddIterator(DbIterator iterator, NativeDb owner)
+    {
+        var native = new NativeIterator(iterator, owner);
+        native.Token = Handles.Add(native);
+        owner.Adopt(native);
+        return native.Token;
+    }
+
+    private static void ThrowIfClosed(NativeIterator native)
+    {
+        if (native.Closed)
+        {
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, "the iterator was closed with its database");
+        }
+    }
+
+    private static KeyRange Range(byte* start, nuint startLength, byte* end, nuint endLength)
+    {
+        var lower = start is null && startLength == 0 ? KeyBound.Unbounded : KeyBound.Included(NativeMemoryView.Span(start, startLength, "start"));
+        var upper = end is null && endLength == 0 ? KeyBound.Unbounded : KeyBound.Excluded(NativeMemoryView.Span(end, endLength, "end"));
+        return new KeyRange(lower, upper);
+    }
+}

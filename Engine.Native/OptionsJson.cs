@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace SlateFast.Native;
+
+/// <summary>
+/// The <c>options_json</c> of <c>sf_db_open</c>: SlateDB-style snake_case names, every field
+/// optional (absent = the engine default). Unknown fields are Invalid, so a typo is not ignored.
+/// </summary>
+internal sealed record OptionsJson
+{
+    public long? FlushIntervalMs { get; init; }
+
+    public bool? FlushOnDurableWaiters { get; init; }
+
+    public long? L0SstSizeBytes { get; init; }
+
+    public int? L0MaxSsts { get; init; }
+
+    public long? MaxUnflushedBytes { get; init; }
+
+    public long? ManifestPollIntervalMs { get; init; }
+
+    public long? ManifestUpdateTimeoutMs { get; init; }
+
+    public bool? WalEnabled { get; init; }
+
+    public string? CompressionCodec { get; init; }
+
+    public int? BlockSize { get; init; }
+
+    public int? FilterBitsPerKey { get; init; }
+
+    public int? MinFilterKeys { get; init; }
+
+    public long? DefaultTtlMs { get; init; }
+
+    public long? BlockCacheDataBytes { get; init; }
+
+    public long? BlockCacheMetaBytes { get; init; }
+
+    public int? Seed { get; init; }
+
+    /// <summary>Parses <paramref name="json"/> (null or blank: defaults) into options; bad input is Invalid.</summary>
+    public static DbOptions Parse(string? json, ILoggerFactory? loggerFactory)
+    {
+        var parsed = string.IsNullOrWhiteSpace(json) ? new OptionsJson() : Deserialize(json);
+        return parsed.ToDbOptions() with { LoggerFactory = loggerFactory };
+    }
+
+    private static OptionsJson Deserialize(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(json, OptionsJsonContext.Default.OptionsJson)
+                ?? ThrowHelper.Invalid<OptionsJson>("options_json must be a JSON object, not null");
+        }
+        catch (JsonException e)
+        {
+            return ThrowHelper.Invalid<OptionsJson>($"invalid options_json: {e.Message}");
+        }
+    }
+
+    private DbOptions ToDbOptions()
+    {
+        var defaults = new DbOptions();
+        return defaults with
+        {
+            FlushInterval = Ms(FlushIntervalMs) ?? defaults.FlushInterval,
+            FlushOnDurableWaiters = FlushOnDurableWaiters ?? defaults.FlushOnDurableWaiters,
+            L0SstSizeBytes = L0SstSizeBytes ?? defaults.L0SstSizeBytes,
+            L0MaxSsts = L0MaxSsts ?? defaults.L0MaxSsts,
+            MaxUnflushedBytes = MaxUnflushedBytes ?? defaults.MaxUnflushedBytes,
+            ManifestPollInterval = Ms(ManifestPollIntervalMs) ?? defaults.ManifestPollInterval,
+            ManifestUpdateTimeout = Ms(ManifestUpdateTimeoutMs) ?? defaults.ManifestUpdateTimeout,
+            WalEnabled = WalEnabled ?? defaults.WalEnabled,
+            Compression = CompressionCodec is null ? defaults.Compression : Codec(CompressionCodec),
+            BlockSize = BlockSize ?? defaults.BlockSize,
+            FilterBitsPerKey = FilterBitsPerKey ?? defaults.FilterBitsPerKey,
+            MinFilterKeys = MinFilterKeys ?? defaults.MinFilterKeys,
+            DefaultTtl = Ms(DefaultTtlMs) ?? defaults.DefaultTtl,
+            BlockCache = defaults.BlockCache with
+            {
+                DataCapacityBytes = BlockCacheDataBytes ?? defaults.BlockCache.DataCapacityBytes,
+                MetaCapacityBytes = BlockCacheMetaBytes ?? defaults.BlockCache.MetaCapacityBytes,
+            },
+            Seed = Seed ?? defaults.Seed,
+        };
+    }
+
+    private static TimeSpan? Ms(long? ms) => ms is { } value ? TimeSpan.FromMilliseconds(value) : null;
+
+    private static CompressionCodec Codec(string name) => name.ToLowerInvariant() switch
+    {
+        "none" => SlateFast.CompressionCodec.None,
+        "snappy" => SlateFast.CompressionCodec.Snappy,
+        "zlib" => SlateFast.CompressionCodec.Zlib,
+        "lz4" => SlateFast.CompressionCodec.Lz4,
+        "zstd" => SlateFast.CompressionCodec.Zstd,
+        _ => ThrowHelper.Invalid<CompressionCodec>($"invalid options_json compression_codec \"{name}\": expected none, snappy, zlib, lz4 or zstd"),
+    };
+}
+
+/// <summary>Source-generated (reflection-free, NativeAOT-safe) reader of <see cref="OptionsJson"/>.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true)]
+[JsonSerializable(typeof(OptionsJson))]
+internal sealed partial class OptionsJsonContext : JsonSerializerContext;

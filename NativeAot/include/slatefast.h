@@ -1,0 +1,263 @@
+/*
+ * slatefast.h - C ABI of SlateFast, an LSM-tree key-value store on object storage whose
+ * databases are byte-compatible with SlateDB 0.12. C99. Link with -lslatefast
+ * (artifacts/native/libslatefast.so, built by scripts/build-native).
+ *
+ * Conventions
+ * - Every function except the *_free functions and sf_version returns an sf_result_t. kind is
+ *   SF_OK or an error kind; on error, message is a malloc'd UTF-8 string describing it. Always
+ *   pass the result to sf_result_free (a no-op on SF_OK) or you leak the message.
+ * - Handles (sf_db_t, sf_iterator_t, sf_snapshot_t, sf_write_batch_t) are opaque tokens checked
+ *   on every call against a table with generation numbers: a NULL, forged, stale (freed) or
+ *   wrong-type handle is SF_ERR_INVALID, never a crash. Operations on a closed database, and on
+ *   its iterators and snapshots after it closed, are SF_ERR_CLOSED. Closing or freeing a
+ *   handle twice is SF_ERR_INVALID.
+ * - Inputs: pointer + length pairs are borrowed for the duration of the call only. A NULL pointer
+ *   with a non-zero length is SF_ERR_INVALID. Keys are 1..65535 bytes. Strings are NUL-terminated
+ *   UTF-8. Option structs are borrowed; NULL means the defaults (SF_*_OPTIONS_DEFAULT).
+ * - Outputs: out-pointers marked "required" must not be NULL (SF_ERR_INVALID otherwise); they are
+ *   set on entry (to 0/NULL/false) so they are defined whatever the result. Bytes handed out are
+ *   owned by the caller and freed with sf_bytes_free; strings with sf_string_free.
+ * - Thread safety: every function may be called from several threads at once, on the same or
+ *   different handles. Calls block until the operation is done (a durable put waits for its WAL
+ *   object). Do not call the library from a log callback.
+ */
+#ifndef SLATEFAST_H
+#define SLATEFAST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Results ------------------------------------------------------------------------------ */
+
+/* Error kinds: what the caller should do next. */
+enum {
+    SF_OK = 0,
+    SF_ERR_TRANSACTION = 1, /* a transaction conflicted; retry it */
+    SF_ERR_CLOSED = 2,      /* the database is closed (see close_reason); open it again */
+    SF_ERR_UNAVAILABLE = 3, /* the object store is unreachable or failing; retry later */
+    SF_ERR_INVALID = 4,     /* bad arguments, handle or configuration; fix the call */
+    SF_ERR_DATA = 5,        /* stored bytes are corrupt or of an unknown format */
+    SF_ERR_INTERNAL = 6     /* a bug in SlateFast */
+};
+
+/* Why a database is closed; set only with SF_ERR_CLOSED. */
+enum {
+    SF_CLOSE_NONE = 0,
+    SF_CLOSE_CLEAN = 1,  /* closed by its owner */
+    SF_CLOSE_FENCED = 2, /* a newer writer opened the database */
+    SF_CLOSE_PANIC = 3   /* a background task failed; the database closed itself */
+};
+
+/* Returned by value by every function. message: NULL on SF_OK, else owned by the caller
+ * (free with sf_result_free). */
+typedef struct {
+    int32_t kind;
+    int32_t close_reason;
+    char *message;
+} sf_result_t;
+
+/* Frees result->message and sets it to NULL. NULL result or message: no-op. */
+void sf_result_free(sf_result_t *result);
+
+/* Frees bytes the library handed out (values, keys). ptr may be NULL. len is the length that
+ * came with the pointer. */
+void sf_bytes_free(uint8_t *ptr, size_t len);
+
+/* Frees a string the library handed out (sf_db_metrics). str may be NULL. */
+void sf_string_free(char *str);
+
+/* The library version, a static string: do not free. */
+const char *sf_version(void);
+
+/* ---- Options ------------------------------------------------------------------------------ */
+
+enum { SF_TTL_DEFAULT = 0, SF_TTL_NO_EXPIRY = 1, SF_TTL_EXPIRE_AFTER = 2, SF_TTL_EXPIRE_AT = 3 };
+enum { SF_DURABILITY_MEMORY = 0, SF_DURABILITY_REMOTE = 1 };
+enum { SF_ORDER_ASCENDING = 0, SF_ORDER_DESCENDING = 1 };
+enum { SF_FLUSH_WAL = 0, SF_FLUSH_MEMTABLE = 1 };
+
+typedef struct {
+    int32_t await_durable; /* non-zero: return once the write is in the object store */
+    uint64_t seq_num;      /* 0: assigned by the database; else must exceed every number used */
+} sf_write_options_t;
+#define SF_WRITE_OPTIONS_DEFAULT { 1, 0 }
+
+typedef struct {
+    int32_t ttl_kind;  /* SF_TTL_* */
+    int64_t ttl_value; /* ms for SF_TTL_EXPIRE_AFTER, Unix ms for SF_TTL_EXPIRE_AT, else ignored */
+} sf_put_options_t;
+#define SF_PUT_OPTIONS_DEFAULT { SF_TTL_DEFAULT, 0 }
+
+typedef struct {
+    int32_t durability_filter; /* SF_DURABILITY_*: MEMORY sees every applied write */
+    int32_t dirty;             /* with REMOTE, also see writes not yet durable */
+    int32_t cache_blocks;      /* keep fetched blocks in the block cache */
+} sf_read_options_t;
+#define SF_READ_OPTIONS_DEFAULT { SF_DURABILITY_MEMORY, 0, 1 }
+
+typedef struct {
+    int32_t durability_filter; /* SF_DURABILITY_* */
+    int32_t dirty;
+    int32_t cache_blocks;      /* default 0: a scan does not evict hot blocks */
+    int32_t order;             /* SF_ORDER_* */
+    int64_t read_ahead_bytes;  /* 0: default (1) */
+    int32_t max_fetch_tasks;   /* 0: default (1) */
+} sf_scan_options_t;
+#define SF_SCAN_OPTIONS_DEFAULT { SF_DURABILITY_MEMORY, 0, 0, SF_ORDER_ASCENDING, 0, 0 }
+
+/* ---- Logging ------------------------------------------------------------------------------ */
+
+enum { SF_LOG_TRACE = 0, SF_LOG_DEBUG = 1, SF_LOG_INFO = 2, SF_LOG_WARN = 3, SF_LOG_ERROR = 4,
+       SF_LOG_CRITICAL = 5, SF_LOG_NONE = 6 };
+
+/* category and message are borrowed for the duration of the call. Called from any thread,
+ * including the library's background threads; must not call back into the library. */
+typedef void (*sf_log_callback_t)(int32_t level, const char *category, const char *message, void *user_data);
+
+/* Sets the process-wide log callback for events at min_level (SF_LOG_*) and above; databases
+ * opened later log to it, and a change applies to open databases at once. callback NULL: no
+ * logging. user_data is passed back as is. */
+sf_result_t sf_set_log_callback(sf_log_callback_t callback, int32_t min_level, void *user_data);
+
+/* ---- Database ----------------------------------------------------------------------------- */
+
+typedef struct sf_db sf_db_t;                   /* opaque; the value is a token checked in a handle table */
+typedef struct sf_write_batch sf_write_batch_t; /* opaque */
+typedef struct sf_iterator sf_iterator_t;       /* opaque */
+typedef struct sf_snapshot sf_snapshot_t;       /* opaque */
+
+/* Opens (creating if needed) the database at path inside the object store.
+ * path: required, e.g. "orders". store_url: NULL for a local store rooted at the current
+ * directory, or "file:///abs/root", "memory:///" (fresh), "memory:///name" (shared in the
+ * process), "s3://bucket/prefix?endpoint=http://host:port&region=r".
+ * options_json: NULL for defaults, or a JSON object with any of flush_interval_ms,
+ * flush_on_durable_waiters, l0_sst_size_bytes, l0_max_ssts, max_unflushed_bytes,
+ * manifest_poll_interval_ms, manifest_update_timeout_ms, wal_enabled, compression_codec
+ * ("none", "snappy", "zlib", "lz4", "zstd"), block_size, filter_bits_per_key, min_filter_keys,
+ * default_ttl_ms, block_cache_data_bytes, block_cache_meta_bytes, seed. Unknown names are
+ * SF_ERR_INVALID. out_db: required; receives the handle, close it with sf_db_close. */
+sf_result_t sf_db_open(const char *path, const char *store_url /* NULL: local store in cwd */,
+                       const char *options_json /* NULL: defaults */, sf_db_t **out_db);
+
+/* Writes buffered WAL rows and a final manifest, closes the database's open iterators and
+ * snapshots (their handles then report SF_ERR_CLOSED until closed), and retires the handle
+ * whatever the result. A second close is SF_ERR_INVALID. */
+sf_result_t sf_db_close(sf_db_t *db);
+
+/* Puts val under key. await_durable non-zero: returns once the write is in the object store
+ * (it then survives a crash of this process). out_seq: optional; the write's sequence number. */
+sf_result_t sf_db_put(sf_db_t *db, const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len,
+                      int await_durable, uint64_t *out_seq /* nullable */);
+
+/* sf_db_put with a TTL and full write options (each NULL: defaults, i.e. durable). */
+sf_result_t sf_db_put_with_options(sf_db_t *db, const uint8_t *key, size_t key_len, const uint8_t *val,
+                                   size_t val_len, const sf_put_options_t *put_options,
+                                   const sf_write_options_t *write_options, uint64_t *out_seq /* nullable */);
+
+/* Writes a merge operand for key (reads of a key with operands need a merge operator, which the
+ * C ABI does not configure yet: they are SF_ERR_INVALID). */
+sf_result_t sf_db_merge(sf_db_t *db, const uint8_t *key, size_t key_len, const uint8_t *operand,
+                        size_t operand_len, const sf_put_options_t *put_options,
+                        const sf_write_options_t *write_options, uint64_t *out_seq /* nullable */);
+
+/* Writes a tombstone for key. */
+sf_result_t sf_db_delete(sf_db_t *db, const uint8_t *key, size_t key_len, int await_durable);
+
+/* sf_db_delete with full write options (NULL: defaults). */
+sf_result_t sf_db_delete_with_options(sf_db_t *db, const uint8_t *key, size_t key_len,
+                                      const sf_write_options_t *write_options, uint64_t *out_seq /* nullable */);
+
+/* Reads key. out_present, out_val, out_val_len: required. When present, *out_val is a malloc'd
+ * copy of the value (never NULL, also for an empty value) that the caller frees with
+ * sf_bytes_free(*out_val, *out_val_len); when absent it is NULL. */
+sf_result_t sf_db_get(sf_db_t *db, const uint8_t *key, size_t key_len,
+                      bool *out_present, uint8_t **out_val, size_t *out_val_len);
+
+/* sf_db_get with read options (NULL: defaults). */
+sf_result_t sf_db_get_with_options(sf_db_t *db, const uint8_t *key, size_t key_len,
+                                   const sf_read_options_t *options, bool *out_present, uint8_t **out_val,
+                                   size_t *out_val_len);
+
+/* Reads key into the caller's buffer (buf may be NULL when buf_len is 0). out_present and
+ * out_val_len: required. *out_val_len receives the value's full length; when it exceeds buf_len
+ * the buffer's content is unspecified: call again with a buffer that large. Allocates nothing. */
+sf_result_t sf_db_get_into(sf_db_t *db, const uint8_t *key, size_t key_len, const sf_read_options_t *options,
+                           uint8_t *buf, size_t buf_len, bool *out_present, size_t *out_val_len);
+
+/* Writes buffered WAL rows as a WAL object (same as sf_db_flush_with_type(db, SF_FLUSH_WAL)). */
+sf_result_t sf_db_flush(sf_db_t *db);
+
+/* SF_FLUSH_WAL, or SF_FLUSH_MEMTABLE: memtables become L0 SSTs listed in the manifest. */
+sf_result_t sf_db_flush_with_type(sf_db_t *db, int32_t flush_type);
+
+/* A JSON object of the database's state (path, close_reason, writer_epoch, last_seq,
+ * durable_seq, l0_sst_count, memtable_count, unflushed_bytes, object_store_requests).
+ * out_json: required; free with sf_string_free. */
+sf_result_t sf_db_metrics(sf_db_t *db, char **out_json);
+
+/* ---- Write batches ------------------------------------------------------------------------ */
+
+/* A batch is applied atomically under one sequence number. Not tied to a database. out_batch:
+ * required; free with sf_write_batch_free. */
+sf_result_t sf_write_batch_new(sf_write_batch_t **out_batch);
+sf_result_t sf_write_batch_put(sf_write_batch_t *batch, const uint8_t *key, size_t key_len, const uint8_t *val,
+                               size_t val_len, const sf_put_options_t *put_options /* NULL: defaults */);
+sf_result_t sf_write_batch_merge(sf_write_batch_t *batch, const uint8_t *key, size_t key_len,
+                                 const uint8_t *operand, size_t operand_len,
+                                 const sf_put_options_t *put_options /* NULL: defaults */);
+sf_result_t sf_write_batch_delete(sf_write_batch_t *batch, const uint8_t *key, size_t key_len);
+/* Empties the batch so it can be reused. */
+sf_result_t sf_write_batch_clear(sf_write_batch_t *batch);
+/* A second free is SF_ERR_INVALID. */
+sf_result_t sf_write_batch_free(sf_write_batch_t *batch);
+
+/* Applies batch (which stays the caller's: free it after). An empty batch is SF_ERR_INVALID. */
+sf_result_t sf_db_write(sf_db_t *db, sf_write_batch_t *batch, const sf_write_options_t *write_options,
+                        uint64_t *out_seq /* nullable */);
+
+/* ---- Iterators ---------------------------------------------------------------------------- */
+
+/* Rows with start <= key < end in the order the options give (default ascending). start/end:
+ * NULL with length 0 means unbounded. out_iter: required; close with sf_iterator_close. */
+sf_result_t sf_db_scan(sf_db_t *db, const uint8_t *start, size_t start_len, const uint8_t *end, size_t end_len,
+                       const sf_scan_options_t *options, sf_iterator_t **out_iter);
+
+/* Rows whose key starts with prefix (a NULL prefix with length 0: every row). */
+sf_result_t sf_db_scan_prefix(sf_db_t *db, const uint8_t *prefix, size_t prefix_len,
+                              const sf_scan_options_t *options, sf_iterator_t **out_iter);
+
+/* The next row. All out-pointers required. When present, *out_key and *out_val are malloc'd
+ * copies (never NULL) freed with sf_bytes_free; after the last row *out_present is false. */
+sf_result_t sf_iterator_next(sf_iterator_t *iter, bool *out_present, uint8_t **out_key, size_t *out_key_len,
+                             uint8_t **out_val, size_t *out_val_len);
+
+/* Moves so the next row is the first at or after key (ascending) or at or before it
+ * (descending). Past the end of the range, nothing is left to read. */
+sf_result_t sf_iterator_seek(sf_iterator_t *iter, const uint8_t *key, size_t key_len);
+
+/* Releases the iterator; also needed for one its database's close already closed. */
+sf_result_t sf_iterator_close(sf_iterator_t *iter);
+
+/* ---- Snapshots ---------------------------------------------------------------------------- */
+
+/* A consistent view as of now: later writes are invisible through it. out_snapshot: required;
+ * close with sf_snapshot_close. */
+sf_result_t sf_db_snapshot(sf_db_t *db, sf_snapshot_t **out_snapshot);
+sf_result_t sf_snapshot_get(sf_snapshot_t *snapshot, const uint8_t *key, size_t key_len,
+                            const sf_read_options_t *options, bool *out_present, uint8_t **out_val,
+                            size_t *out_val_len);
+sf_result_t sf_snapshot_scan(sf_snapshot_t *snapshot, const uint8_t *start, size_t start_len, const uint8_t *end,
+                             size_t end_len, const sf_scan_options_t *options, sf_iterator_t **out_iter);
+sf_result_t sf_snapshot_close(sf_snapshot_t *snapshot);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLATEFAST_H */

@@ -1,0 +1,257 @@
+// slatefast.hpp - header-only C++17 RAII wrapper over slatefast.h.
+// Handles close in destructors (errors there are swallowed: call close() to see them); every
+// error is thrown as a subclass of slatefast::Error chosen by its kind.
+#ifndef SLATEFAST_HPP
+#define SLATEFAST_HPP
+
+#include "slatefast.h"
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace slatefast {
+
+class Error : public std::runtime_error {
+public:
+    Error(int32_t kind, int32_t close_reason, const std::string &message)
+        : std::runtime_error(message), kind_(kind), close_reason_(close_reason) {}
+    int32_t kind() const noexcept { return kind_; }
+    int32_t close_reason() const noexcept { return close_reason_; }
+
+private:
+    int32_t kind_;
+    int32_t close_reason_;
+};
+
+#define SLATEFAST_ERROR_CLASS(Name) \
+    class Name : public Error {     \
+    public:                         \
+        using Error::Error;         \
+    };
+SLATEFAST_ERROR_CLASS(TransactionError)
+SLATEFAST_ERROR_CLASS(ClosedError)
+SLATEFAST_ERROR_CLASS(UnavailableError)
+SLATEFAST_ERROR_CLASS(InvalidError)
+SLATEFAST_ERROR_CLASS(DataError)
+SLATEFAST_ERROR_CLASS(InternalError)
+#undef SLATEFAST_ERROR_CLASS
+
+namespace detail {
+// Frees the C result and throws the matching exception.
+inline void check(sf_result_t result) {
+    if (result.kind == SF_OK) return;
+    std::string message = result.message ? result.message : "unknown error";
+    int32_t kind = result.kind, reason = result.close_reason;
+    sf_result_free(&result);
+    switch (kind) {
+    case SF_ERR_TRANSACTION: throw TransactionError(kind, reason, message);
+    case SF_ERR_CLOSED: throw ClosedError(kind, reason, message);
+    case SF_ERR_UNAVAILABLE: throw UnavailableError(kind, reason, message);
+    case SF_ERR_INVALID: throw InvalidError(kind, reason, message);
+    case SF_ERR_DATA: throw DataError(kind, reason, message);
+    default: throw InternalError(kind, reason, message);
+    }
+}
+
+inline const uint8_t *bytes(std::string_view s) { return reinterpret_cast<const uint8_t *>(s.data()); }
+
+// Takes ownership of library-allocated bytes.
+inline std::string take(uint8_t *ptr, size_t len) {
+    std::string out(reinterpret_cast<const char *>(ptr), len);
+    sf_bytes_free(ptr, len);
+    return out;
+}
+
+template <typename Handle, sf_result_t (*Close)(Handle *)>
+class Owned {
+public:
+    Owned() = default;
+    explicit Owned(Handle *h) : h_(h) {}
+    Owned(const Owned &) = delete;
+    Owned &operator=(const Owned &) = delete;
+    Owned(Owned &&other) noexcept : h_(std::exchange(other.h_, nullptr)) {}
+    Owned &operator=(Owned &&other) noexcept {
+        if (this != &other) {
+            reset();
+            h_ = std::exchange(other.h_, nullptr);
+        }
+        return *this;
+    }
+    ~Owned() { reset(); }
+    Handle *get() const noexcept { return h_; }
+    // Closes now and reports errors.
+    void close() {
+        if (h_ != nullptr) check(Close(std::exchange(h_, nullptr)));
+    }
+
+private:
+    void reset() noexcept {
+        if (h_ != nullptr) {
+            sf_result_t r = Close(std::exchange(h_, nullptr));
+            sf_result_free(&r);
+        }
+    }
+    Handle *h_ = nullptr;
+};
+} // namespace detail
+
+using Row = std::pair<std::string, std::string>;
+
+class Iterator {
+public:
+    explicit Iterator(sf_iterator_t *h) : h_(h) {}
+    // The next row, or nullopt after the last.
+    std::optional<Row> next() {
+        bool present = false;
+        uint8_t *k = nullptr, *v = nullptr;
+        size_t kl = 0, vl = 0;
+        detail::check(sf_iterator_next(h_.get(), &present, &k, &kl, &v, &vl));
+        if (!present) return std::nullopt;
+        std::string key = detail::take(k, kl);
+        return Row{std::move(key), detail::take(v, vl)};
+    }
+    void seek(std::string_view key) { detail::check(sf_iterator_seek(h_.get(), detail::bytes(key), key.size())); }
+    void close() { h_.close(); }
+
+private:
+    detail::Owned<sf_iterator_t, sf_iterator_close> h_;
+};
+
+class WriteBatch {
+public:
+    WriteBatch() {
+        sf_write_batch_t *b = nullptr;
+        detail::check(sf_write_batch_new(&b));
+        h_ = decltype(h_)(b);
+    }
+    WriteBatch &put(std::string_view key, std::string_view value) {
+        detail::check(sf_write_batch_put(h_.get(), detail::bytes(key), key.size(), detail::bytes(value), value.size(), nullptr));
+        return *this;
+    }
+    WriteBatch &remove(std::string_view key) {
+        detail::check(sf_write_batch_delete(h_.get(), detail::bytes(key), key.size()));
+        return *this;
+    }
+    WriteBatch &merge(std::string_view key, std::string_view operand) {
+        detail::check(sf_write_batch_merge(h_.get(), detail::bytes(key), key.size(), detail::bytes(operand), operand.size(), nullptr));
+        return *this;
+    }
+    void clear() { detail::check(sf_write_batch_clear(h_.get())); }
+    sf_write_batch_t *get() const noexcept { return h_.get(); }
+
+private:
+    detail::Owned<sf_write_batch_t, sf_write_batch_free> h_;
+};
+
+// Range bounds: nullopt is unbounded; start is inclusive, end exclusive.
+struct Range {
+    std::optional<std::string_view> start;
+    std::optional<std::string_view> end;
+};
+
+namespace detail {
+inline const uint8_t *bound(const std::optional<std::string_view> &b) { return b ? bytes(*b) : nullptr; }
+inline size_t bound_len(const std::optional<std::string_view> &b) { return b ? b->size() : 0; }
+} // namespace detail
+
+class Snapshot {
+public:
+    explicit Snapshot(sf_snapshot_t *h) : h_(h) {}
+    std::optional<std::string> get(std::string_view key) {
+        bool present = false;
+        uint8_t *v = nullptr;
+        size_t vl = 0;
+        detail::check(sf_snapshot_get(h_.get(), detail::bytes(key), key.size(), nullptr, &present, &v, &vl));
+        if (!present) return std::nullopt;
+        return detail::take(v, vl);
+    }
+    Iterator scan(const Range &range = {}, bool reverse = false) {
+        sf_scan_options_t options = SF_SCAN_OPTIONS_DEFAULT;
+        options.order = reverse ? SF_ORDER_DESCENDING : SF_ORDER_ASCENDING;
+        sf_iterator_t *it = nullptr;
+        detail::check(sf_snapshot_scan(h_.get(), detail::bound(range.start), detail::bound_len(range.start),
+                                       detail::bound(range.end), detail::bound_len(range.end), &options, &it));
+        return Iterator(it);
+    }
+    void close() { h_.close(); }
+
+private:
+    detail::Owned<sf_snapshot_t, sf_snapshot_close> h_;
+};
+
+class Db {
+public:
+    // See sf_db_open; empty store_url / options_json mean NULL.
+    static Db open(const std::string &path, const std::string &store_url = {}, const std::string &options_json = {}) {
+        sf_db_t *db = nullptr;
+        detail::check(sf_db_open(path.c_str(), store_url.empty() ? nullptr : store_url.c_str(),
+                                 options_json.empty() ? nullptr : options_json.c_str(), &db));
+        return Db(db);
+    }
+    // Returns the write's sequence number.
+    uint64_t put(std::string_view key, std::string_view value, bool await_durable = true) {
+        uint64_t seq = 0;
+        detail::check(sf_db_put(h_.get(), detail::bytes(key), key.size(), detail::bytes(value), value.size(), await_durable ? 1 : 0, &seq));
+        return seq;
+    }
+    void remove(std::string_view key, bool await_durable = true) {
+        detail::check(sf_db_delete(h_.get(), detail::bytes(key), key.size(), await_durable ? 1 : 0));
+    }
+    uint64_t write(const WriteBatch &batch, bool await_durable = true) {
+        sf_write_options_t options = {await_durable ? 1 : 0, 0};
+        uint64_t seq = 0;
+        detail::check(sf_db_write(h_.get(), batch.get(), &options, &seq));
+        return seq;
+    }
+    std::optional<std::string> get(std::string_view key) {
+        bool present = false;
+        uint8_t *v = nullptr;
+        size_t vl = 0;
+        detail::check(sf_db_get(h_.get(), detail::bytes(key), key.size(), &present, &v, &vl));
+        if (!present) return std::nullopt;
+        return detail::take(v, vl);
+    }
+    Iterator scan(const Range &range = {}, bool reverse = false) {
+        sf_scan_options_t options = SF_SCAN_OPTIONS_DEFAULT;
+        options.order = reverse ? SF_ORDER_DESCENDING : SF_ORDER_ASCENDING;
+        sf_iterator_t *it = nullptr;
+        detail::check(sf_db_scan(h_.get(), detail::bound(range.start), detail::bound_len(range.start),
+                                 detail::bound(range.end), detail::bound_len(range.end), &options, &it));
+        return Iterator(it);
+    }
+    Iterator scan_prefix(std::string_view prefix, bool reverse = false) {
+        sf_scan_options_t options = SF_SCAN_OPTIONS_DEFAULT;
+        options.order = reverse ? SF_ORDER_DESCENDING : SF_ORDER_ASCENDING;
+        sf_iterator_t *it = nullptr;
+        detail::check(sf_db_scan_prefix(h_.get(), detail::bytes(prefix), prefix.size(), &options, &it));
+        return Iterator(it);
+    }
+    Snapshot snapshot() {
+        sf_snapshot_t *s = nullptr;
+        detail::check(sf_db_snapshot(h_.get(), &s));
+        return Snapshot(s);
+    }
+    void flush(int32_t type = SF_FLUSH_WAL) { detail::check(sf_db_flush_with_type(h_.get(), type)); }
+    std::string metrics_json() {
+        char *json = nullptr;
+        detail::check(sf_db_metrics(h_.get(), &json));
+        std::string out(json);
+        sf_string_free(json);
+        return out;
+    }
+    void close() { h_.close(); }
+
+private:
+    explicit Db(sf_db_t *h) : h_(h) {}
+    detail::Owned<sf_db_t, sf_db_close> h_;
+};
+
+inline std::string version() { return sf_version(); }
+
+} // namespace slatefast
+
+#endif // SLATEFAST_HPP

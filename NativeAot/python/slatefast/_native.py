@@ -1,0 +1,112 @@
+"""ctypes declarations of libslatefast (NativeAot/include/slatefast.h)."""
+
+import ctypes
+import os
+from ctypes import POINTER, c_bool, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint8, c_uint64, c_void_p
+
+_REPO_LIB = os.path.join(os.path.dirname(__file__), "..", "..", "..", "artifacts", "native", "libslatefast.so")
+
+
+class Result(ctypes.Structure):
+    """sf_result_t. message is a c_void_p so ctypes does not copy (and lose) the pointer to free."""
+
+    _fields_ = [("kind", c_int32), ("close_reason", c_int32), ("message", c_void_p)]
+
+
+class WriteOptions(ctypes.Structure):
+    _fields_ = [("await_durable", c_int32), ("seq_num", c_uint64)]
+
+
+class PutOptions(ctypes.Structure):
+    _fields_ = [("ttl_kind", c_int32), ("ttl_value", c_int64)]
+
+
+class ReadOptions(ctypes.Structure):
+    _fields_ = [("durability_filter", c_int32), ("dirty", c_int32), ("cache_blocks", c_int32)]
+
+
+class ScanOptions(ctypes.Structure):
+    _fields_ = [
+        ("durability_filter", c_int32),
+        ("dirty", c_int32),
+        ("cache_blocks", c_int32),
+        ("order", c_int32),
+        ("read_ahead_bytes", c_int64),
+        ("max_fetch_tasks", c_int32),
+    ]
+
+
+LOG_CALLBACK = ctypes.CFUNCTYPE(None, c_int32, c_char_p, c_char_p, c_void_p)
+
+_bytes_p = POINTER(c_uint8)
+_handle_p = POINTER(c_void_p)
+
+# name: (argument types); every function returns Result unless listed in _OTHER.
+_SIGNATURES = {
+    "sf_set_log_callback": [LOG_CALLBACK, c_int32, c_void_p],
+    "sf_db_open": [c_char_p, c_char_p, c_char_p, _handle_p],
+    "sf_db_close": [c_void_p],
+    "sf_db_put": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, c_int, POINTER(c_uint64)],
+    "sf_db_put_with_options": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(PutOptions), POINTER(WriteOptions), POINTER(c_uint64)],
+    "sf_db_merge": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(PutOptions), POINTER(WriteOptions), POINTER(c_uint64)],
+    "sf_db_delete": [c_void_p, c_char_p, c_size_t, c_int],
+    "sf_db_delete_with_options": [c_void_p, c_char_p, c_size_t, POINTER(WriteOptions), POINTER(c_uint64)],
+    "sf_db_get": [c_void_p, c_char_p, c_size_t, POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t)],
+    "sf_db_get_with_options": [c_void_p, c_char_p, c_size_t, POINTER(ReadOptions), POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t)],
+    "sf_db_get_into": [c_void_p, c_char_p, c_size_t, POINTER(ReadOptions), c_void_p, c_size_t, POINTER(c_bool), POINTER(c_size_t)],
+    "sf_db_flush": [c_void_p],
+    "sf_db_flush_with_type": [c_void_p, c_int32],
+    "sf_db_metrics": [c_void_p, POINTER(c_void_p)],
+    "sf_db_write": [c_void_p, c_void_p, POINTER(WriteOptions), POINTER(c_uint64)],
+    "sf_write_batch_new": [_handle_p],
+    "sf_write_batch_put": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(PutOptions)],
+    "sf_write_batch_merge": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(PutOptions)],
+    "sf_write_batch_delete": [c_void_p, c_char_p, c_size_t],
+    "sf_write_batch_clear": [c_void_p],
+    "sf_write_batch_free": [c_void_p],
+    "sf_db_scan": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
+    "sf_db_scan_prefix": [c_void_p, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
+    "sf_iterator_next": [c_void_p, POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t), POINTER(_bytes_p), POINTER(c_size_t)],
+    "sf_iterator_seek": [c_void_p, c_char_p, c_size_t],
+    "sf_iterator_close": [c_void_p],
+    "sf_db_snapshot": [c_void_p, _handle_p],
+    "sf_snapshot_get": [c_void_p, c_char_p, c_size_t, POINTER(ReadOptions), POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t)],
+    "sf_snapshot_scan": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
+    "sf_snapshot_close": [c_void_p],
+}
+
+_OTHER = {
+    "sf_version": ([], c_char_p),
+    "sf_result_free": ([POINTER(Result)], None),
+    "sf_bytes_free": ([_bytes_p, c_size_t], None),
+    "sf_string_free": ([c_void_p], None),
+}
+
+
+def library_path():
+    """$SLATEFAST_LIB, else the repository's artifacts/native/libslatefast.so."""
+    return os.environ.get("SLATEFAST_LIB") or os.path.normpath(_REPO_LIB)
+
+
+def load(path=None):
+    lib = ctypes.CDLL(path or library_path())
+    for name, argtypes in _SIGNATURES.items():
+        fn = getattr(lib, name)
+        fn.argtypes = argtypes
+        fn.restype = Result
+    for name, (argtypes, restype) in _OTHER.items():
+        fn = getattr(lib, name)
+        fn.argtypes = argtypes
+        fn.restype = restype
+    return lib
+
+
+_lib = None
+
+
+def lib():
+    """The loaded library (loaded on first use, so importing the package never fails)."""
+    global _lib
+    if _lib is None:
+        _lib = load()
+    return _lib

@@ -1,0 +1,16 @@
+"""Child of test_crash: durable puts until killed, printing each acknowledged key."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+import slatefast  # noqa: E402
+
+db = slatefast.open("db", sys.argv[1])
+i = 0
+while True:
+    key = b"key-%06d" % i
+    db.put(key, key)  # await_durable=True: acknowledged means durable
+    print(key.decode(), flush=True)
+    i += 1
