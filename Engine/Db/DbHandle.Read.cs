@@ -278,8 +278,8 @@ public sealed partial class DbHandle
 
         var task = _sstFiles.GetOrAdd(
             view.Sst.Id,
-            static (id, state) => SstFile.OpenAsync(state.Store, DbPaths.CompactedSstPath(state.Path, id), state.Version, cancellationToken: CancellationToken.None).AsTask(),
-            (Store: _store, Path, Version: view.Sst.FormatVersion));
+            static (id, state) => SstFile.OpenAsync(state.Store, DbPaths.CompactedSstPath(state.Path, state.ExternalDbs, id), state.Version, cancellationToken: CancellationToken.None).AsTask(),
+            (Store: _store, Path, Version: view.Sst.FormatVersion, Volatile.Read(ref _manifest).ExternalDbs));
         if (task.IsFaulted)
         {
             // Let a later read try again (the object may have been transiently unreadable).
