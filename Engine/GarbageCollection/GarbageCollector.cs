@@ -38,8 +38,13 @@ internal sealed class GarbageCollector : IAsyncDisposable
         _log = loggers?.CreateLogger("SlateFast.GarbageCollector") ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
 
-    /// <summary>Completed passes per kind (loops and explicit runs); tests wait on it instead of sleeping.</summary>
+    /// <summary>Completed tasks (one kind each; loops and explicit runs).</summary>
     public long Passes => Interlocked.Read(ref _passes);
+
+    /// <summary>Completes when the next task finishes; tests wait on it instead of sleeping.</summary>
+    public Task NextPass => Volatile.Read(ref _nextPass).Task;
+
+    private TaskCompletionSource _nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Starts one loop per kind that has an interval.</summary>
     public void Start()
@@ -95,6 +100,7 @@ internal sealed class GarbageCollector : IAsyncDisposable
             _ => await CompactionsGc.CollectAsync(context, directory.MinAge, cancellationToken).ConfigureAwait(false),
         };
         Interlocked.Increment(ref _passes);
+        Interlocked.Exchange(ref _nextPass, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (result.Count > 0)
         {
             _log.LogInformation("garbage collection of {Kind} objects in {Db} {Verb} {Count}", kind, _db, context.DryRun ? "would delete" : "deleted", result.Count);

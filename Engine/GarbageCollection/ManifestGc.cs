@@ -28,13 +28,17 @@ internal static class ManifestGc
         listed.Sort((a, b) => a.Id.CompareTo(b.Id));
         var latestId = listed[^1].Id;
         var latest = await context.Manifests.LoadAsync(latestId, cancellationToken).ConfigureAwait(false);
-        if (context.DryRun)
+        var candidates = listed.Count - 1;
+        if (context.DryRun && Db.Checkpoints.CheckpointEdits.RemoveExpired(latest, context.Now) is { } expired)
         {
-            latest = Db.Checkpoints.CheckpointEdits.RemoveExpired(latest, context.Now) ?? latest;
+            // The real pass writes a new version to drop the expired checkpoints, so today's latest
+            // is then just another old version.
+            latest = expired;
+            candidates++;
         }
 
         var pinned = latest.Checkpoints.Select(c => c.ManifestId).ToHashSet();
-        var doomed = listed.Take(listed.Count - 1)
+        var doomed = listed.Take(candidates)
             .Where(m => !pinned.Contains(m.Id) && context.OlderThan(m.Meta.LastModified, minAge))
             .Select(m => m.Meta.Path);
         return await context.DeleteAsync(doomed, cancellationToken).ConfigureAwait(false);
