@@ -65,6 +65,11 @@ internal static class CommandLine
         new(["scan"], "<db> [--from K] [--to K] [--prefix P] [--reverse] [--limit N] [--format text|jsonl] [--store URL] [--hex] [--merge-operator concat]",
             "print the rows of a key range in order (read-only); --from is inclusive, --to exclusive; jsonl prints {\"key\":hex,\"value\":hex} per row",
             ["--hex", "--reverse"], ["--store", "--from", "--to", "--prefix", "--limit", "--format", "--merge-operator"], ReadCommands.ScanAsync),
+        new(["checkpoint", "create"], "<db> [--lifetime 15m] [--source ID] [--name N] [--store URL]", "create a checkpoint of the durable state (never fences a running writer); prints its id and manifest", [], ["--store", "--lifetime", "--source", "--name"], CheckpointCommands.CreateAsync),
+        new(["checkpoint", "list"], "<db> [--store URL]", "list the checkpoints of the latest manifest: id, manifest, create and expire times, name", [], ["--store"], CheckpointCommands.ListAsync),
+        new(["checkpoint", "delete"], "<db> <id> [--store URL]", "delete a checkpoint; exit 1 when there is none with that id", [], ["--store"], CheckpointCommands.DeleteAsync),
+        new(["gc"], "<db> [--dry-run] [--min-age 300s] [--store URL]", "one garbage collection pass (expired checkpoints, manifests, WAL, compacted SSTs, compactions files); prints what it deleted or would delete", ["--dry-run"], ["--store", "--min-age"], GcCommands.RunAsync),
+        new(["clone"], "<parent-db> <clone-db> [--checkpoint ID] [--store URL]", "create a database from a checkpoint of another (a new one if none given) that reads the parent's SSTs in place", [], ["--store", "--checkpoint"], CheckpointCommands.CloneAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)

@@ -23,6 +23,7 @@ internal static class Commands
             "put-loop" => await PutLoopAsync(args[1], args[2]),
             "db-writer" => await DbCommands.WriterAsync(args),
             "db-hold" => await DbCommands.HoldAsync(args),
+            "gc-loop" => await GcCommands.LoopAsync(args),
             _ => Usage(args[0]),
         };
     }

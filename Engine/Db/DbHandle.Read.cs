@@ -298,8 +298,8 @@ public sealed partial class DbHandle
     internal ValueTask<SstFile> OpenSstAsync(SstView view, CancellationToken cancellationToken) =>
         Cache.Tables.GetOrOpenAsync(
             view.Sst.Id,
-            static (id, state) => SstFile.OpenAsync(state.Store, DbPaths.CompactedSstPath(state.Path, id), state.Version, cancellationToken: CancellationToken.None).AsTask(),
-            (Store: _store, Path, Version: view.Sst.FormatVersion),
+            static (id, state) => SstFile.OpenAsync(state.Store, DbPaths.CompactedSstPath(state.Path, state.ExternalDbs, id), state.Version, cancellationToken: CancellationToken.None).AsTask(),
+            (Store: _store, Path, Version: view.Sst.FormatVersion, Volatile.Read(ref _manifest).ExternalDbs),
             cancellationToken);
 
     internal SstTableCache OpenedSsts => Cache.Tables;

@@ -204,6 +204,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         }
         finally
         {
+            await StopGarbageCollectorAsync().ConfigureAwait(false);
             FailPending(new SlateFastException(ErrorKind.Closed, CloseReason.Clean, "the database was closed before the write became durable"));
             ReleaseMemtables();
             Volatile.Read(ref _cache)?.Dispose();
@@ -294,6 +295,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         _walFlusher = Task.Run(WalFlushLoopAsync);
         _memtableFlusher = Task.Run(MemtableFlushLoopAsync);
         _memtableSignal.Set();
+        StartGarbageCollector();
     }
 
     private ImmutableArray<Memtable.Memtable> FrozenSnapshot() => Volatile.Read(ref _memtables)?.Frozen ?? [];

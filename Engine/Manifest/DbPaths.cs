@@ -23,6 +23,23 @@ internal static class DbPaths
 
     public static string CompactedSstPath(string db, Ulid id) => Join(db, CompactedDir, $"{id}.sst");
 
+    /// <summary>
+    /// Where compacted SST <paramref name="id"/> of a database lives: under the path of the external
+    /// database (a clone's parent) whose list holds it, else under <paramref name="db"/> (spec §2, §9.7).
+    /// </summary>
+    public static string CompactedSstPath(string db, System.Collections.Immutable.ImmutableArray<ExternalDb> externalDbs, Ulid id)
+    {
+        foreach (var external in externalDbs)
+        {
+            if (external.SstIds.Contains(id))
+            {
+                return CompactedSstPath(external.Path, id);
+            }
+        }
+
+        return CompactedSstPath(db, id);
+    }
+
     /// <summary>The directory prefix (with trailing slash) to list for <paramref name="dir"/>.</summary>
     public static string DirPrefix(string db, string dir) => Join(db, dir, string.Empty);
 

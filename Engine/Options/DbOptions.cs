@@ -69,6 +69,12 @@ public sealed record DbOptions
     /// <summary>Where open, recovery, fencing, flush and stall events are logged; null: nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
+    /// <summary>
+    /// The garbage collector running inside the database process (SlateDB 0.12's <c>Db</c> runs one
+    /// by default: every kind every 60 s, objects at least 300 s old); null: none.
+    /// </summary>
+    public GarbageCollectorOptions? GarbageCollector { get; init; } = new();
+
     /// <summary>Seed of the random source (ULIDs, skiplist heights are separate); null: random.</summary>
     public int? Seed { get; init; }
 
@@ -87,6 +93,7 @@ public sealed record DbOptions
         Require(DefaultTtl is null || DefaultTtl > TimeSpan.Zero, nameof(DefaultTtl), DefaultTtl, "must be positive when set");
         Require(TimeProvider is not null, nameof(TimeProvider), TimeProvider, "must be set");
         BlockCache.Validate();
+        GarbageCollector?.Validate();
     }
 
     private static void Require(bool condition, string option, object? value, string rule)

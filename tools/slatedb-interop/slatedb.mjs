@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { generate, generateOptions } from "./lib/commands/generate.mjs";
 import { holdWriter } from "./lib/commands/hold-writer.mjs";
+import { follow, followOptions } from "./lib/commands/follow.mjs";
+import { gc, gcOptions } from "./lib/commands/gc.mjs";
 import { pinCheckpoint } from "./lib/commands/pin-checkpoint.mjs";
 import { get, scan } from "./lib/commands/read.mjs";
 import { write, writeOptions, writerOptions } from "./lib/commands/write.mjs";
@@ -19,13 +21,15 @@ const scriptPath = fileURLToPath(import.meta.url);
 const COMMANDS = {
   generate: { options: generateOptions, run: (p, v) => generate(p, v, scriptPath) },
   scan: {
-    options: { ...readOptions, reverse: { type: "boolean" }, from: { type: "string" }, to: { type: "string" } },
+    options: { ...readOptions, reverse: { type: "boolean" }, writer: { type: "boolean" }, from: { type: "string" }, to: { type: "string" } },
     run: scan,
   },
   get: { options: readOptions, run: get },
   write: { options: writeOptions, run: write },
   "hold-writer": { options: writerOptions, run: holdWriter },
   "pin-checkpoint": { options: { "lifetime-ms": { type: "string" } }, run: pinCheckpoint },
+  gc: { options: gcOptions, run: gc },
+  follow: { options: followOptions, run: follow },
 };
 
 async function main(argv) {

@@ -133,7 +133,7 @@ export async function openWriter(root, dbPath, { settings, seed, blockSize, merg
  * into the manifest (removed again by close()), so callers that must not touch a database
  * point this at a copy.
  */
-export async function openReader(root, dbPath, { checkpointId, mergeOperator, checkpointLifetimeMs } = {}) {
+export async function openReader(root, dbPath, { checkpointId, mergeOperator, checkpointLifetimeMs, pollIntervalMs } = {}) {
   const store = openStore(root);
   const builder = new sdb.DbReaderBuilder(dbPath, store);
   let reader;
@@ -142,7 +142,7 @@ export async function openReader(root, dbPath, { checkpointId, mergeOperator, ch
     if (mergeOperator) builder.with_merge_operator(mergeOperator);
     if (checkpointLifetimeMs !== undefined) {
       builder.with_options({
-        manifest_poll_interval_ms: 1000,
+        manifest_poll_interval_ms: pollIntervalMs ?? 1000,
         checkpoint_lifetime_ms: BigInt(checkpointLifetimeMs),
         max_memtable_bytes: 64 * 1024 * 1024,
         skip_wal_replay: false,

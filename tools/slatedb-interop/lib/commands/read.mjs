@@ -1,6 +1,6 @@
 // `scan` and `get`: read-only views through SlateDB's DbReader.
 
-import { parseMergeOperator, scanRows, UsageError } from "../engine.mjs";
+import { openWriter, parseMergeOperator, scanRows, UsageError } from "../engine.mjs";
 import { emit, emitRow } from "../output.mjs";
 import { withReader } from "../read-view.mjs";
 
@@ -23,9 +23,21 @@ export async function scan(positionals, values) {
   const from = values.from === undefined ? undefined : parseHex(values.from, "--from");
   const to = values.to === undefined ? undefined : parseHex(values.to, "--to");
   if (from?.length === 0 || to?.length === 0) throw new UsageError("--from/--to must not be empty (SlateDB rejects empty bounds)");
-  const rows = await withReader(root, dbPath, readerArgs(values), (reader) =>
-    scanRows(reader, { from, to, reverse: values.reverse ?? false }),
-  );
+  const scanOptions = { from, to, reverse: values.reverse ?? false };
+  let rows;
+  if (values.writer) {
+    // SlateDB 0.12's DbReader resolves no ExternalDb paths (its table store ignores them), so a
+    // clone is readable only through a Db, which claims a writer epoch: always in place.
+    if (values.checkpoint) throw new UsageError("--writer reads the latest state; it cannot be combined with --checkpoint");
+    const h = await openWriter(root, dbPath, { mergeOperator: parseMergeOperator(values["merge-operator"]) });
+    try {
+      rows = await scanRows(h.db, scanOptions);
+    } finally {
+      await h.close();
+    }
+  } else {
+    rows = await withReader(root, dbPath, readerArgs(values), (reader) => scanRows(reader, scanOptions));
+  }
   for (const row of rows) emitRow(row);
 }
 

@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace SlateFast.Cli;
+
+/// <summary>
+/// <c>checkpoint create|list|delete</c> and <c>clone</c>: checkpoint administration without
+/// opening a writer, so a running writer is never fenced.
+/// </summary>
+internal static class CheckpointCommands
+{
+    public static async Task<int> CreateAsync(ParsedArgs args, CliContext context)
+    {
+        var admin = Admin(args, context, expected: 1, "<db>");
+        var options = new CheckpointOptions
+        {
+            Lifetime = args.Get("--lifetime") is { } l ? ParseDuration(l, "--lifetime") : null,
+            Source = args.Get("--source") is { } s ? ParseId(s, "--source") : null,
+            Name = args.Get("--name"),
+        };
+        var created = await admin.CreateCheckpointAsync(options).ConfigureAwait(false);
+        context.Out.WriteLine($"{created.Id:D} manifest {created.ManifestId}");
+        return 0;
+    }
+
+    public static async Task<int> ListAsync(ParsedArgs args, CliContext context)
+    {
+        var admin = Admin(args, context, expected: 1, "<db>");
+        foreach (var c in await admin.ListCheckpointsAsync().ConfigureAwait(false))
+        {
+            var expires = c.ExpireTime is { } e ? e.ToString("u", CultureInfo.InvariantCulture) : "never";
+            context.Out.WriteLine($"{c.Id:D} manifest {c.ManifestId} created {c.CreateTime.ToString("u", CultureInfo.InvariantCulture)} expires {expires}{(c.Name is { } n ? $" name {n}" : string.Empty)}");
+        }
+
+        return 0;
+    }
+
+    public static async Task<int> DeleteAsync(ParsedArgs args, CliContext context)
+    {
+        var admin = Admin(args, context, expected: 2, "<db> <id>");
+        var id = ParseId(args.Positional[1], "<id>");
+        if (!await admin.DeleteCheckpointAsync(id).ConfigureAwait(false))
+        {
+            context.Error.WriteLine($"no checkpoint {id:D}");
+            return 1;
+        }
+
+        context.Out.WriteLine($"deleted {id:D}");
+        return 0;
+    }
+
+    public static async Task<int> CloneAsync(ParsedArgs args, CliContext context)
+    {
+        var admin = Admin(args, context, expected: 2, "<parent-db> <clone-db>", pathIndex: 1);
+        var checkpoint = args.Get("--checkpoint") is { } c ? ParseId(c, "--checkpoint") : (Guid?)null;
+        await admin.CreateCloneAsync(args.Positional[0], checkpoint).ConfigureAwait(false);
+        context.Out.WriteLine($"cloned {args.Positional[0]} into {admin.Path}");
+        return 0;
+    }
+
+    internal static DbAdmin Admin(ParsedArgs args, CliContext context, int expected, string usage, int pathIndex = 0)
+    {
+        if (args.Positional.Count != expected)
+        {
+            throw new UsageException($"expected {usage}");
+        }
+
+        var path = args.Positional[pathIndex].Trim('/');
+        if (path.Length == 0)
+        {
+            throw new UsageException("the database path must not be empty");
+        }
+
+        return new DbAdmin(path, Stores.Open(args.Get("--store"), context));
+    }
+
+    private static Guid ParseId(string text, string what) =>
+        Guid.TryParse(text, out var id) ? id : throw new UsageException($"{what} must be a checkpoint id (UUID), got '{text}'");
+
+    // 90s, 15m, 2h, 7d, or a TimeSpan ("01:00:00").
+    internal static TimeSpan ParseDuration(string text, string what)
+    {
+        var units = new Dictionary<char, double> { ['s'] = 1, ['m'] = 60, ['h'] = 3600, ['d'] = 86400 };
+        if (text.Length > 1 && units.TryGetValue(text[^1], out var scale)
+            && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
+        {
+            return TimeSpan.FromSeconds(n * scale);
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero
+            ? span
+            : throw new UsageException($"{what} must be a duration such as 90s, 15m, 2h, 7d or 01:00:00, got '{text}'");
+    }
+}

@@ -1,0 +1,114 @@
+using SlateFast.Db.Checkpoints;
+using SlateFast.GarbageCollection;
+using SlateFast.Manifest;
+using SlateFast.ObjectStore;
+
+namespace SlateFast;
+
+/// <summary>
+/// Administration of a database without opening a writer (SlateDB's <c>Admin</c>): checkpoints,
+/// one-off garbage collection and clones. Nothing here claims an epoch, so a running writer is
+/// never fenced; its manifest updates and these interleave safely (each re-applied on conflict).
+/// </summary>
+public sealed class DbAdmin
+{
+    private readonly IObjectStore _store;
+    private readonly TimeProvider _time;
+    private readonly ManifestStore _manifests;
+    private readonly Random _random = new();
+
+    /// <summary>Administers the database at <paramref name="path"/> in <paramref name="store"/>.</summary>
+    /// <param name="path">The database's path inside the store.</param>
+    /// <param name="store">The object store.</param>
+    /// <param name="timeProvider">The clock for checkpoint times and object ages; null: the system clock.</param>
+    public DbAdmin(string path, IObjectStore store, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        Path = (path ?? string.Empty).Trim('/');
+        ObjectPath.Validate(Path);
+        _store = store is RetryingObjectStore ? store : new RetryingObjectStore(store);
+        _time = timeProvider ?? TimeProvider.System;
+        _manifests = new ManifestStore(_store, Path);
+    }
+
+    /// <summary>The database's path inside its object store.</summary>
+    public string Path { get; }
+
+    /// <summary>
+    /// Creates a checkpoint of the database's durable state as the latest manifest records it
+    /// (writes still only in the writer's memory or in WAL objects after the manifest's last seen
+    /// id are not in it; use <see cref="DbHandle.CreateCheckpointAsync"/> for those).
+    /// </summary>
+    public async Task<CheckpointCreateResult> CreateCheckpointAsync(CheckpointOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= CheckpointOptions.Default;
+        options.Validate();
+        var id = NewId();
+        var (_, state, _) = await ManifestEditor.ApplyAsync(
+            _manifests, (next, m) => CheckpointEdits.Add(m, next, id, options, _time.GetUtcNow()), _time, TimeSpan.FromMinutes(5),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new CheckpointCreateResult(CheckpointIds.ToGuid(id), CheckpointEdits.Find(state, id)!.ManifestId);
+    }
+
+    /// <summary>The checkpoints the latest manifest lists, expired ones included until a collector removes them.</summary>
+    public async Task<IReadOnlyList<CheckpointInfo>> ListCheckpointsAsync(CancellationToken cancellationToken = default)
+    {
+        var (_, state) = await _manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {Path} in {_store}");
+        return [.. state.Checkpoints.Select(CheckpointInfo.From)];
+    }
+
+    /// <summary>Sets checkpoint <paramref name="id"/> to expire <paramref name="lifetime"/> from now (null: never). Missing: <see cref="ErrorKind.Invalid"/>.</summary>
+    public async Task<CheckpointInfo> RefreshCheckpointAsync(Guid id, TimeSpan? lifetime, CancellationToken cancellationToken = default)
+    {
+        new CheckpointOptions { Lifetime = lifetime }.Validate();
+        var uuid = CheckpointIds.FromGuid(id);
+        var (_, state, _) = await ManifestEditor.ApplyAsync(
+            _manifests, (_, m) => CheckpointEdits.Refresh(m, uuid, lifetime, _time.GetUtcNow()), _time, TimeSpan.FromMinutes(5),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return CheckpointInfo.From(CheckpointEdits.Find(state, uuid)!);
+    }
+
+    /// <summary>Deletes checkpoint <paramref name="id"/>; returns false when there was none.</summary>
+    public async Task<bool> DeleteCheckpointAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var uuid = CheckpointIds.FromGuid(id);
+        var (_, _, written) = await ManifestEditor.ApplyAsync(
+            _manifests, (_, m) => CheckpointEdits.Remove(m, uuid), _time, TimeSpan.FromMinutes(5),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return written;
+    }
+
+    /// <summary>
+    /// Runs one garbage collection pass over every kind <paramref name="options"/> enables
+    /// (default: all, with SlateDB's minimum ages), removing expired checkpoints first. With
+    /// <paramref name="dryRun"/> nothing changes and the result lists what would go.
+    /// </summary>
+    public async Task<GarbageCollectionResult> CollectGarbageAsync(GarbageCollectorOptions? options = null, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        await using var collector = new GarbageCollector(_store, Path, options ?? new GarbageCollectorOptions(), _time, null);
+        return await collector.RunOnceAsync(dryRun, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes this path a clone of the database at <paramref name="parentPath"/> (same store) as of
+    /// checkpoint <paramref name="parentCheckpoint"/>, or of a new short-lived checkpoint of its
+    /// current durable state. The clone reads the parent's SSTs in place and writes only under its
+    /// own path; open it with <see cref="DbHandle.OpenAsync(string, IObjectStore, DbOptions?, CancellationToken)"/>.
+    /// Calling it again resumes an interrupted clone.
+    /// </summary>
+    public Task CreateCloneAsync(string parentPath, Guid? parentCheckpoint = null, CancellationToken cancellationToken = default)
+    {
+        parentPath = (parentPath ?? string.Empty).Trim('/');
+        ObjectPath.Validate(parentPath);
+        return DbClone.CreateAsync(_store, Path, parentPath, parentCheckpoint is { } c ? CheckpointIds.FromGuid(c) : null, _time, _random, cancellationToken);
+    }
+
+    private Uuid NewId()
+    {
+        lock (_random)
+        {
+            return Uuid.NewV4(_random);
+        }
+    }
+}

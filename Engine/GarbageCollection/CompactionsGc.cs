@@ -1,0 +1,25 @@
+using SlateFast.Manifest;
+
+namespace SlateFast.GarbageCollection;
+
+/// <summary>Compactions files that may go (spec §12): every one but the latest, once older than the minimum age.</summary>
+internal static class CompactionsGc
+{
+    public static async Task<List<string>> CollectAsync(GcContext context, TimeSpan minAge, CancellationToken cancellationToken)
+    {
+        var listed = new List<(ulong Id, ObjectStore.ObjectMeta Meta)>();
+        foreach (var meta in await context.ListAsync(DbPaths.CompactionsDir, cancellationToken).ConfigureAwait(false))
+        {
+            if (DbPaths.TryParseCompactionsName(meta.Path, out var id))
+            {
+                listed.Add((id, meta));
+            }
+        }
+
+        listed.Sort((a, b) => a.Id.CompareTo(b.Id));
+        var doomed = listed.Take(Math.Max(0, listed.Count - 1))
+            .Where(m => context.OlderThan(m.Meta.LastModified, minAge))
+            .Select(m => m.Meta.Path);
+        return await context.DeleteAsync(doomed, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using SlateFast.Db.Checkpoints;
+using SlateFast.Manifest;
+using SlateFast.ObjectStore;
+
+namespace SlateFast.GarbageCollection;
+
+/// <summary>
+/// What every collector task reads and how it deletes. In a dry run the latest manifest is read
+/// as if expired checkpoints were already removed, and deletions are only recorded.
+/// </summary>
+internal sealed class GcContext(IObjectStore store, string db, TimeProvider time, bool dryRun, ILogger log)
+{
+    public IObjectStore Store => store;
+
+    public string Db => db;
+
+    public ManifestStore Manifests { get; } = new(store, db);
+
+    public bool DryRun => dryRun;
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public async Task<(ulong Id, ManifestState State)> LatestAsync(CancellationToken cancellationToken)
+    {
+        var (id, state) = await Manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {db} in {store}");
+        return (id, dryRun ? CheckpointEdits.RemoveExpired(state, Now) ?? state : state);
+    }
+
+    /// <summary>
+    /// The latest manifest and every manifest a checkpoint of it pins. A pinned manifest that
+    /// cannot be read fails the task: deleting without knowing what it needs is never safe.
+    /// </summary>
+    public async Task<Dictionary<ulong, ManifestState>> ReferencedAsync(ulong latestId, ManifestState latest, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<ulong, ManifestState> { [latestId] = latest };
+        foreach (var checkpoint in latest.Checkpoints)
+        {
+            if (!result.ContainsKey(checkpoint.ManifestId))
+            {
+                result[checkpoint.ManifestId] = await Manifests.LoadAsync(checkpoint.ManifestId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<List<ObjectMeta>> ListAsync(string dir, CancellationToken cancellationToken) =>
+        await store.ListAllAsync(DbPaths.DirPrefix(db, dir), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Deletes (unless dry) and records each path; a failed delete is logged and left for the next pass.</summary>
+    public async Task<List<string>> DeleteAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
+    {
+        var deleted = new List<string>();
+        foreach (var path in paths)
+        {
+            if (!dryRun)
+            {
+                try
+                {
+                    await store.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is SlateFastException or IOException)
+                {
+                    log.LogWarning(e, "garbage collection could not delete {Path}", path);
+                    continue;
+                }
+
+                log.LogDebug("garbage collection deleted {Path}", path);
+            }
+
+            deleted.Add(path);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Whether an object written at <paramref name="written"/> is older than <paramref name="minAge"/> (strictly, as SlateDB).</summary>
+    public bool OlderThan(DateTimeOffset written, TimeSpan minAge) => Now - written > minAge;
+}

@@ -1,0 +1,46 @@
+using SlateFast.Manifest;
+
+namespace SlateFast.GarbageCollection;
+
+/// <summary>
+/// Manifest versions that may go (spec §12): every one but the latest that is older than the
+/// minimum age and not pinned by a checkpoint of the latest. A version written after the listing
+/// is not in it, so a concurrent writer's new latest is never at risk.
+/// </summary>
+internal static class ManifestGc
+{
+    public static async Task<List<string>> CollectAsync(GcContext context, TimeSpan minAge, CancellationToken cancellationToken)
+    {
+        var listed = new List<(ulong Id, ObjectStore.ObjectMeta Meta)>();
+        foreach (var meta in await context.ListAsync(DbPaths.ManifestDir, cancellationToken).ConfigureAwait(false))
+        {
+            if (DbPaths.TryParseManifestName(meta.Path, out var id))
+            {
+                listed.Add((id, meta));
+            }
+        }
+
+        if (listed.Count == 0)
+        {
+            ThrowHelper.Invalid($"no database at {context.Db} in {context.Store}");
+        }
+
+        listed.Sort((a, b) => a.Id.CompareTo(b.Id));
+        var latestId = listed[^1].Id;
+        var latest = await context.Manifests.LoadAsync(latestId, cancellationToken).ConfigureAwait(false);
+        var candidates = listed.Count - 1;
+        if (context.DryRun && Db.Checkpoints.CheckpointEdits.RemoveExpired(latest, context.Now) is { } expired)
+        {
+            // The real pass writes a new version to drop the expired checkpoints, so today's latest
+            // is then just another old version.
+            latest = expired;
+            candidates++;
+        }
+
+        var pinned = latest.Checkpoints.Select(c => c.ManifestId).ToHashSet();
+        var doomed = listed.Take(candidates)
+            .Where(m => !pinned.Contains(m.Id) && context.OlderThan(m.Meta.LastModified, minAge))
+            .Select(m => m.Meta.Path);
+        return await context.DeleteAsync(doomed, cancellationToken).ConfigureAwait(false);
+    }
+}
