@@ -24,6 +24,7 @@ internal static class Commands
             "db-writer" => await DbCommands.WriterAsync(args),
             "db-hold" => await DbCommands.HoldAsync(args),
             "gc-loop" => await GcCommands.LoopAsync(args),
+            "ingest-loop" => await IngestCommands.LoopAsync(args),
             _ => Usage(args[0]),
         };
     }

@@ -65,6 +65,26 @@ public sealed class WriteCommandTests
     }
 
     [Fact]
+    public async Task Ingest_adds_sstwriter_files_from_the_store_at_one_sequence_number()
+    {
+        using var folder = new TempFolder("cli-ingest");
+        var store = new LocalObjectStore(folder.Path);
+        await using (var writer = await SlateFast.Sst.SstWriter.CreateAsync(store, "exports/part-1.sst"))
+        {
+            await writer.PutAsync(B("a"), B("1"));
+            await writer.PutAsync(B("b"), B("2"));
+            await writer.CloseAsync();
+        }
+
+        var (exit, output, error) = await Run(folder.Path, "ingest", "db", "exports/part-1.sst");
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("ingested 2 rows from 1 SSTs into db", output, StringComparison.Ordinal);
+        Assert.Equal(B("2"), await ReadAsync(folder.Path, "db", B("b")));
+        Assert.NotEqual(0, (await Run(folder.Path, "ingest", "db", "exports/missing.sst")).Exit);
+    }
+
+    [Fact]
     public async Task Put_and_delete_with_hex_take_binary_keys_and_values()
     {
         using var folder = new TempFolder("cli-put");
