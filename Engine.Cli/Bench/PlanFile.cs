@@ -12,7 +12,7 @@ namespace SlateFast.Cli.Bench;
 /// u16 key size, u16 value size, u16 writers, u16 flags (1 durable, 2 flush and warm after loading)
 /// u32 time limit in ms (0: none), i64 rows the warming scan must count (-1: no warm-up)
 /// u32 pool bytes, u32 load / timed / verify record counts, u16 load / timed / verify record sizes
-/// u16 scan length, u16 name bytes, the name (UTF-8)
+/// u16 scan length, u32 warm-up operations (the leading timed operations, run untimed first), u16 name bytes, the name (UTF-8)
 /// the value pool, then the load, timed and verify records (<see cref="OpList"/>)
 /// </code>
 /// </summary>
@@ -28,7 +28,7 @@ internal static class PlanFile
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(output);
         var name = Encoding.UTF8.GetBytes(plan.Workload.Name);
-        var header = new byte[8 + 8 + 4 + 8 + 4 + 12 + 6 + 2 + 2 + name.Length];
+        var header = new byte[8 + 8 + 4 + 8 + 4 + 12 + 6 + 2 + 4 + 2 + name.Length];
         var w = header.AsSpan();
         Magic.CopyTo(w);
         w = w[8..];
@@ -47,8 +47,9 @@ internal static class PlanFile
         BinaryPrimitives.WriteUInt16LittleEndian(w[38..], (ushort)plan.Timed.RecordSize);
         BinaryPrimitives.WriteUInt16LittleEndian(w[40..], (ushort)plan.Verify.RecordSize);
         BinaryPrimitives.WriteUInt16LittleEndian(w[42..], Workload.ScanLength);
-        BinaryPrimitives.WriteUInt16LittleEndian(w[44..], (ushort)name.Length);
-        name.CopyTo(w[46..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(w[44..], (uint)plan.WarmupOps);
+        BinaryPrimitives.WriteUInt16LittleEndian(w[48..], (ushort)name.Length);
+        name.CopyTo(w[50..]);
         output.Write(header);
         output.Write(plan.Pool);
         output.Write(plan.Load.Data);

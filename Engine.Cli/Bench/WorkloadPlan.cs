@@ -41,6 +41,18 @@ internal sealed class WorkloadPlan
 
     public bool TimeLimited => TimeLimit is not null;
 
+    /// <summary>
+    /// Leading timed operations run once, untimed and unchecked, before timing starts, so JIT
+    /// tiering (for .NET engines) and first-touch costs do not land in the measurement. Only for
+    /// pure-read workloads, where replaying reads changes nothing.
+    /// </summary>
+    public int WarmupOps => Workload.Kind switch
+    {
+        WorkloadKind.ReadRandom or WorkloadKind.ReadMissing => Math.Min(Timed.Count, 20_000),
+        WorkloadKind.SeekScan => Math.Min(Timed.Count, 2_000),
+        _ => 0,
+    };
+
     public int Writers => Workload.Writers;
 
     public int KeySize => Workload.KeySize;

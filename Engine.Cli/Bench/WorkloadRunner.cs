@@ -45,6 +45,7 @@ internal sealed class WorkloadRunner
             Check(rows == _plan.WarmRows, $"a full scan after loading counted {rows} rows, expected {_plan.WarmRows}");
         }
 
+        await WarmupAsync().ConfigureAwait(false);
         var writtenBefore = _engine.StoreBytesWritten ?? ProcessProbe.WrittenBytes();
         var requestsBefore = _engine.StoreRequests;
         var (histogram, completed, elapsed) = await TimedAsync().ConfigureAwait(false);
@@ -100,6 +101,26 @@ internal sealed class WorkloadRunner
             var end = Math.Min(load.Count, start + LoadBatchSize);
             await _engine.PutBatchAsync(load, start, end, _plan).ConfigureAwait(false);
             _progress.Add(0, end - start);
+        }
+    }
+
+    private async Task WarmupAsync()
+    {
+        var ops = _plan.Timed;
+        var value = new ArrayBufferWriter<byte>(Math.Max(256, _plan.ValueSize * 2));
+        var key = new byte[_plan.KeySize];
+        _progress.Begin("warm-up", _plan.WarmupOps);
+        for (var i = 0; i < _plan.WarmupOps; i++)
+        {
+            value.ResetWrittenCount();
+            if (ops.Kind(i) == OpKind.Scan)
+            {
+                await _engine.ScanAsync(ops.Key(i), Workload.ScanLength, key, key, value).ConfigureAwait(false);
+            }
+            else
+            {
+                await _engine.GetAsync(ops.Key(i), value).ConfigureAwait(false);
+            }
         }
     }
 

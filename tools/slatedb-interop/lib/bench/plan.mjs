@@ -53,8 +53,9 @@ export function readPlan(path) {
   const counts = [buf.readUInt32LE(p + 24), buf.readUInt32LE(p + 28), buf.readUInt32LE(p + 32)];
   const sizes = [buf.readUInt16LE(p + 36), buf.readUInt16LE(p + 38), buf.readUInt16LE(p + 40)];
   const scanLength = buf.readUInt16LE(p + 42);
-  const nameLength = buf.readUInt16LE(p + 44);
-  p += 46;
+  const warmupOps = buf.readUInt32LE(p + 44);
+  const nameLength = buf.readUInt16LE(p + 48);
+  p += 50;
   const name = buf.subarray(p, p + nameLength).toString("utf8");
   p += nameLength;
   const pool = buf.subarray(p, p + poolSize);
@@ -75,6 +76,7 @@ export function readPlan(path) {
     timeLimitMs,
     warmRows,
     scanLength,
+    warmupOps,
     pool,
     value: (offset) => pool.subarray(offset, offset + valueSize),
     load: lists[0],
