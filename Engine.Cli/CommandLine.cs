@@ -62,9 +62,9 @@ internal static class CommandLine
         new(["scan"], "<db> [--from K] [--to K] [--prefix P] [--reverse] [--limit N] [--format text|jsonl] [--store URL] [--hex]",
             "print the rows of a key range in order (read-only); --from is inclusive, --to exclusive; jsonl prints {\"key\":hex,\"value\":hex} per row",
             ["--hex", "--reverse"], ["--store", "--from", "--to", "--prefix", "--limit", "--format"], ReadCommands.ScanAsync),
-        new(["bench"], "[--db PATH] [--store URL] [--scale N|tiny|smoke|default|full] [--workloads a,b] [--json FILE] [--keep] [--no-progress]",
+        new(["bench"], "[--db PATH] [--store URL] [--scale N|tiny|smoke|default|full] [--workloads a,b] [--json FILE] [--keep] [--no-progress] [--tiered]",
             "db_bench-style workloads on SlateFast (fills, reads, scans, durable writers, a Zipf mix): live progress, a results table, JSON",
-            ["--keep", "--no-progress"], ["--db", "--store", "--scale", "--workloads", "--json"], Bench.BenchCommand.RunAsync),
+            ["--keep", "--no-progress", "--tiered"], ["--db", "--store", "--scale", "--workloads", "--json"], Bench.BenchCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)

@@ -31,22 +31,6 @@ internal static class ChildProcess
         }
     }
 
-    /// <summary>A start for this same program (under `dotnet` when it runs as a dll), with <paramref name="args"/>.</summary>
-    public static ProcessStartInfo Self(params string[] args)
-    {
-        var self = Environment.GetCommandLineArgs()[0];
-        var host = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(host);
-        if (!string.Equals(Path.GetFullPath(host), Path.GetFullPath(self), StringComparison.Ordinal) && self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(self);
-        }
-
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        return start;
-    }
+    /// <summary>This same program with <paramref name="args"/>, tiering off (see <see cref="SlateFast.Cli.Bench.OptimizedRelaunch"/>).</summary>
+    public static ProcessStartInfo Self(params string[] args) => SlateFast.Cli.Bench.OptimizedRelaunch.Start(args);
 }

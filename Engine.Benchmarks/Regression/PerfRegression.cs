@@ -179,22 +179,7 @@ internal static class PerfRegression
 
     private static int RerunWithoutTiering(string[] args)
     {
-        var self = Environment.GetCommandLineArgs()[0];
-        var host = Environment.ProcessPath!;
-        var start = new System.Diagnostics.ProcessStartInfo(host) { UseShellExecute = false };
-        if (!string.Equals(Path.GetFullPath(host), Path.GetFullPath(self), StringComparison.Ordinal) && self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-        {
-            start.ArgumentList.Add(self);
-        }
-
-        start.ArgumentList.Add("perf-regression");
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["DOTNET_TieredCompilation"] = "0";
-        using var child = System.Diagnostics.Process.Start(start)!;
+        using var child = System.Diagnostics.Process.Start(SlateFast.Cli.Bench.OptimizedRelaunch.Start(["perf-regression", .. args]))!;
         child.WaitForExit();
         return child.ExitCode;
     }

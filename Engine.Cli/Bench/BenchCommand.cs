@@ -22,6 +22,11 @@ internal static class BenchCommand
 
         var scale = Workloads.ParseScale(args.Get("--scale") ?? "default");
         var workloads = Workloads.Select(args.Get("--workloads"));
+        if (!OptimizedRelaunch.Active && !args.Has("--tiered") && ReferenceEquals(context.Out, Console.Out))
+        {
+            return OptimizedRelaunch.Rerun(context.WorkingDirectory);
+        }
+
         var keep = args.Has("--keep");
         var (store, prefix, where) = OpenStore(args, context);
         var console = CreateConsole(context, args.Has("--no-progress"));
