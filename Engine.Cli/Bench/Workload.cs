@@ -68,8 +68,8 @@ internal sealed record Workload(string Name, WorkloadKind Kind, int KeySize, int
         _ => Math.Max(MinKeys, (long)(BaseOps * scale)),
     };
 
-    /// <summary>How long a durable workload runs: 5 s at scale 1, from 0.5 s to 15 s.</summary>
-    public static TimeSpan DurationFor(double scale) => TimeSpan.FromSeconds(Math.Clamp(5 * scale, 0.5, 15));
+    /// <summary>How long a durable workload runs: 5 s at scale 1, from 2 s (shorter runs time mostly start-up) to 15 s.</summary>
+    public static TimeSpan DurationFor(double scale) => TimeSpan.FromSeconds(Math.Clamp(5 * scale, 2, 15));
 }
 
 /// <summary>The workload list shared by <c>slatefast bench</c> and the comparison harness.</summary>
