@@ -11,6 +11,21 @@ internal static class Program
             return await Db.DurableLatency.RunAsync(args);
         }
 
+        if (args.Length > 0 && args[0] == "compare")
+        {
+            return await Compare.CompareCommand.RunAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "compare-run")
+        {
+            return await Compare.CompareCommand.RunOneAsync(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "perf-regression")
+        {
+            return Regression.PerfRegression.Run(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -73,6 +73,9 @@ internal static class CommandLine
         new(["checkpoint", "delete"], "<db> <id> [--store URL]", "delete a checkpoint; exit 1 when there is none with that id", [], ["--store"], CheckpointCommands.DeleteAsync),
         new(["gc"], "<db> [--dry-run] [--min-age 300s] [--store URL]", "one garbage collection pass (expired checkpoints, manifests, WAL, compacted SSTs, compactions files); prints what it deleted or would delete", ["--dry-run"], ["--store", "--min-age"], GcCommands.RunAsync),
         new(["clone"], "<parent-db> <clone-db> [--checkpoint ID] [--store URL]", "create a database from a checkpoint of another (a new one if none given) that reads the parent's SSTs in place", [], ["--store", "--checkpoint"], CheckpointCommands.CloneAsync),
+        new(["bench"], "[--db PATH] [--store URL] [--scale N|tiny|smoke|default|full] [--workloads a,b] [--json FILE] [--keep] [--no-progress] [--tiered]",
+            "db_bench-style workloads on SlateFast (fills, reads, scans, durable writers, a Zipf mix): live progress, a results table, JSON",
+            ["--keep", "--no-progress", "--tiered"], ["--db", "--store", "--scale", "--workloads", "--json"], Bench.BenchCommand.RunAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)

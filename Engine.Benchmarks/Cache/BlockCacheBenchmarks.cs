@@ -9,6 +9,7 @@ namespace SlateFast.Benchmarks.Cache;
 /// must allocate nothing.
 /// </summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Cache)]
 public class BlockCacheBenchmarks
 {
     private const int Ops = 4096;

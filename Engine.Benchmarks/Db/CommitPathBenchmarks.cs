@@ -14,6 +14,7 @@ namespace SlateFast.Benchmarks.Db;
 /// (SlateDB's shape). 20,000 non-durable puts from 1 and 4 producers.
 /// </summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Db)]
 public class CommitPathBenchmarks
 {
     private const int Puts = 20_000;

@@ -8,6 +8,7 @@ namespace SlateFast.Benchmarks.Db;
 /// values. The allocation column is the per-put allocation (target: 0 B).
 /// </summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Db)]
 public class PutBenchmarks
 {
     private const int Puts = 20_000;

@@ -9,6 +9,7 @@ namespace SlateFast.Benchmarks.Db;
 /// the memtable or in L0 SSTs with a warm block cache (sorted runs need the compactor of issue 8).
 /// </summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Db)]
 public class ReadBenchmarks
 {
     private const int Rows = 100_000;

@@ -6,6 +6,7 @@ namespace SlateFast.Benchmarks.Format;
 
 /// <summary>Building a filter for an SST's keys.</summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Format)]
 public class BloomFilterBuildBenchmarks
 {
     private byte[][] _keys = [];
@@ -51,6 +52,7 @@ public class BloomFilterBuildBenchmarks
 
 /// <summary>Point-read probes; both must allocate nothing.</summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Format)]
 public class BloomFilterProbeBenchmarks
 {
     private BloomFilter _filter;

@@ -6,6 +6,7 @@ namespace SlateFast.Benchmarks.Format;
 
 /// <summary>CRC32 of a block-sized and a large buffer, carry-less multiply against slicing-by-8.</summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Format)]
 [Config(typeof(Crc32Config))]
 public class Crc32Benchmarks
 {

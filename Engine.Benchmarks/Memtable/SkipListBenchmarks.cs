@@ -6,6 +6,7 @@ namespace SlateFast.Benchmarks.Memtable;
 
 /// <summary>Arena skiplist: 100,000 inserts of 16-byte keys with 100-byte values, on 1 and 2 threads; point lookups.</summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Memtable)]
 public class SkipListBenchmarks
 {
     private const int Rows = 100_000;

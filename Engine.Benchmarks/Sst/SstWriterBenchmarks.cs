@@ -11,6 +11,7 @@ namespace SlateFast.Benchmarks.Sst;
 /// and through the internal builder alone to see the store's share.
 /// </summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Sst)]
 public class SstWriterBenchmarks
 {
     private const int Rows = 100_000;

@@ -5,7 +5,7 @@ using SlateFast.Iterators;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
 
-namespace SlateFast.Benchmarks.Iterators;
+namespace SlateFast.Benchmarks.Sst;
 
 /// <summary>
 /// Scans of 100,000 rows (16-byte keys, 100-byte values) from a memtable and from an SST (4 KiB
@@ -13,6 +13,7 @@ namespace SlateFast.Benchmarks.Iterators;
 /// raw and through the merge iterator; and a seek followed by a 100-row scan.
 /// </summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Sst)]
 public class IteratorBenchmarks
 {
     private const int Rows = 100_000;

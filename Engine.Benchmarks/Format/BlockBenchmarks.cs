@@ -1,13 +1,14 @@
 using BenchmarkDotNet.Attributes;
 using SlateFast.Format;
 
-namespace SlateFast.Benchmarks.Blocks;
+namespace SlateFast.Benchmarks.Format;
 
 /// <summary>
 /// V2 data blocks of SlateDB's default shape: 4 KiB, 16-byte keys, 100-byte values. Decode, iterate and
 /// seek must allocate nothing.
 /// </summary>
 [MemoryDiagnoser]
+[BenchmarkCategory(Categories.Format)]
 public class BlockBenchmarks
 {
     private const int BlockSize = 4096;

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using SlateFast.Cli;
+using SlateFast.Tests.Support;
+
+namespace SlateFast.Tests.Bench;
+
+public sealed class BenchCommandTests
+{
+    private static async Task<(int Exit, string Out, string Err)> Run(string workingDirectory, params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var exit = await CommandLine.RunAsync(args, stdout, stderr, workingDirectory);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Bench_runs_tiny_workloads_in_the_working_folder_prints_a_table_writes_json_and_cleans_up()
+    {
+        using var folder = new TempFolder("cli-bench");
+
+        var (exit, output, error) = await Run(folder.Path, "bench", "--scale", "tiny", "--workloads", "fillrandom,readrandom,seekrandom,durable1", "--json", "out.json");
+
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("workload", output, StringComparison.Ordinal);
+        Assert.Contains("readrandom", output, StringComparison.Ordinal);
+        Assert.Contains("L0MaxSsts", output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder.Path, "out.json")));
+        var results = json.RootElement.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(["fillrandom", "readrandom", "seekrandom", "durable1"], results.Select(r => r.GetProperty("workload").GetString()));
+        Assert.All(results, r =>
+        {
+            Assert.Equal(0, r.GetProperty("mismatches").GetInt64());
+            Assert.True(r.GetProperty("ops_per_second").GetDouble() > 0);
+            Assert.True(r.GetProperty("checked").GetInt64() > 0);
+        });
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "slatefast-bench")), "databases are removed without --keep");
+    }
+
+    [Fact]
+    public async Task Bench_keeps_its_databases_at_an_absolute_db_path_with_keep()
+    {
+        using var folder = new TempFolder("cli-bench");
+        var db = Path.Combine(folder.Path, "kept");
+
+        var (exit, _, error) = await Run(folder.Path, "bench", "--scale", "tiny", "--workloads", "fillseq", "--db", db, "--keep");
+
+        Assert.True(exit == 0, error);
+        Assert.True(Directory.Exists(Path.Combine(db, "fillseq", "manifest")));
+    }
+
+    [Fact]
+    public async Task Bench_rejects_an_unknown_workload_with_the_list_of_known_ones()
+    {
+        using var folder = new TempFolder("cli-bench");
+
+        var (exit, _, error) = await Run(folder.Path, "bench", "--workloads", "fillfast");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("fillrandom", error, StringComparison.Ordinal);
+    }
+}
