@@ -11,6 +11,16 @@ internal static class Program
             return await Db.DurableLatency.RunAsync(args);
         }
 
+        if (args.Length > 0 && args[0] == "txn")
+        {
+            return await Transactions.TransactionContention.RunAsync(args);
+        }
+
+        if (args.Length > 0 && args[0] == "ingest")
+        {
+            return await Transactions.IngestVersusWrite.RunAsync(args);
+        }
+
         if (args.Length > 0 && args[0] == "compare")
         {
             return await Compare.CompareCommand.RunAsync(args[1..]);
