@@ -46,7 +46,7 @@ internal static class DbCommands
             Seed = seed,
         };
         Emit("opening\n");
-        var db = await DbHandle.OpenAsync(path, new LocalObjectStore(root), options);
+        var db = await DbHandle.OpenAsync(path, Store(root), options);
         Emit($"{Ready} {db.LastSeq}\n");
         if (durable)
         {
@@ -61,6 +61,9 @@ internal static class DbCommands
 
         return 0;
     }
+
+    // A folder, or a store URL (s3://...: the crash tests on the S3 server).
+    internal static IObjectStore Store(string root) => root.Contains("://", StringComparison.Ordinal) ? ObjectStores.FromUrl(root) : new LocalObjectStore(root);
 
     private static async Task DurableLoopAsync(DbHandle db, int seed, int task)
     {
