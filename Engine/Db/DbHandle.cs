@@ -186,6 +186,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         _walSignal.Set();
         try
         {
+            await StopCompactorAsync().ConfigureAwait(false);
             // The WAL flusher writes what was sealed, then stops; the memtable flusher stops at
             // once (an in-flight L0 upload is abandoned; its object never becomes visible).
             await _walFlusher.ConfigureAwait(false);
@@ -294,6 +295,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         _walFlusher = Task.Run(WalFlushLoopAsync);
         _memtableFlusher = Task.Run(MemtableFlushLoopAsync);
         _memtableSignal.Set();
+        StartCompactor();
     }
 
     private ImmutableArray<Memtable.Memtable> FrozenSnapshot() => Volatile.Read(ref _memtables)?.Frozen ?? [];

@@ -61,6 +61,9 @@ public sealed record DbOptions
     /// <summary>Where open, recovery, fencing, flush and stall events are logged; null: nowhere.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
+    /// <summary>The compactor that runs in the database process; <see cref="CompactorOptions.Enabled"/> turns it off.</summary>
+    public CompactorOptions Compactor { get; init; } = new();
+
     /// <summary>Seed of the random source (ULIDs, skiplist heights are separate); null: random.</summary>
     public int? Seed { get; init; }
 
@@ -79,6 +82,7 @@ public sealed record DbOptions
         Require(DefaultTtl is null || DefaultTtl > TimeSpan.Zero, nameof(DefaultTtl), DefaultTtl, "must be positive when set");
         Require(TimeProvider is not null, nameof(TimeProvider), TimeProvider, "must be set");
         BlockCache.Validate();
+        (Compactor ?? ThrowHelper.Invalid<CompactorOptions>("invalid DbOptions.Compactor (null): must be set")).Validate();
     }
 
     private static void Require(bool condition, string option, object? value, string rule)
