@@ -135,6 +135,10 @@ internal sealed partial class Compactor
 
     private async Task FinishLockedAsync(Ulid id, CompactionPlan plan, CompactionResult result, CancellationToken cancellationToken)
     {
+        // A result that no longer fits the newest manifest fails before anything is written.
+        await RefreshLockedAsync(cancellationToken).ConfigureAwait(false);
+        ApplyResult(_manifest, plan, result.Outputs);
+
         // Pin the version that still lists the sources, for readers in flight (SlateDB: 15 minutes).
         Uuid checkpoint;
         lock (_random)
@@ -177,7 +181,7 @@ internal sealed partial class Compactor
         }
 
         var views = plan.L0Views.ToHashSet();
-        if (m.L0.Count(v => views.Contains(v.Id)) != views.Count || plan.SortedRuns.Any(r => !m.Compacted.Any(c => c.Id == r)))
+        if (plan.L0Views.Any(id => !m.L0.Any(v => v.Id == id)) || plan.SortedRuns.Any(r => !m.Compacted.Any(c => c.Id == r)))
         {
             ThrowHelper.Internal($"compaction {plan}: its sources are no longer all in the manifest");
         }

@@ -71,7 +71,8 @@ internal sealed partial class Compactor : IAsyncDisposable
         _manifests = new ManifestStore(store, db);
         _compactionsStore = new CompactionsStore(store, db);
         _scheduler = _compactor.Scheduler ?? new SizeTieredScheduler(_compactor);
-        _random = options.Seed is { } seed ? new Random(unchecked(seed * 31 + 7)) : new Random();
+        // Never seeded: a seed replayed by the next process would repeat ULIDs (object names).
+        _random = new Random();
         _executor = new CompactionExecutor(store, db, options, NewUlid);
         _onCommit = onCommit;
         _oldestSnapshot = oldestSnapshot;
@@ -334,6 +335,7 @@ internal sealed partial class Compactor : IAsyncDisposable
     {
         CompactionResult? result = null;
         Exception? failure = null;
+        var committed = false;
         try
         {
             result = await _executor.RunAsync(manifest, plan, rules, _stop.Token).ConfigureAwait(false);
@@ -354,6 +356,7 @@ internal sealed partial class Compactor : IAsyncDisposable
                 if (result is not null)
                 {
                     await FinishLockedAsync(id, plan, result, _stop.Token).ConfigureAwait(false);
+                    committed = true;
                 }
                 else if (failure is not null)
                 {
@@ -380,7 +383,12 @@ internal sealed partial class Compactor : IAsyncDisposable
         {
             _jobs.Remove(id);
             _lock.Release();
-            _kick.Set();
+
+            // Success may enable the next compaction now; a failure waits for the next poll.
+            if (committed)
+            {
+                _kick.Set();
+            }
         }
     }
 
