@@ -62,6 +62,7 @@ internal static class CommandLine
         new(["scan"], "<db> [--from K] [--to K] [--prefix P] [--reverse] [--limit N] [--format text|jsonl] [--store URL] [--hex]",
             "print the rows of a key range in order (read-only); --from is inclusive, --to exclusive; jsonl prints {\"key\":hex,\"value\":hex} per row",
             ["--hex", "--reverse"], ["--store", "--from", "--to", "--prefix", "--limit", "--format"], ReadCommands.ScanAsync),
+        new(["compact"], "<db> [--store URL] [--full] [--max-sst-size BYTES]", "claim the compactor epoch and compact until the size-tiered scheduler is caught up (--full: everything into one sorted run)", ["--full"], ["--store", "--max-sst-size"], CompactCommands.CompactAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
