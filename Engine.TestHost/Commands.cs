@@ -23,6 +23,7 @@ internal static class Commands
             "put-loop" => await PutLoopAsync(args[1], args[2]),
             "db-writer" => await DbCommands.WriterAsync(args),
             "db-hold" => await DbCommands.HoldAsync(args),
+            "db-compact" => await CompactionCommands.RunAsync(args),
             _ => Usage(args[0]),
         };
     }
