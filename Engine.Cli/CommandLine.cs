@@ -76,6 +76,7 @@ internal static class CommandLine
         new(["bench"], "[--db PATH] [--store URL] [--scale N|tiny|smoke|default|full] [--workloads a,b] [--json FILE] [--keep] [--no-progress] [--tiered]",
             "db_bench-style workloads on SlateFast (fills, reads, scans, durable writers, a Zipf mix): live progress, a results table, JSON",
             ["--keep", "--no-progress", "--tiered"], ["--db", "--store", "--scale", "--workloads", "--json"], Bench.BenchCommand.RunAsync),
+        new(["compact"], "<db> [--store URL] [--full] [--max-sst-size BYTES]", "claim the compactor epoch and compact until the size-tiered scheduler is caught up (--full: everything into one sorted run)", ["--full"], ["--store", "--max-sst-size"], CompactCommands.CompactAsync),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)

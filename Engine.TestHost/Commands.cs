@@ -25,6 +25,7 @@ internal static class Commands
             "db-hold" => await DbCommands.HoldAsync(args),
             "gc-loop" => await GcCommands.LoopAsync(args),
             "ingest-loop" => await IngestCommands.LoopAsync(args),
+            "db-compact" => await CompactionCommands.RunAsync(args),
             _ => Usage(args[0]),
         };
     }

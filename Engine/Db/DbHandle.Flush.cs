@@ -201,13 +201,8 @@ public sealed partial class DbHandle
             await next.WaitAsync(token).ConfigureAwait(false);
         }
 
-        // L0 is full: wait for a compactor to drain it, re-reading the manifest.
-        while (_manifest.L0.Length >= _options.L0MaxSsts)
-        {
-            LogL0Stall();
-            await Task.Delay(_options.ManifestPollInterval, _options.TimeProvider, token).ConfigureAwait(false);
-            await RefreshManifestAsync(token).ConfigureAwait(false);
-        }
+        // L0 is full: wait for a compactor to drain it.
+        await WaitForL0RoomAsync(token).ConfigureAwait(false);
 
         Ulid id;
         lock (_random)
@@ -253,6 +248,7 @@ public sealed partial class DbHandle
         memtable.Flushed.TrySetResult();
         memtable.Release();
         _progress.Notify();
+        Compactor?.Kick();
         _log.LogDebug("flushed memtable of {Rows} rows to L0 {Sst} in {Path}", memtable.Rows.Count, sst.Id, Path);
     }
 

@@ -186,6 +186,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         _walSignal.Set();
         try
         {
+            await StopCompactorAsync().ConfigureAwait(false);
             // The WAL flusher writes what was sealed, then stops; the memtable flusher stops at
             // once (an in-flight L0 upload is abandoned; its object never becomes visible).
             await _walFlusher.ConfigureAwait(false);
@@ -296,6 +297,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         _memtableFlusher = Task.Run(MemtableFlushLoopAsync);
         _memtableSignal.Set();
         StartGarbageCollector();
+        StartCompactor();
     }
 
     private ImmutableArray<Memtable.Memtable> FrozenSnapshot() => Volatile.Read(ref _memtables)?.Frozen ?? [];

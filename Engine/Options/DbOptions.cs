@@ -75,6 +75,9 @@ public sealed record DbOptions
     /// </summary>
     public GarbageCollectorOptions? GarbageCollector { get; init; } = new();
 
+    /// <summary>The compactor that runs in the database process; <see cref="CompactorOptions.Enabled"/> turns it off.</summary>
+    public CompactorOptions Compactor { get; init; } = new();
+
     /// <summary>Seed of the random source (ULIDs, skiplist heights are separate); null: random.</summary>
     public int? Seed { get; init; }
 
@@ -94,6 +97,7 @@ public sealed record DbOptions
         Require(TimeProvider is not null, nameof(TimeProvider), TimeProvider, "must be set");
         BlockCache.Validate();
         GarbageCollector?.Validate();
+        (Compactor ?? ThrowHelper.Invalid<CompactorOptions>("invalid DbOptions.Compactor (null): must be set")).Validate();
     }
 
     private static void Require(bool condition, string option, object? value, string rule)

@@ -5,6 +5,7 @@
 
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { compact, compactOptions } from "./lib/commands/compact.mjs";
 import { generate, generateOptions } from "./lib/commands/generate.mjs";
 import { holdWriter } from "./lib/commands/hold-writer.mjs";
 import { follow, followOptions } from "./lib/commands/follow.mjs";
@@ -27,6 +28,7 @@ const COMMANDS = {
   get: { options: readOptions, run: get },
   write: { options: writeOptions, run: write },
   "hold-writer": { options: writerOptions, run: holdWriter },
+  compact: { options: compactOptions, run: compact },
   "pin-checkpoint": { options: { "lifetime-ms": { type: "string" } }, run: pinCheckpoint },
   gc: { options: gcOptions, run: gc },
   follow: { options: followOptions, run: follow },

@@ -21,8 +21,8 @@ public sealed class SlateDbReadsSlateFastTests(ITestOutputHelper output)
         var model = new DbModel();
         var random = new Random(seed);
 
-        // No compactor runs, so L0 must not stall; every memtable flush leaves one more L0 SST.
-        var options = new DbOptions { L0SstSizeBytes = 1 << 20, L0MaxSsts = 64, Compression = codec, BlockSize = 1024, FlushInterval = TimeSpan.FromMilliseconds(5) };
+        // No compactor runs (this test reads L0 SSTs), so L0 must not stall; every memtable flush leaves one more L0 SST.
+        var options = new DbOptions { L0SstSizeBytes = 1 << 20, L0MaxSsts = 64, Compression = codec, BlockSize = 1024, FlushInterval = TimeSpan.FromMilliseconds(5), Compactor = new CompactorOptions { Enabled = false } };
         await using (var writer = await DbHandle.OpenAsync("db", store, options))
         {
             for (var round = 0; round < 4; round++)

@@ -1,0 +1,229 @@
+using System.Collections.Immutable;
+using SlateFast.Format;
+using SlateFast.Iterators;
+using SlateFast.Manifest;
+using SlateFast.ObjectStore;
+using SlateFast.Sst;
+
+namespace SlateFast.Compacting;
+
+/// <summary>What one compaction wrote.</summary>
+/// <param name="Outputs">The SSTs of the output run, in key order.</param>
+/// <param name="BytesRead">Estimated size of the sources (SlateDB's estimate per SST).</param>
+/// <param name="BytesWritten">Size of the output SSTs.</param>
+/// <param name="RowsRead">Versions read from the sources.</param>
+/// <param name="RowsWritten">Versions written.</param>
+internal sealed record CompactionResult(ImmutableArray<CompactedSst> Outputs, long BytesRead, long BytesWritten, long RowsRead, long RowsWritten);
+
+/// <summary>
+/// Runs one compaction: streams every version of the sources (L0 views and sorted runs, each read
+/// with read-ahead and parallel block fetches) through a heap merge, filters each key's versions
+/// with <see cref="RetentionPolicy"/> and writes the survivors as SSTs in the current format,
+/// starting a new SST at a key boundary once the current one reaches the maximum size.
+/// </summary>
+/// <remarks>
+/// Memory is bounded by the sources' read-ahead, one key's versions and the builder's pending
+/// output (drained to the store every 256 KiB, so each output streams as a multipart upload).
+/// Output objects become visible only when complete; a crash or failure leaves at most finished
+/// SSTs that no manifest lists, which are garbage for the collector.
+/// </remarks>
+internal sealed class CompactionExecutor(IObjectStore store, string db, DbOptions options, Func<Ulid> newId)
+{
+    private const int DrainThreshold = 256 * 1024;
+
+    private static readonly RowScanOptions s_scan = new() { ReadAheadBytes = 256 * 1024, MaxFetchTasks = 2, CacheBlocks = false };
+
+    public async Task<CompactionResult> RunAsync(ManifestState manifest, CompactionPlan plan, RetentionRules rules, CancellationToken cancellationToken)
+    {
+        var sources = new List<IRowSource>();
+        long bytesRead = 0;
+        try
+        {
+            foreach (var id in plan.L0Views)
+            {
+                var view = manifest.L0.FirstOrDefault(v => v.Id == id) ?? ThrowHelper.Invalid<SstView>($"{db}: compaction source L0 {id} is not in the manifest");
+                var file = await OpenAsync(view, cancellationToken).ConfigureAwait(false);
+                sources.Add(RowSources.View(store, file, view, ScanDirection.Ascending, options: s_scan, cancellationToken: cancellationToken));
+                bytesRead += (long)SizeTieredScheduler.EstimateSize(view);
+            }
+
+            foreach (var id in plan.SortedRuns)
+            {
+                var run = manifest.Compacted.FirstOrDefault(r => r.Id == id) ?? ThrowHelper.Invalid<SortedRun>($"{db}: compaction source sorted run {id} is not in the manifest");
+                sources.Add(RowSources.SortedRun(store, run, OpenAsync, ScanDirection.Ascending, options: s_scan, cancellationToken: cancellationToken));
+                bytesRead += (long)SizeTieredScheduler.EstimateSize(run);
+            }
+        }
+        catch
+        {
+            foreach (var s in sources)
+            {
+                await s.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        await using var merger = new VersionMerger(sources);
+        await using var output = new OutputRun(store, db, options, newId);
+        var group = new KeyGroup();
+        long rowsRead = 0, rowsWritten = 0;
+        var more = await merger.MoveNextAsync().ConfigureAwait(false);
+        while (more)
+        {
+            group.Start(merger.Key);
+            do
+            {
+                group.Add(merger.Seq, merger.Kind, merger.ExpireTs, merger.CreateTs, merger.Value);
+                rowsRead++;
+                more = await merger.MoveNextAsync().ConfigureAwait(false);
+            }
+            while (more && merger.Key.SequenceEqual(group.Key));
+
+            var kept = RetentionPolicy.Apply(group.Versions, rules);
+            if (kept == 0)
+            {
+                continue;
+            }
+
+            await output.StartKeyAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < kept; i++)
+            {
+                var v = group.Versions[i];
+                output.Add(new RowEntry(group.Key, group.ValueOf(v), v.Seq, v.Kind, v.ExpireTs, v.CreateTs));
+                rowsWritten++;
+            }
+
+            await output.DrainAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var outputs = await output.FinishAsync(cancellationToken).ConfigureAwait(false);
+        return new CompactionResult(outputs, bytesRead, output.BytesWritten, rowsRead, rowsWritten);
+    }
+
+    private ValueTask<SstFile> OpenAsync(SstView view, CancellationToken cancellationToken) =>
+        SstFile.OpenAsync(store, DbPaths.CompactedSstPath(db, view.Sst.Id), view.Sst.FormatVersion, cancellationToken: cancellationToken);
+
+    /// <summary>The versions of one key, copied out of the sources (which move on), newest first.</summary>
+    private sealed class KeyGroup
+    {
+        private byte[] _key = new byte[64];
+        private int _keyLength;
+        private byte[] _values = new byte[1024];
+        private int _valuesLength;
+        private RowVersion[] _versions = new RowVersion[8];
+        private int _count;
+
+        public ReadOnlySpan<byte> Key => _key.AsSpan(0, _keyLength);
+
+        public Span<RowVersion> Versions => _versions.AsSpan(0, _count);
+
+        public ReadOnlySpan<byte> ValueOf(in RowVersion v) => _values.AsSpan(v.ValueOffset, v.ValueLength);
+
+        public void Start(ReadOnlySpan<byte> key)
+        {
+            if (key.Length > _key.Length)
+            {
+                _key = new byte[Math.Max(key.Length, _key.Length * 2)];
+            }
+
+            key.CopyTo(_key);
+            _keyLength = key.Length;
+            _valuesLength = 0;
+            _count = 0;
+        }
+
+        public void Add(ulong seq, RowKind kind, long? expireTs, long? createTs, ReadOnlySpan<byte> value)
+        {
+            if (_count == _versions.Length)
+            {
+                Array.Resize(ref _versions, _count * 2);
+            }
+
+            if (_valuesLength + value.Length > _values.Length)
+            {
+                Array.Resize(ref _values, Math.Max(_valuesLength + value.Length, _values.Length * 2));
+            }
+
+            value.CopyTo(_values.AsSpan(_valuesLength));
+            _versions[_count++] = new RowVersion { Seq = seq, Kind = kind, ExpireTs = expireTs, CreateTs = createTs, ValueOffset = _valuesLength, ValueLength = value.Length };
+            _valuesLength += value.Length;
+        }
+    }
+
+    /// <summary>The output SSTs: one open at a time, streamed to the store.</summary>
+    private sealed class OutputRun(IObjectStore store, string db, DbOptions options, Func<Ulid> newId) : IAsyncDisposable
+    {
+        private readonly ImmutableArray<CompactedSst>.Builder _done = ImmutableArray.CreateBuilder<CompactedSst>();
+        private SstBuilder? _builder;
+        private IObjectWriter? _writer;
+        private Ulid _id;
+
+        public long BytesWritten { get; private set; }
+
+        /// <summary>Called before a key's first version: cuts the SST at a key boundary once it is big enough.</summary>
+        public async ValueTask StartKeyAsync(CancellationToken cancellationToken)
+        {
+            if (_builder is not null && _builder.Position >= options.Compactor.MaxSstSize)
+            {
+                await CloseCurrentAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_builder is null)
+            {
+                _id = newId();
+                _writer = await store.OpenWriterAsync(DbPaths.CompactedSstPath(db, _id), cancellationToken).ConfigureAwait(false);
+                _builder = new SstBuilder(new SstBuildSettings(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted));
+            }
+        }
+
+        public void Add(in RowEntry row) => _builder!.Add(row);
+
+        public async ValueTask DrainAsync(CancellationToken cancellationToken)
+        {
+            if (_builder!.Pending.Length >= DrainThreshold)
+            {
+                await _writer!.WriteAsync(_builder.Pending, cancellationToken).ConfigureAwait(false);
+                _builder.Drained();
+            }
+        }
+
+        public async ValueTask<ImmutableArray<CompactedSst>> FinishAsync(CancellationToken cancellationToken)
+        {
+            if (_builder is not null)
+            {
+                await CloseCurrentAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return _done.ToImmutable();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _builder?.Dispose();
+            _builder = null;
+            if (_writer is not null)
+            {
+                await _writer.AbortAsync(CancellationToken.None).ConfigureAwait(false);
+                await _writer.DisposeAsync().ConfigureAwait(false);
+                _writer = null;
+            }
+        }
+
+        private async ValueTask CloseCurrentAsync(CancellationToken cancellationToken)
+        {
+            var builder = _builder!;
+            var writer = _writer!;
+            var info = builder.Finish();
+            await writer.WriteAsync(builder.Pending, cancellationToken).ConfigureAwait(false);
+            builder.Drained();
+            var meta = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            BytesWritten += meta.Size;
+            _done.Add(new CompactedSst(_id, info, CompactedSst.CurrentFormatVersion));
+            builder.Dispose();
+            await writer.DisposeAsync().ConfigureAwait(false);
+            _builder = null;
+            _writer = null;
+        }
+    }
+}

@@ -1,0 +1,269 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using SlateFast.Manifest;
+using CompactionRecord = SlateFast.Manifest.Compaction;
+
+namespace SlateFast.Compacting;
+
+/// <summary>The compactor's reads and writes of the manifest and the compactions file.</summary>
+internal sealed partial class Compactor
+{
+    // SlateDB's FenceableManifest.init_compactor then FenceableCompactions.init_with_epoch.
+    private async Task ClaimAsync(CancellationToken cancellationToken)
+    {
+        var latest = await _manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {_db}");
+        var (id, state) = latest;
+        if (!state.Initialized)
+        {
+            ThrowHelper.Invalid($"{_db}: the database is not initialized (a clone still being set up)");
+        }
+
+        var deadline = _options.TimeProvider.GetUtcNow() + _options.ManifestUpdateTimeout;
+        while (true)
+        {
+            var claimed = state with { CompactorEpoch = state.CompactorEpoch + 1 };
+            if (await _manifests.TryWriteAsync(id + 1, claimed, cancellationToken).ConfigureAwait(false))
+            {
+                (id, state) = (id + 1, claimed);
+                break;
+            }
+
+            (id, state) = await _manifests.FollowAsync(id, state, cancellationToken).ConfigureAwait(false);
+            CheckDeadline(deadline, "claiming the compactor epoch");
+        }
+
+        (_manifestId, _manifest, Epoch) = (id, state, state.CompactorEpoch);
+
+        var stored = await _compactionsStore.LoadLatestAsync(cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            var empty = new CompactionsState(0, []);
+            stored = await _compactionsStore.TryWriteAsync(1, empty, cancellationToken).ConfigureAwait(false)
+                ? (1, empty)
+                : await _compactionsStore.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
+                    ?? throw new SlateFastException(ErrorKind.Unavailable, $"{_db}: compactions file 1 exists but cannot be listed");
+        }
+
+        var (cid, compactions) = stored.Value;
+        while (true)
+        {
+            if (compactions.CompactorEpoch >= Epoch)
+            {
+                Fence($"a newer compactor holds epoch {compactions.CompactorEpoch} in the compactions file (ours {Epoch})");
+            }
+
+            // Compactions that were running when their compactor stopped start over.
+            var recent = compactions.Recent
+                .Select(c => c.Status == CompactionStatus.Running ? c with { Status = CompactionStatus.Submitted } : c)
+                .ToImmutableArray();
+            var next = Retain(new CompactionsState(Epoch, recent));
+            if (await _compactionsStore.TryWriteAsync(cid + 1, next, cancellationToken).ConfigureAwait(false))
+            {
+                (_compactionsId, _compactions) = (cid + 1, next);
+                break;
+            }
+
+            (cid, compactions) = await _compactionsStore.FollowAsync(cid, compactions, cancellationToken).ConfigureAwait(false);
+            CheckDeadline(deadline, "claiming the compactions file");
+        }
+
+        _log.LogInformation("compactor of {Db} claimed epoch {Epoch} (manifest {Manifest}, compactions {Compactions})", _db, Epoch, _manifestId, _compactionsId);
+    }
+
+    // Compactions first, then the manifest, as SlateDB reads them.
+    private async Task RefreshLockedAsync(CancellationToken cancellationToken)
+    {
+        var (cid, remote) = await _compactionsStore.FollowAsync(_compactionsId, _compactions, cancellationToken).ConfigureAwait(false);
+        if (cid != _compactionsId)
+        {
+            CheckEpoch(remote.CompactorEpoch, "compactions file");
+            _compactions = MergeRemote(remote);
+            _compactionsId = cid;
+        }
+
+        var (id, manifest) = await _manifests.FollowAsync(_manifestId, _manifest, cancellationToken).ConfigureAwait(false);
+        CheckEpoch(manifest.CompactorEpoch, "manifest");
+        (_manifestId, _manifest) = (id, manifest);
+    }
+
+    private async Task WriteCompactionsLockedAsync(CancellationToken cancellationToken)
+    {
+        var deadline = _options.TimeProvider.GetUtcNow() + _options.ManifestUpdateTimeout;
+        while (true)
+        {
+            var desired = Retain(_compactions);
+            if (await _compactionsStore.TryWriteAsync(_compactionsId + 1, desired, cancellationToken).ConfigureAwait(false))
+            {
+                (_compactionsId, _compactions) = (_compactionsId + 1, desired);
+                return;
+            }
+
+            var (cid, remote) = await _compactionsStore.FollowAsync(_compactionsId, _compactions, cancellationToken).ConfigureAwait(false);
+            CheckEpoch(remote.CompactorEpoch, "compactions file");
+            _compactions = MergeRemote(remote);
+            _compactionsId = cid;
+            CheckDeadline(deadline, "writing the compactions file");
+        }
+    }
+
+    /// <summary>
+    /// Writes manifest N+1 from <paramref name="change"/> applied to the newest version N (given N+1,
+    /// the id being written); re-reads and re-applies on conflict. A null change means nothing to write.
+    /// </summary>
+    private async Task UpdateManifestLockedAsync(Func<ulong, ManifestState, ManifestState?> change, CancellationToken cancellationToken)
+    {
+        var deadline = _options.TimeProvider.GetUtcNow() + _options.ManifestUpdateTimeout;
+        while (true)
+        {
+            (_manifestId, _manifest) = await _manifests.FollowAsync(_manifestId, _manifest, cancellationToken).ConfigureAwait(false);
+            CheckEpoch(_manifest.CompactorEpoch, "manifest");
+            if (change(_manifestId + 1, _manifest) is not { } next)
+            {
+                return;
+            }
+
+            if (await _manifests.TryWriteAsync(_manifestId + 1, next, cancellationToken).ConfigureAwait(false))
+            {
+                (_manifestId, _manifest) = (_manifestId + 1, next);
+                return;
+            }
+
+            CheckDeadline(deadline, "updating the manifest");
+        }
+    }
+
+    private async Task FinishLockedAsync(Ulid id, CompactionPlan plan, CompactionResult result, CancellationToken cancellationToken)
+    {
+        // A result that no longer fits the newest manifest fails before anything is written.
+        await RefreshLockedAsync(cancellationToken).ConfigureAwait(false);
+        ApplyResult(_manifest, plan, result.Outputs);
+
+        // Pin the version that still lists the sources, for readers in flight (SlateDB: 15 minutes).
+        Uuid checkpoint;
+        lock (_random)
+        {
+            checkpoint = Uuid.NewV4(_random);
+        }
+
+        var now = _options.TimeProvider.GetUtcNow();
+        await UpdateManifestLockedAsync(
+            (next, m) => m.Checkpoints.Any(c => c.Id == checkpoint) ? null : m with
+            {
+                Checkpoints = m.Checkpoints.Add(new Checkpoint(checkpoint, next, (uint)(now + CheckpointLifetime).ToUnixTimeSeconds(), (uint)now.ToUnixTimeSeconds())),
+            },
+            cancellationToken).ConfigureAwait(false);
+        await UpdateManifestLockedAsync((_, m) => ApplyResult(m, plan, result.Outputs), cancellationToken).ConfigureAwait(false);
+        SetStatus(id, CompactionStatus.Completed, result.Outputs);
+        await WriteCompactionsLockedAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _completed);
+        Interlocked.Add(ref _bytesRead, result.BytesRead);
+        Interlocked.Add(ref _bytesWritten, result.BytesWritten);
+        _log.LogInformation(
+            "compaction {Id} {Plan} in {Db} committed in manifest {Manifest}: {Rows} of {RowsRead} rows, {Ssts} SSTs, {Bytes} bytes",
+            id, plan, _db, _manifestId, result.RowsWritten, result.RowsRead, result.Outputs.Length, result.BytesWritten);
+        if (_onCommit is not null)
+        {
+            await _onCommit(_manifestId, _manifest).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The newest manifest with the compaction applied: exactly the compacted L0 views and source
+    /// runs removed, the output run inserted by descending id, the last compacted L0 set to the
+    /// newest source L0. Null when this very result is already there (an earlier attempt landed).
+    /// </summary>
+    internal static ManifestState? ApplyResult(ManifestState m, CompactionPlan plan, ImmutableArray<CompactedSst> outputs)
+    {
+        if (!outputs.IsEmpty && m.Compacted.Any(r => r.Id == plan.Destination && r.Ssts.Length > 0 && r.Ssts[0].Sst.Id == outputs[0].Id))
+        {
+            return null;
+        }
+
+        var views = plan.L0Views.ToHashSet();
+        if (plan.L0Views.Any(id => !m.L0.Any(v => v.Id == id)) || plan.SortedRuns.Any(r => !m.Compacted.Any(c => c.Id == r)))
+        {
+            ThrowHelper.Internal($"compaction {plan}: its sources are no longer all in the manifest");
+        }
+
+        var output = new SortedRun(plan.Destination, [.. outputs.Select(SstView.Whole)]);
+        var runs = ImmutableArray.CreateBuilder<SortedRun>();
+        var inserted = outputs.IsEmpty;
+        foreach (var run in m.Compacted)
+        {
+            if (!inserted && plan.Destination >= run.Id)
+            {
+                runs.Add(output);
+                inserted = true;
+            }
+
+            if (!plan.Touches(run.Id))
+            {
+                runs.Add(run);
+            }
+        }
+
+        if (!inserted)
+        {
+            runs.Add(output);
+        }
+
+        var state = m with { L0 = [.. m.L0.Where(v => !views.Contains(v.Id))], Compacted = runs.ToImmutable() };
+        if (plan.HasL0)
+        {
+            var newest = m.L0.First(v => v.Id == plan.L0Views[0]);
+            state = state with { LastCompactedL0SstViewId = newest.Id, LastCompactedL0SstId = newest.Sst.Id };
+        }
+
+        return state;
+    }
+
+    // Ours, plus Submitted compactions another process (an admin tool) added; finished ones: the newest only.
+    private CompactionsState MergeRemote(CompactionsState remote)
+    {
+        var merged = _compactions.Recent.ToList();
+        foreach (var c in remote.Recent)
+        {
+            if (c.Status == CompactionStatus.Submitted && !merged.Any(m => m.Id == c.Id))
+            {
+                merged.Add(c);
+            }
+        }
+
+        return Retain(new CompactionsState(Epoch, [.. merged]));
+    }
+
+    private static CompactionsState Retain(CompactionsState state)
+    {
+        var finished = state.Recent.Where(c => !IsActive(c)).Select(c => c.Id).DefaultIfEmpty().Max();
+        return state with { Recent = [.. state.Recent.Where(c => IsActive(c) || c.Id == finished).OrderBy(c => c.Id)] };
+    }
+
+    private void CheckEpoch(ulong stored, string where)
+    {
+        if (stored > Epoch)
+        {
+            Fence($"a newer compactor took over (epoch {stored} in the {where}, ours {Epoch})");
+        }
+
+        if (stored < Epoch)
+        {
+            ThrowHelper.Internal($"{_db}: the {where} holds compactor epoch {stored}, lower than ours ({Epoch})");
+        }
+    }
+
+    private void Fence(string message)
+    {
+        var e = new SlateFastException(ErrorKind.Closed, CloseReason.Fenced, $"{_db}: {message}");
+        Interlocked.CompareExchange(ref _fenced, e, null);
+        throw e;
+    }
+
+    private void CheckDeadline(DateTimeOffset deadline, string what)
+    {
+        if (_options.TimeProvider.GetUtcNow() > deadline)
+        {
+            ThrowHelper.Unavailable($"{_db}: {what} kept conflicting for {_options.ManifestUpdateTimeout}");
+        }
+    }
+}

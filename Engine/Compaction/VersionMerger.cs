@@ -1,0 +1,144 @@
+using SlateFast.Format;
+using SlateFast.Iterators;
+
+namespace SlateFast.Compacting;
+
+/// <summary>
+/// Every row of N ascending sources in (key ascending, seq descending) order, all versions — the
+/// input of a compaction, unlike <see cref="MergeIterator"/>, which resolves keys for readers. A
+/// row present in two sources with the same key and seq surfaces once (from the newer source).
+/// </summary>
+/// <remarks>Row members are the current source's spans, valid until the next move. Disposing disposes the sources.</remarks>
+internal sealed class VersionMerger : IAsyncDisposable
+{
+    private readonly IRowSource[] _sources;
+    private readonly int[] _heap;
+    private int _count;
+    private int _current = -1;
+    private byte[] _lastKey = new byte[64];
+    private int _lastKeyLength = -1;
+    private ulong _lastSeq;
+
+    public VersionMerger(IReadOnlyList<IRowSource> sourcesNewestFirst)
+    {
+        _sources = [.. sourcesNewestFirst];
+        _heap = new int[_sources.Length];
+    }
+
+    public ReadOnlySpan<byte> Key => _sources[_current].Key;
+
+    public ReadOnlySpan<byte> Value => _sources[_current].Value;
+
+    public ulong Seq => _sources[_current].Seq;
+
+    public RowKind Kind => _sources[_current].Kind;
+
+    public long? CreateTs => _sources[_current].CreateTs;
+
+    public long? ExpireTs => _sources[_current].ExpireTs;
+
+    /// <summary>Moves to the next row; the first call moves to the first. False at the end.</summary>
+    public async ValueTask<bool> MoveNextAsync()
+    {
+        if (_current < 0)
+        {
+            for (var i = 0; i < _sources.Length; i++)
+            {
+                if (await _sources[i].MoveNextAsync().ConfigureAwait(false))
+                {
+                    _heap[_count++] = i;
+                }
+            }
+
+            for (var i = (_count / 2) - 1; i >= 0; i--)
+            {
+                SiftDown(i);
+            }
+        }
+        else
+        {
+            Remember();
+            await AdvanceTopAsync().ConfigureAwait(false);
+        }
+
+        while (_count > 0)
+        {
+            var top = _sources[_heap[0]];
+            if (_lastKeyLength >= 0 && top.Seq == _lastSeq && top.Key.SequenceEqual(_lastKey.AsSpan(0, _lastKeyLength)))
+            {
+                await AdvanceTopAsync().ConfigureAwait(false);
+                continue;
+            }
+
+            _current = _heap[0];
+            return true;
+        }
+
+        _current = int.MaxValue;
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var source in _sources)
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Remember()
+    {
+        var key = _sources[_current].Key;
+        if (key.Length > _lastKey.Length)
+        {
+            _lastKey = new byte[Math.Max(key.Length, _lastKey.Length * 2)];
+        }
+
+        key.CopyTo(_lastKey);
+        _lastKeyLength = key.Length;
+        _lastSeq = _sources[_current].Seq;
+    }
+
+    private async ValueTask AdvanceTopAsync()
+    {
+        if (!await _sources[_heap[0]].MoveNextAsync().ConfigureAwait(false))
+        {
+            _heap[0] = _heap[--_count];
+        }
+
+        SiftDown(0);
+    }
+
+    private void SiftDown(int i)
+    {
+        while (true)
+        {
+            var left = (2 * i) + 1;
+            if (left >= _count)
+            {
+                return;
+            }
+
+            var child = left + 1 < _count && Less(_heap[left + 1], _heap[left]) ? left + 1 : left;
+            if (!Less(_heap[child], _heap[i]))
+            {
+                return;
+            }
+
+            (_heap[i], _heap[child]) = (_heap[child], _heap[i]);
+            i = child;
+        }
+    }
+
+    private bool Less(int a, int b)
+    {
+        var cmp = _sources[a].Key.SequenceCompareTo(_sources[b].Key);
+        if (cmp != 0)
+        {
+            return cmp < 0;
+        }
+
+        var (seqA, seqB) = (_sources[a].Seq, _sources[b].Seq);
+        return seqA != seqB ? seqA > seqB : a < b;
+    }
+}

@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using SlateFast.Manifest;
+
+namespace SlateFast;
+
+public sealed partial class DbHandle
+{
+    // Completes whenever the in-process compactor committed (L0 may have room again).
+    private readonly Db.ProgressSignal _l0Progress = new();
+    private Compacting.Compactor? _compactor;
+    private Task _compactorStart = Task.CompletedTask;
+
+    /// <summary>The in-process compactor once it has claimed its epoch; null when disabled, starting, or unable to start.</summary>
+    internal Compacting.Compactor? Compactor => Volatile.Read(ref _compactor);
+
+    /// <summary>
+    /// Compacts now, without waiting for the poll interval: after the compactions in flight finish,
+    /// every L0 SST and sorted run in the manifest is merged into one sorted run (so tombstones and
+    /// versions no snapshot needs disappear). Memtables are not flushed first; call
+    /// <see cref="FlushAsync(FlushType, CancellationToken)"/> with <see cref="FlushType.MemTable"/> for that.
+    /// </summary>
+    /// <remarks>
+    /// Runs on the in-process compactor: <see cref="ErrorKind.Invalid"/> when
+    /// <see cref="CompactorOptions.Enabled"/> is off or the database is read-only,
+    /// <see cref="ErrorKind.Unavailable"/> when it could not start (for example because another
+    /// compactor holds a newer epoch), <see cref="ErrorKind.Closed"/> with
+    /// <see cref="CloseReason.Fenced"/> when another compactor took over.
+    /// </remarks>
+    public async Task CompactAsync(CancellationToken cancellationToken = default)
+    {
+        if (_readOnly || !_options.Compactor.Enabled)
+        {
+            ThrowHelper.Invalid($"{Path}: compaction needs the in-process compactor (CompactorOptions.Enabled) on a writable database");
+        }
+
+        ThrowIfClosed();
+        await _compactorStart.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var compactor = Compactor ?? throw new SlateFastException(ErrorKind.Unavailable, $"{Path}: the compactor is not running");
+        await compactor.CompactAllAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void StartCompactor()
+    {
+        if (_options.Compactor.Enabled && !_readOnly)
+        {
+            _compactorStart = Task.Run(OpenCompactorAsync);
+        }
+    }
+
+    private async Task OpenCompactorAsync()
+    {
+        try
+        {
+            var compactor = await Compacting.Compactor.OpenAsync(_store, Path, _options, AdoptCompactorManifestAsync, OldestSnapshot, _shutdown.Token).ConfigureAwait(false);
+            compactor.Start(_shutdown.Token);
+            Volatile.Write(ref _compactor, compactor);
+            _l0Progress.Notify();
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is SlateFastException or IOException)
+        {
+            // Another compactor (maybe SlateDB's) may own the database; the writer goes on without one.
+            _log.LogWarning(e, "the compactor of {Path} did not start: {Message}", Path, e.Message);
+        }
+    }
+
+    private async Task StopCompactorAsync()
+    {
+        await _compactorStart.ConfigureAwait(false);
+        if (Compactor is { } compactor)
+        {
+            await compactor.StopAsync().ConfigureAwait(false);
+        }
+    }
+
+    private ulong? OldestSnapshot()
+    {
+        lock (_commitLock)
+        {
+            return _snapshots.Count > 0 ? _snapshots.Keys.First() : null;
+        }
+    }
+
+    // The compactor's commits reach reads and the L0 stall at once instead of at the next conflict.
+    private async Task AdoptCompactorManifestAsync(ulong id, ManifestState state)
+    {
+        await _manifestLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            // A newer writer's version is not adopted: our next write then conflicts and finds out we are fenced.
+            if (id > _manifestId && state.WriterEpoch == _writerEpoch)
+            {
+                (_manifestId, _manifest) = (id, state);
+            }
+        }
+        finally
+        {
+            _manifestLock.Release();
+        }
+
+        _l0Progress.Notify();
+    }
+
+    /// <summary>
+    /// Waits while L0 holds <see cref="DbOptions.L0MaxSsts"/> SSTs: woken by the in-process
+    /// compactor's commits, and re-reading the manifest every <see cref="DbOptions.ManifestPollInterval"/>
+    /// for a compactor in another process.
+    /// </summary>
+    private async Task WaitForL0RoomAsync(CancellationToken token)
+    {
+        while (true)
+        {
+            var progress = _l0Progress.Next;
+            if (Volatile.Read(ref _manifest).L0.Length < _options.L0MaxSsts)
+            {
+                return;
+            }
+
+            LogL0Stall();
+            Compactor?.Kick();
+            using (var poll = CancellationTokenSource.CreateLinkedTokenSource(token))
+            {
+                var delay = Task.Delay(_options.ManifestPollInterval, _options.TimeProvider, poll.Token);
+                await Task.WhenAny(progress, delay).ConfigureAwait(false);
+                await poll.CancelAsync().ConfigureAwait(false);
+            }
+
+            token.ThrowIfCancellationRequested();
+            await RefreshManifestAsync(token).ConfigureAwait(false);
+        }
+    }
+}
