@@ -50,7 +50,7 @@ public sealed class ReadPathTests
     public async Task Point_reads_over_more_ssts_than_the_metadata_budget_holds_stay_correct_and_within_budget()
     {
         const long budget = 8 * 1024;
-        var options = s_options with { BlockCache = new() { MetaCapacityBytes = budget } };
+        var options = s_options with { BlockCache = new() { MetaCapacityBytes = budget }, Compactor = new() { Enabled = false } };
         await using var db = await DbHandle.OpenAsync("db", new InMemoryObjectStore(), options);
         for (var i = 0; i < 400; i++)
         {

@@ -14,7 +14,7 @@ public sealed class GarbageCollectorTests
 
     public GarbageCollectorTests() => _store = new InMemoryObjectStore(_clock);
 
-    private DbOptions Options => new() { TimeProvider = _clock, GarbageCollector = null, L0MaxSsts = 100 };
+    private DbOptions Options => new() { TimeProvider = _clock, GarbageCollector = null, L0MaxSsts = 100, Compactor = new() { Enabled = false } };
 
     private DbAdmin Admin => new("db", _store, _clock);
 

@@ -37,6 +37,12 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
     {
         var sources = new List<IRowSource>();
         long bytesRead = 0;
+
+        // A clone's sources may live under its parent's path (external dbs in the manifest).
+        var externalDbs = manifest.ExternalDbs;
+        ValueTask<SstFile> OpenAsync(SstView view, CancellationToken token) =>
+            SstFile.OpenAsync(store, DbPaths.CompactedSstPath(db, externalDbs, view.Sst.Id), view.Sst.FormatVersion, cancellationToken: token);
+
         try
         {
             foreach (var id in plan.L0Views)
@@ -87,11 +93,22 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
             }
 
             await output.StartKeyAsync(cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < kept; i++)
+            if (options.MergeOperator is { } mergeOperator && HasOperand(group.Versions[..kept]))
             {
-                var v = group.Versions[i];
-                output.Add(new RowEntry(group.Key, group.ValueOf(v), v.Seq, v.Kind, v.ExpireTs, v.CreateTs));
-                rowsWritten++;
+                foreach (var v in Fold(group, kept, rules, mergeOperator))
+                {
+                    output.Add(new RowEntry(group.Key, v.Kind == RowKind.Tombstone ? default : v.Value.Span, v.Seq, v.Kind, v.ExpireTs, v.CreateTs));
+                    rowsWritten++;
+                }
+            }
+            else
+            {
+                for (var i = 0; i < kept; i++)
+                {
+                    var v = group.Versions[i];
+                    output.Add(new RowEntry(group.Key, group.ValueOf(v), v.Seq, v.Kind, v.ExpireTs, v.CreateTs));
+                    rowsWritten++;
+                }
             }
 
             await output.DrainAsync(cancellationToken).ConfigureAwait(false);
@@ -101,8 +118,51 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
         return new CompactionResult(outputs, bytesRead, output.BytesWritten, rowsRead, rowsWritten);
     }
 
-    private ValueTask<SstFile> OpenAsync(SstView view, CancellationToken cancellationToken) =>
-        SstFile.OpenAsync(store, DbPaths.CompactedSstPath(db, view.Sst.Id), view.Sst.FormatVersion, cancellationToken: cancellationToken);
+    private static bool HasOperand(ReadOnlySpan<RowVersion> versions)
+    {
+        foreach (var v in versions)
+        {
+            if (v.Kind == RowKind.Merge)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Operands at or below the retention floor fold onto their base (or into one operand) as a
+    // flush folds them; every version above the floor stays as it is, since a reader may read at
+    // any of them. The collapser's stripes express that: one stripe per version above the floor,
+    // one for everything at or below it.
+    private static List<Merge.KeyVersion> Fold(KeyGroup group, int kept, in RetentionRules rules, IMergeOperator mergeOperator)
+    {
+        var versions = new List<Merge.KeyVersion>(kept);
+        var stripes = new List<ulong> { rules.MinSeq };
+        for (var i = 0; i < kept; i++)
+        {
+            var v = group.Versions[i];
+            versions.Add(new Merge.KeyVersion(v.Seq, v.Kind, group.ValueOf(v).ToArray(), v.CreateTs, v.ExpireTs));
+            if (v.Seq > rules.MinSeq)
+            {
+                stripes.Add(v.Seq);
+            }
+        }
+
+        stripes.Sort();
+        var folded = new List<Merge.KeyVersion>(kept);
+        Merge.KeyVersionCollapser.Collapse(group.Key, versions, [.. stripes], rules.ClockTick, mergeOperator, folded);
+        if (rules.DropTombstones)
+        {
+            while (folded.Count > 0 && folded[^1].Kind == RowKind.Tombstone)
+            {
+                folded.RemoveAt(folded.Count - 1);
+            }
+        }
+
+        return folded;
+    }
+
 
     /// <summary>The versions of one key, copied out of the sources (which move on), newest first.</summary>
     private sealed class KeyGroup

@@ -47,7 +47,9 @@ public sealed partial class DbHandle : IAsyncDisposable
         _options = options;
         _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlateFast.Db");
         _manifests = new ManifestStore(store, path);
-        _random = options.Seed is { } seed ? new Random(seed) : new Random();
+        // Object names (ULIDs, checkpoint ids) must never repeat across handles or processes, so
+        // they are never seeded: two writers seeded alike once overwrote each other's L0 SSTs.
+        _random = new Random();
         _clock = new Db.MonotonicClock(options.TimeProvider, long.MinValue);
     }
 

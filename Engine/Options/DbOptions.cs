@@ -78,7 +78,10 @@ public sealed record DbOptions
     /// <summary>The compactor that runs in the database process; <see cref="CompactorOptions.Enabled"/> turns it off.</summary>
     public CompactorOptions Compactor { get; init; } = new();
 
-    /// <summary>Seed of the random source (ULIDs, skiplist heights are separate); null: random.</summary>
+    /// <summary>
+    /// Seed for random choices that name nothing (none today: skiplist heights have their own source).
+    /// Object names (ULIDs, checkpoint ids) are never seeded, so two handles cannot pick the same name.
+    /// </summary>
     public int? Seed { get; init; }
 
     internal void Validate()
