@@ -95,6 +95,21 @@ class MergeAndTtlTests(ScratchTestCase):
         with self.assertRaises(slatefast.InvalidError):
             slatefast.open("db", "memory:///", {"merge_operator": "max"})
 
+    def test_expired_rows_stay_readable_unless_reads_hide_them(self):
+        from ctypes import byref
+
+        from slatefast import _native
+        from slatefast.errors import check
+
+        with slatefast.open("db", "memory:///") as db:
+            expired_in_1970 = _native.PutOptions(3, 1000)  # SF_TTL_EXPIRE_AT, Unix ms
+            check(db._lib, db._lib.sf_db_put_with_options(db._h, b"old", 3, b"stale", 5, byref(expired_in_1970), None, None))
+            db.put(b"fresh", b"x")
+            self.assertEqual(b"stale", db.get(b"old"))
+            self.assertIsNone(db.get(b"old", hide_expired=True))
+            self.assertEqual([b"fresh"], [k for k, _ in db.scan(hide_expired=True)])
+            self.assertEqual([b"fresh", b"old"], [k for k, _ in db.scan()])
+
 
 class CheckpointAndReaderTests(ScratchTestCase):
     def test_a_reader_at_a_checkpoint_sees_the_state_it_pinned(self):
