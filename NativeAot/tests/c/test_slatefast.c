@@ -572,6 +572,7 @@ int main(int argc, char **argv) {
         test_threads();
         test_transactions();
         test_transaction_conflicts();
+        test_transaction_threads();
         test_transaction_misuse();
         test_merge_operator_and_ttl();
         test_checkpoints_and_readers();

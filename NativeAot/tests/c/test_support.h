@@ -39,6 +39,7 @@ void drain(sf_iterator_t *it, char *out, size_t size);
 /* test_transactions.c */
 void test_transactions(void);
 void test_transaction_conflicts(void);
+void test_transaction_threads(void);
 void test_transaction_misuse(void);
 void test_merge_operator_and_ttl(void);
 
