@@ -160,4 +160,96 @@ public static unsafe class Exports
     /// <summary><c>sf_write_batch_free</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_write_batch_free")]
     public static NativeResult BatchFree(nint batch) => NativeApi.BatchFree(batch);
+
+    /// <summary><c>sf_db_begin_transaction</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_db_begin_transaction")]
+    public static NativeResult DbBeginTransaction(nint db, int isolation, nint* outTransaction) => NativeApi.BeginTransaction(db, isolation, outTransaction);
+
+    /// <summary><c>sf_txn_get</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_get")]
+    public static NativeResult TxnGet(nint txn, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength) =>
+        NativeApi.TxnGet(txn, key, keyLength, options, outPresent, outValue, outValueLength);
+
+    /// <summary><c>sf_txn_get_into</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_get_into")]
+    public static NativeResult TxnGetInto(nint txn, byte* key, nuint keyLength, NativeReadOptions* options, byte* buffer, nuint capacity, byte* outPresent, nuint* outValueLength) =>
+        NativeApi.TxnGetInto(txn, key, keyLength, options, buffer, capacity, outPresent, outValueLength);
+
+    /// <summary><c>sf_txn_put</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_put")]
+    public static NativeResult TxnPut(nint txn, byte* key, nuint keyLength, byte* value, nuint valueLength, NativePutOptions* options) =>
+        NativeApi.TxnPut(txn, key, keyLength, value, valueLength, options);
+
+    /// <summary><c>sf_txn_delete</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_delete")]
+    public static NativeResult TxnDelete(nint txn, byte* key, nuint keyLength) => NativeApi.TxnDelete(txn, key, keyLength);
+
+    /// <summary><c>sf_txn_merge</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_merge")]
+    public static NativeResult TxnMerge(nint txn, byte* key, nuint keyLength, byte* operand, nuint operandLength, NativePutOptions* options) =>
+        NativeApi.TxnMerge(txn, key, keyLength, operand, operandLength, options);
+
+    /// <summary><c>sf_txn_scan</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_scan")]
+    public static NativeResult TxnScan(nint txn, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeApi.TxnScan(txn, start, startLength, end, endLength, options, outIterator);
+
+    /// <summary><c>sf_txn_mark_read</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_mark_read")]
+    public static NativeResult TxnMarkRead(nint txn, byte* key, nuint keyLength) => NativeApi.TxnMarkRead(txn, key, keyLength);
+
+    /// <summary><c>sf_txn_unmark_write</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_unmark_write")]
+    public static NativeResult TxnUnmarkWrite(nint txn, byte* key, nuint keyLength) => NativeApi.TxnUnmarkWrite(txn, key, keyLength);
+
+    /// <summary><c>sf_txn_commit</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_commit")]
+    public static NativeResult TxnCommit(nint txn, int awaitDurable, ulong* outSeq, byte* outCommittedSomething) => NativeApi.TxnCommit(txn, awaitDurable, outSeq, outCommittedSomething);
+
+    /// <summary><c>sf_txn_rollback</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_rollback")]
+    public static NativeResult TxnRollback(nint txn) => NativeApi.TxnRollback(txn);
+
+    /// <summary><c>sf_db_create_checkpoint</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_db_create_checkpoint")]
+    public static NativeResult DbCreateCheckpoint(nint db, int scope, long lifetimeMs, byte* name, byte* outId, ulong* outManifestId) =>
+        NativeApi.CreateCheckpoint(db, scope, lifetimeMs, name, outId, outManifestId);
+
+    /// <summary><c>sf_db_refresh_checkpoint</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_db_refresh_checkpoint")]
+    public static NativeResult DbRefreshCheckpoint(nint db, byte* id, long lifetimeMs) => NativeApi.RefreshCheckpoint(db, id, lifetimeMs);
+
+    /// <summary><c>sf_db_delete_checkpoint</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_db_delete_checkpoint")]
+    public static NativeResult DbDeleteCheckpoint(nint db, byte* id, byte* outFound) => NativeApi.DeleteCheckpoint(db, id, outFound);
+
+    /// <summary><c>sf_db_list_checkpoints</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_db_list_checkpoints")]
+    public static NativeResult DbListCheckpoints(nint db, byte** outJson) => NativeApi.ListCheckpoints(db, outJson);
+
+    /// <summary><c>sf_db_ingest</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_db_ingest")]
+    public static NativeResult DbIngest(nint db, byte** paths, nuint count, ulong* outSeq) => NativeApi.Ingest(db, paths, count, outSeq);
+
+    /// <summary><c>sf_reader_open</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_reader_open")]
+    public static NativeResult ReaderOpen(byte* path, byte* storeUrl, byte* optionsJson, nint* outReader) => NativeApi.ReaderOpen(path, storeUrl, optionsJson, outReader);
+
+    /// <summary><c>sf_reader_get</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_reader_get")]
+    public static NativeResult ReaderGet(nint reader, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength) =>
+        NativeApi.ReaderGet(reader, key, keyLength, options, outPresent, outValue, outValueLength);
+
+    /// <summary><c>sf_reader_scan</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_reader_scan")]
+    public static NativeResult ReaderScan(nint reader, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeApi.ReaderScan(reader, start, startLength, end, endLength, options, outIterator);
+
+    /// <summary><c>sf_reader_refresh</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_reader_refresh")]
+    public static NativeResult ReaderRefresh(nint reader) => NativeApi.ReaderRefresh(reader);
+
+    /// <summary><c>sf_reader_close</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_reader_close")]
+    public static NativeResult ReaderClose(nint reader) => NativeApi.ReaderClose(reader);
 }

@@ -23,7 +23,7 @@ internal enum HandleState
 /// an old or a new entry, never half of one. Adds and retirements take a lock. Freed slots are
 /// reused first-in first-out and only once <see cref="ReuseAfter"/> are waiting, so a just-closed
 /// handle keeps answering "closed" for a while before it turns stale. The table knows no types:
-/// databases, iterators, snapshots, batches (and later transactions and checkpoints) share it.
+/// databases, readers, iterators, snapshots, transactions and batches share it.
 /// </remarks>
 internal sealed class HandleTable
 {

@@ -60,13 +60,7 @@ internal static unsafe partial class NativeApi
             *outValue = null;
             *outValueLength = 0;
             var native = Lookup<NativeIterator>(iterator, "sf_iterator_t");
-            KeyValue? row;
-            lock (native.Gate)
-            {
-                ThrowIfClosed(native);
-                row = Wait(native.Iterator.NextAsync());
-            }
-
+            var row = native.Next();
             if (row is not null)
             {
                 SetBytes(outKey, outKeyLength, row.Key);
@@ -88,12 +82,8 @@ internal static unsafe partial class NativeApi
         try
         {
             var native = Lookup<NativeIterator>(iterator, "sf_iterator_t");
-            lock (native.Gate)
-            {
-                ThrowIfClosed(native);
-                // Copied: an iterator is long-lived and may keep the seek key past this call.
-                Wait(native.Iterator.SeekAsync(NativeMemoryView.Span(key, keyLength, "key").ToArray()));
-            }
+            // Copied: an iterator is long-lived and may keep the seek key past this call.
+            native.Seek(NativeMemoryView.Span(key, keyLength, "key").ToArray());
 
             return NativeResult.Ok;
         }
@@ -103,7 +93,7 @@ internal static unsafe partial class NativeApi
         }
     }
 
-    /// <summary><c>sf_iterator_close</c>: also for an iterator its database's close already closed; a second close is Invalid.</summary>
+    /// <summary><c>sf_iterator_close</c>: also for an iterator its database, reader or transaction already closed; a second close is Invalid.</summary>
     public static NativeResult IteratorClose(nint iterator)
     {
         try
@@ -123,20 +113,22 @@ internal static unsafe partial class NativeApi
         }
     }
 
-    private static nint AddIterator(DbIterator iterator, NativeDb owner)
-    {
-        var native = new NativeIterator(iterator, owner);
-        native.Token = Handles.Add(native);
-        owner.Adopt(native);
-        return native.Token;
-    }
+    private static nint AddIterator(DbIterator iterator, NativeParent owner) => AddIterator(new NativeIterator(iterator, owner));
 
-    private static void ThrowIfClosed(NativeIterator native)
+    private static nint AddIterator(NativeIterator native)
     {
-        if (native.Closed)
+        try
         {
-            throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, "the iterator was closed with its database");
+            native.Token = Handles.Add(native);
         }
+        catch
+        {
+            native.Close();
+            throw;
+        }
+
+        native.Owner.Adopt(native);
+        return native.Token;
     }
 
     private static KeyRange Range(byte* start, nuint startLength, byte* end, nuint endLength)

@@ -1,6 +1,6 @@
 namespace SlateFast.Native;
 
-/// <summary>An object a database hands out; it closes with the database.</summary>
+/// <summary>An object a parent handle hands out; it closes with its parent.</summary>
 internal interface INativeChild
 {
     /// <summary>The child's token in <see cref="NativeApi.Handles"/>.</summary>
@@ -10,19 +10,20 @@ internal interface INativeChild
     void CloseWithDb();
 }
 
-/// <summary>What an <c>sf_db_t</c> names: the database and the iterators and snapshots it handed out.</summary>
-internal sealed class NativeDb(DbHandle db)
+/// <summary>
+/// A handle whose children (iterators, snapshots, transactions) close with it, so a C program
+/// that forgets them leaks no engine state once the parent is closed.
+/// </summary>
+internal abstract class NativeParent
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _childGate = new();
     private readonly Dictionary<nint, INativeChild> _children = [];
     private bool _closing;
 
-    public DbHandle Db { get; } = db;
-
-    /// <summary>Registers a child, or closes it at once when the database is closing.</summary>
+    /// <summary>Registers a child, or closes it at once when the parent is closing.</summary>
     public void Adopt(INativeChild child)
     {
-        lock (_gate)
+        lock (_childGate)
         {
             if (!_closing)
             {
@@ -38,17 +39,17 @@ internal sealed class NativeDb(DbHandle db)
     /// <summary>Forgets a child the caller freed.</summary>
     public void Release(INativeChild child)
     {
-        lock (_gate)
+        lock (_childGate)
         {
             _children.Remove(child.Token);
         }
     }
 
-    /// <summary>Marks the database closing and closes every child still open.</summary>
+    /// <summary>Marks the parent closing and closes every child still open; their handles then answer SF_ERR_CLOSED.</summary>
     public void CloseChildren()
     {
         INativeChild[] children;
-        lock (_gate)
+        lock (_childGate)
         {
             _closing = true;
             children = [.. _children.Values];
@@ -63,19 +64,95 @@ internal sealed class NativeDb(DbHandle db)
     }
 }
 
-/// <summary>What an <c>sf_iterator_t</c> names. A DbIterator is single-threaded; the gate serialises C callers.</summary>
-internal sealed class NativeIterator(DbIterator iterator, NativeDb owner) : INativeChild
+/// <summary>What an <c>sf_db_t</c> names: the database and the iterators, snapshots and transactions it handed out.</summary>
+internal sealed class NativeDb(DbHandle db) : NativeParent
 {
+    public DbHandle Db { get; } = db;
+}
+
+/// <summary>What an <c>sf_reader_t</c> names: a read-only <see cref="DbReader"/> and its iterators.</summary>
+internal sealed class NativeReader(DbReader reader) : NativeParent
+{
+    public DbReader Reader { get; } = reader;
+}
+
+/// <summary>
+/// What an <c>sf_iterator_t</c> names: a <see cref="DbIterator"/> (database, snapshot or reader
+/// scan) or the rows of a transaction's scan. Neither is thread-safe; the gate serialises C
+/// callers. Lock order: an iterator's gate before its transaction's.
+/// </summary>
+internal sealed class NativeIterator : INativeChild
+{
+    private readonly DbIterator? _iterator;
+    private readonly IAsyncEnumerator<KeyValue>? _rows;
+    private readonly NativeTransaction? _transaction;
+    private KeyValue? _first;
+    private bool _hasFirst;
+
+    public NativeIterator(DbIterator iterator, NativeParent owner)
+    {
+        _iterator = iterator;
+        Owner = owner;
+    }
+
+    /// <summary>A transaction's scan. The first row is fetched at once (under the transaction's gate) so bad options fail at scan time and a serializable transaction records the range as read then.</summary>
+    public NativeIterator(IAsyncEnumerator<KeyValue> rows, NativeTransaction transaction)
+    {
+        _rows = rows;
+        _transaction = transaction;
+        Owner = transaction;
+        _first = NativeApi.Wait(rows.MoveNextAsync()) ? rows.Current : null;
+        _hasFirst = true;
+    }
+
     public Lock Gate { get; } = new();
 
-    public DbIterator Iterator { get; } = iterator;
-
-    public NativeDb Owner { get; } = owner;
+    public NativeParent Owner { get; }
 
     public nint Token { get; set; }
 
     /// <summary>Set under <see cref="Gate"/> once the iterator is disposed.</summary>
     public bool Closed { get; private set; }
+
+    /// <summary>The next row, or null after the last.</summary>
+    public KeyValue? Next()
+    {
+        lock (Gate)
+        {
+            ThrowIfClosed();
+            if (_iterator is not null)
+            {
+                return NativeApi.Wait(_iterator.NextAsync());
+            }
+
+            lock (_transaction!.Gate)
+            {
+                _transaction.ThrowIfFinished();
+                if (_hasFirst)
+                {
+                    _hasFirst = false;
+                    return _first;
+                }
+
+                return NativeApi.Wait(_rows!.MoveNextAsync()) ? _rows.Current : null;
+            }
+        }
+    }
+
+    /// <summary>Repositions a database, snapshot or reader scan; a transaction's scan cannot seek.</summary>
+    public void Seek(byte[] key)
+    {
+        lock (Gate)
+        {
+            ThrowIfClosed();
+            if (_iterator is null)
+            {
+                ThrowHelper.Invalid("sf_iterator_seek is not supported on a transaction's scan: start a new sf_txn_scan at the key");
+            }
+
+            NativeApi.Wait(_iterator.SeekAsync(key));
+        }
+    }
 
     public void CloseWithDb() => Close();
 
@@ -86,8 +163,17 @@ internal sealed class NativeIterator(DbIterator iterator, NativeDb owner) : INat
             if (!Closed)
             {
                 Closed = true;
-                NativeApi.Wait(Iterator.DisposeAsync());
+                _first = null;
+                NativeApi.Wait(_iterator is not null ? _iterator.DisposeAsync() : _rows!.DisposeAsync());
             }
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (Closed)
+        {
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, _transaction is null ? "the iterator was closed with its database or reader" : "the iterator was closed with its transaction");
         }
     }
 }
@@ -102,6 +188,48 @@ internal sealed class NativeSnapshot(DbSnapshot snapshot, NativeDb owner) : INat
     public nint Token { get; set; }
 
     public void CloseWithDb() => Snapshot.Dispose();
+}
+
+/// <summary>
+/// What an <c>sf_transaction_t</c> names. <see cref="DbTransaction"/> is single-threaded; the gate
+/// serialises C callers. Commit and rollback finish it: <see cref="Finished"/> is set under the
+/// gate, and its scans close with it.
+/// </summary>
+internal sealed class NativeTransaction(DbTransaction transaction, NativeDb owner) : NativeParent, INativeChild
+{
+    public Lock Gate { get; } = new();
+
+    public DbTransaction Transaction { get; } = transaction;
+
+    public NativeDb Owner { get; } = owner;
+
+    public nint Token { get; set; }
+
+    /// <summary>Committed or rolled back; read and written under <see cref="Gate"/>.</summary>
+    public bool Finished { get; set; }
+
+    public void ThrowIfFinished()
+    {
+        if (Finished)
+        {
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"transaction {Transaction.Id} is already committed or rolled back");
+        }
+    }
+
+    /// <summary>Rolls back (unless finished) and closes the transaction's scans.</summary>
+    public void CloseWithDb()
+    {
+        lock (Gate)
+        {
+            if (!Finished)
+            {
+                Finished = true;
+                Transaction.Rollback();
+            }
+        }
+
+        CloseChildren();
+    }
 }
 
 /// <summary>What an <c>sf_write_batch_t</c> names. WriteBatch is single-threaded; the gate serialises C callers.</summary>

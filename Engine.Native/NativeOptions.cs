@@ -36,6 +36,9 @@ public struct NativeReadOptions
 
     /// <summary>Non-zero: keep fetched blocks in the block cache.</summary>
     public int CacheBlocks;
+
+    /// <summary>Non-zero: a value whose TTL has passed reads as absent (<see cref="ReadOptions.HideExpired"/>).</summary>
+    public int HideExpired;
 }
 
 /// <summary><c>sf_scan_options_t</c>.</summary>
@@ -59,6 +62,9 @@ public struct NativeScanOptions
 
     /// <summary>Concurrent block fetches; 0 means the default.</summary>
     public int MaxFetchTasks;
+
+    /// <summary>Non-zero: skip values whose TTL has passed (<see cref="ScanOptions.HideExpired"/>).</summary>
+    public int HideExpired;
 }
 
 /// <summary>Turns the C option structs (NULL = defaults) into the engine's option records.</summary>
@@ -90,7 +96,13 @@ internal static unsafe class NativeOptionConversions
     public static ReadOptions Read(NativeReadOptions* options) =>
         options is null
             ? ReadOptions.Default
-            : new ReadOptions { DurabilityFilter = Filter(options->DurabilityFilter), Dirty = options->Dirty != 0, CacheBlocks = options->CacheBlocks != 0 };
+            : new ReadOptions
+            {
+                DurabilityFilter = Filter(options->DurabilityFilter),
+                Dirty = options->Dirty != 0,
+                CacheBlocks = options->CacheBlocks != 0,
+                HideExpired = options->HideExpired != 0,
+            };
 
     public static ScanOptions Scan(NativeScanOptions* options)
     {
@@ -113,6 +125,7 @@ internal static unsafe class NativeOptionConversions
             Order = order,
             ReadAheadBytes = options->ReadAheadBytes == 0 ? ScanOptions.Default.ReadAheadBytes : options->ReadAheadBytes,
             MaxFetchTasks = options->MaxFetchTasks == 0 ? ScanOptions.Default.MaxFetchTasks : options->MaxFetchTasks,
+            HideExpired = options->HideExpired != 0,
         };
     }
 
@@ -121,6 +134,28 @@ internal static unsafe class NativeOptionConversions
         0 => FlushType.Wal,
         1 => FlushType.MemTable,
         _ => ThrowHelper.Invalid<FlushType>($"invalid flush type {type}"),
+    };
+
+    public static IsolationLevel Isolation(int value) => value switch
+    {
+        0 => IsolationLevel.Snapshot,
+        1 => IsolationLevel.SerializableSnapshot,
+        _ => ThrowHelper.Invalid<IsolationLevel>($"invalid isolation {value}: expected SF_ISOLATION_SNAPSHOT (0) or SF_ISOLATION_SERIALIZABLE (1)"),
+    };
+
+    public static CheckpointScope Scope(int value) => value switch
+    {
+        0 => CheckpointScope.All,
+        1 => CheckpointScope.Durable,
+        _ => ThrowHelper.Invalid<CheckpointScope>($"invalid checkpoint scope {value}: expected SF_CHECKPOINT_ALL (0) or SF_CHECKPOINT_DURABLE (1)"),
+    };
+
+    /// <summary>A lifetime in milliseconds: 0 is none (never expires), negative is Invalid.</summary>
+    public static TimeSpan? Lifetime(long milliseconds) => milliseconds switch
+    {
+        < 0 => ThrowHelper.Invalid<TimeSpan?>($"invalid lifetime_ms {milliseconds}: 0 (never expires) or positive"),
+        0 => null,
+        _ => TimeSpan.FromMilliseconds(milliseconds),
     };
 
     private static DurabilityFilter Filter(int value) => value switch

@@ -42,6 +42,8 @@ internal sealed record OptionsJson
 
     public int? Seed { get; init; }
 
+    public string? MergeOperator { get; init; }
+
     /// <summary>Parses <paramref name="json"/> (null or blank: defaults) into options; bad input is Invalid.</summary>
     public static DbOptions Parse(string? json, ILoggerFactory? loggerFactory)
     {
@@ -49,16 +51,19 @@ internal sealed record OptionsJson
         return parsed.ToDbOptions() with { LoggerFactory = loggerFactory };
     }
 
-    private static OptionsJson Deserialize(string json)
+    private static OptionsJson Deserialize(string json) => Deserialize(json, OptionsJsonContext.Default.OptionsJson);
+
+    /// <summary>Reads a JSON object with a source-generated reader; malformed or null input is Invalid.</summary>
+    internal static T Deserialize<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize(json, OptionsJsonContext.Default.OptionsJson)
-                ?? ThrowHelper.Invalid<OptionsJson>("options_json must be a JSON object, not null");
+            return JsonSerializer.Deserialize(json, type) ?? ThrowHelper.Invalid<T>("options_json must be a JSON object, not null");
         }
         catch (JsonException e)
         {
-            return ThrowHelper.Invalid<OptionsJson>($"invalid options_json: {e.Message}");
+            return ThrowHelper.Invalid<T>($"invalid options_json: {e.Message}");
         }
     }
 
@@ -86,6 +91,7 @@ internal sealed record OptionsJson
                 MetaCapacityBytes = BlockCacheMetaBytes ?? defaults.BlockCache.MetaCapacityBytes,
             },
             Seed = Seed ?? defaults.Seed,
+            MergeOperator = MergeOperator is null ? defaults.MergeOperator : MergeOperators.FromName(MergeOperator),
         };
     }
 
@@ -109,4 +115,5 @@ internal sealed record OptionsJson
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(OptionsJson))]
+[JsonSerializable(typeof(ReaderOptionsJson))]
 internal sealed partial class OptionsJsonContext : JsonSerializerContext;

@@ -14,6 +14,8 @@ public sealed class CProgramTests
 {
     private static readonly string Suppressions = Path.Combine(NativeToolchain.NativeAotDirectory, "tests", "c", "valgrind.supp");
 
+    private static readonly string[] TestSources = ["tests/c/test_slatefast.c", "tests/c/test_transactions.c", "tests/c/test_checkpoints.c"];
+
     private static string[] Valgrind(string program, params string[] args) =>
         ["--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", $"--suppressions={Suppressions}", program, .. args];
 
@@ -21,7 +23,7 @@ public sealed class CProgramTests
     public async Task C_test_program_passes_under_valgrind_with_no_errors_and_no_definite_leaks()
     {
         using var tmp = new TempFolder("cabi-c");
-        var program = await NativeToolchain.CompileAsync(tmp.Path, "test_slatefast", "tests/c/test_slatefast.c");
+        var program = await NativeToolchain.CompileAsync(tmp.Path, "test_slatefast", TestSources);
 
         var result = await NativeToolchain.RunAsync("valgrind", Valgrind(program, tmp.Path), environment: NativeToolchain.ValgrindEnvironment);
 
@@ -35,7 +37,7 @@ public sealed class CProgramTests
     public async Task Durable_puts_acknowledged_to_a_C_writer_survive_its_SIGKILL()
     {
         using var tmp = new TempFolder("cabi-crash");
-        var program = await NativeToolchain.CompileAsync(tmp.Path, "test_slatefast", "tests/c/test_slatefast.c");
+        var program = await NativeToolchain.CompileAsync(tmp.Path, "test_slatefast", TestSources);
 
         // The verifying parent runs under valgrind; the killed child runs natively.
         var result = await NativeToolchain.RunAsync("valgrind", Valgrind(program, "crash", tmp.Path), environment: NativeToolchain.ValgrindEnvironment);
@@ -48,7 +50,7 @@ public sealed class CProgramTests
     public async Task Valgrind_still_reports_a_value_the_caller_leaks()
     {
         using var tmp = new TempFolder("cabi-canary");
-        var program = await NativeToolchain.CompileAsync(tmp.Path, "test_slatefast", "tests/c/test_slatefast.c");
+        var program = await NativeToolchain.CompileAsync(tmp.Path, "test_slatefast", TestSources);
 
         var result = await NativeToolchain.RunAsync("valgrind", Valgrind(program, "leak-canary"), environment: NativeToolchain.ValgrindEnvironment);
 
@@ -73,6 +75,8 @@ public sealed class CProgramTests
         Assert.Contains("apple at the snapshot: red", fromCpp.Stdout, StringComparison.Ordinal);
         Assert.Contains("banana: (none)", fromCpp.Stdout, StringComparison.Ordinal);
         Assert.Contains("invalid: ", fromCpp.Stdout, StringComparison.Ordinal);
+        Assert.Contains("t2 conflict: ", fromCpp.Stdout, StringComparison.Ordinal);
+        Assert.Contains("fig at the checkpoint: purple", fromCpp.Stdout, StringComparison.Ordinal);
     }
 }
 

@@ -1,4 +1,5 @@
-"""Python ops/s for non-durable put and get through the ctypes binding (in-memory store).
+"""Python ops/s for non-durable put and get, and for small transactions (begin, get, put,
+non-durable commit), through the ctypes binding (in-memory store).
     python3 NativeAot/bench/bench_python.py"""
 
 import os
@@ -35,7 +36,16 @@ with slatefast.open("bench", "memory:///", {"l0_max_ssts": 1000000}) as db:
         for k in keys:
             db.get(k)
 
+    def transactions():
+        for k in keys:
+            with db.begin_transaction() as txn:
+                txn.get(k)
+                txn.put(k, value)
+                txn.commit(await_durable=False)
+
     put_rate = best_of(5, puts)
     get_rate = best_of(5, gets)
+    txn_rate = best_of(5, transactions)
 print(f"python put (await_durable=False): {put_rate:,.0f} ops/s ({1e6 / put_rate:.1f} us/op)")
 print(f"python get (hit): {get_rate:,.0f} ops/s ({1e6 / get_rate:.1f} us/op)")
+print(f"python transaction (get + put + commit): {txn_rate:,.0f} txn/s ({1e6 / txn_rate:.1f} us/txn)")

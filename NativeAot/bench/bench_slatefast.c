@@ -2,7 +2,8 @@
  * Per-call cost of non-durable puts and of gets through the C ABI, on the workloads of
  * Engine.Benchmarks' PutBenchmarks (20,000 random 16-byte keys, 100-byte values, in-memory
  * store) and ReadBenchmarks (10,000 reads over 100,000 rows in the memtable), so the figures
- * compare with the same calls made from managed code. Prints the median of several rounds.
+ * compare with the same calls made from managed code. Also the cost of a small transaction
+ * (begin, get, put, non-durable commit) through the ABI. Prints the median of several rounds.
  *   gcc -O2 -std=c99 -I NativeAot/include NativeAot/bench/bench_slatefast.c -L artifacts/native \
  *       -lslatefast -Wl,-rpath,$PWD/artifacts/native -o /tmp/bench_slatefast && /tmp/bench_slatefast
  */
@@ -14,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { PUTS = 20000, ROWS = 100000, READS = 10000, ROUNDS = 7 };
+enum { PUTS = 20000, ROWS = 100000, READS = 10000, TXNS = 5000, ROUNDS = 7 };
 
 static uint8_t keys[ROWS][16];
 static uint8_t value[100];
@@ -90,6 +91,19 @@ int main(void) {
         samples[r] = (now_ns() - start) / READS;
     }
     printf("error path (NULL handle, message malloc'd and freed): %.0f ns/call\n", median(samples));
+    for (int r = 0; r < ROUNDS; r++) {
+        double start = now_ns();
+        for (int i = 0; i < TXNS; i++) {
+            sf_transaction_t *txn = NULL;
+            const uint8_t *key = keys[(i * 7919) % ROWS];
+            ok(sf_db_begin_transaction(db, SF_ISOLATION_SNAPSHOT, &txn), "begin");
+            ok(sf_txn_get_into(txn, key, 16, NULL, buf, sizeof buf, &present, &len), "txn get");
+            ok(sf_txn_put(txn, key, 16, value, sizeof value, NULL), "txn put");
+            ok(sf_txn_commit(txn, 0, NULL, NULL), "commit");
+        }
+        samples[r] = (now_ns() - start) / TXNS;
+    }
+    printf("transaction (begin, get_into, put, commit await_durable=0): %.0f ns/txn\n", median(samples));
     ok(sf_db_close(db), "close");
     return 0;
 }

@@ -7,11 +7,16 @@
  * - Every function except the *_free functions and sf_version returns an sf_result_t. kind is
  *   SF_OK or an error kind; on error, message is a malloc'd UTF-8 string describing it. Always
  *   pass the result to sf_result_free (a no-op on SF_OK) or you leak the message.
- * - Handles (sf_db_t, sf_iterator_t, sf_snapshot_t, sf_write_batch_t) are opaque tokens checked
- *   on every call against a table with generation numbers: a NULL, forged, stale (freed) or
- *   wrong-type handle is SF_ERR_INVALID, never a crash. Operations on a closed database, and on
- *   its iterators and snapshots after it closed, are SF_ERR_CLOSED. Closing or freeing a
- *   handle twice is SF_ERR_INVALID.
+ * - Handles (sf_db_t, sf_reader_t, sf_iterator_t, sf_snapshot_t, sf_transaction_t,
+ *   sf_write_batch_t) are opaque tokens checked on every call against a table with generation
+ *   numbers: a NULL, forged, stale (freed) or wrong-type handle is SF_ERR_INVALID, never a crash.
+ *   Operations on a closed database or reader, and on the iterators, snapshots and transactions
+ *   it handed out after it closed, are SF_ERR_CLOSED. Closing or freeing a handle twice is
+ *   SF_ERR_INVALID. Each handle has exactly one function that frees it: sf_db_close,
+ *   sf_reader_close, sf_iterator_close, sf_snapshot_close, sf_write_batch_free, and for a
+ *   transaction sf_txn_commit or sf_txn_rollback.
+ * - ABI 0.x: structs may gain fields at their end between versions; recompile against the
+ *   header of the library you load.
  * - Inputs: pointer + length pairs are borrowed for the duration of the call only. A NULL pointer
  *   with a non-zero length is SF_ERR_INVALID. Keys are 1..65535 bytes. Strings are NUL-terminated
  *   UTF-8. Option structs are borrowed; NULL means the defaults (SF_*_OPTIONS_DEFAULT).
@@ -69,7 +74,7 @@ void sf_result_free(sf_result_t *result);
  * came with the pointer. */
 void sf_bytes_free(uint8_t *ptr, size_t len);
 
-/* Frees a string the library handed out (sf_db_metrics). str may be NULL. */
+/* Frees a string the library handed out (sf_db_metrics, sf_db_list_checkpoints). str may be NULL. */
 void sf_string_free(char *str);
 
 /* The library version, a static string: do not free. */
@@ -98,8 +103,11 @@ typedef struct {
     int32_t durability_filter; /* SF_DURABILITY_*: MEMORY sees every applied write */
     int32_t dirty;             /* with REMOTE, also see writes not yet durable */
     int32_t cache_blocks;      /* keep fetched blocks in the block cache */
+    int32_t hide_expired;      /* non-zero: a value whose TTL has passed reads as absent (default 0:
+                                  as SlateDB 0.12, expired rows stay readable until a flush or
+                                  compaction drops them) */
 } sf_read_options_t;
-#define SF_READ_OPTIONS_DEFAULT { SF_DURABILITY_MEMORY, 0, 1 }
+#define SF_READ_OPTIONS_DEFAULT { SF_DURABILITY_MEMORY, 0, 1, 0 }
 
 typedef struct {
     int32_t durability_filter; /* SF_DURABILITY_* */
@@ -108,8 +116,9 @@ typedef struct {
     int32_t order;             /* SF_ORDER_* */
     int64_t read_ahead_bytes;  /* 0: default (1) */
     int32_t max_fetch_tasks;   /* 0: default (1) */
+    int32_t hide_expired;      /* non-zero: skip values whose TTL has passed */
 } sf_scan_options_t;
-#define SF_SCAN_OPTIONS_DEFAULT { SF_DURABILITY_MEMORY, 0, 0, SF_ORDER_ASCENDING, 0, 0 }
+#define SF_SCAN_OPTIONS_DEFAULT { SF_DURABILITY_MEMORY, 0, 0, SF_ORDER_ASCENDING, 0, 0, 0 }
 
 /* ---- Logging ------------------------------------------------------------------------------ */
 
@@ -131,6 +140,8 @@ typedef struct sf_db sf_db_t;                   /* opaque; the value is a token 
 typedef struct sf_write_batch sf_write_batch_t; /* opaque */
 typedef struct sf_iterator sf_iterator_t;       /* opaque */
 typedef struct sf_snapshot sf_snapshot_t;       /* opaque */
+typedef struct sf_transaction sf_transaction_t; /* opaque */
+typedef struct sf_reader sf_reader_t;           /* opaque */
 
 /* Opens (creating if needed) the database at path inside the object store.
  * path: required, e.g. "orders". store_url: NULL for a local store rooted at the current
@@ -140,14 +151,16 @@ typedef struct sf_snapshot sf_snapshot_t;       /* opaque */
  * flush_on_durable_waiters, l0_sst_size_bytes, l0_max_ssts, max_unflushed_bytes,
  * manifest_poll_interval_ms, manifest_update_timeout_ms, wal_enabled, compression_codec
  * ("none", "snappy", "zlib", "lz4", "zstd"), block_size, filter_bits_per_key, min_filter_keys,
- * default_ttl_ms, block_cache_data_bytes, block_cache_meta_bytes, seed. Unknown names are
- * SF_ERR_INVALID. out_db: required; receives the handle, close it with sf_db_close. */
+ * default_ttl_ms, block_cache_data_bytes, block_cache_meta_bytes, seed, merge_operator
+ * ("concat": the existing value followed by the operand). Unknown names are SF_ERR_INVALID.
+ * out_db: required; receives the handle, close it with sf_db_close. */
 sf_result_t sf_db_open(const char *path, const char *store_url /* NULL: local store in cwd */,
                        const char *options_json /* NULL: defaults */, sf_db_t **out_db);
 
 /* Writes buffered WAL rows and a final manifest, closes the database's open iterators and
- * snapshots (their handles then report SF_ERR_CLOSED until closed), and retires the handle
- * whatever the result. A second close is SF_ERR_INVALID. */
+ * snapshots and rolls back its open transactions (their handles then report SF_ERR_CLOSED
+ * until closed, committed or rolled back), and retires the handle whatever the result. A second
+ * close is SF_ERR_INVALID. */
 sf_result_t sf_db_close(sf_db_t *db);
 
 /* Puts val under key. await_durable non-zero: returns once the write is in the object store
@@ -160,8 +173,8 @@ sf_result_t sf_db_put_with_options(sf_db_t *db, const uint8_t *key, size_t key_l
                                    size_t val_len, const sf_put_options_t *put_options,
                                    const sf_write_options_t *write_options, uint64_t *out_seq /* nullable */);
 
-/* Writes a merge operand for key (reads of a key with operands need a merge operator, which the
- * C ABI does not configure yet: they are SF_ERR_INVALID). */
+/* Writes a merge operand for key. Reads resolve operands with the merge operator named by the
+ * options_json of sf_db_open ("merge_operator"); without one, reads behave as SlateDB 0.12's. */
 sf_result_t sf_db_merge(sf_db_t *db, const uint8_t *key, size_t key_len, const uint8_t *operand,
                         size_t operand_len, const sf_put_options_t *put_options,
                         const sf_write_options_t *write_options, uint64_t *out_seq /* nullable */);
@@ -255,6 +268,136 @@ sf_result_t sf_snapshot_get(sf_snapshot_t *snapshot, const uint8_t *key, size_t 
 sf_result_t sf_snapshot_scan(sf_snapshot_t *snapshot, const uint8_t *start, size_t start_len, const uint8_t *end,
                              size_t end_len, const sf_scan_options_t *options, sf_iterator_t **out_iter);
 sf_result_t sf_snapshot_close(sf_snapshot_t *snapshot);
+
+/* ---- Transactions ------------------------------------------------------------------------- */
+
+enum {
+    SF_ISOLATION_SNAPSHOT = 0,    /* commit fails if a key it writes was written after it began */
+    SF_ISOLATION_SERIALIZABLE = 1 /* also if a key it read or a range it scanned was written */
+};
+
+/* Starts an optimistic transaction reading the database as of now (every applied write), with
+ * its own writes buffered until commit. isolation: SF_ISOLATION_*. out_txn: required; finish it
+ * with sf_txn_commit or sf_txn_rollback, which both free the handle. A transaction is used by
+ * one thread at a time (concurrent calls on one handle are serialised); separate transactions
+ * run in parallel. */
+sf_result_t sf_db_begin_transaction(sf_db_t *db, int32_t isolation, sf_transaction_t **out_txn);
+
+/* Reads key as the transaction sees it: its snapshot overlaid with its own writes. Under
+ * SF_ISOLATION_SERIALIZABLE the key counts as read. Outputs as sf_db_get. */
+sf_result_t sf_txn_get(sf_transaction_t *txn, const uint8_t *key, size_t key_len, const sf_read_options_t *options,
+                       bool *out_present, uint8_t **out_val, size_t *out_val_len);
+
+/* sf_txn_get into the caller's buffer; *out_val_len is the full length (retry with a buffer
+ * that large when it exceeds buf_len). */
+sf_result_t sf_txn_get_into(sf_transaction_t *txn, const uint8_t *key, size_t key_len, const sf_read_options_t *options,
+                            uint8_t *buf, size_t buf_len, bool *out_present, size_t *out_val_len);
+
+/* Buffer a put, delete or merge operand; nothing is visible to others before commit. */
+sf_result_t sf_txn_put(sf_transaction_t *txn, const uint8_t *key, size_t key_len, const uint8_t *val, size_t val_len,
+                       const sf_put_options_t *put_options /* NULL: defaults */);
+sf_result_t sf_txn_delete(sf_transaction_t *txn, const uint8_t *key, size_t key_len);
+sf_result_t sf_txn_merge(sf_transaction_t *txn, const uint8_t *key, size_t key_len, const uint8_t *operand,
+                         size_t operand_len, const sf_put_options_t *put_options /* NULL: defaults */);
+
+/* Rows with start <= key < end as the transaction sees them, as sf_db_scan. Under
+ * SF_ISOLATION_SERIALIZABLE the whole range counts as read (a key a later commit inserts into it
+ * is a conflict). The iterator sees the transaction's writes made before this call, cannot seek
+ * (SF_ERR_INVALID), and closes when the transaction finishes (then SF_ERR_CLOSED); free it with
+ * sf_iterator_close. */
+sf_result_t sf_txn_scan(sf_transaction_t *txn, const uint8_t *start, size_t start_len, const uint8_t *end, size_t end_len,
+                        const sf_scan_options_t *options, sf_iterator_t **out_iter);
+
+/* Counts key as read without reading it (a conflict under SF_ISOLATION_SERIALIZABLE if a later
+ * commit writes it). */
+sf_result_t sf_txn_mark_read(sf_transaction_t *txn, const uint8_t *key, size_t key_len);
+
+/* Keeps the buffered write of key but exempts it from write-write conflict checks (for writes
+ * known to commute, such as merge counters). */
+sf_result_t sf_txn_unmark_write(sf_transaction_t *txn, const uint8_t *key, size_t key_len);
+
+/* Checks for conflicts and applies every buffered write atomically under one sequence number.
+ * await_durable non-zero: returns once the writes are in the object store. out_seq (nullable):
+ * the commit's sequence number, 0 when nothing was written. out_committed_something (nullable):
+ * false for a transaction that wrote nothing (it never conflicts). A conflict is
+ * SF_ERR_TRANSACTION and applies nothing: retry the whole transaction. Whatever the result, the
+ * handle is finished and freed: any later use, a second commit or a rollback is SF_ERR_INVALID
+ * (a transaction its database's close rolled back answers SF_ERR_CLOSED once, and is freed). */
+sf_result_t sf_txn_commit(sf_transaction_t *txn, int await_durable, uint64_t *out_seq /* nullable */,
+                          bool *out_committed_something /* nullable */);
+
+/* Discards the buffered writes and frees the handle; also for a transaction its database's close
+ * already rolled back. A second rollback, or one after commit, is SF_ERR_INVALID. */
+sf_result_t sf_txn_rollback(sf_transaction_t *txn);
+
+/* ---- Checkpoints -------------------------------------------------------------------------- */
+
+enum {
+    SF_CHECKPOINT_ALL = 0,    /* writes WAL rows and flushes memtables first: every write made so far */
+    SF_CHECKPOINT_DURABLE = 1 /* only what is already durable; faster */
+};
+
+/* Size of the buffer that receives a checkpoint id: 36 characters of the UUID form and a NUL. */
+#define SF_CHECKPOINT_ID_LEN 37
+
+/* Creates a checkpoint: a manifest version garbage collection keeps (with every SST and WAL
+ * object it needs) until it expires or is deleted; open an sf_reader_t at it. scope:
+ * SF_CHECKPOINT_*. lifetime_ms: 0 never expires, else positive. name: nullable label.
+ * out_id: required, a caller buffer of SF_CHECKPOINT_ID_LEN bytes that receives the id as a
+ * NUL-terminated lowercase UUID string. out_manifest_id (nullable): the version it pins. */
+sf_result_t sf_db_create_checkpoint(sf_db_t *db, int32_t scope, int64_t lifetime_ms, const char *name /* nullable */,
+                                    char *out_id, uint64_t *out_manifest_id /* nullable */);
+
+/* Sets checkpoint id (a UUID string) to expire lifetime_ms from now (0: never). A missing
+ * checkpoint is SF_ERR_INVALID. */
+sf_result_t sf_db_refresh_checkpoint(sf_db_t *db, const char *id, int64_t lifetime_ms);
+
+/* Deletes checkpoint id. A missing one is SF_OK with *out_found false. */
+sf_result_t sf_db_delete_checkpoint(sf_db_t *db, const char *id, bool *out_found /* nullable */);
+
+/* The checkpoints of the latest manifest as a JSON array of objects {"id", "manifest_id",
+ * "create_time_s", "expire_time_s" (null: never), "name" (null: none)}, times in Unix seconds.
+ * out_json: required; free with sf_string_free. */
+sf_result_t sf_db_list_checkpoints(sf_db_t *db, char **out_json);
+
+/* ---- Ingestion ---------------------------------------------------------------------------- */
+
+/* Adds SSTs (object paths on the database's store, e.g. "staging/0001.sst", written by SlateFast's
+ * SstWriter or flushed by a database) atomically under one new sequence number: visible above
+ * every earlier write and below every later one. The files must hold sorted keys and not overlap
+ * each other; they are copied, never changed. A corrupt file is SF_ERR_DATA, an unsuitable one
+ * SF_ERR_INVALID, and either way nothing changes. paths: count borrowed NUL-terminated strings
+ * (NULL only with count 0, which is SF_ERR_INVALID). Durable when it returns. out_seq: nullable. */
+sf_result_t sf_db_ingest(sf_db_t *db, const char *const *paths, size_t count, uint64_t *out_seq /* nullable */);
+
+/* ---- Readers ------------------------------------------------------------------------------ */
+
+/* Opens a read-only view of the database at path that another process (or this one) writes; it
+ * never fences the writer. store_url as sf_db_open. options_json: NULL for defaults, or a JSON
+ * object with any of mode ("managed_checkpoint": the default, the reader keeps a checkpoint of
+ * its own and follows new data; "fixed_checkpoint": reads exactly checkpoint_id, writes nothing;
+ * "follow_latest": follows the latest manifest without a checkpoint), checkpoint_id (implies
+ * fixed_checkpoint), manifest_poll_interval_ms, checkpoint_lifetime_ms, max_memtable_bytes,
+ * skip_wal_replay, block_cache_data_bytes, block_cache_meta_bytes. No database at path, or a
+ * missing checkpoint, is SF_ERR_INVALID. out_reader: required; close with sf_reader_close. */
+sf_result_t sf_reader_open(const char *path, const char *store_url /* NULL: local store in cwd */,
+                           const char *options_json /* NULL: defaults */, sf_reader_t **out_reader);
+
+/* Reads key; outputs as sf_db_get. */
+sf_result_t sf_reader_get(sf_reader_t *reader, const uint8_t *key, size_t key_len, const sf_read_options_t *options,
+                          bool *out_present, uint8_t **out_val, size_t *out_val_len);
+
+/* Rows with start <= key < end, as sf_db_scan; the iterator closes with the reader. */
+sf_result_t sf_reader_scan(sf_reader_t *reader, const uint8_t *start, size_t start_len, const uint8_t *end,
+                           size_t end_len, const sf_scan_options_t *options, sf_iterator_t **out_iter);
+
+/* Polls for a newer manifest and WAL objects now instead of at the next interval (nothing at a
+ * fixed checkpoint). */
+sf_result_t sf_reader_refresh(sf_reader_t *reader);
+
+/* Stops polling, deletes the reader's own checkpoint (managed mode), closes its iterators (they
+ * then answer SF_ERR_CLOSED until closed). A second close is SF_ERR_INVALID. */
+sf_result_t sf_reader_close(sf_reader_t *reader);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace slatefast {
 
@@ -83,6 +84,8 @@ public:
     }
     ~Owned() { reset(); }
     Handle *get() const noexcept { return h_; }
+    // Gives up ownership (for calls that free the handle themselves, like sf_txn_commit).
+    Handle *release() noexcept { return std::exchange(h_, nullptr); }
     // Closes now and reports errors.
     void close() {
         if (h_ != nullptr) check(Close(std::exchange(h_, nullptr)));
@@ -156,7 +159,111 @@ struct Range {
 namespace detail {
 inline const uint8_t *bound(const std::optional<std::string_view> &b) { return b ? bytes(*b) : nullptr; }
 inline size_t bound_len(const std::optional<std::string_view> &b) { return b ? b->size() : 0; }
+inline sf_scan_options_t scan_options(bool reverse, bool hide_expired) {
+    sf_scan_options_t options = SF_SCAN_OPTIONS_DEFAULT;
+    options.order = reverse ? SF_ORDER_DESCENDING : SF_ORDER_ASCENDING;
+    options.hide_expired = hide_expired ? 1 : 0;
+    return options;
+}
+inline sf_read_options_t read_options(bool hide_expired) {
+    sf_read_options_t options = SF_READ_OPTIONS_DEFAULT;
+    options.hide_expired = hide_expired ? 1 : 0;
+    return options;
+}
+inline std::optional<std::string> value(bool present, uint8_t *v, size_t vl) {
+    if (!present) return std::nullopt;
+    return take(v, vl);
+}
+inline std::string take_string(char *s) {
+    std::string out(s);
+    sf_string_free(s);
+    return out;
+}
 } // namespace detail
+
+enum class Isolation : int32_t { Snapshot = SF_ISOLATION_SNAPSHOT, Serializable = SF_ISOLATION_SERIALIZABLE };
+enum class CheckpointScope : int32_t { All = SF_CHECKPOINT_ALL, Durable = SF_CHECKPOINT_DURABLE };
+
+struct Checkpoint {
+    std::string id;       // UUID string
+    uint64_t manifest_id; // the manifest version it pins
+};
+
+// An optimistic transaction. The destructor (and rollback()) discards it unless commit() ran;
+// commit() finishes it whatever the outcome and throws TransactionError on a conflict.
+class Transaction {
+public:
+    explicit Transaction(sf_transaction_t *h) : h_(h) {}
+    std::optional<std::string> get(std::string_view key, bool hide_expired = false) {
+        bool present = false;
+        uint8_t *v = nullptr;
+        size_t vl = 0;
+        sf_read_options_t options = detail::read_options(hide_expired);
+        detail::check(sf_txn_get(h_.get(), detail::bytes(key), key.size(), &options, &present, &v, &vl));
+        return detail::value(present, v, vl);
+    }
+    void put(std::string_view key, std::string_view value) {
+        detail::check(sf_txn_put(h_.get(), detail::bytes(key), key.size(), detail::bytes(value), value.size(), nullptr));
+    }
+    void remove(std::string_view key) { detail::check(sf_txn_delete(h_.get(), detail::bytes(key), key.size())); }
+    void merge(std::string_view key, std::string_view operand) {
+        detail::check(sf_txn_merge(h_.get(), detail::bytes(key), key.size(), detail::bytes(operand), operand.size(), nullptr));
+    }
+    // Closes with the transaction; cannot seek.
+    Iterator scan(const Range &range = {}, bool reverse = false) {
+        sf_scan_options_t options = detail::scan_options(reverse, false);
+        sf_iterator_t *it = nullptr;
+        detail::check(sf_txn_scan(h_.get(), detail::bound(range.start), detail::bound_len(range.start),
+                                  detail::bound(range.end), detail::bound_len(range.end), &options, &it));
+        return Iterator(it);
+    }
+    void mark_read(std::string_view key) { detail::check(sf_txn_mark_read(h_.get(), detail::bytes(key), key.size())); }
+    void unmark_write(std::string_view key) { detail::check(sf_txn_unmark_write(h_.get(), detail::bytes(key), key.size())); }
+    // The commit's sequence number, or nullopt when the transaction wrote nothing.
+    std::optional<uint64_t> commit(bool await_durable = true) {
+        uint64_t seq = 0;
+        bool committed = false;
+        detail::check(sf_txn_commit(h_.release(), await_durable ? 1 : 0, &seq, &committed));
+        if (!committed) return std::nullopt;
+        return seq;
+    }
+    void rollback() { h_.close(); }
+
+private:
+    detail::Owned<sf_transaction_t, sf_txn_rollback> h_;
+};
+
+// A read-only view of a database (SlateDB's DbReader); see sf_reader_open for options_json.
+class Reader {
+public:
+    static Reader open(const std::string &path, const std::string &store_url = {}, const std::string &options_json = {}) {
+        sf_reader_t *r = nullptr;
+        detail::check(sf_reader_open(path.c_str(), store_url.empty() ? nullptr : store_url.c_str(),
+                                     options_json.empty() ? nullptr : options_json.c_str(), &r));
+        return Reader(r);
+    }
+    std::optional<std::string> get(std::string_view key, bool hide_expired = false) {
+        bool present = false;
+        uint8_t *v = nullptr;
+        size_t vl = 0;
+        sf_read_options_t options = detail::read_options(hide_expired);
+        detail::check(sf_reader_get(h_.get(), detail::bytes(key), key.size(), &options, &present, &v, &vl));
+        return detail::value(present, v, vl);
+    }
+    Iterator scan(const Range &range = {}, bool reverse = false) {
+        sf_scan_options_t options = detail::scan_options(reverse, false);
+        sf_iterator_t *it = nullptr;
+        detail::check(sf_reader_scan(h_.get(), detail::bound(range.start), detail::bound_len(range.start),
+                                     detail::bound(range.end), detail::bound_len(range.end), &options, &it));
+        return Iterator(it);
+    }
+    void refresh() { detail::check(sf_reader_refresh(h_.get())); }
+    void close() { h_.close(); }
+
+private:
+    explicit Reader(sf_reader_t *h) : h_(h) {}
+    detail::Owned<sf_reader_t, sf_reader_close> h_;
+};
 
 class Snapshot {
 public:
@@ -200,6 +307,49 @@ public:
     }
     void remove(std::string_view key, bool await_durable = true) {
         detail::check(sf_db_delete(h_.get(), detail::bytes(key), key.size(), await_durable ? 1 : 0));
+    }
+    // Needs "merge_operator" in the options_json of open().
+    uint64_t merge(std::string_view key, std::string_view operand, bool await_durable = true) {
+        sf_write_options_t options = {await_durable ? 1 : 0, 0};
+        uint64_t seq = 0;
+        detail::check(sf_db_merge(h_.get(), detail::bytes(key), key.size(), detail::bytes(operand), operand.size(), nullptr, &options, &seq));
+        return seq;
+    }
+    Transaction begin_transaction(Isolation isolation = Isolation::Snapshot) {
+        sf_transaction_t *t = nullptr;
+        detail::check(sf_db_begin_transaction(h_.get(), static_cast<int32_t>(isolation), &t));
+        return Transaction(t);
+    }
+    // lifetime_ms 0: never expires.
+    Checkpoint create_checkpoint(CheckpointScope scope = CheckpointScope::All, int64_t lifetime_ms = 0, const std::string &name = {}) {
+        char id[SF_CHECKPOINT_ID_LEN];
+        uint64_t manifest = 0;
+        detail::check(sf_db_create_checkpoint(h_.get(), static_cast<int32_t>(scope), lifetime_ms, name.empty() ? nullptr : name.c_str(), id, &manifest));
+        return Checkpoint{id, manifest};
+    }
+    void refresh_checkpoint(const std::string &id, int64_t lifetime_ms = 0) {
+        detail::check(sf_db_refresh_checkpoint(h_.get(), id.c_str(), lifetime_ms));
+    }
+    // False when there was no such checkpoint.
+    bool delete_checkpoint(const std::string &id) {
+        bool found = false;
+        detail::check(sf_db_delete_checkpoint(h_.get(), id.c_str(), &found));
+        return found;
+    }
+    // A JSON array; see sf_db_list_checkpoints.
+    std::string list_checkpoints_json() {
+        char *json = nullptr;
+        detail::check(sf_db_list_checkpoints(h_.get(), &json));
+        return detail::take_string(json);
+    }
+    // Object paths of SSTs on the database's store; returns the ingestion's sequence number.
+    uint64_t ingest(const std::vector<std::string> &paths) {
+        std::vector<const char *> c_paths;
+        c_paths.reserve(paths.size());
+        for (const auto &p : paths) c_paths.push_back(p.c_str());
+        uint64_t seq = 0;
+        detail::check(sf_db_ingest(h_.get(), c_paths.data(), c_paths.size(), &seq));
+        return seq;
     }
     uint64_t write(const WriteBatch &batch, bool await_durable = true) {
         sf_write_options_t options = {await_durable ? 1 : 0, 0};

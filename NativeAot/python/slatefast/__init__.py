@@ -7,9 +7,17 @@
 
 The library is found at $SLATEFAST_LIB or at the repository's artifacts/native/libslatefast.so.
 Keys and values are bytes (str is encoded as UTF-8). Calls release the GIL while they run.
+
+    with db.begin_transaction("serializable") as txn:
+        txn.put(b"k", txn.get(b"k") + b"!")
+        txn.commit()        # leaving the block without commit() rolls back
+
+    checkpoint = db.create_checkpoint()
+    with slatefast.open_reader("orders", url, {"checkpoint_id": checkpoint}) as reader:
+        reader.get(b"k")
 """
 
-from .db import Db, Iterator, Snapshot, WriteBatch, open, version
+from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, open, open_reader, version
 from .errors import (
     ClosedError,
     DataError,
@@ -22,10 +30,13 @@ from .errors import (
 
 __all__ = [
     "open",
+    "open_reader",
     "version",
     "Db",
     "Iterator",
+    "Reader",
     "Snapshot",
+    "Transaction",
     "WriteBatch",
     "SlateFastError",
     "TransactionError",

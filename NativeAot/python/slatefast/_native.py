@@ -22,7 +22,7 @@ class PutOptions(ctypes.Structure):
 
 
 class ReadOptions(ctypes.Structure):
-    _fields_ = [("durability_filter", c_int32), ("dirty", c_int32), ("cache_blocks", c_int32)]
+    _fields_ = [("durability_filter", c_int32), ("dirty", c_int32), ("cache_blocks", c_int32), ("hide_expired", c_int32)]
 
 
 class ScanOptions(ctypes.Structure):
@@ -33,6 +33,7 @@ class ScanOptions(ctypes.Structure):
         ("order", c_int32),
         ("read_ahead_bytes", c_int64),
         ("max_fetch_tasks", c_int32),
+        ("hide_expired", c_int32),
     ]
 
 
@@ -73,7 +74,30 @@ _SIGNATURES = {
     "sf_snapshot_get": [c_void_p, c_char_p, c_size_t, POINTER(ReadOptions), POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t)],
     "sf_snapshot_scan": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
     "sf_snapshot_close": [c_void_p],
+    "sf_db_begin_transaction": [c_void_p, c_int32, _handle_p],
+    "sf_txn_get": [c_void_p, c_char_p, c_size_t, POINTER(ReadOptions), POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t)],
+    "sf_txn_get_into": [c_void_p, c_char_p, c_size_t, POINTER(ReadOptions), c_void_p, c_size_t, POINTER(c_bool), POINTER(c_size_t)],
+    "sf_txn_put": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(PutOptions)],
+    "sf_txn_delete": [c_void_p, c_char_p, c_size_t],
+    "sf_txn_merge": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(PutOptions)],
+    "sf_txn_scan": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
+    "sf_txn_mark_read": [c_void_p, c_char_p, c_size_t],
+    "sf_txn_unmark_write": [c_void_p, c_char_p, c_size_t],
+    "sf_txn_commit": [c_void_p, c_int, POINTER(c_uint64), POINTER(c_bool)],
+    "sf_txn_rollback": [c_void_p],
+    "sf_db_create_checkpoint": [c_void_p, c_int32, c_int64, c_char_p, c_char_p, POINTER(c_uint64)],
+    "sf_db_refresh_checkpoint": [c_void_p, c_char_p, c_int64],
+    "sf_db_delete_checkpoint": [c_void_p, c_char_p, POINTER(c_bool)],
+    "sf_db_list_checkpoints": [c_void_p, POINTER(c_void_p)],
+    "sf_db_ingest": [c_void_p, POINTER(c_char_p), c_size_t, POINTER(c_uint64)],
+    "sf_reader_open": [c_char_p, c_char_p, c_char_p, _handle_p],
+    "sf_reader_get": [c_void_p, c_char_p, c_size_t, POINTER(ReadOptions), POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t)],
+    "sf_reader_scan": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
+    "sf_reader_refresh": [c_void_p],
+    "sf_reader_close": [c_void_p],
 }
+
+CHECKPOINT_ID_LEN = 37
 
 _OTHER = {
     "sf_version": ([], c_char_p),

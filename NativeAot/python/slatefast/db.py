@@ -1,4 +1,4 @@
-"""Db, WriteBatch, Snapshot and Iterator over the C handles."""
+"""Db, WriteBatch, Snapshot, Iterator, Transaction and Reader over the C handles."""
 
 import ctypes
 import json
@@ -8,6 +8,8 @@ from . import _native
 from .errors import InvalidError, check
 
 _FLUSH_TYPES = {"wal": 0, "memtable": 1}
+_ISOLATION = {"snapshot": 0, "serializable": 1}
+_SCOPES = {"all": 0, "durable": 1}
 
 
 def _b(value, what="key"):
@@ -134,10 +136,22 @@ class Iterator(_Handle):
         check(self._lib, self._lib.sf_iterator_seek(self._h, k, len(k)))
 
 
-def _scan_options(reverse):
+def _scan_options(reverse, hide_expired=False):
     options = _native.ScanOptions()
     options.order = 1 if reverse else 0
+    options.hide_expired = 1 if hide_expired else 0
     return options
+
+
+def _read_options(hide_expired):
+    options = _native.ReadOptions()
+    options.cache_blocks = 1
+    options.hide_expired = 1 if hide_expired else 0
+    return options
+
+
+def _lifetime_ms(lifetime_ms):
+    return 0 if lifetime_ms is None else int(lifetime_ms)
 
 
 def _bounds(start, end):
@@ -177,12 +191,26 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_put(self._h, k, len(k), v, len(v), 1 if await_durable else 0, byref(seq)))
         return seq.value
 
-    def get(self, key):
-        """The value of key, or None."""
+    def get(self, key, *, hide_expired=False):
+        """The value of key, or None. hide_expired: a value whose TTL has passed reads as None
+        (by default it stays readable until a flush or compaction drops it, as in SlateDB)."""
         k = _b(key)
         present, value, length = c_bool(), POINTER(c_uint8)(), c_size_t()
-        check(self._lib, self._lib.sf_db_get(self._h, k, len(k), byref(present), byref(value), byref(length)))
+        if hide_expired:
+            options = _read_options(True)
+            check(self._lib, self._lib.sf_db_get_with_options(self._h, k, len(k), byref(options), byref(present), byref(value), byref(length)))
+        else:
+            check(self._lib, self._lib.sf_db_get(self._h, k, len(k), byref(present), byref(value), byref(length)))
         return _take(self._lib, value, length) if present.value else None
+
+    def merge(self, key, operand, *, await_durable=True):
+        """Writes a merge operand for key; returns its sequence number. Reads resolve operands
+        with the merge operator named at open (options={"merge_operator": "concat"})."""
+        k, v = _b(key), _b(operand, "operand")
+        options = _native.WriteOptions(1 if await_durable else 0, 0)
+        seq = c_uint64()
+        check(self._lib, self._lib.sf_db_merge(self._h, k, len(k), v, len(v), None, byref(options), byref(seq)))
+        return seq.value
 
     def delete(self, key, *, await_durable=True):
         k = _b(key)
@@ -195,10 +223,10 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_write(self._h, batch._h, byref(options), byref(seq)))
         return seq.value
 
-    def scan(self, start=None, end=None, *, reverse=False):
+    def scan(self, start=None, end=None, *, reverse=False, hide_expired=False):
         """Yields (key, value) for start <= key < end (None: unbounded), in key order or reversed."""
         it = c_void_p()
-        options = _scan_options(reverse)
+        options = _scan_options(reverse, hide_expired)
         check(self._lib, self._lib.sf_db_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
         return Iterator(self._lib, it)
 
@@ -214,6 +242,52 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_snapshot(self._h, byref(handle)))
         return Snapshot(self._lib, handle)
 
+    def begin_transaction(self, isolation="snapshot"):
+        """Starts a Transaction reading the database as of now. isolation: "snapshot" (write-write
+        conflicts fail the commit) or "serializable" (also read-write conflicts)."""
+        if isolation not in _ISOLATION:
+            raise InvalidError(f"isolation must be one of {sorted(_ISOLATION)}")
+        handle = c_void_p()
+        check(self._lib, self._lib.sf_db_begin_transaction(self._h, _ISOLATION[isolation], byref(handle)))
+        return Transaction(self._lib, handle)
+
+    def create_checkpoint(self, scope="all", *, lifetime_ms=None, name=None):
+        """Creates a checkpoint and returns its id (a UUID string). scope: "all" (flushes first:
+        every write so far) or "durable". lifetime_ms: None never expires."""
+        if scope not in _SCOPES:
+            raise InvalidError(f"scope must be one of {sorted(_SCOPES)}")
+        out = ctypes.create_string_buffer(_native.CHECKPOINT_ID_LEN)
+        n = name.encode() if name is not None else None
+        check(self._lib, self._lib.sf_db_create_checkpoint(self._h, _SCOPES[scope], _lifetime_ms(lifetime_ms), n, out, None))
+        return out.value.decode()
+
+    def refresh_checkpoint(self, checkpoint_id, *, lifetime_ms=None):
+        """Sets the checkpoint to expire lifetime_ms from now (None: never)."""
+        check(self._lib, self._lib.sf_db_refresh_checkpoint(self._h, checkpoint_id.encode(), _lifetime_ms(lifetime_ms)))
+
+    def delete_checkpoint(self, checkpoint_id):
+        """Deletes the checkpoint; False when there was none."""
+        found = c_bool()
+        check(self._lib, self._lib.sf_db_delete_checkpoint(self._h, checkpoint_id.encode(), byref(found)))
+        return found.value
+
+    def list_checkpoints(self):
+        """The checkpoints as dicts: id, manifest_id, create_time_s, expire_time_s, name."""
+        out = c_void_p()
+        check(self._lib, self._lib.sf_db_list_checkpoints(self._h, byref(out)))
+        try:
+            return json.loads(ctypes.string_at(out.value).decode())
+        finally:
+            self._lib.sf_string_free(out)
+
+    def ingest(self, paths):
+        """Adds SSTs (object paths on the database's store) atomically; returns their sequence number."""
+        encoded = [p.encode() for p in paths]
+        array = (ctypes.c_char_p * len(encoded))(*encoded)
+        seq = c_uint64()
+        check(self._lib, self._lib.sf_db_ingest(self._h, array, len(encoded), byref(seq)))
+        return seq.value
+
     def flush(self, kind="wal"):
         """Writes buffered WAL rows ("wal") or memtables as L0 SSTs ("memtable")."""
         if kind not in _FLUSH_TYPES:
@@ -228,3 +302,96 @@ class Db(_Handle):
             return json.loads(ctypes.string_at(out.value).decode())
         finally:
             self._lib.sf_string_free(out)
+
+
+class Transaction(_Handle):
+    """An optimistic transaction (Db.begin_transaction). Reads see its snapshot plus its own
+    writes; writes apply atomically at commit(), which raises TransactionError on a conflict.
+    Nothing commits implicitly: leaving the with-block (or close()) without commit() rolls back,
+    also when the block ends normally. After commit() or rollback() the transaction is finished."""
+
+    _close_fn = "sf_txn_rollback"
+
+    def get(self, key, *, hide_expired=False):
+        k = _b(key)
+        present, value, length = c_bool(), POINTER(c_uint8)(), c_size_t()
+        options = _read_options(hide_expired)
+        check(self._lib, self._lib.sf_txn_get(self._h, k, len(k), byref(options), byref(present), byref(value), byref(length)))
+        return _take(self._lib, value, length) if present.value else None
+
+    def put(self, key, value):
+        k, v = _b(key), _b(value, "value")
+        check(self._lib, self._lib.sf_txn_put(self._h, k, len(k), v, len(v), None))
+
+    def delete(self, key):
+        k = _b(key)
+        check(self._lib, self._lib.sf_txn_delete(self._h, k, len(k)))
+
+    def merge(self, key, operand):
+        k, v = _b(key), _b(operand, "operand")
+        check(self._lib, self._lib.sf_txn_merge(self._h, k, len(k), v, len(v), None))
+
+    def scan(self, start=None, end=None, *, reverse=False):
+        """(key, value) pairs as the transaction sees them; the iterator closes with the transaction."""
+        it = c_void_p()
+        options = _scan_options(reverse)
+        check(self._lib, self._lib.sf_txn_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
+        return Iterator(self._lib, it)
+
+    def mark_read(self, key):
+        """Counts key as read (a conflict under "serializable" if another commit writes it)."""
+        k = _b(key)
+        check(self._lib, self._lib.sf_txn_mark_read(self._h, k, len(k)))
+
+    def unmark_write(self, key):
+        """Exempts the write of key from write-write conflict checks."""
+        k = _b(key)
+        check(self._lib, self._lib.sf_txn_unmark_write(self._h, k, len(k)))
+
+    def commit(self, *, await_durable=True):
+        """Applies the writes; returns the commit's sequence number, or None when the transaction
+        wrote nothing. Finishes the transaction whatever the outcome."""
+        if self._closed:
+            raise InvalidError("the transaction is already committed or rolled back")
+        self._closed = True
+        seq, committed = c_uint64(), c_bool()
+        check(self._lib, self._lib.sf_txn_commit(self._h, 1 if await_durable else 0, byref(seq), byref(committed)))
+        return seq.value if committed.value else None
+
+    def rollback(self):
+        """Discards the writes (nothing happens after commit or a previous rollback)."""
+        self.close()
+
+
+def open_reader(path, store_url=None, options=None):
+    """Opens a read-only Reader of the database at path. options: a dict of sf_reader_open's
+    options_json fields, e.g. {"checkpoint_id": id} or {"mode": "follow_latest"}."""
+    lib = _native.lib()
+    handle = c_void_p()
+    options_json = json.dumps(options).encode() if options is not None else None
+    url = store_url.encode() if store_url is not None else None
+    check(lib, lib.sf_reader_open(path.encode(), url, options_json, byref(handle)))
+    return Reader(lib, handle)
+
+
+class Reader(_Handle):
+    """A read-only view of a database that never fences its writer; a context manager."""
+
+    _close_fn = "sf_reader_close"
+
+    def get(self, key, *, hide_expired=False):
+        k = _b(key)
+        present, value, length = c_bool(), POINTER(c_uint8)(), c_size_t()
+        options = _read_options(hide_expired)
+        check(self._lib, self._lib.sf_reader_get(self._h, k, len(k), byref(options), byref(present), byref(value), byref(length)))
+        return _take(self._lib, value, length) if present.value else None
+
+    def scan(self, start=None, end=None, *, reverse=False):
+        it = c_void_p()
+        options = _scan_options(reverse)
+        check(self._lib, self._lib.sf_reader_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
+        return Iterator(self._lib, it)
+
+    def refresh(self):
+        """Polls for newer data now (nothing at a fixed checkpoint)."""
+        check(self._lib, self._lib.sf_reader_refresh(self._h))

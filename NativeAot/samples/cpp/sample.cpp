@@ -1,11 +1,12 @@
-// Opens a database, writes, reads, scans and snapshots through the C++ wrapper.
+// Opens a database, writes, reads, scans and snapshots, runs transactions and reads a
+// checkpoint through the C++ wrapper.
 // Build: g++ -std=c++17 -I NativeAot/include sample.cpp -L artifacts/native -lslatefast
 #include "slatefast.hpp"
 
 #include <iostream>
 
 int main(int argc, char **argv) {
-    std::string store = argc > 1 ? std::string("file://") + argv[1] : "memory:///";
+    std::string store = argc > 1 ? std::string("file://") + argv[1] : "memory:///cpp-sample";
     try {
         auto db = slatefast::Db::open("sample", store);
         db.put("apple", "red");
@@ -26,6 +27,25 @@ int main(int argc, char **argv) {
         }
         it.close();
         snapshot.close();
+
+        // Two transactions write the same key: the second commit conflicts and applies nothing.
+        auto t1 = db.begin_transaction();
+        auto t2 = db.begin_transaction(slatefast::Isolation::Serializable);
+        t1.put("fig", "purple");
+        t2.put("fig", "green");
+        std::cout << "t1 committed at " << t1.commit().value_or(0) << "\n";
+        try {
+            t2.commit();
+        } catch (const slatefast::TransactionError &e) {
+            std::cout << "t2 conflict: " << e.what() << "\n";
+        }
+
+        auto checkpoint = db.create_checkpoint(slatefast::CheckpointScope::All, 60 * 1000, "sample");
+        db.put("fig", "dried");
+        auto reader = slatefast::Reader::open("sample", store, "{\"checkpoint_id\": \"" + checkpoint.id + "\"}");
+        std::cout << "fig at the checkpoint: " << reader.get("fig").value_or("(none)") << "\n";
+        reader.close();
+        db.delete_checkpoint(checkpoint.id);
         db.close();
         std::cout << "slatefast " << slatefast::version() << "\n";
         return 0;

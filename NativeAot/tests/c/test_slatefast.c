@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "slatefast.h"
+#include "test_support.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -23,20 +24,11 @@
 
 extern char **environ;
 
-static int failures;
-static int checks;
+int failures;
+int checks;
+char scratch[4096];
 
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        checks++;                                                                          \
-        if (!(cond)) {                                                                     \
-            failures++;                                                                    \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);      \
-        }                                                                                  \
-    } while (0)
-
-/* Checks a result's kind and frees its message. */
-static void expect(sf_result_t r, int32_t kind, const char *what, int line) {
+void expect(sf_result_t r, int32_t kind, const char *what, int line) {
     checks++;
     if (r.kind != kind) {
         failures++;
@@ -53,18 +45,12 @@ static void expect(sf_result_t r, int32_t kind, const char *what, int line) {
         fprintf(stderr, "line %d: sf_result_free left the message set\n", line);
     }
 }
-#define OK(call) expect((call), SF_OK, #call, __LINE__)
-#define FAILS(kind, call) expect((call), (kind), #call, __LINE__)
 
-#define K(s) (const uint8_t *)(s), strlen(s)
-
-static char scratch[4096];
-
-static void store_url(char *out, size_t size, const char *name) {
+void store_url(char *out, size_t size, const char *name) {
     snprintf(out, size, "file://%s/%s", scratch, name);
 }
 
-static bool get_str(sf_db_t *db, const char *key, const char *expected) {
+bool get_str(sf_db_t *db, const char *key, const char *expected) {
     bool present = true;
     uint8_t *val = (uint8_t *)1;
     size_t len = 99;
@@ -76,6 +62,28 @@ static bool get_str(sf_db_t *db, const char *key, const char *expected) {
     ok = present && len == strlen(expected) && memcmp(val, expected, len) == 0;
     sf_bytes_free(val, len);
     return ok;
+}
+
+/* Collects an iterator's rows as "k=v," into out. */
+void drain(sf_iterator_t *it, char *out, size_t size) {
+    out[0] = 0;
+    for (;;) {
+        bool present = false;
+        uint8_t *k = NULL, *v = NULL;
+        size_t kl = 0, vl = 0;
+        sf_result_t r = sf_iterator_next(it, &present, &k, &kl, &v, &vl);
+        if (r.kind != SF_OK) {
+            fprintf(stderr, "iterator_next: %s\n", r.message);
+            failures++;
+            sf_result_free(&r);
+            return;
+        }
+        if (!present) return;
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%.*s=%.*s,", (int)kl, (const char *)k, (int)vl, (const char *)v);
+        sf_bytes_free(k, kl);
+        sf_bytes_free(v, vl);
+    }
 }
 
 /* ---- Happy paths ---------------------------------------------------------------------------- */
@@ -147,11 +155,11 @@ static void test_put_get_delete(void) {
     FAILS(SF_ERR_INVALID, sf_db_put_with_options(db, K("x"), K("v"), &bad_ttl, NULL, NULL));
     OK(sf_db_delete_with_options(db, K("ttl"), &nowait, &got));
     CHECK(got > seq + 100);
-    sf_read_options_t remote = {SF_DURABILITY_REMOTE, 1, 1};
+    sf_read_options_t remote = {SF_DURABILITY_REMOTE, 1, 1, 0};
     OK(sf_db_get_with_options(db, K("alpha"), &remote, &present, &val, &len));
     CHECK(present && len == 3);
     sf_bytes_free(val, len);
-    sf_read_options_t bad_read = {7, 0, 0};
+    sf_read_options_t bad_read = {7, 0, 0, 0};
     FAILS(SF_ERR_INVALID, sf_db_get_with_options(db, K("alpha"), &bad_read, &present, &val, &len));
 
     /* merge operands are stored; reading them needs a merge operator the C ABI lacks */
@@ -197,28 +205,6 @@ static void test_batches(void) {
     FAILS(SF_ERR_INVALID, sf_write_batch_put(batch, K("a"), K("1"), NULL));
     FAILS(SF_ERR_INVALID, sf_db_write(db, batch, NULL, NULL));
     OK(sf_db_close(db));
-}
-
-/* Collects an iterator's rows as "k=v," into out. */
-static void drain(sf_iterator_t *it, char *out, size_t size) {
-    out[0] = 0;
-    for (;;) {
-        bool present = false;
-        uint8_t *k = NULL, *v = NULL;
-        size_t kl = 0, vl = 0;
-        sf_result_t r = sf_iterator_next(it, &present, &k, &kl, &v, &vl);
-        if (r.kind != SF_OK) {
-            fprintf(stderr, "iterator_next: %s\n", r.message);
-            failures++;
-            sf_result_free(&r);
-            return;
-        }
-        if (!present) return;
-        size_t used = strlen(out);
-        snprintf(out + used, size - used, "%.*s=%.*s,", (int)kl, (const char *)k, (int)vl, (const char *)v);
-        sf_bytes_free(k, kl);
-        sf_bytes_free(v, vl);
-    }
 }
 
 static void test_iterators_and_snapshots(void) {
@@ -584,6 +570,14 @@ int main(int argc, char **argv) {
         test_reopen_local_store();
         test_misuse();
         test_threads();
+        test_transactions();
+        test_transaction_conflicts();
+        test_transaction_threads();
+        test_transaction_misuse();
+        test_merge_operator_and_ttl();
+        test_checkpoints_and_readers();
+        test_reader_misuse();
+        test_ingest();
     }
     printf("%d checks, %d failed\n", checks, failures);
     fflush(stdout);

@@ -1,0 +1,129 @@
+namespace SlateFast.Native;
+
+internal static unsafe partial class NativeApi
+{
+    /// <summary><c>sf_reader_open</c>: a read-only view that never fences the writer; a NULL store URL is the local store in the current directory.</summary>
+    public static NativeResult ReaderOpen(byte* path, byte* storeUrl, byte* optionsJson, nint* outReader)
+    {
+        try
+        {
+            RequireOut(outReader, "out_reader");
+            *outReader = 0;
+            var dbPath = NativeStrings.Read(path) ?? ThrowHelper.Invalid<string>("path must not be NULL");
+            var url = NativeStrings.Read(storeUrl);
+            var options = ReaderOptionsJson.Parse(NativeStrings.Read(optionsJson), NativeLoggerFactory.Instance);
+            var store = url is null ? ObjectStore.ObjectStores.Local(Environment.CurrentDirectory) : ObjectStore.ObjectStores.FromUrl(url);
+            var reader = Wait(DbReader.OpenAsync(dbPath, store, options));
+            try
+            {
+                *outReader = Handles.Add(new NativeReader(reader));
+            }
+            catch
+            {
+                Wait(reader.DisposeAsync());
+                throw;
+            }
+
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    /// <summary><c>sf_reader_get</c>: the value in malloc'd memory, as <see cref="Get"/>.</summary>
+    public static NativeResult ReaderGet(nint reader, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength)
+    {
+        try
+        {
+            RequireOut(outPresent, "out_present");
+            RequireOut(outValue, "out_val");
+            RequireOut(outValueLength, "out_val_len");
+            *outPresent = 0;
+            *outValue = null;
+            *outValueLength = 0;
+            var target = Reader(reader).Reader;
+            var writer = MallocBufferWriter.Rent();
+            try
+            {
+                if (Wait(target.TryGetAsync(NativeMemoryView.Key(key, keyLength), writer, NativeOptionConversions.Read(options))))
+                {
+                    *outValue = writer.Detach(out var length);
+                    *outValueLength = length;
+                    *outPresent = 1;
+                }
+            }
+            finally
+            {
+                writer.Dispose();
+            }
+
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    /// <summary><c>sf_reader_scan</c>: an iterator that closes with the reader.</summary>
+    public static NativeResult ReaderScan(nint reader, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator)
+    {
+        try
+        {
+            RequireOut(outIterator, "out_iter");
+            *outIterator = 0;
+            var owner = Reader(reader);
+            var range = Range(start, startLength, end, endLength);
+            *outIterator = AddIterator(owner.Reader.ScanAsync(range, NativeOptionConversions.Scan(options)), owner);
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    /// <summary><c>sf_reader_refresh</c>: polls for a newer manifest and WAL now (nothing at a fixed checkpoint).</summary>
+    public static NativeResult ReaderRefresh(nint reader)
+    {
+        try
+        {
+            Wait(Reader(reader).Reader.RefreshAsync());
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    /// <summary><c>sf_reader_close</c>: stops polling, deletes a managed checkpoint, closes the reader's iterators; a second close is Invalid.</summary>
+    public static NativeResult ReaderClose(nint reader)
+    {
+        try
+        {
+            var native = Handles.TryGet<NativeReader>(reader, out var target) switch
+            {
+                HandleState.Live => target,
+                HandleState.Closed => ThrowHelper.Invalid<NativeReader>($"the sf_reader_t handle 0x{reader:x} is already closed"),
+                _ => Reader(reader),
+            };
+            if (!Handles.Retire(reader, native, reusable: true))
+            {
+                ThrowHelper.Invalid($"the sf_reader_t handle 0x{reader:x} is already closed");
+            }
+
+            native.CloseChildren();
+            Wait(native.Reader.DisposeAsync());
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    private static NativeReader Reader(nint token) => Lookup<NativeReader>(token, "sf_reader_t");
+}
