@@ -80,6 +80,24 @@ public sealed class IngestionTests
     }
 
     [Fact]
+    public async Task Ingested_rows_keep_their_precedence_through_compaction()
+    {
+        var store = new InMemoryObjectStore();
+        await Sst(store, "in/1.sst", ("a", "ingested"), ("b", "ingested"), ("c", null));
+        await using var db = await DbHandle.OpenAsync("db", store, Options);
+        await db.PutAsync(B("a"), B("before"), writeOptions: NoWait);
+        await db.PutAsync(B("c"), B("before"), writeOptions: NoWait);
+        await db.IngestAsync(["in/1.sst"]);
+        await db.PutAsync(B("b"), B("after"), writeOptions: NoWait);
+        await db.FlushAsync(FlushType.MemTable);
+
+        await db.CompactAsync();
+
+        Assert.Empty(db.CurrentManifest.L0);
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "ingested", ["b"] = "after" }, await Contents(db));
+    }
+
+    [Fact]
     public async Task Files_on_another_store_are_copied_in_and_left_untouched()
     {
         var source = new InMemoryObjectStore();

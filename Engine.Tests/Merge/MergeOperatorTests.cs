@@ -114,6 +114,26 @@ public sealed class MergeOperatorTests
     }
 
     [Fact]
+    public async Task Compaction_folds_operands_and_a_reader_with_the_operator_reads_the_same_values()
+    {
+        var store = new InMemoryObjectStore();
+        await using (var db = await DbHandle.OpenAsync("db", store, Concat))
+        {
+            await Write(db);
+            await db.FlushAsync(FlushType.MemTable);
+            await db.CompactAsync();
+            Assert.Empty(db.CurrentManifest.L0);
+            Assert.Equal(Expected, await Contents(db));
+            await db.MergeAsync(B("with-base"), B("c;"), writeOptions: WriteOptions.NoWait);
+            await db.FlushAsync();
+        }
+
+        await using var reader = await DbReader.OpenAsync("db", store, new DbReaderOptions { MergeOperator = MergeOperators.Concat });
+        Assert.Equal("base;a;b;c;", S(await reader.GetAsync(B("with-base"))));
+        Assert.Equal("x;y;z;", S(await reader.GetAsync(B("no-base"))));
+    }
+
+    [Fact]
     public async Task Without_an_operator_merge_reads_and_multi_operand_batches_are_invalid()
     {
         await using var db = await DbHandle.OpenAsync("db", new InMemoryObjectStore(), new DbOptions());
