@@ -34,11 +34,11 @@ public sealed class EngineOnS3Tests(S3Server s3, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Writes_flushes_merges_transactions_and_reopen_keep_every_row()
+    public async Task Writes_flushes_merges_transactions_reopen_and_compaction_keep_every_row()
     {
         var store = s3.CreateStore(Prefix("rw"));
         var model = new Dictionary<string, string>();
-        await using (var db = await DbHandle.OpenAsync("db", store, Options))
+        await using (var db = await DbHandle.OpenAsync("db", store, Options with { Compactor = new() { Enabled = false } }))
         {
             for (var i = 0; i < 600; i++)
             {
@@ -71,6 +71,12 @@ public sealed class EngineOnS3Tests(S3Server s3, ITestOutputHelper output)
         Assert.Equal(model, await Contents(reopened.ScanAsync(KeyRange.All)));
         Assert.Equal(model.OrderByDescending(p => p.Key, StringComparer.Ordinal).Select(p => p.Key), (await Contents(reopened.ScanAsync(KeyRange.All, new ScanOptions { Order = IterationOrder.Descending }))).Keys);
         Assert.Equal(model["k123"], S(await reopened.GetAsync(B("k123"))));
+
+        await reopened.CompactAsync();
+        Assert.Empty(reopened.CurrentManifest.L0);
+        Assert.Equal(model, await Contents(reopened.ScanAsync(KeyRange.All)));
+        await using var reader = await DbReader.OpenAsync("db", store, new DbReaderOptions { MergeOperator = MergeOperators.Concat });
+        Assert.Equal(model, await Contents(reader.ScanAsync(KeyRange.All)));
     }
 
     [Fact]

@@ -43,8 +43,8 @@ public sealed class SlateFastWrittenTests(ITestOutputHelper output)
         var model = new DbModel();
         var random = new Random(seed);
         // A small L0 size freezes memtables by size too, so several L0 SSTs exist, then WAL rows overwrite and delete their keys.
-        // No compactor runs: L0MaxSsts is raised so memtable flushes never wait for one.
-        var options = new DbOptions { L0SstSizeBytes = 8192, L0MaxSsts = 64, Compression = codec, BlockSize = 1024, FlushInterval = TimeSpan.FromMilliseconds(5) };
+        // No compactor runs (the test reads L0 SSTs): L0MaxSsts is raised so memtable flushes never wait for one.
+        var options = new DbOptions { L0SstSizeBytes = 8192, L0MaxSsts = 64, Compression = codec, BlockSize = 1024, FlushInterval = TimeSpan.FromMilliseconds(5), Compactor = new() { Enabled = false } };
         await using (var db = await DbHandle.OpenAsync("db", store, options))
         {
             await MixedWrites.ApplyAsync(db, model, random, 300);
