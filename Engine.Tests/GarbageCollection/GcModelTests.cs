@@ -6,7 +6,8 @@ using static SlateFast.Tests.GarbageCollection.GcTestKit;
 namespace SlateFast.Tests.GarbageCollection;
 
 /// <summary>
-/// Model-based: random histories of writes, flushes, offline compactions, checkpoints (with and
+/// Model-based: random histories of writes, flushes, compactions (the in-process compactor, on
+/// its own and forced, and an offline one), checkpoints (with and
 /// without lifetimes), checkpoint deletes, clock moves, garbage collection passes and reopens.
 /// After every step the database equals the model, every live checkpoint reads exactly the state
 /// it captured (through a reader opened once and kept open while the writer and the collector
@@ -102,12 +103,18 @@ public sealed class GcModelTests(ITestOutputHelper output)
 
                     what = $"gc: {result.ExpiredCheckpoints.Count} checkpoints, {result.Manifests.Count} manifests, {result.WalSsts.Count} WAL, {result.CompactedSsts.Count} SSTs";
                 }
+                else if (op < 91)
+                {
+                    // The real in-process compactor (it also runs on its own after flushes).
+                    await db.CompactAsync();
+                    what = "compact (compactor)";
+                }
                 else if (op < 95)
                 {
                     await db.CloseAsync();
                     await CompactAllAsync(store, "db", clock, random);
                     db = await DbHandle.OpenAsync("db", store, options);
-                    what = "compact";
+                    what = "compact (offline)";
                 }
                 else
                 {
