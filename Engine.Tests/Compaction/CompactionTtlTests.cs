@@ -1,3 +1,4 @@
+using SlateFast.Tests.Support;
 using System.Text;
 using SlateFast.ObjectStore;
 
