@@ -165,34 +165,52 @@ internal static unsafe partial class NativeApi
     {
         try
         {
-            RequireOut(outPresent, "out_present");
-            RequireOut(outValue, "out_val");
-            RequireOut(outValueLength, "out_val_len");
-            *outPresent = 0;
-            *outValue = null;
-            *outValueLength = 0;
-            var target = Db(db).Db;
-            var writer = MallocBufferWriter.Rent();
-            try
-            {
-                if (Wait(target.TryGetAsync(NativeMemoryView.Key(key, keyLength), writer, NativeOptionConversions.Read(options))))
-                {
-                    *outValue = writer.Detach(out var length);
-                    *outValueLength = length;
-                    *outPresent = 1;
-                }
-            }
-            finally
-            {
-                writer.Dispose();
-            }
-
-            return NativeResult.Ok;
+            return GetMalloced(new DbValues(Db(db).Db), key, keyLength, options, outPresent, outValue, outValueLength);
         }
         catch (Exception e)
         {
             return NativeResult.From(e);
         }
+    }
+
+    /// <summary>A point read of whatever handle kind a get export serves (a struct, so nothing is allocated per call).</summary>
+    internal interface IValueSource
+    {
+        ValueTask<bool> TryGetAsync(ReadOnlyMemory<byte> key, System.Buffers.IBufferWriter<byte> destination, ReadOptions? options);
+    }
+
+    internal readonly struct DbValues(DbHandle db) : IValueSource
+    {
+        public ValueTask<bool> TryGetAsync(ReadOnlyMemory<byte> key, System.Buffers.IBufferWriter<byte> destination, ReadOptions? options) => db.TryGetAsync(key, destination, options);
+    }
+
+    // The shared body of the gets that hand out malloc'd memory: outputs cleared first, the value
+    // written straight into malloc'd memory, ownership passed to the caller only on success.
+    internal static NativeResult GetMalloced<TSource>(TSource source, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength)
+        where TSource : struct, IValueSource
+    {
+        RequireOut(outPresent, "out_present");
+        RequireOut(outValue, "out_val");
+        RequireOut(outValueLength, "out_val_len");
+        *outPresent = 0;
+        *outValue = null;
+        *outValueLength = 0;
+        var writer = MallocBufferWriter.Rent();
+        try
+        {
+            if (Wait(source.TryGetAsync(NativeMemoryView.Key(key, keyLength), writer, NativeOptionConversions.Read(options))))
+            {
+                *outValue = writer.Detach(out var length);
+                *outValueLength = length;
+                *outPresent = 1;
+            }
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+
+        return NativeResult.Ok;
     }
 
     /// <summary>

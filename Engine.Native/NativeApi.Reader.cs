@@ -37,34 +37,17 @@ internal static unsafe partial class NativeApi
     {
         try
         {
-            RequireOut(outPresent, "out_present");
-            RequireOut(outValue, "out_val");
-            RequireOut(outValueLength, "out_val_len");
-            *outPresent = 0;
-            *outValue = null;
-            *outValueLength = 0;
-            var target = Reader(reader).Reader;
-            var writer = MallocBufferWriter.Rent();
-            try
-            {
-                if (Wait(target.TryGetAsync(NativeMemoryView.Key(key, keyLength), writer, NativeOptionConversions.Read(options))))
-                {
-                    *outValue = writer.Detach(out var length);
-                    *outValueLength = length;
-                    *outPresent = 1;
-                }
-            }
-            finally
-            {
-                writer.Dispose();
-            }
-
-            return NativeResult.Ok;
+            return GetMalloced(new ReaderValues(Reader(reader).Reader), key, keyLength, options, outPresent, outValue, outValueLength);
         }
         catch (Exception e)
         {
             return NativeResult.From(e);
         }
+    }
+
+    internal readonly struct ReaderValues(DbReader reader) : IValueSource
+    {
+        public ValueTask<bool> TryGetAsync(ReadOnlyMemory<byte> key, System.Buffers.IBufferWriter<byte> destination, ReadOptions? options) => reader.TryGetAsync(key, destination, options);
     }
 
     /// <summary><c>sf_reader_scan</c>: an iterator that closes with the reader.</summary>
