@@ -84,6 +84,7 @@ public sealed partial class DbReader : IAsyncDisposable
             TimeProvider = options.TimeProvider,
             LoggerFactory = options.LoggerFactory,
             GarbageCollector = null,
+            MergeOperator = options.MergeOperator,
         };
         var view = DbHandle.CreateReadView(path, store, dbOptions);
         var reader = new DbReader(view, view.Manifests, options);
