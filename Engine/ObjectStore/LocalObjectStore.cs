@@ -295,7 +295,9 @@ public sealed class LocalObjectStore : IObjectStore
         try
         {
             var keys = new List<string>();
-            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+            // Symbolic links are skipped: the store never creates one, and one planted in the root could
+            // otherwise list (and so hand out names of) files outside it.
+            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
             foreach (var file in Directory.EnumerateFiles(dir, "*", options))
             {
                 var key = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
