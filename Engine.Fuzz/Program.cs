@@ -17,7 +17,7 @@ internal static class Program
                            [--corpus DIR]... [--findings DIR] [--hang-seconds N]
                Engine.Fuzz --target NAME --repro FILE
                Engine.Fuzz --list
-               Engine.Fuzz --ops ... | --ops-replay FILE | --soak ...   (see --ops --help)
+               Engine.Fuzz --ops ... | --ops-replay FILE | --soak ...   (see --ops --help, --soak --help)
 
           --target      a target name from --list, or all (default all)
           --seconds     total time budget, split evenly between the chosen targets (default 10)

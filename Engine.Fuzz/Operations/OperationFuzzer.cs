@@ -72,6 +72,7 @@ internal static class OperationFuzzer
                 case "--length": length = (int)Number(Value()); break;
                 case "--findings": findings = Value(); break;
                 case "--shrink-seconds": shrinkSeconds = Number(Value()); break;
+                case "--help" or "-h": Console.WriteLine(Usage); return 0;
                 default: throw new FormatException($"unknown argument '{args[i]}'");
             }
         }

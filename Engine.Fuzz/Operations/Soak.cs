@@ -113,7 +113,26 @@ internal static class Soak
         }
 
         public static int VersionOf(byte[] value) =>
-            int.Parse(Encoding.ASCII.GetString(value, 16, 9), CultureInfo.InvariantCulture);
+            int.Parse(Encoding.ASCII.GetString(value, 12, 9), CultureInfo.InvariantCulture);
+
+        public const int HeadLength = 22;
+    }
+
+    // Open file descriptors of this process (Linux), or -1.
+    private static int OpenFiles()
+    {
+        try
+        {
+            return Directory.GetFiles("/proc/self/fd").Length;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return -1;
+        }
     }
 
     public static async Task<bool> RunAsync(IObjectStore store, TimeSpan duration, int writerCount, int readerCount, bool gc, TimeSpan report, TextWriter log)
@@ -132,7 +151,7 @@ internal static class Soak
         using var stop = new CancellationTokenSource(duration);
         long writes = 0, reads = 0, checks = 0;
         long maxWriteTicks = 0, stalls = 0;
-        long peakManaged = 0, peakNative = 0;
+        long peakManaged = 0, peakNative = 0, peakFds = 0, peakObjects = 0;
 
         async Task WriteLoop(Writer w)
         {
@@ -143,7 +162,13 @@ internal static class Soak
                 var k = random.Next(KeysPerWriter);
                 var version = w.Issued[k] + 1;
                 Volatile.Write(ref w.Issued[k], version);
-                var durable = ++n % 16 == 0;
+                var durable = ++n % 64 == 0;
+                if (n % 32 == 0)
+                {
+                    // Writes that need not wait complete synchronously; let readers and flushers run.
+                    await Task.Yield();
+                }
+
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
@@ -180,15 +205,15 @@ internal static class Soak
                 {
                     value = await db.GetAsync(Writer.Key(w.Id, k)).ConfigureAwait(false);
                 }
-                catch (SlateFastException e)
+                catch (Exception e) when (e is SlateFastException or FormatException)
                 {
-                    errors.Enqueue($"reader {id}: {e.Kind}: {e.Message}");
+                    errors.Enqueue($"reader {id}: {e.GetType().Name}: {e.Message}");
                     return;
                 }
 
                 var high = Volatile.Read(ref w.Issued[k]);
-                var got = value is null ? 0 : Writer.VersionOf(value);
-                if (got < low || got > high || (value is not null && !value.AsSpan().SequenceEqual(Writer.Value(w.Id, k, got, value.Length - 27))))
+                var got = value is null ? 0 : value.Length >= Writer.HeadLength ? Writer.VersionOf(value) : -1;
+                if (got < low || got > high || (value is not null && !value.AsSpan().SequenceEqual(Writer.Value(w.Id, k, got, value.Length - Writer.HeadLength))))
                 {
                     errors.Enqueue($"reader {id}: key {Encoding.ASCII.GetString(Writer.Key(w.Id, k))} read version {got}, acknowledged {low}, issued {high}");
                 }
@@ -202,7 +227,7 @@ internal static class Soak
         var clock = Stopwatch.StartNew();
         long lastWrites = 0, lastReads = 0;
         var lastTime = TimeSpan.Zero;
-        log.WriteLine("soak:   time  writes/s   reads/s  managed MB  native MB  objects  max write ms  stalls>1s  gc passes  errors");
+        log.WriteLine("soak:   time  writes/s   reads/s  managed MB  native MB  objects  open fds  max write ms  stalls>1s  gc passes  errors");
         while (!stop.IsCancellationRequested)
         {
             try
@@ -224,11 +249,14 @@ internal static class Soak
                 objects++;
             }
 
+            var fds = OpenFiles();
+            peakFds = Math.Max(peakFds, fds);
+            peakObjects = Math.Max(peakObjects, objects);
             var w = Interlocked.Read(ref writes);
             var r = Interlocked.Read(ref reads);
             var seconds = (now - lastTime).TotalSeconds;
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"soak: {now.TotalSeconds,5:F0}s {(w - lastWrites) / seconds,9:F0} {(r - lastReads) / seconds,9:F0} {managed / 1048576.0,11:F1} {native / 1048576.0,10:F1} {objects,8} {Interlocked.Exchange(ref maxWriteTicks, 0) * 1000.0 / Stopwatch.Frequency,13:F1} {Interlocked.Read(ref stalls),10} {db.GarbageCollector?.Passes ?? 0,10} {errors.Count,7}"));
+                $"soak: {now.TotalSeconds,5:F0}s {(w - lastWrites) / seconds,9:F0} {(r - lastReads) / seconds,9:F0} {managed / 1048576.0,11:F1} {native / 1048576.0,10:F1} {objects,8} {fds,9} {Interlocked.Exchange(ref maxWriteTicks, 0) * 1000.0 / Stopwatch.Frequency,13:F1} {Interlocked.Read(ref stalls),10} {db.GarbageCollector?.Passes ?? 0,10} {errors.Count,7}"));
             (lastWrites, lastReads, lastTime) = (w, r, now);
         }
 
@@ -257,7 +285,7 @@ internal static class Soak
         }
 
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"soak: {clock.Elapsed.TotalMinutes:F1} min, {writes} writes, {reads} reads ({checks} checked against acknowledged versions), {verified} keys verified after reopen, peak managed {peakManaged / 1048576.0:F1} MB, peak native {peakNative / 1048576.0:F1} MB, stalls>1s {stalls}, {errors.Count} errors"));
+            $"soak: {clock.Elapsed.TotalMinutes:F1} min, {writes} writes, {reads} reads ({checks} checked against acknowledged versions), {verified} keys verified after reopen, peak managed {peakManaged / 1048576.0:F1} MB, peak native {peakNative / 1048576.0:F1} MB, peak objects {peakObjects}, peak open fds {peakFds}, stalls>1s {stalls}, {errors.Count} errors"));
         foreach (var e in errors.Take(20))
         {
             log.WriteLine($"soak: ERROR {e}");
