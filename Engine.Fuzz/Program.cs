@@ -17,6 +17,7 @@ internal static class Program
                            [--corpus DIR]... [--findings DIR] [--hang-seconds N]
                Engine.Fuzz --target NAME --repro FILE
                Engine.Fuzz --list
+               Engine.Fuzz --ops ... | --ops-replay FILE | --soak ...   (see --ops --help, --soak --help)
 
           --target      a target name from --list, or all (default all)
           --seconds     total time budget, split evenly between the chosen targets (default 10)
@@ -32,6 +33,14 @@ internal static class Program
 
     private static int Main(string[] args)
     {
+        // The operation fuzzer and the soak have their own options (Operations/).
+        switch (args.FirstOrDefault())
+        {
+            case "--ops": return Operations.OperationFuzzer.Run(args[1..], replay: false);
+            case "--ops-replay": return Operations.OperationFuzzer.Run(args[1..], replay: true);
+            case "--soak": return Operations.Soak.Run(args[1..]);
+        }
+
         Options options;
         try
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SlateFast.Diagnostics;
 using SlateFast.Flush;
 using SlateFast.Manifest;
+using SlateFast.ObjectStore;
 using SlateFast.Wal;
 
 namespace SlateFast;
@@ -211,7 +212,7 @@ public sealed partial class DbHandle
         }
 
         var snapshots = SnapshotSeqs();
-        var sst = await L0Writer.WriteAsync(_store, Path, memtable, _options, id, snapshots, token).ConfigureAwait(false);
+        var sst = await UploadRetry.RunAsync(() => L0Writer.WriteAsync(_store, Path, memtable, _options, id, snapshots, token), _log, $"writing L0 {id} of {Path}", token).ConfigureAwait(false);
         var lastWal = Math.Max(memtable.LastWalId, 0);
         await UpdateManifestAsync(
             m =>

@@ -295,7 +295,9 @@ public sealed class LocalObjectStore : IObjectStore
         try
         {
             var keys = new List<string>();
-            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+            // Symbolic links are skipped: the store never creates one, and one planted in the root could
+            // otherwise list (and so hand out names of) files outside it.
+            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
             foreach (var file in Directory.EnumerateFiles(dir, "*", options))
             {
                 var key = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
@@ -585,9 +587,12 @@ public sealed class LocalObjectStore : IObjectStore
         // Disk full and permission problems do not go away by retrying; other I/O errors might.
         var errno = e.HResult & 0xFFFF;
         var transient = e is IOException && errno != Libc.ENOSPC && e is not FileNotFoundException && e is not DirectoryNotFoundException;
-        var message = errno == Libc.ENOSPC || e.Message.Contains("No space left", StringComparison.Ordinal)
-            ? $"disk full: {e.Message}"
-            : e.Message;
+
+        // .NET reports ENOSPC from a preallocating open as ERROR_DISK_FULL (112) with its own text.
+        var diskFull = errno is Libc.ENOSPC or 112
+            || e.Message.Contains("No space left", StringComparison.Ordinal)
+            || e.Message.Contains("disk was full", StringComparison.Ordinal);
+        var message = diskFull ? $"disk full (ENOSPC): {e.Message}" : e.Message;
         if (message.StartsWith("disk full", StringComparison.Ordinal))
         {
             transient = false;
@@ -651,7 +656,15 @@ public sealed class LocalObjectStore : IObjectStore
             if (_stream is { } s)
             {
                 _stream = null;
-                await s.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await s.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Disposing flushes what is still buffered, which fails again on a full disk;
+                    // the bytes are being discarded anyway, and the handle is closed regardless.
+                }
             }
 
             if (!_completed)

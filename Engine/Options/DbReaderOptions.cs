@@ -55,6 +55,13 @@ public sealed record DbReaderOptions
     /// <summary>Block cache budgets.</summary>
     public BlockCacheOptions BlockCache { get; init; } = new();
 
+    /// <summary>
+    /// Folds merge operands on reads, as <see cref="DbOptions.MergeOperator"/> does for the writer
+    /// (SlateDB: <c>merge_operator</c>); null makes a read that meets operands fail with
+    /// <see cref="ErrorKind.Invalid"/>. Use the operator the database is written with.
+    /// </summary>
+    public IMergeOperator? MergeOperator { get; init; }
+
     /// <summary>The clock for polls and checkpoint lifetimes; tests inject their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

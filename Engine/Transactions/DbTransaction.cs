@@ -92,11 +92,9 @@ public sealed class DbTransaction : IAsyncDisposable, IDisposable
                 yield break;
             }
 
-            var cmp = !hasOwn ? 1 : stored is null ? -1 : own[next].Key.AsSpan().SequenceCompareTo(stored.Key);
-            if (descending)
-            {
-                cmp = -cmp;
-            }
+            // cmp < 0: the own row comes first in scan order. Only a comparison of two keys flips
+            // with the order; an exhausted side never does.
+            var cmp = !hasOwn ? 1 : stored is null ? -1 : Math.Sign(own[next].Key.AsSpan().SequenceCompareTo(stored.Key)) * (descending ? -1 : 1);
 
             if (cmp <= 0)
             {
