@@ -49,9 +49,6 @@ public sealed record DbReaderOptions
     /// <summary>Read only the manifest's L0 and sorted runs, not the WAL beyond them (SlateDB: false).</summary>
     public bool SkipWalReplay { get; init; }
 
-    /// <summary>Folds merge operands on reads; the same operator the writer uses (see <see cref="DbOptions.MergeOperator"/>).</summary>
-    public IMergeOperator? MergeOperator { get; init; }
-
     /// <summary>Block cache budgets.</summary>
     public BlockCacheOptions BlockCache { get; init; } = new();
 
