@@ -165,6 +165,7 @@ internal static unsafe partial class NativeApi
     {
         try
         {
+            ClearGetOutputs(outPresent, outValue, outValueLength);
             return GetMalloced(new DbValues(Db(db).Db), key, keyLength, options, outPresent, outValue, outValueLength);
         }
         catch (Exception e)
@@ -184,10 +185,8 @@ internal static unsafe partial class NativeApi
         public ValueTask<bool> TryGetAsync(ReadOnlyMemory<byte> key, System.Buffers.IBufferWriter<byte> destination, ReadOptions? options) => db.TryGetAsync(key, destination, options);
     }
 
-    // The shared body of the gets that hand out malloc'd memory: outputs cleared first, the value
-    // written straight into malloc'd memory, ownership passed to the caller only on success.
-    internal static NativeResult GetMalloced<TSource>(TSource source, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength)
-        where TSource : struct, IValueSource
+    // Outputs are set on entry, before the handle is even looked up, so a caller never reads stale ones.
+    internal static void ClearGetOutputs(byte* outPresent, byte** outValue, nuint* outValueLength)
     {
         RequireOut(outPresent, "out_present");
         RequireOut(outValue, "out_val");
@@ -195,6 +194,13 @@ internal static unsafe partial class NativeApi
         *outPresent = 0;
         *outValue = null;
         *outValueLength = 0;
+    }
+
+    // The shared body of the gets that hand out malloc'd memory (after ClearGetOutputs): the value
+    // written straight into malloc'd memory, ownership passed to the caller only on success.
+    internal static NativeResult GetMalloced<TSource>(TSource source, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength)
+        where TSource : struct, IValueSource
+    {
         var writer = MallocBufferWriter.Rent();
         try
         {

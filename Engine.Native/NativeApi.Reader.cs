@@ -37,6 +37,7 @@ internal static unsafe partial class NativeApi
     {
         try
         {
+            ClearGetOutputs(outPresent, outValue, outValueLength);
             return GetMalloced(new ReaderValues(Reader(reader).Reader), key, keyLength, options, outPresent, outValue, outValueLength);
         }
         catch (Exception e)

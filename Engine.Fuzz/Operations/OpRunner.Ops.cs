@@ -198,6 +198,13 @@ internal sealed partial class OpRunner
         Model.MarkDurable();
     }
 
+    /// <summary>A forced full compaction (every L0 SST and sorted run into one run), then the whole model.</summary>
+    public async Task CompactAsync()
+    {
+        await Db.CompactAsync().ConfigureAwait(false);
+        await CheckAllAsync().ConfigureAwait(false);
+    }
+
     public async Task FlushMemtableAsync()
     {
         await Db.FlushAsync(FlushType.MemTable).ConfigureAwait(false);

@@ -97,15 +97,17 @@ internal sealed partial class OpRunner : IAsyncDisposable
     {
         L0SstSizeBytes = _sequence.L0SstSizeBytes,
         MaxUnflushedBytes = 64L * 1024 * 1024,
-        // No compactor yet: L0 may grow without stalling the flusher.
+        // The in-process compactor runs (and the compact op forces it); a high cap keeps a
+        // compactor failing under injected faults from stalling the flusher.
         L0MaxSsts = 100_000,
+        Compactor = new() { PollInterval = TimeSpan.FromMilliseconds(200) },
         FlushInterval = TimeSpan.FromMilliseconds(20),
         MergeOperator = MergeOperators.Concat,
         GarbageCollector = null,
         BlockSize = 1024,
         MinFilterKeys = 10,
-        // Each open gets its own seed: DbOptions.Seed drives ULIDs and checkpoint ids, and two
-        // processes with one seed would name their SSTs and checkpoints alike.
+        // Each open gets its own seed (object names are never seeded any more, but replays of
+        // old reproducers keep the same options).
         Seed = unchecked((_seed * 7919) + _opens),
     };
 

@@ -33,7 +33,18 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
 
     private static readonly RowScanOptions s_scan = new() { ReadAheadBytes = 256 * 1024, MaxFetchTasks = 2, CacheBlocks = false };
 
-    public async Task<CompactionResult> RunAsync(ManifestState manifest, CompactionPlan plan, RetentionRules rules, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the compaction, starting it over after a transient store failure (its streaming
+    /// uploads keep no parts to resend); outputs of an abandoned attempt are garbage for the collector.
+    /// </summary>
+    public Task<CompactionResult> RunAsync(ManifestState manifest, CompactionPlan plan, RetentionRules rules, CancellationToken cancellationToken) =>
+        UploadRetry.RunAsync(
+            () => RunOnceAsync(manifest, plan, rules, cancellationToken),
+            (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("SlateFast.Compaction"),
+            $"compacting {plan} in {db}",
+            cancellationToken);
+
+    private async Task<CompactionResult> RunOnceAsync(ManifestState manifest, CompactionPlan plan, RetentionRules rules, CancellationToken cancellationToken)
     {
         var sources = new List<IRowSource>();
         long bytesRead = 0;

@@ -16,6 +16,20 @@ internal sealed class ManifestStore(IObjectStore store, string db)
     /// <summary>The newest manifest, or null for a database that does not exist yet.</summary>
     public async Task<(ulong Id, ManifestState State)?> LoadLatestAsync(CancellationToken cancellationToken = default)
     {
+        var latest = await LatestIdAsync(cancellationToken).ConfigureAwait(false);
+        if (latest == 0)
+        {
+            return null;
+        }
+
+        // Newer versions may land while we read; follow them so "latest" is really the latest.
+        var state = await LoadAsync(latest, cancellationToken).ConfigureAwait(false);
+        return await FollowNextAsync(latest, state, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The highest manifest id present, by listing; 0 when there is none.</summary>
+    public async Task<ulong> LatestIdAsync(CancellationToken cancellationToken = default)
+    {
         ulong latest = 0;
         await foreach (var meta in store.ListAsync(DbPaths.DirPrefix(db, DbPaths.ManifestDir), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -25,18 +39,23 @@ internal sealed class ManifestStore(IObjectStore store, string db)
             }
         }
 
-        if (latest == 0)
-        {
-            return null;
-        }
-
-        // Newer versions may land while we read; follow them so "latest" is really the latest.
-        var state = await LoadAsync(latest, cancellationToken).ConfigureAwait(false);
-        return await FollowAsync(latest, state, cancellationToken).ConfigureAwait(false);
+        return latest;
     }
 
-    /// <summary>Starting from a known version, reads any newer ones (cheaper than listing).</summary>
+    /// <summary>
+    /// Starting from a known version, the newest one: newer versions are read one by one, then a
+    /// listing confirms nothing lies beyond a gap. Gaps exist because the garbage collector
+    /// deletes old versions: a holder of an old version would otherwise stop at the gap and take
+    /// an old version for the newest.
+    /// </summary>
     public async Task<(ulong Id, ManifestState State)> FollowAsync(ulong id, ManifestState state, CancellationToken cancellationToken = default)
+    {
+        (id, state) = await FollowNextAsync(id, state, cancellationToken).ConfigureAwait(false);
+        var listed = await LatestIdAsync(cancellationToken).ConfigureAwait(false);
+        return listed > id ? (await LoadLatestAsync(cancellationToken).ConfigureAwait(false))!.Value : (id, state);
+    }
+
+    private async Task<(ulong Id, ManifestState State)> FollowNextAsync(ulong id, ManifestState state, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -72,10 +91,16 @@ internal sealed class ManifestStore(IObjectStore store, string db)
         }
     }
 
-    /// <summary>Writes version <paramref name="id"/> unless it exists; false when another writer got there first.</summary>
+    /// <summary>
+    /// Writes version <paramref name="id"/> unless it exists; false when another writer got there
+    /// first, as for any conflict, also when a newer version already exists: the write then fell
+    /// into a gap the garbage collector left behind the newest version, and a version below the
+    /// newest is never read as the database's state (the caller re-reads and applies its change
+    /// again on the newest).
+    /// </summary>
     public async Task<bool> TryWriteAsync(ulong id, ManifestState state, CancellationToken cancellationToken = default)
     {
         var result = await store.PutIfAbsentAsync(DbPaths.ManifestPath(db, id), ManifestCodec.Encode(state), cancellationToken).ConfigureAwait(false);
-        return result.Stored;
+        return result.Stored && await LatestIdAsync(cancellationToken).ConfigureAwait(false) <= id;
     }
 }
