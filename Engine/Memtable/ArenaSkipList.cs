@@ -174,7 +174,19 @@ internal sealed unsafe class ArenaSkipList
     }
 
     /// <summary>The first node at or after (key, seq) in (key asc, seq desc) order, or 0.</summary>
-    public uint SeekGE(ReadOnlySpan<byte> key, ulong seq) => Next(Before(key, seq));
+    public uint SeekGE(ReadOnlySpan<byte> key, ulong seq)
+    {
+        // A node inserted after the descent ended may now sit between the predecessor found and
+        // the target: re-reading the predecessor's link would return it instead of the target (a
+        // point read then saw "no such key" and fell through to an older memtable). Step over it.
+        var next = Next(Before(key, seq));
+        while (next != 0 && Compare(next, key, seq) < 0)
+        {
+            next = Next(next);
+        }
+
+        return next;
+    }
 
     /// <summary>The last node before (key, seq), or 0.</summary>
     public uint SeekLT(ReadOnlySpan<byte> key, ulong seq)
