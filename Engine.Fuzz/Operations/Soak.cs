@@ -23,10 +23,10 @@ internal static class Soak
     public const string Usage =
         """
         usage: Engine.Fuzz --soak [--minutes N] [--store URL] [--writers N] [--readers N] [--report-seconds N]
-                                  [--no-gc] [--compaction]
+                                  [--no-gc] [--no-compaction]
           --store        an object store URL (file:///path, s3://bucket/prefix?endpoint=...); default a
                          new folder under the temp folder on the local store, deleted afterwards
-          --compaction   also run the compactor (needs a build with compaction; refused otherwise)
+          --no-gc, --no-compaction   turn off the in-process garbage collector or compactor (both on by default)
         """;
 
     private const int KeysPerWriter = 20_000;
@@ -37,6 +37,7 @@ internal static class Soak
         int writers = 2, readers = 2;
         string? url = null;
         var gc = true;
+        var compaction = true;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
@@ -50,9 +51,7 @@ internal static class Soak
                     case "--readers": readers = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--report-seconds": reportSeconds = double.Parse(Value(), CultureInfo.InvariantCulture); break;
                     case "--no-gc": gc = false; break;
-                    case "--compaction":
-                        Console.Error.WriteLine("soak: this build has no compactor yet; --compaction is reserved for it");
-                        return 2;
+                    case "--no-compaction": compaction = false; break;
                     case "--help" or "-h": Console.WriteLine(Usage); return 0;
                     default: throw new FormatException($"unknown argument '{args[i]}'");
                 }
@@ -75,8 +74,14 @@ internal static class Soak
         try
         {
             var store = ObjectStores.FromUrl(url);
-            Console.WriteLine($"soak: {minutes} min on {store}, {writers} writers, {readers} readers, gc {(gc ? "on" : "off")}, compaction off");
-            var ok = RunAsync(store, TimeSpan.FromMinutes(minutes), writers, readers, gc, TimeSpan.FromSeconds(reportSeconds), Console.Out).GetAwaiter().GetResult();
+            if (store is ObjectStore.S3ObjectStore s3)
+            {
+                // A throwaway server (scripts/rgw) starts without buckets.
+                s3.EnsureBucketAsync().GetAwaiter().GetResult();
+            }
+
+            Console.WriteLine($"soak: {minutes} min on {store}, {writers} writers, {readers} readers, gc {(gc ? "on" : "off")}, compactor {(compaction ? "on" : "off")}");
+            var ok = RunAsync(store, TimeSpan.FromMinutes(minutes), writers, readers, gc, compaction, TimeSpan.FromSeconds(reportSeconds), Console.Out).GetAwaiter().GetResult();
             (store as IDisposable)?.Dispose();
             return ok ? 0 : 1;
         }
@@ -135,7 +140,7 @@ internal static class Soak
         }
     }
 
-    public static async Task<bool> RunAsync(IObjectStore store, TimeSpan duration, int writerCount, int readerCount, bool gc, TimeSpan report, TextWriter log)
+    public static async Task<bool> RunAsync(IObjectStore store, TimeSpan duration, int writerCount, int readerCount, bool gc, bool compaction, TimeSpan report, TextWriter log)
     {
         var options = new DbOptions
         {
@@ -143,6 +148,7 @@ internal static class Soak
             MaxUnflushedBytes = 16 * 1024 * 1024,
             L0MaxSsts = 1_000_000,
             GarbageCollector = gc ? GarbageCollectorOptions.All(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)) : null,
+            Compactor = new() { Enabled = compaction },
             BlockCache = new Cache.BlockCacheOptions { DataCapacityBytes = 32 * 1024 * 1024, MetaCapacityBytes = 8 * 1024 * 1024 },
         };
         var db = await DbHandle.OpenAsync("soak", store, options).ConfigureAwait(false);
