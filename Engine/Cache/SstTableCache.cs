@@ -73,7 +73,9 @@ internal sealed class SstTableCache
     private ValueTask<SstFile> Miss<TState>(Ulid id, Func<Ulid, TState, Task<SstFile>> open, TState state, CancellationToken cancellationToken)
     {
         BlockCacheMetrics.Miss(BlockKind.Index);
-        var entry = _entries.GetOrAdd(id, static (id, args) => new Entry(args.open(id, args.state)), (open, state));
+        // GetOrAdd may run its factory on several racing threads and keep one result, so the
+        // factory only builds the entry; the open starts on first use of the entry that won.
+        var entry = _entries.GetOrAdd(id, static (id, args) => new Entry(() => args.open(id, args.state)), (open, state));
         if (entry.Open.IsFaulted || entry.Open.IsCanceled)
         {
             _entries.TryRemove(new KeyValuePair<Ulid, Entry>(id, entry));
@@ -175,9 +177,11 @@ internal sealed class SstTableCache
         }
     }
 
-    private sealed class Entry(Task<SstFile> open)
+    private sealed class Entry(Func<Task<SstFile>> open)
     {
-        public readonly Task<SstFile> Open = open;
+        private readonly Lazy<Task<SstFile>> _open = new(open, LazyThreadSafetyMode.ExecutionAndPublication);
+
+        public Task<SstFile> Open => _open.Value;
         public long Charge;
         public int Charged;
         public int Uncharged;
