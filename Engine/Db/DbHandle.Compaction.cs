@@ -47,27 +47,55 @@ public sealed partial class DbHandle
         }
     }
 
+    // Cancelled first thing on close, so a start that is retrying does not hold the close up.
+    private readonly CancellationTokenSource _compactorStop = new();
+
     private async Task OpenCompactorAsync()
     {
-        try
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token, _compactorStop.Token);
+        for (var attempt = 1; ; attempt++)
         {
-            var compactor = await Compacting.Compactor.OpenAsync(_store, Path, _options, AdoptCompactorManifestAsync, OldestSnapshot, _shutdown.Token).ConfigureAwait(false);
-            compactor.Start(_shutdown.Token);
-            Volatile.Write(ref _compactor, compactor);
-            _l0Progress.Notify();
-        }
-        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
-        {
-        }
-        catch (Exception e) when (e is SlateFastException or IOException)
-        {
-            // Another compactor (maybe SlateDB's) may own the database; the writer goes on without one.
-            _log.LogWarning(e, "the compactor of {Path} did not start: {Message}", Path, e.Message);
+            try
+            {
+                var compactor = await Compacting.Compactor.OpenAsync(_store, Path, _options, AdoptCompactorManifestAsync, OldestSnapshot, stop.Token).ConfigureAwait(false);
+                compactor.Start(_shutdown.Token);
+                Volatile.Write(ref _compactor, compactor);
+                _l0Progress.Notify();
+                return;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (IsTransient(e) && attempt < 10)
+            {
+                // A store hiccup while claiming the epoch must not leave the database without a
+                // compactor for good (L0 would then fill and stall the flushes): try again.
+                _log.LogWarning("starting the compactor of {Path} failed ({Message}); trying again", Path, e.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 50 << attempt)), stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is SlateFastException or IOException)
+            {
+                // Another compactor (maybe SlateDB's) may own the database; the writer goes on without one.
+                _log.LogWarning(e, "the compactor of {Path} did not start: {Message}", Path, e.Message);
+                return;
+            }
         }
     }
 
+    private static bool IsTransient(Exception e) =>
+        e is ObjectStore.ObjectStoreException { IsTransient: true } or SlateFastException { Kind: ErrorKind.Unavailable };
+
     private async Task StopCompactorAsync()
     {
+        await _compactorStop.CancelAsync().ConfigureAwait(false);
         await _compactorStart.ConfigureAwait(false);
         if (Compactor is { } compactor)
         {
