@@ -16,12 +16,16 @@ internal static class OptimizedRelaunch
     public static bool Active => Environment.GetEnvironmentVariable(Variable) == "0";
 
     /// <summary>A start for this same program (under `dotnet` when it runs as a dll) with <paramref name="args"/> and tiering off.</summary>
-    public static ProcessStartInfo Start(IEnumerable<string> args)
+    public static ProcessStartInfo Start(IEnumerable<string> args) =>
+        Start(Environment.ProcessPath!, Environment.GetCommandLineArgs()[0], args);
+
+    /// <summary>The start for host <paramref name="host"/> whose argument 0 is <paramref name="self"/>.</summary>
+    internal static ProcessStartInfo Start(string host, string self, IEnumerable<string> args)
     {
-        var self = Environment.GetCommandLineArgs()[0];
-        var host = Environment.ProcessPath!;
         var start = new ProcessStartInfo(host) { UseShellExecute = false };
-        if (!string.Equals(Path.GetFullPath(host), Path.GetFullPath(self), StringComparison.Ordinal) && self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        // Under the `dotnet` muxer the dll must be named again; under the app host (what
+        // `dotnet run` starts) argument 0 is also the dll's path, but the host finds it itself.
+        if (string.Equals(Path.GetFileNameWithoutExtension(host), "dotnet", StringComparison.Ordinal) && self.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
         {
             start.ArgumentList.Add(self);
         }
