@@ -51,7 +51,9 @@ internal static class ManifestCodec
                 FlatBufferVerifier.Verify(buffer, ManifestSchemas.ManifestV2, "manifest");
                 return ManifestV2Reader.Read(FlatTable.Root(buffer));
             default:
-                return ThrowHelper.Data<ManifestState>($"manifest: unsupported version {version} (supported: 1, 2)");
+                return ThrowHelper.Data<ManifestState>(version > Version2
+                    ? $"manifest: format version {version} was written by a newer SlateDB than this SlateFast reads (it reads 1 and 2)"
+                    : $"manifest: unsupported version {version} (supported: 1, 2)");
         }
     }
 

@@ -22,7 +22,7 @@ internal static class ManifestSchemas
     public static readonly FlatTableSchema BytesBound = new(
         "BytesBound",
         FlatField.Vector("key", 0, FlatKind.Bytes),
-        FlatField.Scalar("bound_type", 1, FlatKind.I8));
+        FlatField.Enum("bound_type", 1, max: 3));
 
     public static readonly FlatTableSchema BytesRange = new(
         "BytesRange",
@@ -126,7 +126,7 @@ internal static class ManifestSchemas
         "Compaction",
         FlatField.Of("id", 0, Ulid, required: true),
         FlatField.Union("spec", 1, required: true, null, TieredCompactionSpec),
-        FlatField.Scalar("status", 3, FlatKind.I8),
+        FlatField.Enum("status", 3, max: 3),
         FlatField.VectorOf("output_ssts", 4, CompactedSsTable));
 
     public static readonly FlatTableSchema CompactionsV1 = new(

@@ -1,6 +1,16 @@
 namespace SlateFast.Sst;
 
 /// <summary>
+/// The <c>FilterFormat</c> enum of SlateDB 0.13's <c>sst.fbs</c>: a legacy filter section is one
+/// bloom filter; a composite one is a list of named filters.
+/// </summary>
+internal enum FilterFormat : byte
+{
+    Legacy = 0,
+    Composite = 1,
+}
+
+/// <summary>
 /// An SST's footer metadata (the <c>SsTableInfo</c> table): where the index, filter and stats
 /// sections are, the codec of every section, and the first/last entry. Lengths include each
 /// section's 4-byte CRC. Byte fields are copies, never views of the buffer they came from.
@@ -32,6 +42,9 @@ internal sealed record SsTableInfo
     /// <summary>0 when the SST has no stats section.</summary>
     public ulong StatsLength { get; init; }
 
+    /// <summary>How the filter section is laid out (SlateDB 0.13+ field; absent means legacy).</summary>
+    public FilterFormat FilterFormat { get; init; }
+
     public bool Equals(SsTableInfo? other) =>
         other is not null
         && BytesEqual(FirstEntry, other.FirstEntry)
@@ -43,7 +56,8 @@ internal sealed record SsTableInfo
         && Compression == other.Compression
         && SstType == other.SstType
         && StatsOffset == other.StatsOffset
-        && StatsLength == other.StatsLength;
+        && StatsLength == other.StatsLength
+        && FilterFormat == other.FilterFormat;
 
     public override int GetHashCode() =>
         HashCode.Combine(IndexOffset, IndexLength, FilterOffset, FilterLength, Compression, SstType, StatsOffset, StatsLength);

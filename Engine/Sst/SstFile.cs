@@ -84,7 +84,9 @@ internal sealed class SstFile
         var footerVersion = BinaryPrimitives.ReadUInt16BigEndian(footer[8..]);
         if (footerVersion is not (1 or 2))
         {
-            ThrowHelper.Data($"{path}: unsupported SST format version {footerVersion}");
+            ThrowHelper.Data(footerVersion > 2
+                ? $"{path}: SST format version {footerVersion} was written by a newer SlateDB than this SlateFast reads (it reads 1 and 2)"
+                : $"{path}: unsupported SST format version {footerVersion}");
         }
 
         var infoEnd = size - SstSections.FooterLength;

@@ -15,8 +15,8 @@ internal static class SstSchemas
         FlatField.Scalar("index_len", 2, FlatKind.U64),
         FlatField.Scalar("filter_offset", 3, FlatKind.U64),
         FlatField.Scalar("filter_len", 4, FlatKind.U64),
-        FlatField.Scalar("compression_format", 5, FlatKind.I8),
-        FlatField.Scalar("sst_type", 6, FlatKind.I8),
+        FlatField.Enum("compression_format", 5, max: 4),
+        FlatField.Enum("sst_type", 6, max: 1),
         FlatField.Vector("last_entry", 7, FlatKind.Bytes),
         FlatField.Scalar("stats_offset", 8, FlatKind.U64),
         FlatField.Scalar("stats_len", 9, FlatKind.U64));

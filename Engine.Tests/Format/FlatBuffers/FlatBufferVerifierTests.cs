@@ -92,6 +92,73 @@ public class FlatBufferVerifierTests
     }
 
     [Fact]
+    public void A_field_the_schema_does_not_list_is_refused_as_written_by_a_newer_schema()
+    {
+        var b = new FlatBufferBuilder();
+        int t = b.StartTable();
+        b.AddU32(0, 42);
+        int leaf = b.EndTable(t);
+        int root = b.StartTable();
+        b.AddOffset(0, leaf);
+        b.AddU8(7, 1);
+        var bytes = b.Finish(b.EndTable(root)).ToArray();
+
+        var e = Rejects(bytes, Root);
+        Assert.Contains("Root has field id 7", e.Message);
+        Assert.Contains("newer SlateDB", e.Message);
+    }
+
+    [Fact]
+    public void A_gap_in_the_schema_ids_is_also_unknown()
+    {
+        var gapped = new FlatTableSchema("Gapped", FlatField.Scalar("a", 0, FlatKind.U32), FlatField.Scalar("c", 2, FlatKind.U32));
+        var b = new FlatBufferBuilder();
+        int t = b.StartTable();
+        b.AddU32(1, 5);
+        var bytes = b.Finish(b.EndTable(t)).ToArray();
+        Assert.Contains("Gapped has field id 1", Rejects(bytes, gapped).Message);
+    }
+
+    [Fact]
+    public void A_union_type_the_schema_does_not_list_is_refused_as_newer()
+    {
+        var bytes = BuildRoot(unionParts: 3);
+        int at = IndexOfUnionTag(bytes);
+        bytes[at] = 2;
+        var e = Rejects(bytes, Root);
+        Assert.Contains("Root.choice has union type 2", e.Message);
+        Assert.Contains("newer SlateDB", e.Message);
+    }
+
+    [Theory]
+    [InlineData(3, false)]
+    [InlineData(4, true)]
+    [InlineData(-1, true)]
+    public void An_enum_value_beyond_the_schema_is_refused_as_newer(sbyte value, bool refused)
+    {
+        var schema = new FlatTableSchema("WithEnum", FlatField.Enum("kind", 0, max: 3));
+        var b = new FlatBufferBuilder();
+        int t = b.StartTable();
+        b.AddI8(0, value);
+        var bytes = b.Finish(b.EndTable(t)).ToArray();
+        if (refused)
+        {
+            Assert.Contains("WithEnum.kind has value", Rejects(bytes, schema).Message);
+        }
+        else
+        {
+            FlatBufferVerifier.Verify(bytes, schema, "test");
+        }
+    }
+
+    private static int IndexOfUnionTag(byte[] bytes)
+    {
+        var r = FlatTable.Root(bytes);
+        int vtable = r.Position - BitConverter.ToInt32(bytes, r.Position);
+        return r.Position + BitConverter.ToUInt16(bytes, vtable + 4 + 2);
+    }
+
+    [Fact]
     public void String_without_nul_terminator_is_rejected()
     {
         var bytes = BuildRoot("abc");

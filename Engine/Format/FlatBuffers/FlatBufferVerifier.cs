@@ -99,7 +99,28 @@ internal ref struct FlatBufferVerifier
             VisitField(pos, vtable, vtableLength, field, schema);
         }
 
+        CheckNoUnknownFields(pos, vtable, vtableLength, schema);
         _depth--;
+    }
+
+    /// <summary>
+    /// Refuses a table that holds a field its schema does not list. FlatBuffers readers normally
+    /// skip such fields, which is how a newer writer's additions stay invisible; for SlateDB's
+    /// formats an addition can change what the rest means (a composite filter block, manifest
+    /// segments), so reading on would misread. Absent fields (offset 0) are fine: defaults are not
+    /// written, and a newer schema's default means the old behaviour.
+    /// </summary>
+    private void CheckNoUnknownFields(long pos, long vtable, int vtableLength, FlatTableSchema schema)
+    {
+        int slots = (vtableLength - 4) / 2;
+        for (int id = 0; id < slots; id++)
+        {
+            if (!schema.Knows(id) && FieldPosition(pos, vtable, vtableLength, id, schema) >= 0)
+            {
+                SetTrail(null, -1);
+                FailNewer($"{schema.Name} has field id {id}, which this SlateFast does not know");
+            }
+        }
     }
 
     private void VisitField(long table, long vtable, int vtableLength, FlatField field, FlatTableSchema schema)
@@ -126,11 +147,19 @@ internal ref struct FlatBufferVerifier
             CheckInBuffer(tag, 1, schema);
             byte type = _buf[(int)tag];
             var variants = field.Variants!;
-            if (type < variants.Length && variants[type] is { } variant)
+            if (type >= variants.Length || variants[type] is not { } variant)
             {
-                VisitTable(value + ReadUOffset(value, schema), variant);
+                // Type 0 is NONE, which has no value; any other unlisted type is a newer schema's.
+                if (type == 0)
+                {
+                    Fail($"{schema.Name}.{field.Name} has a value but union type NONE");
+                }
+
+                FailNewer($"{schema.Name}.{field.Name} has union type {type}, which this SlateFast does not know");
+                return;
             }
 
+            VisitTable(value + ReadUOffset(value, schema), variant);
             return;
         }
 
@@ -149,8 +178,15 @@ internal ref struct FlatBufferVerifier
         {
             case FlatKind.Bool:
             case FlatKind.U8:
+                CheckInBuffer(pos, 1, schema);
+                break;
             case FlatKind.I8:
                 CheckInBuffer(pos, 1, schema);
+                if (field.IsEnum && (sbyte)_buf[(int)pos] is var value && (value < 0 || value > field.EnumMax))
+                {
+                    FailNewer($"{schema.Name}.{field.Name} has value {value}, which this SlateFast does not know");
+                }
+
                 break;
             case FlatKind.U16:
                 CheckInBuffer(pos, 2, schema);
@@ -272,7 +308,7 @@ internal ref struct FlatBufferVerifier
         }
     }
 
-    private readonly void SetTrail(FlatField field, int index)
+    private readonly void SetTrail(FlatField? field, int index)
     {
         if (_depth < MaxTrail)
         {
@@ -281,7 +317,14 @@ internal ref struct FlatBufferVerifier
         }
     }
 
-    private readonly void Fail(string problem)
+    /// <summary>A well-formed buffer that uses what a newer schema added: refused, never read in part.</summary>
+    private readonly void FailNewer(string problem) =>
+        ThrowHelper.Data($"{_what}{Where()}: {problem}: written by a newer SlateDB than this SlateFast reads");
+
+    private readonly void Fail(string problem) =>
+        ThrowHelper.Data($"invalid {_what} flatbuffer{Where()}: {problem}");
+
+    private readonly string Where()
     {
         var path = new StringBuilder();
         for (int d = 1; d <= Math.Min(_depth, MaxTrail - 1); d++)
@@ -303,7 +346,6 @@ internal ref struct FlatBufferVerifier
             }
         }
 
-        string where = path.Length == 0 ? string.Empty : $" at {path}";
-        ThrowHelper.Data($"invalid {_what} flatbuffer{where}: {problem}");
+        return path.Length == 0 ? string.Empty : $" at {path}";
     }
 }

@@ -27,7 +27,7 @@ internal enum FlatKind : byte
 /// <summary>One field of a table schema: enough for the verifier to check it.</summary>
 internal sealed class FlatField
 {
-    private FlatField(string name, int id, FlatKind kind, bool required, FlatTableSchema? table, FlatTableSchema?[]? variants)
+    private FlatField(string name, int id, FlatKind kind, bool required, FlatTableSchema? table, FlatTableSchema?[]? variants, sbyte enumMax = sbyte.MaxValue)
     {
         Name = name;
         Id = id;
@@ -35,6 +35,7 @@ internal sealed class FlatField
         Required = required;
         Table = table;
         Variants = variants;
+        EnumMax = enumMax;
     }
 
     public string Name { get; }
@@ -48,10 +49,18 @@ internal sealed class FlatField
     /// <summary>The element/target schema for <see cref="FlatKind.Table"/> and <see cref="FlatKind.TableVector"/>.</summary>
     public FlatTableSchema? Table { get; }
 
-    /// <summary>For unions, the schema of each type tag (index = tag; null = unknown, not verified, like Rust).</summary>
+    /// <summary>For unions, the schema of each type tag (index = tag; index 0 is NONE and always null).</summary>
     public FlatTableSchema?[]? Variants { get; }
 
+    /// <summary>For a byte enum (<see cref="FlatKind.I8"/>): its highest value; values from 0 to it are known.</summary>
+    public sbyte EnumMax { get; }
+
+    public bool IsEnum => EnumMax != sbyte.MaxValue;
+
     public static FlatField Scalar(string name, int id, FlatKind kind) => new(name, id, kind, false, null, null);
+
+    /// <summary>A <c>byte</c> enum whose values run from 0 to <paramref name="max"/>; others are a newer schema's.</summary>
+    public static FlatField Enum(string name, int id, sbyte max) => new(name, id, FlatKind.I8, false, null, null, max);
 
     public static FlatField Vector(string name, int id, FlatKind kind, bool required = false) => new(name, id, kind, required, null, null);
 
@@ -68,6 +77,8 @@ internal sealed class FlatField
 /// <summary>A table type as the verifier sees it: a name for messages and its fields.</summary>
 internal sealed class FlatTableSchema
 {
+    private bool[]? _knownIds;
+
     public FlatTableSchema(string name, params FlatField[] fields)
     {
         Name = name;
@@ -77,4 +88,35 @@ internal sealed class FlatTableSchema
     public string Name { get; }
 
     public FlatField[] Fields { get; }
+
+    /// <summary>
+    /// Which field ids the schema has (a union occupies its tag id and the next). A present field
+    /// outside this set was written by a newer schema: the verifier refuses it rather than read an
+    /// object whose meaning it only partly knows. Computed on first use, because a recursive
+    /// schema fills its fields in after construction.
+    /// </summary>
+    public bool[] KnownIds => _knownIds ??= ComputeKnownIds(Fields);
+
+    public bool Knows(int id) => id < KnownIds.Length && KnownIds[id];
+
+    private static bool[] ComputeKnownIds(FlatField[] fields)
+    {
+        int slots = 0;
+        foreach (var field in fields)
+        {
+            slots = Math.Max(slots, field.Kind == FlatKind.Union ? field.Id + 2 : field.Id + 1);
+        }
+
+        var known = new bool[slots];
+        foreach (var field in fields)
+        {
+            known[field.Id] = true;
+            if (field.Kind == FlatKind.Union)
+            {
+                known[field.Id + 1] = true;
+            }
+        }
+
+        return known;
+    }
 }

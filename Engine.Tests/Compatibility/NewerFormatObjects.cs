@@ -1,0 +1,96 @@
+using System.Buffers.Binary;
+using SlateFast.Format;
+using SlateFast.Format.FlatBuffers;
+using SlateFast.Manifest;
+using SlateFast.ObjectStore;
+using SlateFast.Sst;
+
+namespace SlateFast.Tests.Compatibility;
+
+/// <summary>
+/// Builds the objects SlateDB 0.13+ writes that a 0.12 reader does not know, from the layouts in
+/// SlateDB's schemas (schemas/manifest.fbs, sst.fbs, compactor.fbs at v0.13.0..v0.15.0).
+/// </summary>
+internal static class NewerFormatObjects
+{
+    /// <summary>
+    /// A version-2 manifest with SlateDB 0.13's <c>segments</c> (field 16: one segment with prefix
+    /// <paramref name="prefix"/> and no SSTs) and <c>segment_extractor_name</c> (field 17).
+    /// </summary>
+    public static byte[] ManifestV2WithSegment(byte[] prefix, string extractor, ulong writerEpoch = 1)
+    {
+        var b = new FlatBufferBuilder();
+        int emptySsts = b.CreateOffsetVector([]);
+        int emptyL0 = b.CreateOffsetVector([]);
+        int emptyRuns = b.CreateOffsetVector([]);
+        int emptyCheckpoints = b.CreateOffsetVector([]);
+
+        int segmentPrefix = b.CreateByteVector(prefix);
+        int segmentL0 = b.CreateOffsetVector([]);
+        int segmentRuns = b.CreateOffsetVector([]);
+        int segment = b.StartTable();
+        b.AddOffset(3, segmentRuns);
+        b.AddOffset(2, segmentL0);
+        b.AddOffset(0, segmentPrefix);
+        int segments = b.CreateOffsetVector([b.EndTable(segment)]);
+        int name = b.CreateString(extractor);
+
+        int root = b.StartTable();
+        b.AddU64(3, writerEpoch);
+        b.AddOffset(17, name);
+        b.AddOffset(16, segments);
+        b.AddOffset(12, emptyCheckpoints);
+        b.AddOffset(10, emptyRuns);
+        b.AddOffset(9, emptyL0);
+        b.AddOffset(8, emptySsts);
+        b.AddBool(2, true);
+        var body = b.Finish(b.EndTable(root));
+        var file = new byte[body.Length + 2];
+        BinaryPrimitives.WriteUInt16BigEndian(file, ManifestCodec.Version2);
+        body.CopyTo(file.AsSpan(2));
+        return file;
+    }
+
+    /// <summary>An SST file with its info section replaced by <paramref name="edit"/> of the old one.</summary>
+    public static byte[] RewriteSstInfo(byte[] sst, Func<SsTableInfo, SsTableInfo> edit)
+    {
+        int footer = sst.Length - SstSections.FooterLength;
+        var metaOffset = (int)BinaryPrimitives.ReadUInt64BigEndian(sst.AsSpan(footer));
+        var version = BinaryPrimitives.ReadUInt16BigEndian(sst.AsSpan(footer + 8));
+        var info = SsTableInfoCodec.Decode(sst.AsSpan(metaOffset, footer - SstSections.ChecksumLength - metaOffset));
+        var infoBytes = SsTableInfoCodec.Encode(edit(info));
+        var result = new byte[metaOffset + infoBytes.Length + SstSections.ChecksumLength + SstSections.FooterLength];
+        sst.AsSpan(0, metaOffset).CopyTo(result);
+        infoBytes.CopyTo(result.AsSpan(metaOffset));
+        int at = metaOffset + infoBytes.Length;
+        BinaryPrimitives.WriteUInt32BigEndian(result.AsSpan(at), Crc32.Compute(infoBytes));
+        BinaryPrimitives.WriteUInt64BigEndian(result.AsSpan(at + 4), (ulong)metaOffset);
+        BinaryPrimitives.WriteUInt16BigEndian(result.AsSpan(at + 12), version);
+        return result;
+    }
+
+    /// <summary>
+    /// Rewrites a database the way SlateDB 0.13+ would have written its SSTs: every compacted SST
+    /// (file and manifest entry) declares <paramref name="format"/>, and the new state is written
+    /// as the next manifest version.
+    /// </summary>
+    public static async Task DeclareFilterFormatAsync(IObjectStore store, string db, FilterFormat format)
+    {
+        var manifests = new ManifestStore(store, db);
+        var (id, state) = (await manifests.LoadLatestAsync())!.Value;
+        CompactedSst Edit(CompactedSst sst) => sst with { Info = sst.Info with { FilterFormat = format } };
+        foreach (var view in state.L0.Concat(state.Compacted.SelectMany(r => r.Ssts)))
+        {
+            var path = DbPaths.CompactedSstPath(db, view.Sst.Id);
+            var bytes = (await store.GetAsync(path))!.Data.ToArray();
+            await store.PutAsync(path, RewriteSstInfo(bytes, info => info with { FilterFormat = format }));
+        }
+
+        var next = state with
+        {
+            L0 = [.. state.L0.Select(v => v with { Sst = Edit(v.Sst) })],
+            Compacted = [.. state.Compacted.Select(r => r with { Ssts = [.. r.Ssts.Select(v => v with { Sst = Edit(v.Sst) })] })],
+        };
+        Assert.True(await manifests.TryWriteAsync(id + 1, next));
+    }
+}
