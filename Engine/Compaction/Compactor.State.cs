@@ -19,20 +19,13 @@ internal sealed partial class Compactor
             ThrowHelper.Invalid($"{_db}: the database is not initialized (a clone still being set up)");
         }
 
-        var deadline = _options.TimeProvider.GetUtcNow() + _options.ManifestUpdateTimeout;
-        while (true)
-        {
-            var claimed = state with { CompactorEpoch = state.CompactorEpoch + 1 };
-            if (await _manifests.TryWriteAsync(id + 1, claimed, cancellationToken).ConfigureAwait(false))
-            {
-                (id, state) = (id + 1, claimed);
-                break;
-            }
-
-            (id, state) = await _manifests.FollowAsync(id, state, cancellationToken).ConfigureAwait(false);
-            CheckDeadline(deadline, "claiming the compactor epoch");
-        }
-
+        (id, state, _) = await _manifests.UpdateAsync(
+            (id, state),
+            (_, s) => s with { CompactorEpoch = s.CompactorEpoch + 1 },
+            reconcile: null,
+            _options.TimeProvider,
+            _options.ManifestUpdateTimeout,
+            cancellationToken).ConfigureAwait(false);
         (_manifestId, _manifest, Epoch) = (id, state, state.CompactorEpoch);
 
         var stored = await _compactionsStore.LoadLatestAsync(cancellationToken).ConfigureAwait(false);
@@ -45,28 +38,25 @@ internal sealed partial class Compactor
                     ?? throw new SlateFastException(ErrorKind.Unavailable, $"{_db}: compactions file 1 exists but cannot be listed");
         }
 
-        var (cid, compactions) = stored.Value;
-        while (true)
-        {
-            if (compactions.CompactorEpoch >= Epoch)
+        (_compactionsId, _compactions, _) = await _compactionsStore.UpdateAsync(
+            stored.Value,
+            (_, compactions) =>
             {
-                Fence($"a newer compactor holds epoch {compactions.CompactorEpoch} in the compactions file (ours {Epoch})");
-            }
+                if (compactions.CompactorEpoch >= Epoch)
+                {
+                    Fence($"a newer compactor holds epoch {compactions.CompactorEpoch} in the compactions file (ours {Epoch})");
+                }
 
-            // Compactions that were running when their compactor stopped start over.
-            var recent = compactions.Recent
-                .Select(c => c.Status == CompactionStatus.Running ? c with { Status = CompactionStatus.Submitted } : c)
-                .ToImmutableArray();
-            var next = Retain(new CompactionsState(Epoch, recent));
-            if (await _compactionsStore.TryWriteAsync(cid + 1, next, cancellationToken).ConfigureAwait(false))
-            {
-                (_compactionsId, _compactions) = (cid + 1, next);
-                break;
-            }
-
-            (cid, compactions) = await _compactionsStore.FollowAsync(cid, compactions, cancellationToken).ConfigureAwait(false);
-            CheckDeadline(deadline, "claiming the compactions file");
-        }
+                // Compactions that were running when their compactor stopped start over.
+                var recent = compactions.Recent
+                    .Select(c => c.Status == CompactionStatus.Running ? c with { Status = CompactionStatus.Submitted } : c)
+                    .ToImmutableArray();
+                return Retain(new CompactionsState(Epoch, recent));
+            },
+            reconcile: null,
+            _options.TimeProvider,
+            _options.ManifestUpdateTimeout,
+            cancellationToken).ConfigureAwait(false);
 
         _log.LogInformation("compactor of {Db} claimed epoch {Epoch} (manifest {Manifest}, compactions {Compactions})", _db, Epoch, _manifestId, _compactionsId);
     }
@@ -89,22 +79,17 @@ internal sealed partial class Compactor
 
     private async Task WriteCompactionsLockedAsync(CancellationToken cancellationToken)
     {
-        var deadline = _options.TimeProvider.GetUtcNow() + _options.ManifestUpdateTimeout;
-        while (true)
-        {
-            var desired = Retain(_compactions);
-            if (await _compactionsStore.TryWriteAsync(_compactionsId + 1, desired, cancellationToken).ConfigureAwait(false))
+        (_compactionsId, _compactions, _) = await _compactionsStore.UpdateAsync(
+            (_compactionsId, _compactions),
+            (_, local) => Retain(local),
+            reconcile: remote =>
             {
-                (_compactionsId, _compactions) = (_compactionsId + 1, desired);
-                return;
-            }
-
-            var (cid, remote) = await _compactionsStore.FollowAsync(_compactionsId, _compactions, cancellationToken).ConfigureAwait(false);
-            CheckEpoch(remote.CompactorEpoch, "compactions file");
-            _compactions = MergeRemote(remote);
-            _compactionsId = cid;
-            CheckDeadline(deadline, "writing the compactions file");
-        }
+                CheckEpoch(remote.CompactorEpoch, "compactions file");
+                return MergeRemote(remote);
+            },
+            _options.TimeProvider,
+            _options.ManifestUpdateTimeout,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -113,24 +98,19 @@ internal sealed partial class Compactor
     /// </summary>
     private async Task UpdateManifestLockedAsync(Func<ulong, ManifestState, ManifestState?> change, CancellationToken cancellationToken)
     {
-        var deadline = _options.TimeProvider.GetUtcNow() + _options.ManifestUpdateTimeout;
-        while (true)
-        {
-            (_manifestId, _manifest) = await _manifests.FollowAsync(_manifestId, _manifest, cancellationToken).ConfigureAwait(false);
-            CheckEpoch(_manifest.CompactorEpoch, "manifest");
-            if (change(_manifestId + 1, _manifest) is not { } next)
+        (_manifestId, _manifest) = await _manifests.FollowAsync(_manifestId, _manifest, cancellationToken).ConfigureAwait(false);
+        CheckEpoch(_manifest.CompactorEpoch, "manifest");
+        (_manifestId, _manifest, _) = await _manifests.UpdateAsync(
+            (_manifestId, _manifest),
+            change,
+            reconcile: manifest =>
             {
-                return;
-            }
-
-            if (await _manifests.TryWriteAsync(_manifestId + 1, next, cancellationToken).ConfigureAwait(false))
-            {
-                (_manifestId, _manifest) = (_manifestId + 1, next);
-                return;
-            }
-
-            CheckDeadline(deadline, "updating the manifest");
-        }
+                CheckEpoch(manifest.CompactorEpoch, "manifest");
+                return manifest;
+            },
+            _options.TimeProvider,
+            _options.ManifestUpdateTimeout,
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task FinishLockedAsync(Ulid id, CompactionPlan plan, CompactionResult result, CancellationToken cancellationToken)
@@ -257,13 +237,5 @@ internal sealed partial class Compactor
         var e = new SlateFastException(ErrorKind.Closed, CloseReason.Fenced, $"{_db}: {message}");
         Interlocked.CompareExchange(ref _fenced, e, null);
         throw e;
-    }
-
-    private void CheckDeadline(DateTimeOffset deadline, string what)
-    {
-        if (_options.TimeProvider.GetUtcNow() > deadline)
-        {
-            ThrowHelper.Unavailable($"{_db}: {what} kept conflicting for {_options.ManifestUpdateTimeout}");
-        }
     }
 }

@@ -266,23 +266,17 @@ public sealed partial class DbHandle
         await _manifestLock.WaitAsync(token).ConfigureAwait(false);
         try
         {
-            var deadline = _options.TimeProvider.GetUtcNow() + _options.ManifestUpdateTimeout;
-            while (true)
-            {
-                var next = change(_manifest);
-                if (await _manifests.TryWriteAsync(_manifestId + 1, next, token).ConfigureAwait(false))
+            (_manifestId, _manifest, _) = await _manifests.UpdateAsync(
+                (_manifestId, _manifest),
+                (_, s) => change(s),
+                reconcile: s =>
                 {
-                    (_manifestId, _manifest) = (_manifestId + 1, next);
-                    return;
-                }
-
-                (_manifestId, _manifest) = await _manifests.FollowAsync(_manifestId, _manifest, token).ConfigureAwait(false);
-                CheckEpoch();
-                if (_options.TimeProvider.GetUtcNow() > deadline)
-                {
-                    ThrowHelper.Unavailable($"{Path}: manifest update kept conflicting for {_options.ManifestUpdateTimeout}");
-                }
-            }
+                    CheckEpoch(s);
+                    return s;
+                },
+                _options.TimeProvider,
+                _options.ManifestUpdateTimeout,
+                token).ConfigureAwait(false);
         }
         finally
         {
@@ -304,11 +298,13 @@ public sealed partial class DbHandle
         }
     }
 
-    private void CheckEpoch()
+    private void CheckEpoch() => CheckEpoch(_manifest);
+
+    private void CheckEpoch(ManifestState manifest)
     {
-        if (_manifest.WriterEpoch > _writerEpoch)
+        if (manifest.WriterEpoch > _writerEpoch)
         {
-            throw new SlateFastException(ErrorKind.Closed, CloseReason.Fenced, $"{Path}: detected a newer writer (epoch {_manifest.WriterEpoch}, ours {_writerEpoch})");
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Fenced, $"{Path}: detected a newer writer (epoch {manifest.WriterEpoch}, ours {_writerEpoch})");
         }
     }
 }

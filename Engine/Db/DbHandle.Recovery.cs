@@ -89,17 +89,13 @@ public sealed partial class DbHandle
             ThrowHelper.Invalid($"{Path}: the database is not initialized (a clone still being set up)");
         }
 
-        while (true)
-        {
-            var claimed = state with { WriterEpoch = state.WriterEpoch + 1 };
-            if (await _manifests.TryWriteAsync(id + 1, claimed, cancellationToken).ConfigureAwait(false))
-            {
-                (id, state) = (id + 1, claimed);
-                break;
-            }
-
-            (id, state) = await _manifests.FollowAsync(id, state, cancellationToken).ConfigureAwait(false);
-        }
+        (id, state, _) = await _manifests.UpdateAsync(
+            (id, state),
+            (_, s) => s with { WriterEpoch = s.WriterEpoch + 1 },
+            reconcile: null,
+            _options.TimeProvider,
+            _options.ManifestUpdateTimeout,
+            cancellationToken).ConfigureAwait(false);
 
         _manifestId = id;
         _manifest = state;

@@ -2,7 +2,10 @@ using SlateFast.Manifest;
 
 namespace SlateFast.GarbageCollection;
 
-/// <summary>Compactions files that may go (spec §12): every one but the latest, once older than the minimum age.</summary>
+/// <summary>
+/// Compactions files that may go (spec §12): every one but the latest, once older than the minimum
+/// age; the namespace's GC boundary moves past them first (RFC-0026).
+/// </summary>
 internal static class CompactionsGc
 {
     public static async Task<List<string>> CollectAsync(GcContext context, TimeSpan minAge, CancellationToken cancellationToken)
@@ -19,7 +22,9 @@ internal static class CompactionsGc
         listed.Sort((a, b) => a.Id.CompareTo(b.Id));
         var doomed = listed.Take(Math.Max(0, listed.Count - 1))
             .Where(m => context.OlderThan(m.Meta.LastModified, minAge))
-            .Select(m => m.Meta.Path);
-        return await context.DeleteAsync(doomed, cancellationToken).ConfigureAwait(false);
+            .ToList();
+        var boundary = new GcBoundary(context.Store, context.Db, DbPaths.CompactionsDir);
+        await context.AdvanceBoundaryAsync(boundary, doomed.Select(m => m.Id), cancellationToken).ConfigureAwait(false);
+        return await context.DeleteAsync(doomed.Select(m => m.Meta.Path), cancellationToken).ConfigureAwait(false);
     }
 }

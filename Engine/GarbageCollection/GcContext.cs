@@ -49,6 +49,20 @@ internal sealed class GcContext(IObjectStore store, string db, TimeProvider time
     public async Task<List<ObjectMeta>> ListAsync(string dir, CancellationToken cancellationToken) =>
         await store.ListAllAsync(DbPaths.DirPrefix(db, dir), cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Before versions of a namespace are deleted, moves its GC boundary up to the highest of
+    /// them (not in a dry run): from then on a writer that re-creates one of those ids sees its
+    /// write void instead of committed.
+    /// </summary>
+    public async Task AdvanceBoundaryAsync(GcBoundary boundary, IEnumerable<ulong> ids, CancellationToken cancellationToken)
+    {
+        var highest = ids.DefaultIfEmpty().Max();
+        if (!dryRun && highest > 0)
+        {
+            await boundary.AdvanceAsync(highest, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Deletes (unless dry) and records each path; a failed delete is logged and left for the next pass.</summary>
     public async Task<List<string>> DeleteAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
     {

@@ -5,7 +5,8 @@ namespace SlateFast.GarbageCollection;
 /// <summary>
 /// Manifest versions that may go (spec §12): every one but the latest that is older than the
 /// minimum age and not pinned by a checkpoint of the latest. A version written after the listing
-/// is not in it, so a concurrent writer's new latest is never at risk.
+/// is not in it, so a concurrent writer's new latest is never at risk. The namespace's GC boundary
+/// moves past the old versions first (RFC-0026), so a stale writer cannot re-create one of them.
 /// </summary>
 internal static class ManifestGc
 {
@@ -38,9 +39,9 @@ internal static class ManifestGc
         }
 
         var pinned = latest.Checkpoints.Select(c => c.ManifestId).ToHashSet();
-        var doomed = listed.Take(candidates)
-            .Where(m => !pinned.Contains(m.Id) && context.OlderThan(m.Meta.LastModified, minAge))
-            .Select(m => m.Meta.Path);
+        var old = listed.Take(candidates).Where(m => context.OlderThan(m.Meta.LastModified, minAge)).ToList();
+        await context.AdvanceBoundaryAsync(context.Manifests.Boundary, old.Select(m => m.Id), cancellationToken).ConfigureAwait(false);
+        var doomed = old.Where(m => !pinned.Contains(m.Id)).Select(m => m.Meta.Path);
         return await context.DeleteAsync(doomed, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -15,9 +15,12 @@ internal static class DbPaths
     public const string WalDir = "wal";
     public const string CompactedDir = "compacted";
 
-    public static string ManifestPath(string db, ulong id) => Join(db, ManifestDir, $"{Id(id)}.manifest");
+    public static string ManifestPath(string db, ulong id) => VersionedPath(db, ManifestDir, "manifest", id);
 
-    public static string CompactionsPath(string db, ulong id) => Join(db, CompactionsDir, $"{Id(id)}.compactions");
+    public static string CompactionsPath(string db, ulong id) => VersionedPath(db, CompactionsDir, "compactions", id);
+
+    /// <summary>A version of a versioned namespace (manifest, compactions): 20-digit id and extension.</summary>
+    public static string VersionedPath(string db, string dir, string extension, ulong id) => Join(db, dir, $"{Id(id)}.{extension}");
 
     public static string WalSstPath(string db, ulong id) => Join(db, WalDir, $"{Id(id)}.sst");
 
@@ -44,11 +47,12 @@ internal static class DbPaths
     public static string DirPrefix(string db, string dir) => Join(db, dir, string.Empty);
 
     /// <summary>A manifest file name: extension <c>manifest</c>, part before the first dot a u64.</summary>
-    public static bool TryParseManifestName(string fileName, out ulong id) =>
-        TryParseIdWithExtension(FileName(fileName), "manifest", out id);
+    public static bool TryParseManifestName(string fileName, out ulong id) => TryParseVersionedName(fileName, "manifest", out id);
 
-    public static bool TryParseCompactionsName(string fileName, out ulong id) =>
-        TryParseIdWithExtension(FileName(fileName), "compactions", out id);
+    public static bool TryParseCompactionsName(string fileName, out ulong id) => TryParseVersionedName(fileName, "compactions", out id);
+
+    public static bool TryParseVersionedName(string fileName, string extension, out ulong id) =>
+        TryParseIdWithExtension(FileName(fileName), extension, out id);
 
     /// <summary>A WAL SST name: the part before the first dot is a u64 (the extension is not checked).</summary>
     public static bool TryParseWalSstName(string fileName, out ulong id) => TryParseU64(Stem(FileName(fileName)), out id);

@@ -26,26 +26,11 @@ internal static class ManifestEditor
     {
         var (id, state) = start ?? await manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {manifests.Db} in {manifests.Store}");
-        var deadline = time.GetUtcNow() + timeout;
-        while (true)
+        Func<ManifestState, ManifestState>? reconcile = onConflict is null ? null : s =>
         {
-            var next = change(id + 1, state);
-            if (next is null)
-            {
-                return (id, state, false);
-            }
-
-            if (await manifests.TryWriteAsync(id + 1, next, cancellationToken).ConfigureAwait(false))
-            {
-                return (id + 1, next, true);
-            }
-
-            (id, state) = await manifests.FollowAsync(id, state, cancellationToken).ConfigureAwait(false);
-            onConflict?.Invoke(state);
-            if (time.GetUtcNow() > deadline)
-            {
-                ThrowHelper.Unavailable($"{manifests.Db}: manifest update kept conflicting for {timeout}");
-            }
-        }
+            onConflict(s);
+            return s;
+        };
+        return await manifests.UpdateAsync((id, state), change, reconcile, time, timeout, cancellationToken).ConfigureAwait(false);
     }
 }
