@@ -17,7 +17,8 @@ internal static class NewerFormatObjects
     /// A version-2 manifest with SlateDB 0.13's <c>segments</c> (field 16: one segment with prefix
     /// <paramref name="prefix"/> and no SSTs) and <c>segment_extractor_name</c> (field 17).
     /// </summary>
-    public static byte[] ManifestV2WithSegment(byte[] prefix, string extractor, ulong writerEpoch = 1)
+    /// <paramref name="unknownField"/>, when set, adds a u64 field of that id, as a schema newer than 0.15 might.
+    public static byte[] ManifestV2WithSegment(byte[] prefix, string extractor, ulong writerEpoch = 1, int? unknownField = null)
     {
         var b = new FlatBufferBuilder();
         int emptySsts = b.CreateOffsetVector([]);
@@ -36,6 +37,11 @@ internal static class NewerFormatObjects
         int name = b.CreateString(extractor);
 
         int root = b.StartTable();
+        if (unknownField is { } extra)
+        {
+            b.AddU64(extra, 7);
+        }
+
         b.AddU64(3, writerEpoch);
         b.AddOffset(17, name);
         b.AddOffset(16, segments);

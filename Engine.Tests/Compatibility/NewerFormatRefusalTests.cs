@@ -27,21 +27,21 @@ public class NewerFormatRefusalTests
     }
 
     [Fact]
-    public void A_manifest_with_segments_is_refused_naming_the_field()
+    public void A_manifest_with_a_field_newer_than_SlateDB_0_15_is_refused_naming_the_field()
     {
-        var file = NewerFormatObjects.ManifestV2WithSegment("tenant-1/"u8.ToArray(), "fixed:9");
+        var file = NewerFormatObjects.ManifestV2WithSegment("tenant-1/"u8.ToArray(), "fixed:9", unknownField: 18);
         var e = Assert.Throws<SlateFastException>(() => ManifestCodec.Decode(file));
-        AssertNewer(e, "ManifestV2 has field id 16");
+        AssertNewer(e, "ManifestV2 has field id 18");
     }
 
     [Fact]
-    public async Task A_database_whose_manifest_has_segments_opens_neither_as_writer_nor_as_reader()
+    public async Task A_database_whose_manifest_has_an_unknown_field_opens_neither_as_writer_nor_as_reader()
     {
         var store = new InMemoryObjectStore();
-        await store.PutAsync(DbPaths.ManifestPath("db", 1), NewerFormatObjects.ManifestV2WithSegment("p/"u8.ToArray(), "fixed:2"));
+        await store.PutAsync(DbPaths.ManifestPath("db", 1), NewerFormatObjects.ManifestV2WithSegment("p/"u8.ToArray(), "fixed:2", unknownField: 20));
 
-        AssertNewer(await Assert.ThrowsAsync<SlateFastException>(async () => await DbHandle.OpenAsync("db", store, s_options)), "field id 16");
-        AssertNewer(await Assert.ThrowsAsync<SlateFastException>(async () => await DbReader.OpenAsync("db", store)), "field id 16");
+        AssertNewer(await Assert.ThrowsAsync<SlateFastException>(async () => await DbHandle.OpenAsync("db", store, s_options)), "field id 20");
+        AssertNewer(await Assert.ThrowsAsync<SlateFastException>(async () => await DbReader.OpenAsync("db", store)), "field id 20");
         Assert.Null(await store.HeadAsync(DbPaths.ManifestPath("db", 2)));
     }
 

@@ -19,6 +19,8 @@ internal sealed partial class Compactor
             ThrowHelper.Invalid($"{_db}: the database is not initialized (a clone still being set up)");
         }
 
+        DbHandle.RefuseSegmented(state, _db, "compact");
+
         (id, state, _) = await _manifests.UpdateAsync(
             (id, state),
             (_, s) => s with { CompactorEpoch = s.CompactorEpoch + 1 },

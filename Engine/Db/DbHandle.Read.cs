@@ -108,7 +108,7 @@ public sealed partial class DbHandle
         }
 
         var manifest = Volatile.Read(ref _manifest);
-        foreach (var view in manifest.L0)
+        foreach (var view in manifest.ReadL0)
         {
             var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false);
             if (done)
@@ -117,7 +117,7 @@ public sealed partial class DbHandle
             }
         }
 
-        foreach (var run in manifest.Compacted)
+        foreach (var run in manifest.ReadRuns)
         {
             foreach (var view in run.Ssts)
             {

@@ -89,6 +89,8 @@ public sealed partial class DbHandle
             ThrowHelper.Invalid($"{Path}: the database is not initialized (a clone still being set up)");
         }
 
+        RefuseSegmented(state, Path, "write to");
+
         (id, state, _) = await _manifests.UpdateAsync(
             (id, state),
             (_, s) => s with { WriterEpoch = s.WriterEpoch + 1 },
@@ -103,21 +105,38 @@ public sealed partial class DbHandle
         _clock.AtLeast(state.LastL0ClockTick);
 
         var walIds = new SortedSet<ulong>();
+        var walSizes = new List<long>();
         await foreach (var meta in _store.ListAsync(DbPaths.DirPrefix(Path, DbPaths.WalDir), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (DbPaths.TryParseWalSstName(meta.Path, out var walId) && walId > state.ReplayAfterWalId)
+            if (DbPaths.TryParseWalSstName(meta.Path, out var walId))
             {
-                walIds.Add(walId);
+                walSizes.Add(meta.Size);
+                if (walId > state.ReplayAfterWalId)
+                {
+                    walIds.Add(walId);
+                }
             }
         }
 
+        FormatLevel = FormatDetection.Choose(
+            _options.FormatLevel,
+            await FormatDetection.DetectAsync(_store, Path, state, walSizes, cancellationToken).ConfigureAwait(false));
+
+        // Listed after the epoch claim: no older writer can move the replay point any more, so the
+        // fence id is above it (the check SlateDB added for #1622 holds by construction; asserted below).
+        var fence = FormatLevel >= FormatLevel.SlateDb014 ? ReadOnlyMemory<byte>.Empty : s_fencingWal.Value;
         var fencingId = (walIds.Count > 0 ? walIds.Max : state.ReplayAfterWalId) + 1;
-        while (!(await _store.PutIfAbsentAsync(DbPaths.WalSstPath(Path, fencingId), s_fencingWal.Value, cancellationToken).ConfigureAwait(false)).Stored)
+        while (!(await _store.PutIfAbsentAsync(DbPaths.WalSstPath(Path, fencingId), fence, cancellationToken).ConfigureAwait(false)).Stored)
         {
             (_manifestId, _manifest) = await _manifests.FollowAsync(_manifestId, _manifest, cancellationToken).ConfigureAwait(false);
             CheckEpoch();
             walIds.Add(fencingId);
             fencingId++;
+        }
+
+        if (fencingId <= _manifest.ReplayAfterWalId)
+        {
+            ThrowHelper.Internal($"{Path}: fence {fencingId} is at or below the replay point {_manifest.ReplayAfterWalId}");
         }
 
         var set = new Db.MemtableSet(NewMemtable(0), []);
@@ -160,10 +179,30 @@ public sealed partial class DbHandle
             Path, _writerEpoch, fencingId, rows, walIds.Count, state.ReplayAfterWalId, maxSeq);
     }
 
+    /// <summary>
+    /// A segmented database (SlateDB 0.13 segments) routes every key to a segment by a prefix
+    /// extractor SlateFast does not have: a write would land in the root tree, which SlateDB's
+    /// readers ignore once segments exist. Refused before anything is claimed, so SlateDB's own
+    /// writer or compactor is never fenced by it; readers and checkpoints work.
+    /// </summary>
+    internal static void RefuseSegmented(ManifestState state, string path, string action)
+    {
+        if (state.IsSegmented)
+        {
+            ThrowHelper.Invalid(
+                $"{path}: SlateFast cannot {action} a segmented database (SlateDB 0.13+ segments, extractor '{state.SegmentExtractorName}', {state.Segments.Length} segments): "
+                + "it has no segment extractors; read it with DbReader or a read-only open");
+        }
+    }
+
     private async Task<(long Rows, ulong MaxSeq, long MaxTick)> ReplayWalAsync(ulong walId, ulong lastL0Seq, CancellationToken cancellationToken)
     {
-        var file = await SstFile.OpenAsync(_store, DbPaths.WalSstPath(Path, walId), cancellationToken: cancellationToken).ConfigureAwait(false);
         long rows = 0;
+        if (await Wal.WalObjects.OpenAsync(_store, Path, walId, cancellationToken).ConfigureAwait(false) is not { } file)
+        {
+            return (0, 0, long.MinValue);
+        }
+
         ulong maxSeq = 0;
         var maxTick = long.MinValue;
         var iterator = new BlockIterator();

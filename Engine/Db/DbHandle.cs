@@ -65,6 +65,9 @@ public sealed partial class DbHandle : IAsyncDisposable
     /// <summary>The writer epoch this handle claimed when it opened.</summary>
     public ulong WriterEpoch => _writerEpoch;
 
+    /// <summary>The format level this handle writes at: <see cref="DbOptions.FormatLevel"/>, or what the store showed at open.</summary>
+    public FormatLevel FormatLevel { get; private set; } = FormatLevel.SlateDb012;
+
     /// <summary>The highest sequence number assigned so far.</summary>
     public ulong LastSeq
     {

@@ -152,13 +152,13 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
                 MaxFetchTasks = _options.MaxFetchTasks,
                 CacheBlocks = _options.CacheBlocks,
             };
-            foreach (var view in manifest.L0)
+            foreach (var view in manifest.ReadL0)
             {
                 var file = await _db.OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
                 sources.Add(RowSources.View(_db.Store, file, view, direction, _range, provider, rowOptions, cancellationToken));
             }
 
-            foreach (var run in manifest.Compacted)
+            foreach (var run in manifest.ReadRuns)
             {
                 sources.Add(RowSources.SortedRun(_db.Store, run, _db.OpenSstAsync, direction, _range, provider, rowOptions, cancellationToken));
             }

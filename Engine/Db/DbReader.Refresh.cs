@@ -103,11 +103,11 @@ public sealed partial class DbReader
         latest.LastL0Seq > pinned.LastL0Seq
         || latest.LastCompactedL0SstViewId != pinned.LastCompactedL0SstViewId
         || !SameRuns(latest, pinned)
-        || !latest.L0.Select(v => v.Sst.Id).SequenceEqual(pinned.L0.Select(v => v.Sst.Id));
+        || !latest.ReadL0.Select(v => v.Sst.Id).SequenceEqual(pinned.ReadL0.Select(v => v.Sst.Id));
 
     private static bool SameRuns(ManifestState a, ManifestState b) =>
-        a.Compacted.Length == b.Compacted.Length
-        && a.Compacted.Zip(b.Compacted).All(p => p.First.Id == p.Second.Id && p.First.Ssts.Select(v => v.Sst.Id).SequenceEqual(p.Second.Ssts.Select(v => v.Sst.Id)));
+        a.ReadRuns.Length == b.ReadRuns.Length
+        && a.ReadRuns.Zip(b.ReadRuns).All(p => p.First.Id == p.Second.Id && p.First.Ssts.Select(v => v.Sst.Id).SequenceEqual(p.Second.Ssts.Select(v => v.Sst.Id)));
 
     // One manifest update adds the new checkpoint (pinning the version it writes) and drops the
     // old, so the reader's state is never unprotected between the two.

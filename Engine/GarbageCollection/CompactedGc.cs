@@ -26,17 +26,10 @@ internal static class CompactedGc
         var live = new HashSet<Ulid>();
         foreach (var manifest in referenced.Values)
         {
-            foreach (var view in manifest.L0)
+            // Segment SSTs too: SlateFast does not compact segments, but it must never delete them.
+            foreach (var view in manifest.AllViews())
             {
                 live.Add(view.Sst.Id);
-            }
-
-            foreach (var run in manifest.Compacted)
-            {
-                foreach (var view in run.Ssts)
-                {
-                    live.Add(view.Sst.Id);
-                }
             }
         }
 
@@ -56,9 +49,10 @@ internal static class CompactedGc
     /// <summary>The newest L0's ULID time; else the last compacted L0's; else 0 (never had an L0: delete nothing).</summary>
     public static long NewestL0Ms(ManifestState latest)
     {
-        if (!latest.L0.IsEmpty)
+        var l0 = latest.L0.Concat(latest.Segments.SelectMany(s => s.L0)).ToList();
+        if (l0.Count > 0)
         {
-            return latest.L0.Max(v => v.Sst.Id.TimestampMs);
+            return l0.Max(v => v.Sst.Id.TimestampMs);
         }
 
         return (latest.LastCompactedL0SstViewId ?? latest.LastCompactedL0SstId)?.TimestampMs ?? 0;

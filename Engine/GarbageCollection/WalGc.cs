@@ -6,7 +6,8 @@ namespace SlateFast.GarbageCollection;
 /// WAL objects that may go (spec §12): id below the latest manifest's replay point (their rows
 /// are in L0 or sorted runs), older than the minimum age, and outside the
 /// (replay_after_wal_id, wal_id_last_seen] range of every manifest a checkpoint pins, since
-/// readers of that checkpoint replay exactly those.
+/// readers of that checkpoint replay exactly those. Fences stay (as SlateDB 0.14+ keeps them by
+/// default): see <see cref="Wal.WalObjects.IsFenceAsync"/>.
 /// </summary>
 internal static class WalGc
 {
@@ -20,7 +21,8 @@ internal static class WalGc
             if (DbPaths.TryParseWalSstName(meta.Path, out var id)
                 && id < latest.ReplayAfterWalId
                 && context.OlderThan(meta.LastModified, minAge)
-                && !referenced.Values.Any(m => NeedsWal(m, id)))
+                && !referenced.Values.Any(m => NeedsWal(m, id))
+                && !await Wal.WalObjects.IsFenceAsync(context.Store, meta, cancellationToken).ConfigureAwait(false))
             {
                 doomed.Add(meta.Path);
             }

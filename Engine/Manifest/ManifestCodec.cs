@@ -57,24 +57,30 @@ internal static class ManifestCodec
         }
     }
 
-    /// <summary>Encodes <paramref name="state"/> as a version-1 manifest file.</summary>
+    /// <summary>
+    /// Encodes <paramref name="state"/> as SlateDB 0.13+ does: version 2 when the database is
+    /// segmented (version 1 cannot hold segments), else version 1, what SlateDB 0.12 reads.
+    /// </summary>
     public static byte[] Encode(ManifestState state)
     {
-        var builder = Build(state);
+        var (version, builder) = Build(state);
         var body = builder.WrittenSpan;
         var file = new byte[body.Length + 2];
-        BinaryPrimitives.WriteUInt16BigEndian(file, Version1);
+        BinaryPrimitives.WriteUInt16BigEndian(file, version);
         body.CopyTo(file.AsSpan(2));
         return file;
     }
 
     public static void Encode(ManifestState state, IBufferWriter<byte> output)
     {
-        var builder = Build(state);
-        BinaryPrimitives.WriteUInt16BigEndian(output.GetSpan(2), Version1);
+        var (version, builder) = Build(state);
+        BinaryPrimitives.WriteUInt16BigEndian(output.GetSpan(2), version);
         output.Advance(2);
         builder.CopyTo(output);
     }
+
+    private static (ushort Version, FlatBufferBuilder Builder) Build(ManifestState state) =>
+        state.IsSegmented ? (Version2, ManifestV2Writer.Build(state)) : (Version1, BuildV1(state));
 
     private static ManifestState ReadV1(FlatTable m)
     {
@@ -156,7 +162,7 @@ internal static class ManifestCodec
         return new SstView(sst.Id, sst, range);
     }
 
-    private static FlatBufferBuilder Build(ManifestState s)
+    private static FlatBufferBuilder BuildV1(ManifestState s)
     {
         var b = new FlatBufferBuilder(256 + (s.L0.Length * 160));
 

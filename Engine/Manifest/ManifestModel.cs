@@ -25,6 +25,20 @@ internal sealed record SstView(Ulid Id, CompactedSst Sst, BytesRange? VisibleRan
 /// <summary>A sorted run: SSTs with ordered, non-overlapping key ranges.</summary>
 internal sealed record SortedRun(uint Id, ImmutableArray<SstView> Ssts);
 
+/// <summary>
+/// A segment of a SlateDB 0.13+ database (RFC-0024): an LSM tree of its own that owns the keys
+/// starting with <see cref="Prefix"/>; its views refer to the manifest's shared SST list.
+/// </summary>
+internal sealed record Segment(ReadOnlyMemory<byte> Prefix, Ulid? LastCompactedL0SstViewId, ImmutableArray<SstView> L0, ImmutableArray<SortedRun> Compacted)
+{
+    public bool Equals(Segment? other) =>
+        other is not null && Prefix.Span.SequenceEqual(other.Prefix.Span) && LastCompactedL0SstViewId == other.LastCompactedL0SstViewId
+        && L0.SequenceEqual(other.L0) && Compacted.Length == other.Compacted.Length
+        && Compacted.Zip(other.Compacted).All(p => p.First.Id == p.Second.Id && p.First.Ssts.SequenceEqual(p.Second.Ssts));
+
+    public override int GetHashCode() => HashCode.Combine(Prefix.Length, L0.Length, Compacted.Length);
+}
+
 /// <summary>A database this one was cloned from, whose listed SSTs live under its path.</summary>
 internal sealed record ExternalDb(string Path, Uuid SourceCheckpointId, Uuid? FinalCheckpointId, ImmutableArray<Ulid> SstIds);
 
@@ -80,6 +94,66 @@ internal sealed record ManifestState
     public ulong RecentSnapshotMinSeq { get; init; }
 
     public SequenceTracker SequenceTracker { get; init; } = SequenceTracker.Empty;
+
+    /// <summary>
+    /// SlateDB 0.13+ segments, ascending by prefix (V2 only). When there are any, readers see only
+    /// them and not the root tree (<see cref="L0"/>, <see cref="Compacted"/>), as SlateDB does.
+    /// </summary>
+    public ImmutableArray<Segment> Segments { get; init; } = ImmutableArray<Segment>.Empty;
+
+    /// <summary>The name of the prefix extractor that assigns keys to segments; set once a database is segmented (V2 only).</summary>
+    public string? SegmentExtractorName { get; init; }
+
+    /// <summary>Whether the database uses SlateDB 0.13 segments: a manifest is then written as V2.</summary>
+    public bool IsSegmented => !Segments.IsEmpty || SegmentExtractorName is not null;
+
+    /// <summary>Every view in the root tree and in every segment (what the collector must keep).</summary>
+    public IEnumerable<SstView> AllViews()
+    {
+        foreach (var view in L0.Concat(Compacted.SelectMany(r => r.Ssts)))
+        {
+            yield return view;
+        }
+
+        foreach (var segment in Segments)
+        {
+            foreach (var view in segment.L0.Concat(segment.Compacted.SelectMany(r => r.Ssts)))
+            {
+                yield return view;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The L0 views reads consult: the root tree's, or with segments every segment's. Segments own
+    /// disjoint key ranges, so their lists side by side answer any key as its own segment would.
+    /// </summary>
+    public ImmutableArray<SstView> ReadL0 => Segments.IsEmpty ? L0 : [.. Segments.SelectMany(s => s.L0)];
+
+    /// <summary>
+    /// The sorted runs reads consult: the root tree's, or with segments the i-th run of every
+    /// segment joined into one run (disjoint ranges, ascending prefixes), newest first as within each segment.
+    /// </summary>
+    public ImmutableArray<SortedRun> ReadRuns
+    {
+        get
+        {
+            if (Segments.IsEmpty)
+            {
+                return Compacted;
+            }
+
+            var depth = Segments.Max(s => s.Compacted.Length);
+            var runs = ImmutableArray.CreateBuilder<SortedRun>(depth);
+            for (int i = 0; i < depth; i++)
+            {
+                var views = Segments.Where(s => i < s.Compacted.Length).SelectMany(s => s.Compacted[i].Ssts).ToImmutableArray();
+                runs.Add(new SortedRun(Segments.Where(s => i < s.Compacted.Length).Max(s => s.Compacted[i].Id), views));
+            }
+
+            return runs.MoveToImmutable();
+        }
+    }
 
     /// <summary>The state SlateDB writes as manifest 1 of a new database.</summary>
     public static ManifestState Initial { get; } = new();

@@ -4,8 +4,8 @@ using SlateFast.Sst;
 namespace SlateFast.Manifest;
 
 /// <summary>
-/// The tables of SlateDB 0.12's <c>common.fbs</c>, <c>manifest.fbs</c>, <c>compactor.fbs</c> and the
-/// manifest entries of <c>sst.fbs</c>, as verifier schemas (names and ids as in the schema files).
+/// The tables of SlateDB's <c>common.fbs</c>, <c>manifest.fbs</c> (0.13+: segments), <c>compactor.fbs</c>
+/// (0.12) and the manifest entries of <c>sst.fbs</c>, as verifier schemas (names and ids as in the schema files).
 /// </summary>
 internal static class ManifestSchemas
 {
@@ -97,6 +97,13 @@ internal static class ManifestSchemas
         FlatField.Scalar("recent_snapshot_min_seq", 14, FlatKind.U64),
         FlatField.Vector("sequence_tracker", 15, FlatKind.Bytes));
 
+    public static readonly FlatTableSchema Segment = new(
+        "Segment",
+        FlatField.Vector("prefix", 0, FlatKind.Bytes, required: true),
+        FlatField.Of("last_compacted_l0_sst_view_id", 1, Ulid),
+        FlatField.VectorOf("l0", 2, CompactedSsTableView, required: true),
+        FlatField.VectorOf("compacted", 3, SortedRunV2, required: true));
+
     public static readonly FlatTableSchema ManifestV2 = new(
         "ManifestV2",
         FlatField.Scalar("manifest_id", 0, FlatKind.U64),
@@ -114,7 +121,9 @@ internal static class ManifestSchemas
         FlatField.VectorOf("checkpoints", 12, Checkpoint, required: true),
         FlatField.Scalar("last_l0_seq", 13, FlatKind.U64),
         FlatField.Scalar("recent_snapshot_min_seq", 14, FlatKind.U64),
-        FlatField.Vector("sequence_tracker", 15, FlatKind.Bytes));
+        FlatField.Vector("sequence_tracker", 15, FlatKind.Bytes),
+        FlatField.VectorOf("segments", 16, Segment),
+        FlatField.Vector("segment_extractor_name", 17, FlatKind.String));
 
     public static readonly FlatTableSchema TieredCompactionSpec = new(
         "TieredCompactionSpec",

@@ -5,7 +5,8 @@ namespace SlateFast.Manifest;
 
 /// <summary>
 /// Reads a verified <c>ManifestV2</c>: SSTs are listed once in <c>ssts</c> and L0/sorted runs hold
-/// views that refer to them by id. SlateDB 0.12 reads this version but never writes it.
+/// views that refer to them by id; SlateDB 0.13+ adds segments. SlateDB 0.12 reads this version but
+/// never writes it; 0.13+ writes it when a database is segmented.
 /// </summary>
 internal static class ManifestV2Reader
 {
@@ -24,6 +25,8 @@ internal static class ManifestV2Reader
     private const int LastL0Seq = 13;
     private const int RecentSnapshotMinSeq = 14;
     private const int SequenceTrackerField = 15;
+    private const int Segments = 16;
+    private const int SegmentExtractorName = 17;
 
     public static ManifestState Read(FlatTable m)
     {
@@ -35,28 +38,7 @@ internal static class ManifestV2Reader
             byId[sst.Id] = sst;
         }
 
-        var l0 = m.GetTableVector(L0);
-        var views = ImmutableArray.CreateBuilder<SstView>(l0.Count);
-        for (int i = 0; i < l0.Count; i++)
-        {
-            views.Add(ReadView(l0[i], byId));
-        }
-
-        var runs = m.GetTableVector(Compacted);
-        var sortedRuns = ImmutableArray.CreateBuilder<SortedRun>(runs.Count);
-        for (int i = 0; i < runs.Count; i++)
-        {
-            var run = runs[i];
-            var runSsts = run.GetTableVector(1);
-            var runViews = ImmutableArray.CreateBuilder<SstView>(runSsts.Count);
-            for (int j = 0; j < runSsts.Count; j++)
-            {
-                runViews.Add(ReadView(runSsts[j], byId));
-            }
-
-            sortedRuns.Add(new SortedRun(run.GetU32(0), runViews.MoveToImmutable()));
-        }
-
+        var segments = ReadSegments(m, byId);
         return new ManifestState
         {
             ExternalDbs = ManifestCodec.ReadExternalDbs(m, ExternalDbs),
@@ -69,15 +51,76 @@ internal static class ManifestV2Reader
 
             // V2 stores only the view id; the SST id is recomputed when a compaction finishes.
             LastCompactedL0SstId = null,
-            L0 = views.MoveToImmutable(),
-            Compacted = sortedRuns.MoveToImmutable(),
+            L0 = ReadViews(m.GetTableVector(L0), byId),
+            Compacted = ReadRuns(m.GetTableVector(Compacted), byId),
             LastL0ClockTick = m.GetI64(LastL0ClockTick),
             Checkpoints = ManifestCodec.ReadCheckpoints(m, Checkpoints),
             LastL0Seq = m.GetU64(LastL0Seq),
             WalObjectStoreUri = null,
             RecentSnapshotMinSeq = m.GetU64(RecentSnapshotMinSeq),
             SequenceTracker = ManifestCodec.ReadSequenceTracker(m, SequenceTrackerField),
+            Segments = segments,
+            SegmentExtractorName = m.GetString(SegmentExtractorName),
         };
+    }
+
+    private static ImmutableArray<SstView> ReadViews(FlatTableVector list, Dictionary<Ulid, CompactedSst> byId)
+    {
+        var views = ImmutableArray.CreateBuilder<SstView>(list.Count);
+        for (int i = 0; i < list.Count; i++)
+        {
+            views.Add(ReadView(list[i], byId));
+        }
+
+        return views.MoveToImmutable();
+    }
+
+    private static ImmutableArray<SortedRun> ReadRuns(FlatTableVector runs, Dictionary<Ulid, CompactedSst> byId)
+    {
+        var sortedRuns = ImmutableArray.CreateBuilder<SortedRun>(runs.Count);
+        for (int i = 0; i < runs.Count; i++)
+        {
+            sortedRuns.Add(new SortedRun(runs[i].GetU32(0), ReadViews(runs[i].GetTableVector(1), byId)));
+        }
+
+        return sortedRuns.MoveToImmutable();
+    }
+
+    /// <summary>
+    /// Segments sorted by prefix (SlateDB re-sorts after reading too). Prefixes must be non-empty,
+    /// distinct and none a prefix of another: routing a key to its one segment depends on it.
+    /// </summary>
+    private static ImmutableArray<Segment> ReadSegments(FlatTable m, Dictionary<Ulid, CompactedSst> byId)
+    {
+        if (!m.TryGetTableVector(Segments, out var list))
+        {
+            return ImmutableArray<Segment>.Empty;
+        }
+
+        var segments = new List<Segment>(list.Count);
+        for (int i = 0; i < list.Count; i++)
+        {
+            var s = list[i];
+            s.TryGetBytes(0, out var prefix);
+            var last = s.TryGetTable(1, out var lc) ? ManifestTables.ReadUlid(lc) : (Ulid?)null;
+            segments.Add(new Segment(prefix.ToArray(), last, ReadViews(s.GetTableVector(2), byId), ReadRuns(s.GetTableVector(3), byId)));
+        }
+
+        segments.Sort((a, b) => a.Prefix.Span.SequenceCompareTo(b.Prefix.Span));
+        for (int i = 0; i < segments.Count; i++)
+        {
+            if (segments[i].Prefix.IsEmpty)
+            {
+                ThrowHelper.Data("manifest: a segment has an empty prefix");
+            }
+
+            if (i > 0 && segments[i].Prefix.Span.StartsWith(segments[i - 1].Prefix.Span))
+            {
+                ThrowHelper.Data($"manifest: segment prefix {Convert.ToHexString(segments[i - 1].Prefix.Span)} is a prefix of {Convert.ToHexString(segments[i].Prefix.Span)}");
+            }
+        }
+
+        return [.. segments];
     }
 
     private static SstView ReadView(FlatTable view, Dictionary<Ulid, CompactedSst> byId)

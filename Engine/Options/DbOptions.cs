@@ -75,6 +75,12 @@ public sealed record DbOptions
     /// </summary>
     public GarbageCollectorOptions? GarbageCollector { get; init; } = new();
 
+    /// <summary>
+    /// Which SlateDB releases must read what this handle writes (<see cref="SlateFast.FormatLevel"/>);
+    /// by default the level of what the database already holds, 0.12 for a new one.
+    /// </summary>
+    public FormatLevel FormatLevel { get; init; } = FormatLevel.Detect;
+
     /// <summary>The compactor that runs in the database process; <see cref="CompactorOptions.Enabled"/> turns it off.</summary>
     public CompactorOptions Compactor { get; init; } = new();
 
@@ -98,6 +104,7 @@ public sealed record DbOptions
         Require(MinFilterKeys >= 0, nameof(MinFilterKeys), MinFilterKeys, "must not be negative");
         Require(DefaultTtl is null || DefaultTtl > TimeSpan.Zero, nameof(DefaultTtl), DefaultTtl, "must be positive when set");
         Require(TimeProvider is not null, nameof(TimeProvider), TimeProvider, "must be set");
+        Require(Enum.IsDefined(FormatLevel), nameof(FormatLevel), FormatLevel, "must be Detect, SlateDb012, SlateDb013 or SlateDb014");
         BlockCache.Validate();
         GarbageCollector?.Validate();
         (Compactor ?? ThrowHelper.Invalid<CompactorOptions>("invalid DbOptions.Compactor (null): must be set")).Validate();

@@ -71,8 +71,7 @@ internal static class DbClone
             external.Add(e with { FinalCheckpointId = NewId(random) });
         }
 
-        var owned = parent.L0.Select(v => v.Sst.Id)
-            .Concat(parent.Compacted.SelectMany(r => r.Ssts).Select(v => v.Sst.Id))
+        var owned = parent.AllViews().Select(v => v.Sst.Id)
             .Where(id => !inherited.Contains(id))
             .Distinct();
         external.Add(new ExternalDb(parentPath, sourceCheckpoint, NewId(random), [.. owned]));

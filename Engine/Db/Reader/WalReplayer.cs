@@ -32,19 +32,19 @@ internal sealed class WalReplayer(IObjectStore store, string db, long maxMemtabl
         {
             while (walId < lastWalId)
             {
-                SstFile file;
+                SstFile? file;
                 try
                 {
-                    file = await SstFile.OpenAsync(store, DbPaths.WalSstPath(db, walId + 1), cancellationToken: cancellationToken).ConfigureAwait(false);
+                    file = await Wal.WalObjects.OpenAsync(store, db, walId + 1, cancellationToken).ConfigureAwait(false);
                 }
                 catch (ObjectNotFoundException)
                 {
                     break;
                 }
 
-                for (var block = 0; block < file.BlockCount; block++)
+                for (var block = 0; block < (file?.BlockCount ?? 0); block++)
                 {
-                    var bytes = await file.ReadBlockAsync(block, cancellationToken).ConfigureAwait(false);
+                    var bytes = await file!.ReadBlockAsync(block, cancellationToken).ConfigureAwait(false);
                     iterator.Reset(bytes, file.Format);
                     for (var valid = iterator.SeekToFirst(); valid; valid = iterator.MoveNext())
                     {
