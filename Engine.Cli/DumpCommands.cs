@@ -139,6 +139,17 @@ internal static class DumpCommands
             json.WriteString("wal_object_store_uri", uri);
         }
 
+        // What this manifest alone shows (WAL fences and the compactions file are not in it: see `slatefast info`).
+        json.WriteString("format_level", FormatDetection.Of(m, []) switch
+        {
+            FormatLevel.SlateDb013 => "0.13",
+            _ => "0.12",
+        });
+        if (m.SegmentExtractorName is { } extractor)
+        {
+            json.WriteString("segment_extractor_name", extractor);
+        }
+
         json.WriteStartArray("l0");
         foreach (var view in m.L0)
         {
@@ -162,6 +173,47 @@ internal static class DumpCommands
         }
 
         json.WriteEndArray();
+        if (!m.Segments.IsEmpty)
+        {
+            json.WriteStartArray("segments");
+            foreach (var segment in m.Segments)
+            {
+                json.WriteStartObject();
+                json.WriteString("prefix", Hex(segment.Prefix.ToArray()));
+                if (segment.LastCompactedL0SstViewId is { } last)
+                {
+                    json.WriteString("last_compacted_l0_view_id", last.ToString());
+                }
+
+                json.WriteStartArray("l0");
+                foreach (var view in segment.L0)
+                {
+                    WriteView(json, view);
+                }
+
+                json.WriteEndArray();
+                json.WriteStartArray("sorted_runs");
+                foreach (var run in segment.Compacted)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("id", run.Id);
+                    json.WriteStartArray("ssts");
+                    foreach (var view in run.Ssts)
+                    {
+                        WriteView(json, view);
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteStartArray("checkpoints");
         foreach (var c in m.Checkpoints)
         {
@@ -221,6 +273,7 @@ internal static class DumpCommands
         json.WriteString("compression", info.Compression.ToString());
         json.WriteNumber("index_offset", info.IndexOffset);
         json.WriteNumber("filter_len", info.FilterLength);
+        json.WriteString("filter_format", info.FilterFormat.ToString().ToLowerInvariant());
         if (view.VisibleRange is { } range)
         {
             json.WriteString("visible_range", range.ToString());

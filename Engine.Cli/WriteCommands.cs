@@ -135,9 +135,22 @@ internal static class WriteCommands
         return await DbHandle.OpenAsync(path, Stores.Open(args.Get("--store"), context), DbOptionsFrom(args)).ConfigureAwait(false);
     }
 
-    /// <summary>Database options from the command line: today the merge operator.</summary>
+    /// <summary>Database options from the command line: the merge operator and the format level.</summary>
     internal static DbOptions DbOptionsFrom(ParsedArgs args) =>
-        new() { MergeOperator = args.Get("--merge-operator") is { } name ? MergeOperators.FromName(name) : null };
+        new()
+        {
+            MergeOperator = args.Get("--merge-operator") is { } name ? MergeOperators.FromName(name) : null,
+            FormatLevel = args.Get("--format-level") is { } level ? ParseFormatLevel(level) : FormatLevel.Detect,
+        };
+
+    internal static FormatLevel ParseFormatLevel(string text) => text switch
+    {
+        "detect" => FormatLevel.Detect,
+        "0.12" => FormatLevel.SlateDb012,
+        "0.13" => FormatLevel.SlateDb013,
+        "0.14" or "0.15" => FormatLevel.SlateDb014,
+        _ => throw new UsageException($"--format-level takes detect, 0.12, 0.13, 0.14 or 0.15 (the SlateDB release that must read what is written), got '{text}'"),
+    };
 
     internal static byte[] Bytes(string text, bool hex, string what)
     {

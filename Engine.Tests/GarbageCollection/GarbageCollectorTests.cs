@@ -42,7 +42,10 @@ public sealed class GarbageCollectorTests
 
         var (_, latest) = await LatestAsync();
         var pinned = await new ManifestStore(_store, "db").LoadAsync((await Admin.ListCheckpointsAsync()).Single().ManifestId);
-        var below = (await WalIdsAsync()).Where(id => id < latest.ReplayAfterWalId).ToList();
+        // The writer's fence (WAL 1, an SST without rows) stays too: see WalFenceTests.
+        var fence = DbPaths.WalSstPath("db", 1);
+        Assert.True(await SlateFast.Wal.WalObjects.IsFenceAsync(_store, (await _store.HeadAsync(fence))!.Value, default));
+        var below = (await WalIdsAsync()).Where(id => id > 1 && id < latest.ReplayAfterWalId).ToList();
         var protectedIds = below.Where(id => id > pinned.ReplayAfterWalId && id <= pinned.WalIdLastSeen).ToList();
         Assert.NotEmpty(protectedIds);
         Assert.NotEmpty(below.Except(protectedIds));
@@ -60,6 +63,7 @@ public sealed class GarbageCollectorTests
         Assert.True(await Admin.DeleteCheckpointAsync(checkpoint));
         var second = await Admin.CollectGarbageAsync(OneMinute);
         Assert.Equal(protectedIds.Order(), second.WalSsts.Select(Id).Order());
+        Assert.NotNull(await _store.HeadAsync(fence));
         await using var reopened = await DbHandle.OpenAsync("db", _store, Options);
         Assert.Equal(["a=1", "b=2", "c0=3", "c1=3", "c2=3"], await ScanAsync(reopened.ScanAsync(KeyRange.All)));
 

@@ -50,6 +50,13 @@ public sealed class DbAdmin
         return new CheckpointCreateResult(CheckpointIds.ToGuid(id), CheckpointEdits.Find(state, id)!.ManifestId);
     }
 
+    /// <summary>
+    /// Which SlateDB format versions the database's objects show, its epochs and boundaries, and
+    /// whether SlateFast can write and compact it. Reads only.
+    /// </summary>
+    public Task<FormatReport> InspectFormatAsync(CancellationToken cancellationToken = default) =>
+        FormatDetection.InspectAsync(_store, Path, cancellationToken);
+
     /// <summary>The checkpoints the latest manifest lists, expired ones included until a collector removes them.</summary>
     public async Task<IReadOnlyList<CheckpointInfo>> ListCheckpointsAsync(CancellationToken cancellationToken = default)
     {

@@ -45,6 +45,56 @@ internal static class FormatDetection
         return level;
     }
 
+    /// <summary>Everything <see cref="FormatReport"/> shows, from a listing of each folder and the newest versions.</summary>
+    public static async Task<FormatReport> InspectAsync(IObjectStore store, string db, CancellationToken cancellationToken)
+    {
+        var manifests = new ManifestStore(store, db);
+        var (id, manifest) = await manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {db} in {store}");
+        var manifestFile = await store.GetAsync(manifests.PathOf(id), cancellationToken).ConfigureAwait(false);
+        int manifestVersion = manifestFile is { } mf && mf.Data.Length >= 2 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(mf.Data.Span) : 0;
+
+        var walSizes = (await store.ListAllAsync(DbPaths.DirPrefix(db, DbPaths.WalDir), cancellationToken).ConfigureAwait(false))
+            .Where(m => DbPaths.TryParseWalSstName(m.Path, out _))
+            .Select(m => m.Size)
+            .ToList();
+
+        var compactions = new CompactionsStore(store, db);
+        var compactionsId = await compactions.LatestIdAsync(cancellationToken).ConfigureAwait(false);
+        int? compactionsFormat = null;
+        if (compactionsId > 0 && await store.GetAsync(compactions.PathOf(compactionsId), cancellationToken).ConfigureAwait(false) is { } cf && cf.Data.Length >= 2)
+        {
+            compactionsFormat = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(cf.Data.Span);
+        }
+
+        var views = manifest.AllViews().DistinctBy(v => v.Sst.Id).ToList();
+        var level = Of(manifest, walSizes);
+        if (compactionsFormat >= 2 && level < FormatLevel.SlateDb013)
+        {
+            level = FormatLevel.SlateDb013;
+        }
+
+        return new FormatReport(
+            level,
+            id,
+            manifestVersion,
+            manifest.WriterEpoch,
+            manifest.CompactorEpoch,
+            compactionsId == 0 ? null : compactionsId,
+            compactionsFormat,
+            await manifests.Boundary.ReadAsync(cancellationToken).ConfigureAwait(false),
+            await compactions.Boundary.ReadAsync(cancellationToken).ConfigureAwait(false),
+            walSizes.Count,
+            walSizes.Count(Wal.WalObjects.IsShortFence),
+            views.Count,
+            views.Count(v => v.Sst.Info.FilterFormat == FilterFormat.Composite),
+            manifest.Segments.Length,
+            manifest.SegmentExtractorName,
+            manifest.IsSegmented
+                ? $"segmented by extractor '{manifest.SegmentExtractorName}': SlateFast has no segment extractors, so it reads this database but neither writes nor compacts it"
+                : null);
+    }
+
     /// <summary>The level to write at: the option when set, else what the store shows.</summary>
     public static FormatLevel Choose(FormatLevel option, FormatLevel detected) => option == FormatLevel.Detect ? detected : option;
 }
