@@ -65,8 +65,14 @@ internal sealed class GcBoundary(IObjectStore store, string db, string name)
             return (0, null);
         }
 
+        // Rust's u64 parse, which SlateDB reads these with: surrounding whitespace trimmed, an optional '+'.
         var text = Encoding.ASCII.GetString(data.Data.Span).Trim();
-        if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        if (text.StartsWith('+'))
+        {
+            text = text[1..];
+        }
+
+        if (text.Length == 0 || text[0] == '+' || !ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
             ThrowHelper.Data($"{Path}: a GC boundary must be a decimal u64, found {data.Data.Length} bytes that are not");
         }

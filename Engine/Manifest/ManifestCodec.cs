@@ -7,7 +7,8 @@ namespace SlateFast.Manifest;
 
 /// <summary>
 /// Manifest files: <c>u16 BE version</c> then a flatbuffer whose root is <c>ManifestV1</c> (version 1,
-/// what SlateDB 0.12 writes and what this writes) or <c>ManifestV2</c> (version 2, read only).
+/// what SlateDB 0.12 writes, and what this writes for an unsegmented database) or <c>ManifestV2</c>
+/// (version 2, what SlateDB 0.13+ writes for a segmented database, and so does this).
 /// Encoding reproduces SlateDB 0.12's bytes for the same state.
 /// </summary>
 internal static class ManifestCodec
