@@ -50,6 +50,14 @@ public sealed record DbOptions
     public int MinFilterKeys { get; init; } = 1000;
 
     /// <summary>
+    /// The filter layout of every SST this database writes (L0 flushes, compactions, ingestion,
+    /// WAL objects, the fencing WAL): <see cref="Sst.FilterFormat.Legacy"/>, the default, writes
+    /// SlateDB 0.12's bytes; <see cref="Sst.FilterFormat.Composite"/> writes SlateDB 0.13+'s,
+    /// which 0.12 misreads. Internal until the database records which format level it is at.
+    /// </summary>
+    internal Sst.FilterFormat SstFilterFormat { get; init; } = Sst.FilterFormat.Legacy;
+
+    /// <summary>
     /// Folds merge operands on reads, flushes, compactions, batches and transactions; null (the
     /// default, as in SlateDB) makes a read that meets operands fail with
     /// <see cref="ErrorKind.Invalid"/> ("merge operator missing"). Databases written with merges
@@ -96,6 +104,7 @@ public sealed record DbOptions
         Require(BlockSize is >= 1 and <= 65536, nameof(BlockSize), BlockSize, "must be 1..65536 bytes");
         Require(FilterBitsPerKey is >= 1 and <= 64, nameof(FilterBitsPerKey), FilterBitsPerKey, "must be 1..64");
         Require(MinFilterKeys >= 0, nameof(MinFilterKeys), MinFilterKeys, "must not be negative");
+        Require(Enum.IsDefined(SstFilterFormat), nameof(SstFilterFormat), SstFilterFormat, "is not a filter format");
         Require(DefaultTtl is null || DefaultTtl > TimeSpan.Zero, nameof(DefaultTtl), DefaultTtl, "must be positive when set");
         Require(TimeProvider is not null, nameof(TimeProvider), TimeProvider, "must be set");
         BlockCache.Validate();
