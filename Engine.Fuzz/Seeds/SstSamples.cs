@@ -67,7 +67,7 @@ internal static class SstSamples
         return wal;
     }
 
-    /// <summary>Compacted and WAL SSTs with every codec, plus a compacted one with a bloom filter and an empty WAL.</summary>
+    /// <summary>Compacted and WAL SSTs with every codec, plus compacted ones with a legacy and a composite bloom filter and an empty WAL.</summary>
     public static IEnumerable<byte[]> Ssts()
     {
         foreach (CompressionCodec codec in Enum.GetValues<CompressionCodec>())
@@ -81,6 +81,9 @@ internal static class SstSamples
         yield return Build(SstBuildSettings.Wal(CompressionCodec.None, BlockSize), []);
         yield return Build(new SstBuildSettings(64, CompressionCodec.None, 10, 1000, SstType.Compacted), SortedRows().Take(6).ToList());
         yield return V1Sst(SortedRows());
+
+        // SlateDB 0.13+'s layout: a composite filter block and the filter_format field.
+        yield return Build(new SstBuildSettings(BlockSize, CompressionCodec.None, 10, 1, SstType.Compacted, FilterFormat.Composite), SortedRows());
     }
 
     public static byte[] Build(SstBuildSettings settings, List<Row> rows)

@@ -4,6 +4,7 @@ using SlateFast.Format.FlatBuffers;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Tests.Interop.Format;
 
 namespace SlateFast.Tests.Compatibility;
 
@@ -77,26 +78,58 @@ internal static class NewerFormatObjects
 
     /// <summary>
     /// Rewrites a database the way SlateDB 0.13+ would have written its SSTs: every compacted SST
-    /// (file and manifest entry) declares <paramref name="format"/>, and the new state is written
-    /// as the next manifest version.
+    /// is rebuilt from its rows in <paramref name="format"/> (a composite filter block when it had
+    /// a filter, the field in its info either way) and its manifest entry takes the new info; every
+    /// WAL object declares the format (WAL SSTs have no filter). The new state is written as the
+    /// next manifest version.
     /// </summary>
-    public static async Task DeclareFilterFormatAsync(IObjectStore store, string db, FilterFormat format)
+    public static async Task DeclareFilterFormatAsync(IObjectStore store, string db, FilterFormat format, int blockSize = 4096)
     {
         var manifests = new ManifestStore(store, db);
         var (id, state) = (await manifests.LoadLatestAsync())!.Value;
-        CompactedSst Edit(CompactedSst sst) => sst with { Info = sst.Info with { FilterFormat = format } };
+        var rebuilt = new Dictionary<Ulid, SsTableInfo>();
         foreach (var view in state.L0.Concat(state.Compacted.SelectMany(r => r.Ssts)))
         {
             var path = DbPaths.CompactedSstPath(db, view.Sst.Id);
-            var bytes = (await store.GetAsync(path))!.Data.ToArray();
-            await store.PutAsync(path, RewriteSstInfo(bytes, info => info with { FilterFormat = format }));
+            if (!rebuilt.ContainsKey(view.Sst.Id))
+            {
+                var (bytes, info) = Rebuild(await StoredSst.ReadAsync(store, path, view.Sst.FormatVersion), format, blockSize);
+                await store.PutAsync(path, bytes);
+                rebuilt[view.Sst.Id] = info;
+            }
         }
 
+        foreach (var wal in await store.ListAllAsync(DbPaths.DirPrefix(db, DbPaths.WalDir)))
+        {
+            var bytes = (await store.GetAsync(wal.Path))!.Data.ToArray();
+            if (bytes.Length > SstSections.FooterLength)
+            {
+                await store.PutAsync(wal.Path, RewriteSstInfo(bytes, info => info with { FilterFormat = format }));
+            }
+        }
+
+        CompactedSst Edit(CompactedSst sst) => sst with { Info = rebuilt[sst.Id] };
         var next = state with
         {
             L0 = [.. state.L0.Select(v => v with { Sst = Edit(v.Sst) })],
             Compacted = [.. state.Compacted.Select(r => r with { Ssts = [.. r.Ssts.Select(v => v with { Sst = Edit(v.Sst) })] })],
         };
         Assert.True(await manifests.TryWriteAsync(id + 1, next));
+    }
+
+    // The same rows, codec and block size; a filter exactly when the original had one.
+    private static (byte[] Bytes, SsTableInfo Info) Rebuild(StoredSst sst, FilterFormat format, int blockSize)
+    {
+        var original = sst.File.Info;
+        var minFilterKeys = original.FilterLength > 0 ? 1 : int.MaxValue;
+        using var builder = new SstBuilder(new SstBuildSettings(blockSize, original.Compression, 10, minFilterKeys, original.SstType, format));
+        foreach (var row in sst.Rows)
+        {
+            builder.Add(row.Entry);
+        }
+
+        var info = builder.Finish();
+        Assert.Equal(original.FilterOffset, info.FilterOffset);
+        return (builder.Pending.ToArray(), info);
     }
 }

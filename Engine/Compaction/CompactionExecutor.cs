@@ -244,7 +244,7 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
             {
                 _id = newId();
                 _writer = await store.OpenWriterAsync(DbPaths.CompactedSstPath(db, _id), cancellationToken).ConfigureAwait(false);
-                _builder = new SstBuilder(new SstBuildSettings(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted));
+                _builder = new SstBuilder(SstBuildSettings.Compacted(options));
             }
         }
 

@@ -20,6 +20,11 @@ internal sealed partial class Compactor
         }
 
         DbHandle.RefuseSegmented(state, _db, "compact");
+        if (_options.FormatLevel == FormatLevel.Detect)
+        {
+            // WAL fences are the writer's business; filters and the compactions format are what differ here.
+            _options = _options with { FormatLevel = await FormatDetection.DetectAsync(_store, _db, state, [], cancellationToken).ConfigureAwait(false) };
+        }
 
         (id, state, _) = await _manifests.UpdateAsync(
             (id, state),

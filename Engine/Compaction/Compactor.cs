@@ -36,7 +36,9 @@ internal sealed partial class Compactor : IAsyncDisposable
 
     private readonly IObjectStore _store;
     private readonly string _db;
-    private readonly DbOptions _options;
+    // Set in the constructor, and once more at the epoch claim when the format level is to be
+    // detected (ClaimAsync), before any compaction runs.
+    private DbOptions _options;
     private readonly CompactorOptions _compactor;
     private readonly ILogger _log;
     private readonly ManifestStore _manifests;

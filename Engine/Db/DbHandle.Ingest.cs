@@ -184,7 +184,7 @@ public sealed partial class DbHandle
         }
 
         var path = DbPaths.CompactedSstPath(Path, id);
-        using var builder = new SstBuilder(new SstBuildSettings(_options.BlockSize, _options.Compression, _options.FilterBitsPerKey, _options.MinFilterKeys, SstType.Compacted));
+        using var builder = new SstBuilder(SstBuildSettings.Compacted(_options));
         await using var writer = await _store.OpenWriterAsync(path, cancellationToken).ConfigureAwait(false);
         long rows = 0, bytes = 0;
         byte[]? previous = null;

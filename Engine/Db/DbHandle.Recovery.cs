@@ -11,13 +11,17 @@ namespace SlateFast;
 public sealed partial class DbHandle
 {
     // The empty SST a writer creates at the next WAL id to fence older writers: what SlateDB's
-    // compacted-SST builder produces for no rows (spec §7).
-    private static readonly Lazy<byte[]> s_fencingWal = new(() =>
+    // compacted-SST builder produces for no rows (spec §7), in each filter format (0.13 declares
+    // Composite in it too).
+    private static readonly Lazy<byte[]> s_fencingWal = new(() => FencingWal(FilterFormat.Legacy));
+    private static readonly Lazy<byte[]> s_compositeFencingWal = new(() => FencingWal(FilterFormat.Composite));
+
+    private static byte[] FencingWal(FilterFormat format)
     {
-        using var builder = new SstBuilder(new SstBuildSettings(4096, CompressionCodec.None, 10, 1000, SstType.Compacted));
+        using var builder = new SstBuilder(new SstBuildSettings(4096, CompressionCodec.None, 10, 1000, SstType.Compacted, format));
         builder.Finish();
         return builder.Pending.ToArray();
-    });
+    }
 
     /// <summary>
     /// Read-only open (spec §9): the newest manifest, and the WAL objects after its replay point up
@@ -118,13 +122,22 @@ public sealed partial class DbHandle
             }
         }
 
-        FormatLevel = FormatDetection.Choose(
-            _options.FormatLevel,
-            await FormatDetection.DetectAsync(_store, Path, state, walSizes, cancellationToken).ConfigureAwait(false));
+        // From here on the options carry the level this handle writes at, never Detect.
+        _options = _options with
+        {
+            FormatLevel = FormatDetection.Choose(
+                _options.FormatLevel,
+                await FormatDetection.DetectAsync(_store, Path, state, walSizes, cancellationToken).ConfigureAwait(false)),
+        };
 
         // Listed after the epoch claim: no older writer can move the replay point any more, so the
         // fence id is above it (the check SlateDB added for #1622 holds by construction; asserted below).
-        var fence = FormatLevel >= FormatLevel.SlateDb014 ? ReadOnlyMemory<byte>.Empty : s_fencingWal.Value;
+        var fence = FormatLevel switch
+        {
+            >= FormatLevel.SlateDb014 => ReadOnlyMemory<byte>.Empty,
+            FormatLevel.SlateDb013 => s_compositeFencingWal.Value,
+            _ => s_fencingWal.Value,
+        };
         var fencingId = (walIds.Count > 0 ? walIds.Max : state.ReplayAfterWalId) + 1;
         while (!(await _store.PutIfAbsentAsync(DbPaths.WalSstPath(Path, fencingId), fence, cancellationToken).ConfigureAwait(false)).Stored)
         {
@@ -168,7 +181,7 @@ public sealed partial class DbHandle
         _clock.AtLeast(maxTick);
         _nextWalId = fencingId + 1;
         _lastWrittenWalId = fencingId;
-        _wal = _options.WalEnabled ? new WalBuffer(_options.Compression, _options.BlockSize) : null;
+        _wal = _options.WalEnabled ? new WalBuffer(_options.Compression, _options.BlockSize, _options.SstFilterFormat) : null;
         foreach (var m in _memtables.NewestFirst)
         {
             _unflushedBytes += m.EstimatedSize;

@@ -406,7 +406,7 @@ public sealed partial class DbHandle
         wal.Seal(id);
         _sealedWals.Enqueue(wal);
         _lastSealedTicket = wal.Ticket;
-        _wal = new WalBuffer(_options.Compression, _options.BlockSize);
+        _wal = new WalBuffer(_options.Compression, _options.BlockSize, _options.SstFilterFormat);
         _walSignal.Set();
         return id;
     }

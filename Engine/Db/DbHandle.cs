@@ -25,7 +25,9 @@ public sealed partial class DbHandle : IAsyncDisposable
     private const int StateClosed = 1;
 
     private readonly IObjectStore _store;
-    private readonly DbOptions _options;
+    // Set in the constructor, and once more during a writer's open to fix the format level it
+    // detected (RecoverAsync), before any background task reads it.
+    private DbOptions _options;
     private readonly ILogger _log;
     private readonly ManifestStore _manifests;
     private readonly Random _random;
@@ -66,7 +68,7 @@ public sealed partial class DbHandle : IAsyncDisposable
     public ulong WriterEpoch => _writerEpoch;
 
     /// <summary>The format level this handle writes at: <see cref="DbOptions.FormatLevel"/>, or what the store showed at open.</summary>
-    public FormatLevel FormatLevel { get; private set; } = FormatLevel.SlateDb012;
+    public FormatLevel FormatLevel => _options.FormatLevel == FormatLevel.Detect ? FormatLevel.SlateDb012 : _options.FormatLevel;
 
     /// <summary>The highest sequence number assigned so far.</summary>
     public ulong LastSeq

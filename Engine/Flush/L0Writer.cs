@@ -22,7 +22,7 @@ internal static class L0Writer
     public static async Task<CompactedSst> WriteAsync(IObjectStore store, string db, Memtable.Memtable memtable, DbOptions options, Ulid id, ulong[] snapshotSeqs, CancellationToken cancellationToken)
     {
         var path = DbPaths.CompactedSstPath(db, id);
-        using var builder = new SstBuilder(new SstBuildSettings(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted));
+        using var builder = new SstBuilder(SstBuildSettings.Compacted(options));
         await using var writer = await store.OpenWriterAsync(path, cancellationToken).ConfigureAwait(false);
         var cursor = new Cursor(memtable.Rows, memtable.LastTick, snapshotSeqs, options.MergeOperator);
         while (cursor.AddUntilFull(builder))

@@ -72,7 +72,8 @@ internal sealed class GcBoundary(IObjectStore store, string db, string name)
             text = text[1..];
         }
 
-        if (text.Length == 0 || text[0] == '+' || !ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        ulong value = 0;
+        if (text.Length == 0 || text[0] == '+' || !ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value))
         {
             ThrowHelper.Data($"{Path}: a GC boundary must be a decimal u64, found {data.Data.Length} bytes that are not");
         }

@@ -50,6 +50,13 @@ public sealed record DbOptions
     public int MinFilterKeys { get; init; } = 1000;
 
     /// <summary>
+    /// The filter layout of every SST written at <see cref="FormatLevel"/> (L0 flushes,
+    /// compactions, ingestion, WAL objects, the fencing WAL): composite from SlateDB 0.13 on,
+    /// which 0.12 misreads; legacy at 0.12 (and while the level is still to be detected).
+    /// </summary>
+    internal Sst.FilterFormat SstFilterFormat => FormatLevel >= FormatLevel.SlateDb013 ? Sst.FilterFormat.Composite : Sst.FilterFormat.Legacy;
+
+    /// <summary>
     /// Folds merge operands on reads, flushes, compactions, batches and transactions; null (the
     /// default, as in SlateDB) makes a read that meets operands fail with
     /// <see cref="ErrorKind.Invalid"/> ("merge operator missing"). Databases written with merges

@@ -7,9 +7,25 @@ using SlateFast.Memory;
 namespace SlateFast.Sst;
 
 /// <summary>Settings of an SST build.</summary>
-internal readonly record struct SstBuildSettings(int BlockSize, CompressionCodec Compression, int FilterBitsPerKey, int MinFilterKeys, SstType Type)
+/// <param name="BlockSize">Target size of a data block in bytes.</param>
+/// <param name="Compression">Codec of every section.</param>
+/// <param name="FilterBitsPerKey">Bloom filter bits per row.</param>
+/// <param name="MinFilterKeys">Compacted SSTs with fewer rows get no filter (WAL SSTs never get one).</param>
+/// <param name="Type">Compacted or WAL, which decides row order, first/last entry, filter and stats.</param>
+/// <param name="FilterFormat">
+/// <see cref="FilterFormat.Legacy"/>: SlateDB 0.12's bytes (raw bloom section, no
+/// <c>filter_format</c> field). <see cref="FilterFormat.Composite"/>: SlateDB 0.13+'s, where every
+/// SST, WAL and filterless ones included, declares the format and the bloom filter is a
+/// one-entry composite block named <c>_bf</c>.
+/// </param>
+internal readonly record struct SstBuildSettings(int BlockSize, CompressionCodec Compression, int FilterBitsPerKey, int MinFilterKeys, SstType Type, FilterFormat FilterFormat = FilterFormat.Legacy)
 {
-    public static SstBuildSettings Wal(CompressionCodec compression, int blockSize = 4096) => new(blockSize, compression, 10, int.MaxValue, SstType.Wal);
+    public static SstBuildSettings Wal(CompressionCodec compression, int blockSize = 4096, FilterFormat filterFormat = FilterFormat.Legacy) =>
+        new(blockSize, compression, 10, int.MaxValue, SstType.Wal, filterFormat);
+
+    /// <summary>The settings of the compacted SSTs a database writes (flushes, compactions, ingestion).</summary>
+    public static SstBuildSettings Compacted(DbOptions options) =>
+        new(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted, options.SstFilterFormat);
 }
 
 /// <summary>
@@ -53,6 +69,11 @@ internal sealed class SstBuilder : IDisposable
         if (settings.BlockSize is < 1 or > BlockLimits.MaxBlockSize)
         {
             ThrowHelper.Invalid($"block size must be 1..{BlockLimits.MaxBlockSize} bytes, got {settings.BlockSize}");
+        }
+
+        if (!Enum.IsDefined(settings.FilterFormat))
+        {
+            ThrowHelper.Invalid($"filter format {(byte)settings.FilterFormat} is not one SlateDB defines");
         }
 
         _settings = settings;
@@ -172,7 +193,17 @@ internal sealed class SstBuilder : IDisposable
         var filterLength = 0UL;
         if (_filter is not null && BloomFilterBuilder.ShouldBuild(Rows, _settings.MinFilterKeys))
         {
-            var payload = new ArrayBufferWriter<byte>(_filter.GetEncodedLength(_settings.FilterBitsPerKey));
+            var bloomLength = _filter.GetEncodedLength(_settings.FilterBitsPerKey);
+            var composite = _settings.FilterFormat == FilterFormat.Composite;
+            var payload = new ArrayBufferWriter<byte>(composite ? FilterBlock.CompositeLength(FilterBlock.WholeKeyBloomName, bloomLength) : bloomLength);
+            if (composite)
+            {
+                // The whole composite block is one section (one codec pass, one CRC), and the
+                // offset/length conventions stay those of the legacy section.
+                FilterBlock.WriteCount(payload, 1);
+                FilterBlock.WriteEntryHeader(payload, FilterBlock.WholeKeyBloomName, bloomLength);
+            }
+
             _filter.Build(_settings.FilterBitsPerKey, payload);
             filterLength = (ulong)SstSections.Write(payload.WrittenSpan, codec, _output);
         }
@@ -232,6 +263,7 @@ internal sealed class SstBuilder : IDisposable
             SstType = _settings.Type,
             StatsOffset = statsOffset,
             StatsLength = statsLength,
+            FilterFormat = _settings.FilterFormat,
         };
         var metaOffset = (ulong)Position;
         SstSections.WriteUncompressed(SsTableInfoCodec.Encode(info), _output);

@@ -27,7 +27,7 @@ internal sealed class SstFile
     private readonly IObjectStore _store;
     private readonly int _maxSectionSize;
 
-    private SstFile(IObjectStore store, string path, long size, ushort footerVersion, BlockFormat format, SsTableInfo info, SsTableIndex index, BloomFilter? filter, SstStats? stats, int maxSectionSize)
+    private SstFile(IObjectStore store, string path, long size, ushort footerVersion, BlockFormat format, SsTableInfo info, SsTableIndex index, FilterSection filter, SstStats? stats, int maxSectionSize)
     {
         _store = store;
         Path = path;
@@ -36,7 +36,8 @@ internal sealed class SstFile
         Format = format;
         Info = info;
         Index = index;
-        Filter = filter;
+        Filter = filter.Filter;
+        FilterNames = filter.Names;
         Stats = stats;
         _maxSectionSize = maxSectionSize;
     }
@@ -54,7 +55,14 @@ internal sealed class SstFile
 
     public SsTableIndex Index { get; }
 
+    /// <summary>
+    /// The whole-key bloom filter point reads consult: a legacy section's filter, or a composite
+    /// section's filter named <c>_bf</c>; null when there is none (see <see cref="FilterBlock"/>).
+    /// </summary>
     public BloomFilter? Filter { get; }
+
+    /// <summary>Names of the filters of a composite filter section, used or not; empty for a legacy section or none.</summary>
+    public IReadOnlyList<string> FilterNames { get; }
 
     public SstStats? Stats { get; }
 
@@ -114,13 +122,15 @@ internal sealed class SstFile
         var index = Decode(path, "index", () => SsTableIndex.Decode(indexBytes));
         long metadataBytes = FixedOverheadBytes + indexBytes.Length + infoBytes.Length;
 
-        BloomFilter? filter = null;
+        var filter = FilterSection.None;
         if (info.FilterLength > 0)
         {
             var filterStored = await SliceAsync(store, path, tail, tailStart, (long)info.FilterOffset, (long)(info.FilterOffset + info.FilterLength), cancellationToken).ConfigureAwait(false);
-            var filterBytes = Own(SstSections.Read(filterStored, codec, path, (long)info.FilterOffset, "filter", maxSection));
-            metadataBytes += filterBytes.Length;
-            filter = Decode(path, "filter", () => BloomFilter.Parse(filterBytes));
+            var filterBytes = SstSections.Read(filterStored, codec, path, (long)info.FilterOffset, "filter", maxSection);
+
+            // A legacy filter wraps the section itself; a composite block's chosen filter is copied out of it.
+            filter = FilterBlock.Decode(info.FilterFormat == FilterFormat.Legacy ? Own(filterBytes) : filterBytes, info.FilterFormat, path, (long)info.FilterOffset);
+            metadataBytes += filter.RetainedBytes;
         }
 
         SstStats? stats = null;

@@ -3,8 +3,9 @@ using SlateFast.Format.FlatBuffers;
 namespace SlateFast.Sst;
 
 /// <summary>
-/// The tables of SlateDB 0.12's <c>sst.fbs</c> that live in SST files, as verifier schemas.
-/// Field ids are the schema's field indices.
+/// The tables of SlateDB's <c>sst.fbs</c> that live in SST files, as verifier schemas: 0.12's
+/// tables plus 0.13's <c>SsTableInfo.filter_format</c> (unchanged through 0.15). Field ids are the
+/// schema's field indices.
 /// </summary>
 internal static class SstSchemas
 {
@@ -19,7 +20,8 @@ internal static class SstSchemas
         FlatField.Enum("sst_type", 6, max: 1),
         FlatField.Vector("last_entry", 7, FlatKind.Bytes),
         FlatField.Scalar("stats_offset", 8, FlatKind.U64),
-        FlatField.Scalar("stats_len", 9, FlatKind.U64));
+        FlatField.Scalar("stats_len", 9, FlatKind.U64),
+        FlatField.Enum("filter_format", 10, max: 1));
 
     public static readonly FlatTableSchema BlockStats = new(
         "BlockStats",

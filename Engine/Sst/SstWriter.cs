@@ -39,7 +39,7 @@ public sealed class SstWriter : IAsyncDisposable
         options ??= new SstWriterOptions();
         options.Validate();
         ObjectPath.Validate(path);
-        var builder = new SstBuilder(new SstBuildSettings(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted));
+        var builder = new SstBuilder(new SstBuildSettings(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted, options.FilterFormat));
         var writer = await store.OpenWriterAsync(path, cancellationToken).ConfigureAwait(false);
         return new SstWriter(writer, builder, path);
     }

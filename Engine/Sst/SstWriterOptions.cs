@@ -15,6 +15,13 @@ public sealed record SstWriterOptions
     /// <summary>Files with fewer rows than this get no bloom filter (SlateDB's default is 1,000).</summary>
     public int MinFilterKeys { get; init; } = 1000;
 
+    /// <summary>
+    /// The filter layout: <see cref="FilterFormat.Legacy"/> (default) is SlateDB 0.12's bytes,
+    /// <see cref="FilterFormat.Composite"/> SlateDB 0.13+'s. Internal until databases record a
+    /// format level the caller can match.
+    /// </summary>
+    internal FilterFormat FilterFormat { get; init; } = FilterFormat.Legacy;
+
     internal void Validate()
     {
         if (BlockSize is < 1 or > 65536)
@@ -30,6 +37,11 @@ public sealed record SstWriterOptions
         if (MinFilterKeys < 0)
         {
             ThrowHelper.Invalid($"SstWriterOptions.MinFilterKeys must not be negative, got {MinFilterKeys}");
+        }
+
+        if (!Enum.IsDefined(FilterFormat))
+        {
+            ThrowHelper.Invalid($"SstWriterOptions.FilterFormat {(byte)FilterFormat} is not a filter format");
         }
 
         if (!Enum.IsDefined(Compression))

@@ -12,9 +12,9 @@ internal sealed class WalBuffer : IDisposable
 {
     private readonly SstBuilder _builder;
 
-    public WalBuffer(CompressionCodec codec, int blockSize)
+    public WalBuffer(CompressionCodec codec, int blockSize, FilterFormat filterFormat = FilterFormat.Legacy)
     {
-        _builder = new SstBuilder(SstBuildSettings.Wal(codec, blockSize));
+        _builder = new SstBuilder(SstBuildSettings.Wal(codec, blockSize, filterFormat));
     }
 
     public DurabilityTicket Ticket { get; } = new();
