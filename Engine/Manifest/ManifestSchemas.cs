@@ -115,22 +115,4 @@ internal static class ManifestSchemas
         FlatField.Scalar("last_l0_seq", 13, FlatKind.U64),
         FlatField.Scalar("recent_snapshot_min_seq", 14, FlatKind.U64),
         FlatField.Vector("sequence_tracker", 15, FlatKind.Bytes));
-
-    public static readonly FlatTableSchema TieredCompactionSpec = new(
-        "TieredCompactionSpec",
-        FlatField.VectorOf("ssts", 0, Ulid),
-        FlatField.Vector("sorted_runs", 1, FlatKind.U32Vector),
-        FlatField.VectorOf("l0_view_ids", 2, Ulid));
-
-    public static readonly FlatTableSchema Compaction = new(
-        "Compaction",
-        FlatField.Of("id", 0, Ulid, required: true),
-        FlatField.Union("spec", 1, required: true, null, TieredCompactionSpec),
-        FlatField.Enum("status", 3, max: 3),
-        FlatField.VectorOf("output_ssts", 4, CompactedSsTable));
-
-    public static readonly FlatTableSchema CompactionsV1 = new(
-        "CompactionsV1",
-        FlatField.Scalar("compactor_epoch", 0, FlatKind.U64),
-        FlatField.VectorOf("recent_compactions", 1, Compaction, required: true));
 }
