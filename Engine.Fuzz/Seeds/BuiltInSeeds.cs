@@ -33,6 +33,7 @@ internal static class BuiltInSeeds
         [
             SlateDbSamples.Compactions,
             CompactionsCodec.Encode(ManifestSamples.Compactions()),
+            CompactionsCodec.Encode(ManifestSamples.CompactionsV2(), CompactionsCodec.V2),
             CompactionsCodec.Encode(new CompactionsState(0, [])),
         ]);
 

@@ -62,6 +62,32 @@ internal static class ManifestSamples
             ]);
     }
 
+    /// <summary>A compactions state using what only format version 2 holds (segments, drain specs, workers, contexts, the newer statuses).</summary>
+    public static CompactionsState CompactionsV2()
+    {
+        var random = new Random(12);
+        var outputs = Enumerable.Range(0, 3).Select(i => Sst(random, i)).ToImmutableArray();
+        var m = Encoding.ASCII.GetBytes("m");
+        var context = new CompactionContext(
+            [
+                new Subcompaction(new BytesRange(BytesBound.Unbounded, BytesBound.Excluded(m)), [outputs[0]]),
+                new Subcompaction(new BytesRange(BytesBound.Included(m), BytesBound.Unbounded), []),
+            ],
+            77);
+        return new CompactionsState(
+            6,
+            [
+                new Compaction(Ulid.FromTimestamp(1_763_690_000_000, random), CompactionSpec.Tiered([Ulid.FromTimestamp(1_763_680_000_000, random)], [], 4), CompactionStatus.Running, [])
+                {
+                    Worker = new CompactionWorker("worker-1", 1_763_690_001_000),
+                    Context = context,
+                },
+                new Compaction(Ulid.FromTimestamp(1_763_690_500_000, random), CompactionSpec.Tiered([], [3, 2], 2, Encoding.ASCII.GetBytes("tenant-1/")), CompactionStatus.Compacted, [outputs[1], outputs[2]]),
+                new Compaction(Ulid.FromTimestamp(1_763_691_000_000, random), CompactionSpec.Drain(Encoding.ASCII.GetBytes("old/"), [Ulid.FromTimestamp(1_763_600_000_000, random)], [9]), CompactionStatus.Scheduled, []),
+            ])
+        { FormatVersion = 2 };
+    }
+
     public static SequenceTracker Tracker()
     {
         // Rising seqs sampled about a minute apart, with one irregular gap and one large jump.

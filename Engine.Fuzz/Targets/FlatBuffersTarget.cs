@@ -15,9 +15,9 @@ internal sealed class FlatBuffersTarget : IFuzzTarget
 {
     public const string TargetName = "flatbuffers";
 
-    /// <summary>Every public static schema of <see cref="SstSchemas"/> and <see cref="ManifestSchemas"/>, so new tables are fuzzed without listing them here.</summary>
+    /// <summary>Every public static schema of <see cref="SstSchemas"/>, <see cref="ManifestSchemas"/> and <see cref="CompactionsSchemas"/>, so new tables are fuzzed without listing them here.</summary>
     private static readonly FlatTableSchema[] s_schemas =
-        [.. new[] { typeof(SstSchemas), typeof(ManifestSchemas) }
+        [.. new[] { typeof(SstSchemas), typeof(ManifestSchemas), typeof(CompactionsSchemas) }
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
             .Where(f => f.FieldType == typeof(FlatTableSchema))
             .Select(f => (FlatTableSchema)f.GetValue(null)!)];

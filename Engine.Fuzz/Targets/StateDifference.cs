@@ -29,14 +29,30 @@ internal static class StateDifference
         ?? Field("sequence_tracker", a.SequenceTracker, b.SequenceTracker);
 
     /// <summary>The first field that differs, or null when the states are equal.</summary>
+    /// <remarks>
+    /// Compares what a reader acts on: the effective destination, not whether it was stored or
+    /// derived, and not the format version the states came from.
+    /// </remarks>
     public static string? Of(CompactionsState a, CompactionsState b) =>
         Field("compactor_epoch", a.CompactorEpoch, b.CompactorEpoch)
         ?? Seq("recent_compactions", a.Recent, b.Recent, (x, y) =>
             x.Id == y.Id
             && x.Status == y.Status
+            && x.Spec.Kind == y.Spec.Kind
+            && x.Spec.Segment.Span.SequenceEqual(y.Spec.Segment.Span)
+            && x.Spec.Destination == y.Spec.Destination
             && x.Spec.L0ViewIds.AsSpan().SequenceEqual(y.Spec.L0ViewIds.AsSpan())
             && x.Spec.SortedRuns.AsSpan().SequenceEqual(y.Spec.SortedRuns.AsSpan())
-            && Seq("output_ssts", x.OutputSsts, y.OutputSsts, (p, q) => p == q) is null);
+            && Seq("output_ssts", x.OutputSsts, y.OutputSsts, (p, q) => p == q) is null
+            && x.Worker == y.Worker
+            && ContextEquals(x.Context, y.Context));
+
+    private static bool ContextEquals(CompactionContext? x, CompactionContext? y) =>
+        x is null || y is null
+            ? x is null && y is null
+            : (x.RetentionMinSeq ?? 0) == (y.RetentionMinSeq ?? 0)
+                && Seq("subcompactions", x.Subcompactions, y.Subcompactions, (p, q) =>
+                    p.Range == q.Range && Seq("output_ssts", p.OutputSsts, q.OutputSsts, (s, t) => s == t) is null) is null;
 
     private static bool ExternalDbEquals(ExternalDb x, ExternalDb y) =>
         x.Path == y.Path

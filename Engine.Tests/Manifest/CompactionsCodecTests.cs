@@ -38,7 +38,7 @@ public class CompactionsCodecTests
     public void Unsupported_version_is_Data()
     {
         var bytes = CompactionsCodec.Encode(Sample());
-        bytes[1] = 2;
+        bytes[1] = 3;
         Assert.Equal(ErrorKind.Data, Assert.Throws<SlateFastException>(() => CompactionsCodec.Decode(bytes)).Kind);
     }
 

@@ -8,9 +8,10 @@ namespace SlateFast.Compacting;
 /// by descending id (SlateDB's "logical order" of sources), into sorted run <see cref="Destination"/>.
 /// </summary>
 /// <remarks>
-/// The compactions file stores only the sources; a plan read back from it gets the destination
-/// SlateDB derives (the smallest source run, or 0), which for an L0-only plan over existing runs
-/// fails validation, as it does in SlateDB.
+/// A format version 1 compactions file (what this compactor writes) stores only the sources; a plan
+/// read back from it gets the destination SlateDB derives (the smallest source run, or 0), which
+/// for an L0-only plan over existing runs fails validation, as it does in SlateDB. A version 2 file
+/// stores the destination.
 /// </remarks>
 internal sealed record CompactionPlan(ImmutableArray<Ulid> L0Views, ImmutableArray<uint> SortedRuns, uint Destination)
 {
@@ -20,10 +21,18 @@ internal sealed record CompactionPlan(ImmutableArray<Ulid> L0Views, ImmutableArr
 
     public int SourceCount => L0Views.Length + SortedRuns.Length;
 
-    public CompactionSpec ToSpec() => new(L0Views, SortedRuns);
+    /// <summary>
+    /// The spec to record. Format 2 stores the destination; format 1 cannot, and its readers derive
+    /// the smallest source run (see the remarks).
+    /// </summary>
+    public CompactionSpec ToSpec(bool storeDestination) =>
+        storeDestination ? CompactionSpec.Tiered(L0Views, SortedRuns, Destination) : new(L0Views, SortedRuns);
 
     public static CompactionPlan FromSpec(CompactionSpec spec) =>
-        new(spec.L0ViewIds.IsDefault ? [] : spec.L0ViewIds, spec.SortedRuns.IsDefault ? [] : spec.SortedRuns, spec.Destination);
+        new(
+            spec.L0ViewIds.IsDefault ? [] : spec.L0ViewIds,
+            spec.SortedRuns.IsDefault ? [] : spec.SortedRuns,
+            spec.Destination ?? ThrowHelper.Data<uint>("a drain-segment compaction (SlateDB 0.13+ segments) is not something SlateFast's compactor runs"));
 
     /// <summary>Whether the plan reads source <paramref name="run"/> or writes into it.</summary>
     public bool Touches(uint run) => Destination == run || SortedRuns.Contains(run);

@@ -26,6 +26,8 @@ internal sealed partial class Compactor
             _options = _options with { FormatLevel = await FormatDetection.DetectAsync(_store, _db, state, [], cancellationToken).ConfigureAwait(false) };
         }
 
+        _compactionsStore.WriteVersion = CompactionsStore.VersionFor(_options.FormatLevel);
+
         (id, state, _) = await _manifests.UpdateAsync(
             (id, state),
             (_, s) => s with { CompactorEpoch = s.CompactorEpoch + 1 },
@@ -54,9 +56,13 @@ internal sealed partial class Compactor
                     Fence($"a newer compactor holds epoch {compactions.CompactorEpoch} in the compactions file (ours {Epoch})");
                 }
 
-                // Compactions that were running when their compactor stopped start over.
+                // Compactions in flight when their compactor stopped start over, here: SlateDB
+                // 0.14's Scheduled and Compacted ones too, whose workers the new epoch fences.
+                // Outputs not in the manifest are dropped (the collector removes their SSTs).
                 var recent = compactions.Recent
-                    .Select(c => c.Status == CompactionStatus.Running ? c with { Status = CompactionStatus.Submitted } : c)
+                    .Select(c => c.Status is CompactionStatus.Running or CompactionStatus.Scheduled or CompactionStatus.Compacted
+                        ? c with { Status = CompactionStatus.Submitted, Worker = null, Context = null, OutputSsts = [] }
+                        : c)
                     .ToImmutableArray();
                 return Retain(new CompactionsState(Epoch, recent));
             },

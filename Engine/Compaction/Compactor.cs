@@ -189,7 +189,7 @@ internal sealed partial class Compactor : IAsyncDisposable
                 manifest.Compacted.IsEmpty ? 0 : manifest.Compacted.Min(r => r.Id));
             var id = NewUlid();
             _plans[id] = plan;
-            Put(new CompactionRecord(id, plan.ToSpec(), CompactionStatus.Running, []));
+            Put(new CompactionRecord(id, plan.ToSpec(StoresDestination), CompactionStatus.Running, []));
             await WriteCompactionsLockedAsync(cancellationToken).ConfigureAwait(false);
             CompactionResult result;
             try
@@ -288,7 +288,7 @@ internal sealed partial class Compactor : IAsyncDisposable
         {
             var id = NewUlid();
             _plans[id] = plan;
-            Put(new CompactionRecord(id, plan.ToSpec(), CompactionStatus.Submitted, []));
+            Put(new CompactionRecord(id, plan.ToSpec(StoresDestination), CompactionStatus.Submitted, []));
             added++;
             _log.LogDebug("scheduled compaction {Id} {Plan} in {Db}", id, plan, _db);
         }
@@ -494,7 +494,12 @@ internal sealed partial class Compactor : IAsyncDisposable
     private CompactionPlan PlanOf(CompactionRecord compaction) =>
         _plans.TryGetValue(compaction.Id, out var plan) ? plan : CompactionPlan.FromSpec(compaction.Spec);
 
-    private static bool IsActive(CompactionRecord c) => c.Status is CompactionStatus.Submitted or CompactionStatus.Running;
+    // Scheduled and Compacted (SlateDB 0.14's distributed compaction) are active too: their sources
+    // are taken and their outputs not yet in the manifest.
+    private static bool IsActive(CompactionRecord c) =>
+        c.Status is CompactionStatus.Submitted or CompactionStatus.Running or CompactionStatus.Scheduled or CompactionStatus.Compacted;
+
+    private bool StoresDestination => _compactionsStore.WriteVersion >= CompactionsCodec.V2;
 
     private static bool IsFence(SlateFastException e) => e.Kind == ErrorKind.Closed && e.CloseReason == CloseReason.Fenced;
 

@@ -4,8 +4,9 @@ using SlateFast.Sst;
 namespace SlateFast.Manifest;
 
 /// <summary>
-/// The tables of SlateDB's <c>common.fbs</c>, <c>manifest.fbs</c> (0.13+: segments), <c>compactor.fbs</c>
-/// (0.12) and the manifest entries of <c>sst.fbs</c>, as verifier schemas (names and ids as in the schema files).
+/// The tables of SlateDB's <c>common.fbs</c>, <c>manifest.fbs</c> (0.13+: segments) and the manifest
+/// entries of <c>sst.fbs</c>, as verifier schemas (names and ids as in the schema files); the
+/// compactor's tables are in <see cref="CompactionsSchemas"/>.
 /// </summary>
 internal static class ManifestSchemas
 {
@@ -124,22 +125,4 @@ internal static class ManifestSchemas
         FlatField.Vector("sequence_tracker", 15, FlatKind.Bytes),
         FlatField.VectorOf("segments", 16, Segment),
         FlatField.Vector("segment_extractor_name", 17, FlatKind.String));
-
-    public static readonly FlatTableSchema TieredCompactionSpec = new(
-        "TieredCompactionSpec",
-        FlatField.VectorOf("ssts", 0, Ulid),
-        FlatField.Vector("sorted_runs", 1, FlatKind.U32Vector),
-        FlatField.VectorOf("l0_view_ids", 2, Ulid));
-
-    public static readonly FlatTableSchema Compaction = new(
-        "Compaction",
-        FlatField.Of("id", 0, Ulid, required: true),
-        FlatField.Union("spec", 1, required: true, null, TieredCompactionSpec),
-        FlatField.Enum("status", 3, max: 3),
-        FlatField.VectorOf("output_ssts", 4, CompactedSsTable));
-
-    public static readonly FlatTableSchema CompactionsV1 = new(
-        "CompactionsV1",
-        FlatField.Scalar("compactor_epoch", 0, FlatKind.U64),
-        FlatField.VectorOf("recent_compactions", 1, Compaction, required: true));
 }
