@@ -19,13 +19,22 @@ internal static class DumpCommands
         var limit = ParseLimit(args.Get("--limit"), 100);
         var store = Stores.Open(args.Get("--store"), context);
         var path = args.Positional[0];
+        if (await store.HeadAsync(path).ConfigureAwait(false) is { } head && Wal.WalObjects.IsShortFence(head.Size) && DbPaths.TryParseWalSstName(path, out _))
+        {
+            context.Out.WriteLine($"sst {path}");
+            context.Out.WriteLine($"  {head.Size} bytes: a WAL fence as SlateDB 0.14+ writes it (no rows; a writer took over at this WAL id)");
+            return 0;
+        }
+
         var reader = await SstReader.OpenAsync(store, path).ConfigureAwait(false);
         var p = reader.Properties;
         var w = context.Out;
         w.WriteLine($"sst {p.Path}");
         w.WriteLine($"  size {p.SizeBytes} bytes, format version {p.FormatVersion}, {(p.IsWal ? "WAL" : "compacted")}, compression {p.Compression}");
         w.WriteLine($"  first entry {Hex(p.FirstEntry)}, last entry {Hex(p.LastEntry)}");
-        w.WriteLine($"  {p.BlockCount} blocks; filter {p.FilterBytes} bytes; index at {p.IndexOffset} ({p.IndexBytes} bytes); stats at {p.StatsOffset} ({p.StatsBytes} bytes)");
+        var filter = p.FilterBytes == 0 ? "none" : p.CompositeFilter ? $"composite [{string.Join(", ", p.FilterNames)}]" : "legacy bloom";
+        w.WriteLine($"  filter format {(p.CompositeFilter ? "composite (SlateDB 0.13+)" : "legacy (SlateDB 0.12)")}");
+        w.WriteLine($"  {p.BlockCount} blocks; filter {filter}, {p.FilterBytes} bytes; index at {p.IndexOffset} ({p.IndexBytes} bytes); stats at {p.StatsOffset} ({p.StatsBytes} bytes)");
         if (p.Puts is not null)
         {
             w.WriteLine($"  stats: {p.Puts} puts, {p.Deletes} deletes, {p.Merges} merges, raw keys {p.RawKeyBytes} bytes, raw values {p.RawValueBytes} bytes");

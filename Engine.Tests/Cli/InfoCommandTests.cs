@@ -86,4 +86,39 @@ public sealed class InfoCommandTests : IDisposable
         Assert.NotEqual(0, putExit);
         Assert.Contains("segmented", putError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sst_dump_shows_the_filter_format_and_names_and_recognises_a_zero_byte_fence()
+    {
+        Assert.Equal(0, (await Run("load", "db", "--input", await InputAsync(1500), "--format-level", "0.14")).Exit);
+        var store = new LocalObjectStore(_folder.Path);
+        var wal = await store.ListAllAsync("db/wal/");
+        var fence = wal.First(m => m.Size == 0).Path;
+        var data = wal.Last(m => m.Size > 0).Path;
+
+        var (exit, output, _) = await Run("sst", "dump", fence);
+        Assert.Equal(0, exit);
+        Assert.Contains("a WAL fence as SlateDB 0.14+ writes it", output, StringComparison.Ordinal);
+
+        output = (await Run("sst", "dump", data, "--limit", "0")).Out;
+        Assert.Contains("filter format composite (SlateDB 0.13+)", output, StringComparison.Ordinal);
+
+        // The CLI leaves its writes in the WAL; a flush puts them in an L0 with a filter.
+        await using (var db = await DbHandle.OpenAsync("db", store, new DbOptions { GarbageCollector = null, Compactor = new() { Enabled = false } }))
+        {
+            await db.FlushAsync(FlushType.MemTable);
+        }
+
+        var sst = (await store.ListAllAsync("db/compacted/")).First().Path;
+        output = (await Run("sst", "dump", sst, "--limit", "0")).Out;
+        Assert.Contains("filter composite [_bf]", output, StringComparison.Ordinal);
+    }
+
+    private async Task<string> InputAsync(int rows)
+    {
+        var path = System.IO.Path.Combine(_folder.Path, "input.jsonl");
+        await File.WriteAllLinesAsync(path, Enumerable.Range(0, rows).Select(i =>
+            $$"""{"key":"{{Convert.ToHexString(System.Text.Encoding.ASCII.GetBytes($"k{i:D5}"))}}","value":"{{Convert.ToHexString(System.Text.Encoding.ASCII.GetBytes($"v{i}"))}}"}"""));
+        return path;
+    }
 }

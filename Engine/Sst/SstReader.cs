@@ -50,7 +50,14 @@ public sealed record SstProperties(
     long? Deletes,
     long? Merges,
     long? RawKeyBytes,
-    long? RawValueBytes);
+    long? RawValueBytes)
+{
+    /// <summary>Whether the info declares SlateDB 0.13's composite filter layout (a list of named filters).</summary>
+    public bool CompositeFilter { get; init; }
+
+    /// <summary>The names of the filters in a composite filter section, in order (empty for a legacy one).</summary>
+    public IReadOnlyList<string> FilterNames { get; init; } = [];
+}
 
 /// <summary>A data block's place in the file.</summary>
 /// <param name="Offset">Byte offset of the block.</param>
@@ -103,7 +110,11 @@ public sealed class SstReader
                 (long?)stats?.Deletes,
                 (long?)stats?.Merges,
                 (long?)stats?.RawKeySize,
-                (long?)stats?.RawValueSize);
+                (long?)stats?.RawValueSize)
+            {
+                CompositeFilter = info.FilterFormat == FilterFormat.Composite,
+                FilterNames = _file.FilterNames,
+            };
         }
     }
 
