@@ -166,22 +166,7 @@ internal static class DumpCommands
         }
 
         json.WriteEndArray();
-        json.WriteStartArray("sorted_runs");
-        foreach (var run in m.Compacted)
-        {
-            json.WriteStartObject();
-            json.WriteNumber("id", run.Id);
-            json.WriteStartArray("ssts");
-            foreach (var view in run.Ssts)
-            {
-                WriteView(json, view);
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        WriteRuns(json, m.Compacted);
         if (!m.Segments.IsEmpty)
         {
             json.WriteStartArray("segments");
@@ -201,22 +186,7 @@ internal static class DumpCommands
                 }
 
                 json.WriteEndArray();
-                json.WriteStartArray("sorted_runs");
-                foreach (var run in segment.Compacted)
-                {
-                    json.WriteStartObject();
-                    json.WriteNumber("id", run.Id);
-                    json.WriteStartArray("ssts");
-                    foreach (var view in run.Ssts)
-                    {
-                        WriteView(json, view);
-                    }
-
-                    json.WriteEndArray();
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
+                WriteRuns(json, segment.Compacted);
                 json.WriteEndObject();
             }
 
@@ -264,6 +234,26 @@ internal static class DumpCommands
         json.WriteEndArray();
         json.WriteNumber("sequence_tracker_samples", m.SequenceTracker.Samples.Length);
         json.WriteEndObject();
+    }
+
+    private static void WriteRuns(Utf8JsonWriter json, System.Collections.Immutable.ImmutableArray<SortedRun> runs)
+    {
+        json.WriteStartArray("sorted_runs");
+        foreach (var run in runs)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", run.Id);
+            json.WriteStartArray("ssts");
+            foreach (var view in run.Ssts)
+            {
+                WriteView(json, view);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteView(Utf8JsonWriter json, SstView view)
