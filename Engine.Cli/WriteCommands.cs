@@ -143,14 +143,10 @@ internal static class WriteCommands
             FormatLevel = args.Get("--format-level") is { } level ? ParseFormatLevel(level) : FormatLevel.Detect,
         };
 
-    internal static FormatLevel ParseFormatLevel(string text) => text switch
-    {
-        "detect" => FormatLevel.Detect,
-        "0.12" => FormatLevel.SlateDb012,
-        "0.13" => FormatLevel.SlateDb013,
-        "0.14" or "0.15" => FormatLevel.SlateDb014,
-        _ => throw new UsageException($"--format-level takes detect, 0.12, 0.13, 0.14 or 0.15 (the SlateDB release that must read what is written), got '{text}'"),
-    };
+    internal static FormatLevel ParseFormatLevel(string text) =>
+        FormatLevels.TryParse(text, out var level)
+            ? level
+            : throw new UsageException($"--format-level takes {FormatLevels.Names} (the SlateDB release that must read what is written), got '{text}'");
 
     internal static byte[] Bytes(string text, bool hex, string what)
     {

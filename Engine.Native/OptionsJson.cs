@@ -44,6 +44,8 @@ internal sealed record OptionsJson
 
     public string? MergeOperator { get; init; }
 
+    public string? FormatLevel { get; init; }
+
     /// <summary>Parses <paramref name="json"/> (null or blank: defaults) into options; bad input is Invalid.</summary>
     public static DbOptions Parse(string? json, ILoggerFactory? loggerFactory)
     {
@@ -92,6 +94,9 @@ internal sealed record OptionsJson
             },
             Seed = Seed ?? defaults.Seed,
             MergeOperator = MergeOperator is null ? defaults.MergeOperator : MergeOperators.FromName(MergeOperator),
+            FormatLevel = FormatLevel is null ? defaults.FormatLevel
+                : FormatLevels.TryParse(FormatLevel, out var level) ? level
+                : ThrowHelper.Invalid<SlateFast.FormatLevel>($"invalid options_json format_level \"{FormatLevel}\": expected {FormatLevels.Names}"),
         };
     }
 

@@ -120,6 +120,18 @@ public sealed unsafe class NativeApiTests
     }
 
     [Theory]
+    [InlineData(null, FormatLevel.Detect)]
+    [InlineData("0.12", FormatLevel.SlateDb012)]
+    [InlineData("0.13", FormatLevel.SlateDb013)]
+    [InlineData("0.15", FormatLevel.SlateDb014)]
+    public void Options_json_format_level_names_the_oldest_SlateDB_that_must_read_the_database(string? level, FormatLevel expected)
+    {
+        var json = level is null ? "{}" : $"{{\"format_level\": \"{level}\"}}";
+        Assert.Equal(expected, OptionsJson.Parse(json, null).FormatLevel);
+    }
+
+    [Theory]
+    [InlineData("{\"format_level\": \"0.11\"}")]
     [InlineData("{\"l0_sst_size\": 1}")]
     [InlineData("{\"compression_codec\": \"brotli\"}")]
     [InlineData("{\"block_size\": \"big\"}")]

@@ -21,3 +21,27 @@ public enum FormatLevel
     /// <summary>SlateDB 0.14's bytes: as 0.13, with zero-byte WAL fences. Readable by 0.14 and later, not by 0.12 or 0.13.</summary>
     SlateDb014 = 14,
 }
+
+/// <summary>The text form of <see cref="FormatLevel"/> that the CLI and the C ABI take.</summary>
+public static class FormatLevels
+{
+    /// <summary>The accepted names, as a message lists them.</summary>
+    public const string Names = "detect, 0.12, 0.13, 0.14 or 0.15";
+
+    /// <summary>
+    /// "detect", or the SlateDB release that must read what is written: "0.12", "0.13", "0.14"
+    /// or "0.15" (which writes as 0.14: 0.15 changed no bytes).
+    /// </summary>
+    public static bool TryParse(string? text, out FormatLevel level)
+    {
+        level = text switch
+        {
+            "detect" => FormatLevel.Detect,
+            "0.12" => FormatLevel.SlateDb012,
+            "0.13" => FormatLevel.SlateDb013,
+            "0.14" or "0.15" => FormatLevel.SlateDb014,
+            _ => (FormatLevel)(-1),
+        };
+        return level != (FormatLevel)(-1);
+    }
+}

@@ -152,7 +152,9 @@ typedef struct sf_reader sf_reader_t;           /* opaque */
  * manifest_poll_interval_ms, manifest_update_timeout_ms, wal_enabled, compression_codec
  * ("none", "snappy", "zlib", "lz4", "zstd"), block_size, filter_bits_per_key, min_filter_keys,
  * default_ttl_ms, block_cache_data_bytes, block_cache_meta_bytes, seed, merge_operator
- * ("concat": the existing value followed by the operand). Unknown names are SF_ERR_INVALID.
+ * ("concat": the existing value followed by the operand), format_level ("detect", the default:
+ * the level the database shows, 0.12 for a new one; "0.12", "0.13", "0.14" or "0.15": the oldest
+ * SlateDB release that must read what is written). Unknown names are SF_ERR_INVALID.
  * out_db: required; receives the handle, close it with sf_db_close. */
 sf_result_t sf_db_open(const char *path, const char *store_url /* NULL: local store in cwd */,
                        const char *options_json /* NULL: defaults */, sf_db_t **out_db);
