@@ -27,6 +27,7 @@ internal static class BuiltInSeeds
             SlateDbSamples.CompactedManifest,
             ManifestCodec.Encode(ManifestState.Initial),
             ManifestCodec.Encode(ManifestSamples.Rich()),
+            ManifestCodec.Encode(ManifestSamples.Segmented()),
         ]);
 
     private static readonly Lazy<IReadOnlyList<byte[]>> s_compactions = new(() =>

@@ -49,6 +49,27 @@ internal static class ManifestSamples
         };
     }
 
+    /// <summary>
+    /// <see cref="Rich"/> as SlateDB 0.13+ segments it: version 2, the root tree's SSTs moved into
+    /// two segments (one with a sorted run), extractor named; what the V2 reader parses.
+    /// </summary>
+    public static ManifestState Segmented()
+    {
+        var rich = Rich();
+        return rich with
+        {
+            WalObjectStoreUri = null,
+            L0 = [],
+            Compacted = [],
+            Segments =
+            [
+                new Segment("a/"u8.ToArray(), rich.L0[0].Id, [rich.L0[1]], [rich.Compacted[1]]),
+                new Segment("b/"u8.ToArray(), null, [rich.L0[0]], []),
+            ],
+            SegmentExtractorName = "fixed:2",
+        };
+    }
+
     public static CompactionsState Compactions()
     {
         var random = new Random(11);

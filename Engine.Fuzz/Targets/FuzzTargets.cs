@@ -11,6 +11,7 @@ internal static class FuzzTargets
     public static IReadOnlyList<IFuzzTarget> Create() =>
     [
         new BloomFilterTarget(),
+        new CompositeFilterTarget(),
         new DecompressTarget(CompressionCodec.Snappy),
         new DecompressTarget(CompressionCodec.Zlib),
         new DecompressTarget(CompressionCodec.Lz4),
