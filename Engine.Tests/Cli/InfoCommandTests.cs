@@ -82,6 +82,7 @@ public sealed class InfoCommandTests : IDisposable
         Assert.Equal("fixed:3", json.GetProperty("segment_extractor_name").GetString());
         Assert.Equal("74312f", json.GetProperty("segments")[0].GetProperty("prefix").GetString());
 
+        Assert.Equal(0, (await Run("scan", "db")).Exit);
         var (putExit, _, putError) = await Run("put", "db", "t1/a", "v");
         Assert.NotEqual(0, putExit);
         Assert.Contains("segmented", putError, StringComparison.Ordinal);

@@ -97,6 +97,15 @@ public sealed class WalFenceTests
     }
 
     [Fact]
+    public async Task A_small_WAL_object_the_collector_cannot_read_is_kept_as_a_possible_fence()
+    {
+        var meta = await _store.PutAsync(DbPaths.WalSstPath("db", 7), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 });
+        Assert.True(await Wal.WalObjects.IsFenceAsync(_store, meta, default));
+        var big = await _store.PutAsync(DbPaths.WalSstPath("db", 8), new byte[4096]);
+        Assert.False(await Wal.WalObjects.IsFenceAsync(_store, big, default));
+    }
+
+    [Fact]
     public async Task A_new_database_fences_with_an_SST_every_SlateDB_reads_and_a_0_14_database_with_a_zero_byte_object()
     {
         await using (var db = await DbHandle.OpenAsync("db", _store, Options))

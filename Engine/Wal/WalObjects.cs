@@ -45,8 +45,17 @@ internal static class WalObjects
             return false;
         }
 
-        var file = await SstFile.OpenAsync(store, meta.Path, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return file.BlockCount == 0;
+        try
+        {
+            var file = await SstFile.OpenAsync(store, meta.Path, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return file.BlockCount == 0;
+        }
+        catch (SlateFastException e) when (e.Kind == ErrorKind.Data)
+        {
+            // Unreadable: it may be a fence a writer of another kind wrote, so it is kept (a kept
+            // object costs bytes; a deleted fence can cost acknowledged writes).
+            return true;
+        }
     }
 
     /// <summary>
