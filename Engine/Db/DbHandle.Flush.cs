@@ -218,9 +218,11 @@ public sealed partial class DbHandle
             m =>
             {
                 var lastSeq = Math.Max(m.LastL0Seq, memtable.MaxSeq);
+                // Idempotent: a write that landed may be reported as a conflict (a newer version
+                // was listed right after it), and this change then runs again on top of it.
                 return m with
                 {
-                    L0 = m.L0.Insert(0, SstView.Whole(sst)),
+                    L0 = m.L0.Any(v => v.Sst.Id == sst.Id) ? m.L0 : m.L0.Insert(0, SstView.Whole(sst)),
                     ReplayAfterWalId = _options.WalEnabled ? Math.Max(m.ReplayAfterWalId, lastWal) : m.ReplayAfterWalId,
                     WalIdLastSeen = Math.Max(m.WalIdLastSeen, Volatile.Read(ref _lastWrittenWalId)),
                     LastL0Seq = lastSeq,

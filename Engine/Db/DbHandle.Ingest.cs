@@ -136,7 +136,10 @@ public sealed partial class DbHandle
             await UpdateManifestAsync(
                 m => m with
                 {
-                    L0 = m.L0.InsertRange(0, written.AsEnumerable().Reverse().Select(SstView.Whole)),
+                    // Idempotent, as the memtable flush's change (a landed write may be re-applied).
+                    L0 = m.L0.Any(v => written.Any(s => s.Id == v.Sst.Id))
+                        ? m.L0
+                        : m.L0.InsertRange(0, written.AsEnumerable().Reverse().Select(SstView.Whole)),
                     LastL0Seq = Math.Max(m.LastL0Seq, seq),
                     LastL0ClockTick = Math.Max(m.LastL0ClockTick, now),
                 },

@@ -121,7 +121,9 @@ internal abstract class VersionedObjectStore<T>(IObjectStore store, string db, s
 
     /// <summary>
     /// Writes <paramref name="change"/> (given the id being written and the state it applies to;
-    /// null: nothing to write) on top of <paramref name="start"/> as the next version. On conflict
+    /// null: nothing to write) on top of <paramref name="start"/> as the next version. The change
+    /// must be idempotent: a version that landed but did not count (<see cref="TryWriteAsync"/>)
+    /// can be the newest one it is applied to again. On conflict
     /// the newest version is read and passed through <paramref name="reconcile"/>, which throws
     /// when it fences the caller and returns the state to apply the change to. Gives up with
     /// <see cref="ErrorKind.Unavailable"/> after <paramref name="timeout"/>.

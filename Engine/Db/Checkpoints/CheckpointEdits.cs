@@ -12,8 +12,18 @@ internal static class CheckpointEdits
     /// Adds checkpoint <paramref name="id"/>. Without a source it pins <paramref name="nextManifestId"/>,
     /// the version this change will be written as, so that version contains its own checkpoint.
     /// </summary>
+    /// <remarks>
+    /// Idempotent: a version holding checkpoint <paramref name="id"/> already is returned as it is.
+    /// A create that landed can still be reported as a conflict (a newer version was listed right
+    /// after it), and the change is then applied again on top of the version it wrote.
+    /// </remarks>
     public static ManifestState Add(ManifestState state, ulong nextManifestId, Uuid id, CheckpointOptions options, DateTimeOffset now)
     {
+        if (Find(state, id) is not null)
+        {
+            return state;
+        }
+
         ulong manifestId;
         if (options.Source is { } source)
         {

@@ -1,0 +1,67 @@
+using SlateFast.Manifest;
+using SlateFast.ObjectStore;
+using static SlateFast.Tests.GarbageCollection.GcTestKit;
+
+namespace SlateFast.Tests.Manifest;
+
+/// <summary>
+/// The versioned-object protocol's one subtle case: a create that landed but does not count,
+/// because a newer version was listed right after it. The change is then applied again to the
+/// newest version, which may already hold it, so every change must be idempotent.
+/// </summary>
+public sealed class VersionedObjectStoreTests
+{
+    private static readonly DbOptions s_options = new() { GarbageCollector = null, Compactor = new() { Enabled = false }, FlushInterval = TimeSpan.FromMilliseconds(5) };
+
+    [Fact]
+    public async Task A_flush_whose_landed_manifest_another_process_built_on_adds_its_L0_once()
+    {
+        var inner = new InMemoryObjectStore();
+        var store = new BuildOnTopStore(inner);
+        await using (var db = await DbHandle.OpenAsync("db", store, s_options))
+        {
+            await db.PutAsync(B("a"), B("1"));
+            store.Armed = true;
+            await db.FlushAsync(FlushType.MemTable);
+            store.Armed = true;
+            await db.CreateCheckpointAsync();
+            Assert.Equal(2, store.Fired);
+        }
+
+        var (_, latest) = (await new ManifestStore(inner, "db").LoadLatestAsync())!.Value;
+        Assert.Single(latest.L0);
+        Assert.Single(latest.Checkpoints);
+        await using var reader = await DbReader.OpenAsync("db", inner);
+        Assert.Equal(["a=1"], await ScanAsync(reader.ScanAsync(KeyRange.All)));
+    }
+
+    /// <summary>
+    /// Once armed, right after a manifest version lands, writes the next version on top of it (as
+    /// a compactor that read it at once would, with a compactor-epoch change), so the writer's
+    /// listing sees a newer version than the one it wrote.
+    /// </summary>
+    private sealed class BuildOnTopStore(IObjectStore inner) : ObjectStoreDecorator(inner)
+    {
+        public bool Armed { get; set; }
+
+        public int Fired { get; private set; }
+
+        protected override async ValueTask<T> Execute<T>(string operation, string path, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+        {
+            var result = await call(cancellationToken);
+            if (Armed && operation == "put-if-absent" && result is PutResult { Stored: true }
+                && DbPaths.TryParseManifestName(path, out var id))
+            {
+                Armed = false;
+                var mine = ManifestCodec.Decode((await Inner.GetAsync(path, cancellationToken))!.Data.Span);
+                var next = ManifestCodec.Encode(mine with { CompactorEpoch = mine.CompactorEpoch + 1 });
+                if ((await Inner.PutIfAbsentAsync(DbPaths.ManifestPath("db", id + 1), next, cancellationToken)).Stored)
+                {
+                    Fired++;
+                }
+            }
+
+            return result;
+        }
+    }
+}
