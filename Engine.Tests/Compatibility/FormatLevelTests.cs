@@ -159,6 +159,28 @@ public sealed class FormatLevelTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_lower_level_keeps_a_format_2_compactions_file_at_format_2_and_still_compacts()
+    {
+        var store = new InMemoryObjectStore();
+        foreach (var level in new[] { FormatLevel.SlateDb013, FormatLevel.SlateDb012 })
+        {
+            await using var db = await DbHandle.OpenAsync("db", store, Options(level));
+            for (int round = 0; round < 2; round++)
+            {
+                await db.PutAsync(B($"{level}-{round}"), B("v"), writeOptions: WriteOptions.NoWait);
+                await db.FlushAsync(FlushType.MemTable);
+            }
+
+            await db.CompactAsync();
+        }
+
+        var (_, state) = (await new CompactionsStore(store, "db").LoadLatestAsync())!.Value;
+        Assert.Equal(2, state.FormatVersion);
+        await using var reader = await DbReader.OpenAsync("db", store);
+        Assert.Equal(4, (await ScanAsync(reader.ScanAsync(KeyRange.All))).Count);
+    }
+
     /// <summary>
     /// A database as SlateDB 0.15 leaves it: composite filters on every SST, a compactions file of
     /// format 2 with a distributed compaction a worker had scheduled and one it had finished but

@@ -47,6 +47,15 @@ internal sealed partial class Compactor
                     ?? throw new SlateFastException(ErrorKind.Unavailable, $"{_db}: compactions file 1 exists but cannot be listed");
         }
 
+        // The compactions format never goes down: a format 2 file already shuts SlateDB 0.12
+        // compactors out, and rewriting it as format 1 would drop what only format 2 holds
+        // (stored destinations), which compactions still to run depend on.
+        if (stored.Value.State.FormatVersion > _compactionsStore.WriteVersion)
+        {
+            _log.LogInformation("compactor of {Db} keeps the compactions file at format {Version} (level {Level} writes {Lower})", _db, stored.Value.State.FormatVersion, _options.FormatLevel, _compactionsStore.WriteVersion);
+            _compactionsStore.WriteVersion = stored.Value.State.FormatVersion;
+        }
+
         (_compactionsId, _compactions, _) = await _compactionsStore.UpdateAsync(
             stored.Value,
             (_, compactions) =>

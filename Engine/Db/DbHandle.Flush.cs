@@ -217,12 +217,19 @@ public sealed partial class DbHandle
         await UpdateManifestAsync(
             m =>
             {
-                var lastSeq = Math.Max(m.LastL0Seq, memtable.MaxSeq);
                 // Idempotent: a write that landed may be reported as a conflict (a newer version
-                // was listed right after it), and this change then runs again on top of it.
+                // was listed right after it), and this change then runs again on the newest
+                // version, where a compactor may already have compacted this L0 away: the rows
+                // are in when the L0 is listed or the L0 sequence number covers them.
+                if (m.L0.Any(v => v.Sst.Id == sst.Id) || (memtable.MaxSeq > 0 && m.LastL0Seq >= memtable.MaxSeq))
+                {
+                    return null;
+                }
+
+                var lastSeq = Math.Max(m.LastL0Seq, memtable.MaxSeq);
                 return m with
                 {
-                    L0 = m.L0.Any(v => v.Sst.Id == sst.Id) ? m.L0 : m.L0.Insert(0, SstView.Whole(sst)),
+                    L0 = m.L0.Insert(0, SstView.Whole(sst)),
                     ReplayAfterWalId = _options.WalEnabled ? Math.Max(m.ReplayAfterWalId, lastWal) : m.ReplayAfterWalId,
                     WalIdLastSeen = Math.Max(m.WalIdLastSeen, Volatile.Read(ref _lastWrittenWalId)),
                     LastL0Seq = lastSeq,
@@ -263,7 +270,7 @@ public sealed partial class DbHandle
     /// if another process wrote N+1 first, re-reads, checks the writer epoch (a newer one fences
     /// us) and applies the change again (spec §10.2).
     /// </summary>
-    private async Task UpdateManifestAsync(Func<ManifestState, ManifestState> change, CancellationToken token)
+    private async Task UpdateManifestAsync(Func<ManifestState, ManifestState?> change, CancellationToken token)
     {
         await _manifestLock.WaitAsync(token).ConfigureAwait(false);
         try

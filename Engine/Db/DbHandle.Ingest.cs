@@ -134,15 +134,14 @@ public sealed partial class DbHandle
             var first = files[0].Properties.FirstEntry!;
             var last = files[^1].Properties.LastEntry!;
             await UpdateManifestAsync(
-                m => m with
-                {
-                    // Idempotent, as the memtable flush's change (a landed write may be re-applied).
-                    L0 = m.L0.Any(v => written.Any(s => s.Id == v.Sst.Id))
-                        ? m.L0
-                        : m.L0.InsertRange(0, written.AsEnumerable().Reverse().Select(SstView.Whole)),
-                    LastL0Seq = Math.Max(m.LastL0Seq, seq),
-                    LastL0ClockTick = Math.Max(m.LastL0ClockTick, now),
-                },
+                m => m.LastL0Seq >= seq || m.L0.Any(v => written.Any(s => s.Id == v.Sst.Id))
+                    ? null // Already applied (as for the memtable flush's change, a landed write may run again).
+                    : m with
+                    {
+                        L0 = m.L0.InsertRange(0, written.AsEnumerable().Reverse().Select(SstView.Whole)),
+                        LastL0Seq = Math.Max(m.LastL0Seq, seq),
+                        LastL0ClockTick = Math.Max(m.LastL0ClockTick, now),
+                    },
                 cancellationToken).ConfigureAwait(false);
             installed = true;
 
