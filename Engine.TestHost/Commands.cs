@@ -26,6 +26,7 @@ internal static class Commands
             "gc-loop" => await GcCommands.LoopAsync(args),
             "ingest-loop" => await IngestCommands.LoopAsync(args),
             "db-compact" => await CompactionCommands.RunAsync(args),
+            "open-compressed" => await DbCommands.OpenCompressedAsync(args[1], Enum.Parse<CompressionCodec>(args[2], ignoreCase: true)),
             _ => Usage(args[0]),
         };
     }

@@ -132,6 +132,25 @@ internal static class DbCommands
     /// (durable), <c>put-nowait &lt;hexkey&gt; &lt;hexval&gt;</c>, <c>flush-memtable</c>, <c>close</c>.
     /// Closes on stdin EOF.
     /// </summary>
+    // Opens a database with a codec and makes one durable put; prints "stored", or "error <kind>"
+    // and the message on the next line, so the parent can check a refusal without a stack trace.
+    public static async Task<int> OpenCompressedAsync(string root, CompressionCodec codec)
+    {
+        try
+        {
+            await using var db = await DbHandle.OpenAsync("db", new ObjectStore.LocalObjectStore(root), new DbOptions { Compression = codec, GarbageCollector = null });
+            await db.PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+            Console.WriteLine("stored");
+            return 0;
+        }
+        catch (SlateFastException e)
+        {
+            Console.WriteLine($"error {e.Kind}");
+            Console.WriteLine(e.Message.ReplaceLineEndings(" "));
+            return 1;
+        }
+    }
+
     public static async Task<int> HoldAsync(string[] args)
     {
         if (args.Length < 3)

@@ -16,7 +16,10 @@ public sealed class HostProcess : IDisposable
 
     private HostProcess(Process process) => _process = process;
 
-    public static HostProcess Start(params string[] args)
+    public static HostProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the host with <paramref name="environment"/> added to this process's environment.</summary>
+    public static HostProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +29,11 @@ public sealed class HostProcess : IDisposable
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(RepoPaths.TestHostDll);
         foreach (var a in args)
         {

@@ -113,20 +113,30 @@ internal sealed partial class Compactor : IAsyncDisposable
         Func<ulong?>? oldestSnapshot = null,
         CancellationToken cancellationToken = default)
     {
+        Format.Compression.EnsureAvailable(options.Compression);
         var compactor = new Compactor(store, db, options, onCommit, oldestSnapshot);
         await compactor.ClaimAsync(cancellationToken).ConfigureAwait(false);
         return compactor;
     }
 
-    /// <summary>Starts the background loop; it stops at <see cref="StopAsync"/>, when fenced, or when <paramref name="cancellationToken"/> fires.</summary>
-    public void Start(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts the background loop; it stops at <see cref="StopAsync"/>, when fenced, or when
+    /// <paramref name="cancellationToken"/> fires. An exception the loop does not expect stops it
+    /// and goes to <paramref name="onCrash"/> (the writer hosting it closes: its L0 would otherwise
+    /// fill up and stall flushes with nobody left to drain it).
+    /// </summary>
+    public void Start(CancellationToken cancellationToken = default, Action<string, Exception>? onCrash = null)
     {
         if (cancellationToken.CanBeCanceled)
         {
             cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stop);
         }
 
-        _loop = Task.Run(LoopAsync);
+        _loop = Threading.BackgroundLoop.Start("compactor", LoopAsync, (loop, e) =>
+        {
+            _log.LogError(e, "compactor of {Db} stopped: {Message}", _db, Threading.BackgroundLoop.Describe(loop, e));
+            onCrash?.Invoke(loop, e);
+        }, _stop.Token);
     }
 
     /// <summary>Asks the loop for a pass now (for example because L0 grew) instead of at the next poll.</summary>

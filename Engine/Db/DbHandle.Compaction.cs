@@ -43,7 +43,7 @@ public sealed partial class DbHandle
     {
         if (_options.Compactor.Enabled && !_readOnly)
         {
-            _compactorStart = Task.Run(OpenCompactorAsync);
+            _compactorStart = Threading.BackgroundLoop.Start("compactor start", OpenCompactorAsync, OnLoopCrash);
         }
     }
 
@@ -58,7 +58,7 @@ public sealed partial class DbHandle
             try
             {
                 var compactor = await Compacting.Compactor.OpenAsync(_store, Path, _options, AdoptCompactorManifestAsync, OldestSnapshot, stop.Token).ConfigureAwait(false);
-                compactor.Start(_shutdown.Token);
+                compactor.Start(_shutdown.Token, OnLoopCrash);
                 Volatile.Write(ref _compactor, compactor);
                 _l0Progress.Notify();
                 return;

@@ -119,10 +119,13 @@ public sealed partial class DbHandle
             return false;
         }
 
-        var bytes = wal.Finish();
         var path = DbPaths.WalSstPath(Path, wal.Id);
+        ReadOnlyMemory<byte> bytes;
         try
         {
+            // Finishing encodes (and compresses) the object: it can fail too, and its writers
+            // must hear of it like of a failed upload.
+            bytes = wal.Finish();
             var result = await _store.PutIfAbsentAsync(path, bytes).ConfigureAwait(false);
             if (!result.Stored)
             {
@@ -133,9 +136,17 @@ public sealed partial class DbHandle
         catch (Exception e) when (e is SlateFastException or IOException)
         {
             // The rows are applied in memory but not stored: the database cannot go on without
-            // either losing or resurrecting them, so it closes, failing exactly these writes.
+            // either losing or resurrecting them, so it closes, failing exactly these writes
+            // with the store's error.
             wal.Ticket.Fail(e);
             Fail(CloseReason.Panic, $"writing WAL object {path} failed: {e.Message}", e);
+            return false;
+        }
+        catch (Exception e)
+        {
+            // Anything else is a fault of ours (or a codec library that broke): the same close,
+            // and these writers get it as every other waiter does, as Closed.
+            OnLoopCrash("WAL writer", e);
             return false;
         }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
+using SlateFast.Threading;
 using SlateFast.Wal;
 
 namespace SlateFast;
@@ -41,6 +42,7 @@ public sealed partial class DbHandle : IAsyncDisposable
     private Task _memtableFlusher = Task.CompletedTask;
     private Task? _closeTask;
     private bool _readOnly;
+    private readonly TaskCompletionSource<SlateFastException> _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private DbHandle(string path, IObjectStore store, DbOptions options)
     {
@@ -63,6 +65,9 @@ public sealed partial class DbHandle : IAsyncDisposable
 
     /// <summary>Whether the database is closed, and why.</summary>
     public CloseReason CloseReason => Volatile.Read(ref _state) == StateClosed ? _closeReason : CloseReason.None;
+
+    /// <summary>Completes with the reason when the database closes itself (fenced, or a background task failed); never on a clean close.</summary>
+    internal Task<SlateFastException> Failure => _failure.Task;
 
     /// <summary>The writer epoch this handle claimed when it opened.</summary>
     public ulong WriterEpoch => _writerEpoch;
@@ -100,6 +105,9 @@ public sealed partial class DbHandle : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         options ??= new DbOptions();
         options.Validate();
+        // A writer compresses every WAL object and SST it writes: a codec it cannot load is refused
+        // here, before any write is accepted that could then never become durable.
+        Format.Compression.EnsureAvailable(options.Compression);
         path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(path);
         var wrapped = store is RetryingObjectStore or InstrumentedObjectStore ? store : new InstrumentedObjectStore(new RetryingObjectStore(store));
@@ -224,7 +232,7 @@ public sealed partial class DbHandle : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 
-    private void ThrowIfClosed()
+    internal void ThrowIfClosed()
     {
         if (Volatile.Read(ref _state) == StateClosed)
         {
@@ -235,7 +243,7 @@ public sealed partial class DbHandle : IAsyncDisposable
     private void ThrowClosed() => throw new SlateFastException(ErrorKind.Closed, _closeReason, $"{Path}: {_closeMessage}", _closeCause);
 
     /// <summary>Stops the database because a background task failed or a newer writer fenced it.</summary>
-    private void Fail(CloseReason reason, string message, Exception? cause)
+    internal void Fail(CloseReason reason, string message, Exception? cause)
     {
         if (reason == CloseReason.Clean)
         {
@@ -264,7 +272,9 @@ public sealed partial class DbHandle : IAsyncDisposable
             _log.LogError(cause, "database {Path} closed itself: {Message}", Path, message);
         }
 
-        FailPending(new SlateFastException(ErrorKind.Closed, reason, $"{Path}: {message}", cause));
+        var error = new SlateFastException(ErrorKind.Closed, reason, $"{Path}: {message}", cause);
+        _failure.TrySetResult(error);
+        FailPending(error);
         _shutdown.Cancel();
         _walSignal.Set();
         _memtableSignal.Set();
@@ -300,12 +310,16 @@ public sealed partial class DbHandle : IAsyncDisposable
 
     private void StartBackground()
     {
-        _walFlusher = Task.Run(WalFlushLoopAsync);
-        _memtableFlusher = Task.Run(MemtableFlushLoopAsync);
+        _walFlusher = BackgroundLoop.Start("WAL writer", WalFlushLoopAsync, OnLoopCrash);
+        _memtableFlusher = BackgroundLoop.Start("memtable flusher", MemtableFlushLoopAsync, OnLoopCrash, _shutdown.Token);
         _memtableSignal.Set();
         StartGarbageCollector();
         StartCompactor();
     }
+
+    // A loop that died of something it did not expect takes the database with it, so whoever
+    // waits on that loop's work gets the reason instead of waiting forever.
+    private void OnLoopCrash(string loop, Exception e) => Fail(CloseReason.Panic, BackgroundLoop.Describe(loop, e), e);
 
     private ImmutableArray<Memtable.Memtable> FrozenSnapshot() => Volatile.Read(ref _memtables)?.Frozen ?? [];
 }

@@ -124,7 +124,12 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     // in between is found in L0 rather than missed.
     private async ValueTask<MergeIterator> StartAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_disposed)
+        {
+            // Disposed objects fail as a closed database does: one error kind for "gone" everywhere.
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, "the iterator is closed");
+        }
+
         if (_options.HideExpired)
         {
             // One instant for the whole scan, so a row cannot expire halfway through it.

@@ -100,11 +100,14 @@ public sealed partial class DbReader : IAsyncDisposable
 
         if (reader._mode != DbReaderMode.FixedCheckpoint)
         {
-            reader._poller = Task.Run(reader.PollLoopAsync);
+            reader._poller = Threading.BackgroundLoop.Start("reader's manifest poller", reader.PollLoopAsync, reader.OnPollerCrash, reader._stop.Token);
         }
 
         return reader;
     }
+
+    /// <summary>Completes with the reason when the reader closes itself (its poller failed).</summary>
+    internal Task<SlateFastException> Failure => _view.Failure;
 
     /// <summary>The value of <paramref name="key"/>, or null; as <see cref="DbHandle.GetAsync"/>.</summary>
     public ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, ReadOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -131,7 +134,12 @@ public sealed partial class DbReader : IAsyncDisposable
     /// </summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"{Path}: the reader is closed");
+        }
+
+        _view.ThrowIfClosed();
         if (_mode == DbReaderMode.FixedCheckpoint)
         {
             return;
@@ -147,6 +155,10 @@ public sealed partial class DbReader : IAsyncDisposable
             _refreshLock.Release();
         }
     }
+
+    // The poller keeps what readers see current; if it dies of something unexpected the reader
+    // closes, so reads fail with the reason instead of serving an ever older view.
+    private void OnPollerCrash(string loop, Exception e) => _view.Fail(CloseReason.Panic, Threading.BackgroundLoop.Describe(loop, e), e);
 
     /// <summary>Stops polling, deletes the reader's own checkpoint (managed mode) and frees its memory. Idempotent.</summary>
     public async ValueTask DisposeAsync()

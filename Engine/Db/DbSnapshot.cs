@@ -60,5 +60,11 @@ public sealed class DbSnapshot : IDisposable
         }
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+    private void ThrowIfDisposed()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, "the snapshot is closed");
+        }
+    }
 }

@@ -70,6 +70,24 @@ internal static class Compression
         }
     }
 
+    /// <summary>
+    /// Fails (<see cref="ErrorKind.Invalid"/>, naming the library) when <paramref name="codec"/>
+    /// needs a native library this machine cannot load. Opening a writer checks this, so a missing
+    /// library is an error at open rather than a failure of the first WAL object.
+    /// </summary>
+    public static void EnsureAvailable(CompressionCodec codec)
+    {
+        switch (codec)
+        {
+            case CompressionCodec.Lz4:
+                Lz4Codec.EnsureAvailable();
+                break;
+            case CompressionCodec.Zstd:
+                ZstdCodec.EnsureAvailable();
+                break;
+        }
+    }
+
     /// <summary>Maps a stored <c>CompressionFormat</c> byte to a codec; <see cref="ErrorKind.Data"/> for unknown values.</summary>
     public static CompressionCodec FromStored(int value) =>
         value is >= (int)CompressionCodec.None and <= (int)CompressionCodec.Zstd

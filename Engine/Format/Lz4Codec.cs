@@ -15,7 +15,7 @@ internal static unsafe class Lz4Codec
     private const int MaxInputSize = 0x7E000000;
 
     private static readonly NativeCodecLibrary s_library =
-        new("LZ4", "liblz4.so.1", "liblz4.so", "liblz4.1.dylib", "liblz4.dylib", "liblz4.dll", "lz4.dll");
+        new("LZ4", "SLATEFAST_LZ4_LIBRARY", "liblz4.so.1", "liblz4.so", "liblz4.1.dylib", "liblz4.dylib", "liblz4.dll", "lz4.dll");
 
     private static Api? s_api;
 
@@ -98,6 +98,9 @@ internal static unsafe class Lz4Codec
         output.Advance(size);
         return size;
     }
+
+    /// <summary>Loads the native library now; <see cref="ErrorKind.Invalid"/>, naming it, if it is missing.</summary>
+    public static void EnsureAvailable() => GetApi();
 
     private static Api GetApi() => s_api ??= new Api(s_library);
 

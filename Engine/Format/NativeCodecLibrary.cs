@@ -14,12 +14,19 @@ internal sealed class NativeCodecLibrary
     private nint _handle;
     private string? _failure;
 
-    /// <summary>Describes a library by the codec that needs it and the file names to try, most specific first.</summary>
-    public NativeCodecLibrary(string codec, params string[] names)
+    /// <summary>
+    /// Describes a library by the codec that needs it and the file names to try, most specific
+    /// first. When the environment variable <paramref name="overrideVariable"/> is set, its value
+    /// (a file name or path) is the only one tried: for a library outside the loader's search path.
+    /// </summary>
+    public NativeCodecLibrary(string codec, string overrideVariable, params string[] names)
     {
         _codec = codec;
-        _names = names;
+        _names = Environment.GetEnvironmentVariable(overrideVariable) is { Length: > 0 } chosen ? [chosen] : names;
     }
+
+    /// <summary>Loads the library now; <see cref="ErrorKind.Invalid"/>, naming it, if it cannot be loaded.</summary>
+    public void EnsureLoaded() => Handle();
 
     /// <summary>The library's file name as reported in errors.</summary>
     public string PrimaryName => _names[0];

@@ -13,7 +13,7 @@ internal static unsafe class ZstdCodec
     private const ulong ContentSizeError = ulong.MaxValue - 1;
 
     private static readonly NativeCodecLibrary s_library =
-        new("Zstd", "libzstd.so.1", "libzstd.so", "libzstd.1.dylib", "libzstd.dylib", "libzstd.dll", "zstd.dll");
+        new("Zstd", "SLATEFAST_ZSTD_LIBRARY", "libzstd.so.1", "libzstd.so", "libzstd.1.dylib", "libzstd.dylib", "libzstd.dll", "zstd.dll");
 
     private static Api? s_api;
 
@@ -85,6 +85,9 @@ internal static unsafe class ZstdCodec
         output.Advance((int)produced);
         return (int)produced;
     }
+
+    /// <summary>Loads the native library now; <see cref="ErrorKind.Invalid"/>, naming it, if it is missing.</summary>
+    public static void EnsureAvailable() => GetApi();
 
     private static Api GetApi() => s_api ??= new Api(s_library);
 

@@ -46,14 +46,22 @@ internal sealed class GarbageCollector : IAsyncDisposable
 
     private TaskCompletionSource _nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Starts one loop per kind that has an interval.</summary>
-    public void Start()
+    /// <summary>
+    /// Starts one loop per kind that has an interval. A store failure is retried at the next
+    /// interval; anything the loop does not expect stops it and goes to <paramref name="onCrash"/>,
+    /// so a collector that died is an error somebody sees, not storage that quietly stops shrinking.
+    /// </summary>
+    public void Start(Action<string, Exception>? onCrash = null)
     {
         foreach (var kind in Enum.GetValues<GcKind>())
         {
             if (Options(kind) is { Interval: { } interval } directory)
             {
-                _loops.Add(Task.Run(() => LoopAsync(kind, interval, directory.MinAge)));
+                _loops.Add(Threading.BackgroundLoop.Start($"{kind} garbage collector", () => LoopAsync(kind, interval, directory.MinAge), (loop, e) =>
+                {
+                    _log.LogError(e, "garbage collection of {Db} stopped: {Message}", _db, Threading.BackgroundLoop.Describe(loop, e));
+                    onCrash?.Invoke(loop, e);
+                }, _stop.Token));
             }
         }
     }

@@ -178,7 +178,7 @@ public sealed class DbTransaction : IAsyncDisposable, IDisposable
     {
         if (Interlocked.Exchange(ref _finished, 1) != 0)
         {
-            ThrowHelper.Invalid($"transaction {Id} is already committed or rolled back");
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"transaction {Id} is closed: already committed or rolled back");
         }
 
         try
@@ -257,7 +257,7 @@ public sealed class DbTransaction : IAsyncDisposable, IDisposable
     {
         if (Volatile.Read(ref _finished) != 0)
         {
-            ThrowHelper.Invalid($"transaction {Id} is already committed or rolled back");
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"transaction {Id} is closed: already committed or rolled back");
         }
     }
 }
