@@ -259,15 +259,16 @@ public sealed class TransactionIsolationTests
     }
 
     [Fact]
-    public async Task A_finished_transaction_rejects_further_use_as_misuse()
+    public async Task A_finished_transaction_rejects_further_use_as_closed()
     {
+        // Closed, as a disposed snapshot, iterator or reader and a closed database are: one kind for "gone".
         await using var db = await Open();
         var tx = db.BeginTransaction();
         tx.Put(B("k"), B("v"));
         await tx.CommitAsync(NoWait);
 
-        Assert.Equal(ErrorKind.Invalid, Assert.Throws<SlateFastException>(() => tx.Put(B("k"), B("v"))).Kind);
-        Assert.Equal(ErrorKind.Invalid, (await Assert.ThrowsAsync<SlateFastException>(async () => await tx.CommitAsync())).Kind);
+        Assert.Equal(ErrorKind.Closed, Assert.Throws<SlateFastException>(() => tx.Put(B("k"), B("v"))).Kind);
+        Assert.Equal(ErrorKind.Closed, (await Assert.ThrowsAsync<SlateFastException>(async () => await tx.CommitAsync())).Kind);
         tx.Rollback(); // harmless
     }
 

@@ -14,12 +14,17 @@ public sealed partial class DbHandle
     private ManifestState _manifest = ManifestState.Initial;
     private ulong _lastWrittenWalId;
 
-    /// <summary>Writes buffered WAL rows as a WAL object and returns when every write made before the call is durable.</summary>
-    public Task FlushAsync() => FlushAsync(FlushType.Wal);
+    /// <summary>
+    /// Makes every write made before the call durable: writes buffered WAL rows as a WAL object,
+    /// or without a WAL (<see cref="DbOptions.WalEnabled"/> off) flushes the memtables to L0.
+    /// </summary>
+    public Task FlushAsync() => FlushAsync(_options.WalEnabled ? FlushType.Wal : FlushType.MemTable);
 
     /// <summary>
-    /// <see cref="FlushType.Wal"/>: as <see cref="FlushAsync()"/>. <see cref="FlushType.MemTable"/>:
-    /// freezes the active memtable and returns when every memtable frozen so far is an L0 SST in the manifest.
+    /// <see cref="FlushType.Wal"/>: writes buffered WAL rows and returns when every write made
+    /// before the call is durable; <see cref="ErrorKind.Invalid"/> when the WAL is disabled (as in
+    /// SlateDB). <see cref="FlushType.MemTable"/>: freezes the active memtable and returns when
+    /// every memtable frozen so far is an L0 SST in the manifest.
     /// </summary>
     public async Task FlushAsync(FlushType type, CancellationToken cancellationToken = default)
     {
@@ -28,7 +33,12 @@ public sealed partial class DbHandle
             ThrowHelper.Invalid($"{Path} is open read-only");
         }
 
-        if (type == FlushType.MemTable || !_options.WalEnabled)
+        if (type == FlushType.Wal && !_options.WalEnabled)
+        {
+            ThrowHelper.Invalid($"{Path}: cannot flush the WAL, it is disabled (WalEnabled = false); flush the memtable instead");
+        }
+
+        if (type == FlushType.MemTable)
         {
             Task[] flushed;
             lock (_commitLock)

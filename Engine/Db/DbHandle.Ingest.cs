@@ -167,6 +167,11 @@ public sealed partial class DbHandle
 
             lock (_commitLock)
             {
+                if (installed)
+                {
+                    Memory.Atomic.Max(ref _visibleSeq, seq);
+                }
+
                 _pendingIngestSeq = 0;
                 Volatile.Write(ref _writeGate, null);
             }

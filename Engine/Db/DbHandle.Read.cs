@@ -71,15 +71,23 @@ public sealed partial class DbHandle
         options ??= ScanOptions.Default;
         options.Validate();
         ThrowIfClosed();
-        var seq = options.DurabilityFilter == DurabilityFilter.Remote && !options.Dirty ? DurableSeq : ulong.MaxValue;
-        return new DbIterator(this, range, options, seq, snapshot: null);
+        return new DbIterator(this, range, options, ReadSeq(options.DurabilityFilter, options.Dirty), snapshot: null);
     }
 
     /// <summary>The rows whose key starts with <paramref name="prefix"/>.</summary>
     public DbIterator ScanPrefixAsync(ReadOnlySpan<byte> prefix, ScanOptions? options = null) => ScanAsync(KeyRange.Prefix(prefix), options);
 
-    internal ulong ReadSeq(ReadOptions? options) =>
-        options is { DurabilityFilter: DurabilityFilter.Remote, Dirty: false } ? DurableSeq : ulong.MaxValue;
+    internal ulong ReadSeq(ReadOptions? options) => ReadSeq(options?.DurabilityFilter ?? DurabilityFilter.Memory, options?.Dirty ?? false);
+
+    /// <summary>
+    /// The highest sequence number a read starting now may see, as SlateDB bounds reads: the
+    /// newest whole commit, or with <paramref name="dirty"/> anything in memory; with
+    /// <see cref="DurabilityFilter.Remote"/> never beyond what is durable (dirty does not lift that).
+    /// </summary>
+    internal ulong ReadSeq(DurabilityFilter filter, bool dirty) =>
+        filter == DurabilityFilter.Remote ? DurableSeq
+        : dirty ? ulong.MaxValue
+        : Volatile.Read(ref _visibleSeq);
 
     internal readonly record struct LookupResult(bool Found, ulong Seq, long? CreateTs, long? ExpireTs, bool IsMerge = false);
 

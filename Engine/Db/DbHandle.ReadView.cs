@@ -40,6 +40,7 @@ public sealed partial class DbHandle
                 old = _memtables;
                 Volatile.Write(ref _memtables, memtables);
                 _lastSeq = lastSeq;
+                Volatile.Write(ref _visibleSeq, lastSeq);
                 Volatile.Write(ref _durableSeq, lastSeq);
             }
         }

@@ -65,6 +65,7 @@ public sealed partial class DbHandle
         }
 
         _lastSeq = maxSeq;
+        _visibleSeq = maxSeq;
         _durableSeq = maxSeq;
         _clock.AtLeast(maxTick);
     }
@@ -177,6 +178,7 @@ public sealed partial class DbHandle
         }
 
         _lastSeq = maxSeq;
+        _visibleSeq = maxSeq;
         _durableSeq = maxSeq;
         _clock.AtLeast(maxTick);
         _nextWalId = fencingId + 1;

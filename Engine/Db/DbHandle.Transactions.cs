@@ -76,6 +76,15 @@ public sealed partial class DbHandle
                         if (_conflicts.FindConflict(transaction.StartSeq, written, read, ranges) is { } key)
                         {
                             DbMetrics.TransactionConflicts.Add(1);
+
+                            // A sequence number the caller supplied is consumed even though the
+                            // commit fails, as SlateDB's write loop advances its oracle before the
+                            // conflict check: reusing it later is then refused like any other.
+                            if (options.SeqNum > _lastSeq)
+                            {
+                                _lastSeq = options.SeqNum;
+                            }
+
                             throw new SlateFastException(ErrorKind.Transaction, $"transaction {transaction.Id} conflicts: key {Convert.ToHexString(key)} was written after its start at seq {transaction.StartSeq}");
                         }
 

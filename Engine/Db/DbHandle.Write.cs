@@ -18,6 +18,11 @@ public sealed partial class DbHandle
     private readonly Db.AsyncSignal _memtableSignal = new();
     private readonly Queue<WalBuffer> _sealedWals = new();
     private ulong _lastSeq;
+
+    // The newest sequence number whose whole commit is in the memtable: reads bound themselves to
+    // it when they start (SlateDB's committed bound), so a read never sees part of a batch, nor
+    // an iterator rows committed after it was created. Written under _commitLock, read without it.
+    private ulong _visibleSeq;
     private ulong _durableSeq;
     private ulong _nextWalId;
     private ulong _writerEpoch;
@@ -319,6 +324,7 @@ public sealed partial class DbHandle
 
     private WriteHandle EndCommit(ulong seq, long now, int rows, bool awaitDurable)
     {
+        Volatile.Write(ref _visibleSeq, seq);
         var ticket = _wal?.Ticket ?? _memtables!.Active.FlushTicket;
         var hurry = false;
         if (awaitDurable)

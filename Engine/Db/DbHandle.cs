@@ -178,6 +178,12 @@ public sealed partial class DbHandle : IAsyncDisposable
                     {
                         SealWal();
                     }
+                    else if (!_options.WalEnabled && _memtables is not null)
+                    {
+                        // Without a WAL the memtables are the only copy of the writes made with
+                        // AwaitDurable = false: a clean close flushes them to L0, as SlateDB's does.
+                        Freeze(0);
+                    }
                 }
 
                 if (_readOnly)
@@ -201,6 +207,12 @@ public sealed partial class DbHandle : IAsyncDisposable
         _walSignal.Set();
         try
         {
+            if (writeFinalManifest && !_options.WalEnabled)
+            {
+                // Before the compactor stops: a full L0 needs it to make room for these flushes.
+                await FlushFrozenOnCloseAsync().ConfigureAwait(false);
+            }
+
             await StopCompactorAsync().ConfigureAwait(false);
             // The WAL flusher writes what was sealed, then stops; the memtable flusher stops at
             // once (an in-flight L0 upload is abandoned; its object never becomes visible).
@@ -226,6 +238,26 @@ public sealed partial class DbHandle : IAsyncDisposable
             Volatile.Read(ref _cache)?.Dispose();
             Diagnostics.DbMetrics.Closed(this);
             _progress.Notify();
+        }
+    }
+
+    private async Task FlushFrozenOnCloseAsync()
+    {
+        Task[] flushed;
+        lock (_commitLock)
+        {
+            flushed = [.. FrozenSnapshot().Select(m => m.Flushed.Task)];
+        }
+
+        _memtableSignal.Set();
+        try
+        {
+            await Task.WhenAll(flushed).ConfigureAwait(false);
+        }
+        catch (SlateFastException e)
+        {
+            // The flusher failed and closed the database with the reason; close goes on freeing.
+            _log.LogWarning("flushing memtables while closing {Path} failed: {Message}", Path, e.Message);
         }
     }
 

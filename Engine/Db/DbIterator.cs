@@ -22,6 +22,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     private long _hideAt = long.MinValue;
     private bool _done;
     private bool _disposed;
+    private bool _pinned;
 
     internal DbIterator(DbHandle db, KeyRange range, ScanOptions options, ulong seq, DbSnapshot? snapshot)
     {
@@ -30,6 +31,15 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         _options = options;
         _seq = seq;
         _snapshot = snapshot;
+
+        // The scan reads as of its creation, but gathers its sources at the first step: until
+        // then its sequence number is pinned like a snapshot's, so a flush or compaction in
+        // between cannot drop the versions it is to see in favour of newer ones it must not.
+        if (snapshot is null && seq != ulong.MaxValue)
+        {
+            db.PinSeq(seq);
+            _pinned = true;
+        }
     }
 
     /// <summary>The key range the scan covers.</summary>
@@ -73,6 +83,11 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     public async ValueTask SeekAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
     {
         Keys.Validate(key.Span);
+        if (!_range.Contains(key.Span))
+        {
+            ThrowHelper.Invalid($"cannot seek to a key outside the scan's range {_range}");
+        }
+
         var merge = _merge ?? await StartAsync(cancellationToken).ConfigureAwait(false);
         _positioned = await merge.SeekAsync(key).ConfigureAwait(false);
         _done = !_positioned;
@@ -96,6 +111,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         }
 
         _disposed = true;
+        Unpin();
         if (_merge is not null)
         {
             await _merge.DisposeAsync().ConfigureAwait(false);
@@ -179,6 +195,18 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         }
 
         _merge = new MergeIterator(sources, _snapshot is null ? _seq : Math.Min(_seq, _snapshot.Seq), direction);
+
+        // The sources now hold the memtables and name the SSTs: nothing more to protect.
+        Unpin();
         return _merge;
+    }
+
+    private void Unpin()
+    {
+        if (_pinned)
+        {
+            _pinned = false;
+            _db.ReleaseSnapshot(_seq);
+        }
     }
 }

@@ -44,7 +44,7 @@ public sealed class DbSnapshot : IDisposable
         ArgumentNullException.ThrowIfNull(range);
         options ??= ScanOptions.Default;
         options.Validate();
-        var seq = options.DurabilityFilter == DurabilityFilter.Remote && !options.Dirty ? Math.Min(Seq, _db.DurableSeq) : Seq;
+        var seq = options.DurabilityFilter == DurabilityFilter.Remote ? Math.Min(Seq, _db.DurableSeq) : Seq;
         return new DbIterator(_db, range, options, seq, this);
     }
 

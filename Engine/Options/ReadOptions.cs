@@ -30,8 +30,10 @@ public sealed record ReadOptions
     public DurabilityFilter DurabilityFilter { get; init; } = DurabilityFilter.Memory;
 
     /// <summary>
-    /// With <see cref="DurabilityFilter.Remote"/>, also see writes applied in memory but not yet
-    /// durable (SlateDB's <c>dirty</c>). Default false.
+    /// Also see writes whose commit is still in progress (SlateDB's <c>dirty</c>), instead of
+    /// stopping at the newest whole commit when the read starts. It never lifts
+    /// <see cref="DurabilityFilter.Remote"/>'s bound: such a read still sees only durable writes.
+    /// Default false.
     /// </summary>
     public bool Dirty { get; init; }
 
@@ -55,7 +57,7 @@ public sealed record ScanOptions
     /// <summary>Which writes the scan may see (default <see cref="DurabilityFilter.Memory"/>).</summary>
     public DurabilityFilter DurabilityFilter { get; init; } = DurabilityFilter.Memory;
 
-    /// <summary>With <see cref="DurabilityFilter.Remote"/>, also see writes not yet durable. Default false.</summary>
+    /// <summary>As <see cref="ReadOptions.Dirty"/>: also see commits in progress; never beyond the durable bound of <see cref="DurabilityFilter.Remote"/>. Default false.</summary>
     public bool Dirty { get; init; }
 
     /// <summary>Bytes of blocks to fetch ahead of the scan position (SlateDB's default is 1: one block at a time).</summary>
