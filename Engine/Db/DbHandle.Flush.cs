@@ -172,6 +172,7 @@ public sealed partial class DbHandle
     private async Task MemtableFlushLoopAsync()
     {
         var token = _shutdown.Token;
+        var failures = 0;
         try
         {
             while (!token.IsCancellationRequested)
@@ -183,7 +184,22 @@ public sealed partial class DbHandle
                     continue;
                 }
 
-                await FlushMemtableAsync(frozen[^1], token).ConfigureAwait(false);
+                try
+                {
+                    await FlushMemtableAsync(frozen[^1], token).ConfigureAwait(false);
+                    failures = 0;
+                }
+                catch (Exception e) when (IsRetryableFlushFailure(e) && !token.IsCancellationRequested)
+                {
+                    // The rows are safe in the WAL and the memtable stays frozen, so a store that
+                    // is down only delays the flush: try it again (a new L0; the change is
+                    // idempotent if the last attempt's manifest landed), as RocksDB resumes after
+                    // a retryable background error, rather than closing the database.
+                    failures++;
+                    var wait = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(failures, 6))));
+                    _log.LogWarning("flushing a memtable of {Path} failed ({Message}); trying again in {Wait} (failure {Count})", Path, e.Message, wait, failures);
+                    await Task.Delay(wait, _options.TimeProvider, token).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -201,6 +217,13 @@ public sealed partial class DbHandle
             Fail(CloseReason.Panic, $"flushing a memtable failed: {e.Message}", e);
         }
     }
+
+    // Transient store failures and manifest timeouts; a permanent store failure (disk full,
+    // access denied) or a fence still closes the database.
+    private bool IsRetryableFlushFailure(Exception e) =>
+        _options.WalEnabled
+        && _closeCause is null
+        && (e is ObjectStoreException store ? store.IsTransient : e is SlateFastException { Kind: ErrorKind.Unavailable });
 
     private async Task FlushMemtableAsync(Memtable.Memtable memtable, CancellationToken token)
     {
