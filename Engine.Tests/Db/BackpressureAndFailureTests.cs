@@ -105,6 +105,29 @@ public sealed class BackpressureAndFailureTests
         Assert.Equal(CloseReason.Panic, e.CloseReason);
     }
 
+    [Fact]
+    public async Task An_L0_flush_that_fails_transiently_for_longer_than_one_uploads_retries_is_tried_again_and_the_database_stays_open()
+    {
+        var inner = new InMemoryObjectStore();
+        var faults = new FaultInjectingObjectStore(inner);
+        var options = new DbOptions { FlushInterval = TimeSpan.FromMilliseconds(5), GarbageCollector = null, Compactor = new() { Enabled = false } };
+        await using var db = await DbHandle.OpenAsync("db", new RetryingObjectStore(faults, new RetryOptions { MaxAttempts = 1 }), options);
+        await db.PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+
+        // One more failure than a single upload retries: before, the database closed itself here.
+        var failuresLeft = UploadRetry.MaxAttempts + 1;
+        faults.Rule = (op, path) => op == "open-writer" && path.Contains("/compacted/", StringComparison.Ordinal) && Interlocked.Decrement(ref failuresLeft) >= 0
+            ? new Fault(FaultKind.SlowDown)
+            : null;
+
+        await db.FlushAsync(FlushType.MemTable);
+
+        Assert.True(failuresLeft < 0, "every injected failure was used");
+        Assert.Equal(CloseReason.None, db.CloseReason);
+        Assert.Equal(1, db.L0Count);
+        await db.PutAsync("k2"u8.ToArray(), "v2"u8.ToArray());
+    }
+
     private static void InterlockedMax(ref long field, long value)
     {
         var current = Interlocked.Read(ref field);
