@@ -60,9 +60,16 @@ internal sealed partial class Compactor
             stored.Value,
             (_, compactions) =>
             {
-                if (compactions.CompactorEpoch >= Epoch)
+                if (compactions.CompactorEpoch > Epoch)
                 {
                     Fence($"a newer compactor holds epoch {compactions.CompactorEpoch} in the compactions file (ours {Epoch})");
+                }
+
+                // Our epoch is unique (claimed through the manifest), so a file holding it holds
+                // our own claim, landed on an attempt reported as failed: already applied.
+                if (compactions.CompactorEpoch == Epoch)
+                {
+                    return null;
                 }
 
                 // Compactions in flight when their compactor stopped start over, here: SlateDB
