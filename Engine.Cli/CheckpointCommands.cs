@@ -13,7 +13,7 @@ internal static class CheckpointCommands
         var admin = Admin(args, context, expected: 1, "<db>");
         var options = new CheckpointOptions
         {
-            Lifetime = args.Get("--lifetime") is { } l ? ParseDuration(l, "--lifetime") : null,
+            Lifetime = args.Get("--lifetime") is { } l ? Durations.Parse(l, "--lifetime") : null,
             Source = args.Get("--source") is { } s ? ParseId(s, "--source") : null,
             Name = args.Get("--name"),
         };
@@ -75,19 +75,4 @@ internal static class CheckpointCommands
 
     private static Guid ParseId(string text, string what) =>
         Guid.TryParse(text, out var id) ? id : throw new UsageException($"{what} must be a checkpoint id (UUID), got '{text}'");
-
-    // 90s, 15m, 2h, 7d, or a TimeSpan ("01:00:00").
-    internal static TimeSpan ParseDuration(string text, string what)
-    {
-        var units = new Dictionary<char, double> { ['s'] = 1, ['m'] = 60, ['h'] = 3600, ['d'] = 86400 };
-        if (text.Length > 1 && units.TryGetValue(text[^1], out var scale)
-            && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
-        {
-            return TimeSpan.FromSeconds(n * scale);
-        }
-
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero
-            ? span
-            : throw new UsageException($"{what} must be a duration such as 90s, 15m, 2h, 7d or 01:00:00, got '{text}'");
-    }
 }

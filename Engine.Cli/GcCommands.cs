@@ -6,7 +6,7 @@ internal static class GcCommands
     public static async Task<int> RunAsync(ParsedArgs args, CliContext context)
     {
         var admin = CheckpointCommands.Admin(args, context, expected: 1, "<db>");
-        var minAge = args.Get("--min-age") is { } m ? CheckpointCommands.ParseDuration(m, "--min-age") : TimeSpan.FromSeconds(300);
+        var minAge = args.Get("--min-age") is { } m ? Durations.Parse(m, "--min-age") : TimeSpan.FromSeconds(300);
         var dryRun = args.Has("--dry-run");
         var result = await admin.CollectGarbageAsync(GarbageCollectorOptions.All(minAge), dryRun).ConfigureAwait(false);
         var verb = dryRun ? "would delete" : "deleted";

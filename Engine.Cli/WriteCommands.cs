@@ -24,7 +24,7 @@ internal static class WriteCommands
         var value = Bytes(args.Positional[2], hex, "value");
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var handle = await db.PutAsync(key, value).ConfigureAwait(false);
-        await db.CloseAsync().ConfigureAwait(false);
+        await CloseFlushedAsync(db).ConfigureAwait(false);
         context.Out.WriteLine($"put {Convert.ToHexStringLower(key)} ({value.Length} bytes) seq {handle.Seq}");
         return 0;
     }
@@ -46,7 +46,7 @@ internal static class WriteCommands
         var operand = Bytes(args.Positional[2], hex, "operand");
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var handle = await db.MergeAsync(key, operand).ConfigureAwait(false);
-        await db.CloseAsync().ConfigureAwait(false);
+        await CloseFlushedAsync(db).ConfigureAwait(false);
         context.Out.WriteLine($"merged {Convert.ToHexStringLower(key)} ({operand.Length} bytes) seq {handle.Seq}");
         return 0;
     }
@@ -61,7 +61,7 @@ internal static class WriteCommands
         var key = Bytes(args.Positional[1], args.Has("--hex"), "key");
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var handle = await db.DeleteAsync(key).ConfigureAwait(false);
-        await db.CloseAsync().ConfigureAwait(false);
+        await CloseFlushedAsync(db).ConfigureAwait(false);
         context.Out.WriteLine($"deleted {Convert.ToHexStringLower(key)} seq {handle.Seq}");
         return 0;
     }
@@ -119,9 +119,18 @@ internal static class WriteCommands
 
         await db.FlushAsync().ConfigureAwait(false);
         var lastSeq = db.LastSeq;
-        await db.CloseAsync().ConfigureAwait(false);
+        await CloseFlushedAsync(db).ConfigureAwait(false);
         context.Out.WriteLine($"loaded {puts + deletes + merges} operations ({puts} puts, {deletes} deletes, {merges} merges) in {batches} batches into {db.Path}, last seq {lastSeq}");
         return 0;
+    }
+
+    // A CLI process lives for one command: leaving its writes only in the WAL would make every
+    // later command replay them (and GC could never free that WAL), so a write command flushes
+    // the memtable to L0 before it closes, and the next open replays nothing.
+    private static async Task CloseFlushedAsync(DbHandle db)
+    {
+        await db.FlushAsync(FlushType.MemTable).ConfigureAwait(false);
+        await db.CloseAsync().ConfigureAwait(false);
     }
 
     private static async Task<DbHandle> OpenAsync(ParsedArgs args, CliContext context)
