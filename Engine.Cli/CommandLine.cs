@@ -19,7 +19,12 @@ internal sealed record Command(
 }
 
 /// <summary>Where a command writes and how it finds defaults.</summary>
-internal sealed record CliContext(TextWriter Out, TextWriter Error, string WorkingDirectory);
+/// <param name="Out">Text output.</param>
+/// <param name="Error">Messages.</param>
+/// <param name="WorkingDirectory">Where relative paths and the default store are.</param>
+/// <param name="RawOut">Standard output as bytes, for <c>--output raw</c>; null where there is none.</param>
+/// <param name="In">Standard input as bytes, for <c>--value-file -</c>; null where there is none.</param>
+internal sealed record CliContext(TextWriter Out, TextWriter Error, string WorkingDirectory, Stream? RawOut = null, Stream? In = null);
 
 /// <summary>Positional arguments and options of one invocation.</summary>
 internal sealed class ParsedArgs
@@ -49,12 +54,12 @@ internal static class CommandLine
         new(["manifest", "dump"], "<db> [--store URL] [--id N]",
             "print a database's manifest (the latest, or --id N) as JSON: epochs, WAL ids, L0 and sorted runs, checkpoints",
             [], ["--store", "--id"], DumpCommands.ManifestDumpAsync),
-        new(["put"], "<db> <key> <value> [--store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14]",
-            "write a value under a key and wait until it is durable (key and value are UTF-8, or hex with --hex)",
-            ["--hex"], ["--store", "--merge-operator", "--format-level"], WriteCommands.PutAsync),
-        new(["merge"], "<db> <key> <operand> --merge-operator concat [--store URL] [--hex]",
+        new(["put"], "<db> <key> (<value> | --value-file FILE|-) [--store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14]",
+            "write a value under a key and wait until it is durable (key and value are UTF-8, or hex with --hex; --value-file takes the value's bytes from a file or stdin)",
+            ["--hex"], ["--store", "--merge-operator", "--format-level", "--value-file"], WriteCommands.PutAsync),
+        new(["merge"], "<db> <key> (<operand> | --value-file FILE|-) --merge-operator concat [--store URL] [--hex]",
             "write a merge operand for a key and wait until it is durable; reads fold operands with the named operator",
-            ["--hex"], ["--store", "--merge-operator", "--format-level"], WriteCommands.MergeAsync),
+            ["--hex"], ["--store", "--merge-operator", "--format-level", "--value-file"], WriteCommands.MergeAsync),
         new(["delete"], "<db> <key> [--store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14]",
             "delete a key and wait until the delete is durable (the key is UTF-8, or hex with --hex)",
             ["--hex"], ["--store", "--merge-operator", "--format-level"], WriteCommands.DeleteAsync),
@@ -64,12 +69,12 @@ internal static class CommandLine
         new(["ingest"], "<db> <sst>... [--source-store URL] [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14]",
             "add SSTs written by SstWriter (object paths on the source store, default the database's) atomically at one new sequence number; durable when it returns",
             [], ["--store", "--source-store", "--merge-operator", "--format-level"], IngestCommands.RunAsync),
-        new(["get"], "<db> <key> [--store URL] [--hex] [--merge-operator concat]",
-            "print a key's value (read-only: never fences a running writer); exit 1 when the key has none",
-            ["--hex"], ["--store", "--merge-operator"], ReadCommands.GetAsync),
-        new(["scan"], "<db> [--from K] [--to K] [--prefix P] [--reverse] [--limit N] [--format text|jsonl] [--store URL] [--hex] [--merge-operator concat]",
+        new(["get"], "<db> <key> [--output text|hex|raw|jsonl] [--store URL] [--hex] [--merge-operator concat]",
+            "print a key's value (read-only: never fences a running writer); exit 1 when the key has none. text shows UTF-8 as is and other bytes as 0x-prefixed hex; raw writes the bytes alone",
+            ["--hex"], ["--store", "--merge-operator", "--output"], ReadCommands.GetAsync),
+        new(["scan"], "<db> [--from K] [--to K] [--prefix P] [--reverse] [--limit N] [--output text|hex|jsonl] [--store URL] [--hex] [--merge-operator concat]",
             "print the rows of a key range in order (read-only); --from is inclusive, --to exclusive; jsonl prints {\"key\":hex,\"value\":hex} per row",
-            ["--hex", "--reverse"], ["--store", "--from", "--to", "--prefix", "--limit", "--format", "--merge-operator"], ReadCommands.ScanAsync),
+            ["--hex", "--reverse"], ["--store", "--from", "--to", "--prefix", "--limit", "--format", "--output", "--merge-operator"], ReadCommands.ScanAsync),
         new(["checkpoint", "create"], "<db> [--lifetime 15m] [--source ID] [--name N] [--store URL]", "create a checkpoint of the durable state (never fences a running writer); prints its id and manifest", [], ["--store", "--lifetime", "--source", "--name"], CheckpointCommands.CreateAsync),
         new(["checkpoint", "list"], "<db> [--store URL]", "list the checkpoints of the latest manifest: id, manifest, create and expire times, name", [], ["--store"], CheckpointCommands.ListAsync),
         new(["checkpoint", "delete"], "<db> <id> [--store URL]", "delete a checkpoint; exit 1 when there is none with that id", [], ["--store"], CheckpointCommands.DeleteAsync),
@@ -81,9 +86,9 @@ internal static class CommandLine
         new(["compact"], "<db> [--store URL] [--full] [--max-sst-size BYTES]", "claim the compactor epoch and compact until the size-tiered scheduler is caught up (--full: everything into one sorted run)", ["--full"], ["--store", "--max-sst-size"], CompactCommands.CompactAsync),
     ];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, Stream? rawStdout = null, Stream? stdin = null)
     {
-        var context = new CliContext(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory());
+        var context = new CliContext(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory(), rawStdout, stdin);
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
             PrintHelp(stdout);

@@ -18,6 +18,12 @@ internal static class ReadCommands
 
         var hex = args.Has("--hex");
         var key = WriteCommands.Bytes(args.Positional[1], hex, "key");
+        var format = ValueOutput.Choose(args, allowRaw: true);
+        if (format == OutputFormat.Raw && context.RawOut is null)
+        {
+            throw new UsageException("--output raw needs a standard output that takes bytes");
+        }
+
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var value = await db.GetAsync(key).ConfigureAwait(false);
         if (value is null)
@@ -26,7 +32,21 @@ internal static class ReadCommands
             return 1;
         }
 
-        context.Out.WriteLine(Show(value, hex));
+        switch (format)
+        {
+            case OutputFormat.Raw:
+                await context.Out.FlushAsync().ConfigureAwait(false);
+                await context.RawOut!.WriteAsync(value).ConfigureAwait(false);
+                await context.RawOut.FlushAsync().ConfigureAwait(false);
+                break;
+            case OutputFormat.Jsonl:
+                context.Out.WriteLine(ValueOutput.JsonLine(key, value));
+                break;
+            default:
+                context.Out.WriteLine(ValueOutput.Show(value, format));
+                break;
+        }
+
         return 0;
     }
 
@@ -38,12 +58,7 @@ internal static class ReadCommands
         }
 
         var hex = args.Has("--hex");
-        var jsonl = args.Get("--format") switch
-        {
-            null or "text" => false,
-            "jsonl" => true,
-            var other => throw new UsageException($"--format must be text or jsonl, got '{other}'"),
-        };
+        var format = ValueOutput.Choose(args, allowRaw: false);
         var limit = args.Get("--limit") is { } l ? (long.TryParse(l, out var n) && n >= 0 ? n : throw new UsageException($"--limit must be a non-negative number, got '{l}'")) : long.MaxValue;
         KeyRange range;
         if (args.Get("--prefix") is { } prefix)
@@ -69,14 +84,9 @@ internal static class ReadCommands
         while (count < limit && await rows.NextAsync().ConfigureAwait(false) is { } row)
         {
             count++;
-            if (jsonl)
-            {
-                context.Out.WriteLine(JsonLine(row));
-            }
-            else
-            {
-                context.Out.WriteLine($"{Show(row.Key, hex)} = {Show(row.Value, hex)}");
-            }
+            context.Out.WriteLine(format == OutputFormat.Jsonl
+                ? ValueOutput.JsonLine(row.Key, row.Value)
+                : $"{ValueOutput.Show(row.Key, format)} = {ValueOutput.Show(row.Value, format)}");
         }
 
         return 0;
@@ -91,36 +101,5 @@ internal static class ReadCommands
         }
 
         return await DbHandle.OpenReadOnlyAsync(path, Stores.Open(args.Get("--store"), context), WriteCommands.DbOptionsFrom(args)).ConfigureAwait(false);
-    }
-
-    private static string JsonLine(KeyValue row)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream))
-        {
-            json.WriteStartObject();
-            json.WriteString("key", Convert.ToHexString(row.Key).ToLowerInvariant());
-            json.WriteString("value", Convert.ToHexString(row.Value).ToLowerInvariant());
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    // UTF-8 unless the bytes are not valid text, then hex.
-    private static string Show(byte[] bytes, bool hex)
-    {
-        if (!hex)
-        {
-            try
-            {
-                return new UTF8Encoding(false, true).GetString(bytes);
-            }
-            catch (DecoderFallbackException)
-            {
-            }
-        }
-
-        return Convert.ToHexString(bytes).ToLowerInvariant();
     }
 }

@@ -14,40 +14,26 @@ internal static class WriteCommands
 
     public static async Task<int> PutAsync(ParsedArgs args, CliContext context)
     {
-        if (args.Positional.Count != 3)
-        {
-            throw new UsageException("expected <db> <key> <value>");
-        }
-
-        var hex = args.Has("--hex");
-        var key = Bytes(args.Positional[1], hex, "key");
-        var value = Bytes(args.Positional[2], hex, "value");
+        var (key, value) = await KeyAndValueAsync(args, context, "value").ConfigureAwait(false);
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var handle = await db.PutAsync(key, value).ConfigureAwait(false);
         await CloseFlushedAsync(db).ConfigureAwait(false);
-        context.Out.WriteLine($"put {Convert.ToHexStringLower(key)} ({value.Length} bytes) seq {handle.Seq}");
+        context.Out.WriteLine($"put key {Convert.ToHexStringLower(key)}: {value.Length}-byte value, seq {handle.Seq}");
         return 0;
     }
 
     public static async Task<int> MergeAsync(ParsedArgs args, CliContext context)
     {
-        if (args.Positional.Count != 3)
-        {
-            throw new UsageException("expected <db> <key> <operand>");
-        }
-
         if (args.Get("--merge-operator") is null)
         {
             throw new UsageException("--merge-operator NAME is required (known: concat)");
         }
 
-        var hex = args.Has("--hex");
-        var key = Bytes(args.Positional[1], hex, "key");
-        var operand = Bytes(args.Positional[2], hex, "operand");
+        var (key, operand) = await KeyAndValueAsync(args, context, "operand").ConfigureAwait(false);
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var handle = await db.MergeAsync(key, operand).ConfigureAwait(false);
         await CloseFlushedAsync(db).ConfigureAwait(false);
-        context.Out.WriteLine($"merged {Convert.ToHexStringLower(key)} ({operand.Length} bytes) seq {handle.Seq}");
+        context.Out.WriteLine($"merged into key {Convert.ToHexStringLower(key)}: {operand.Length}-byte operand, seq {handle.Seq}");
         return 0;
     }
 
@@ -62,7 +48,7 @@ internal static class WriteCommands
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var handle = await db.DeleteAsync(key).ConfigureAwait(false);
         await CloseFlushedAsync(db).ConfigureAwait(false);
-        context.Out.WriteLine($"deleted {Convert.ToHexStringLower(key)} seq {handle.Seq}");
+        context.Out.WriteLine($"deleted key {Convert.ToHexStringLower(key)}, seq {handle.Seq}");
         return 0;
     }
 
@@ -122,6 +108,40 @@ internal static class WriteCommands
         await CloseFlushedAsync(db).ConfigureAwait(false);
         context.Out.WriteLine($"loaded {puts + deletes + merges} operations ({puts} puts, {deletes} deletes, {merges} merges) in {batches} batches into {db.Path}, last seq {lastSeq}");
         return 0;
+    }
+
+    // <db> <key> <value>, or <db> <key> --value-file FILE ("-": standard input), whose bytes are
+    // taken as they are: an argument cannot carry binary data, nor a megabyte ("Argument list too long").
+    private static async Task<(byte[] Key, byte[] Value)> KeyAndValueAsync(ParsedArgs args, CliContext context, string what)
+    {
+        var hex = args.Has("--hex");
+        if (args.Get("--value-file") is not { } file)
+        {
+            return args.Positional.Count == 3
+                ? (Bytes(args.Positional[1], hex, "key"), Bytes(args.Positional[2], hex, what))
+                : throw new UsageException($"expected <db> <key> <{what}>, or <db> <key> --value-file FILE");
+        }
+
+        if (args.Positional.Count != 2)
+        {
+            throw new UsageException($"expected <db> <key> with --value-file, not a {what} argument as well");
+        }
+
+        byte[] value;
+        if (file == "-")
+        {
+            var stdin = context.In ?? throw new UsageException("--value-file - needs a standard input");
+            using var buffer = new MemoryStream();
+            await stdin.CopyToAsync(buffer).ConfigureAwait(false);
+            value = buffer.ToArray();
+        }
+        else
+        {
+            var path = Path.Combine(context.WorkingDirectory, file);
+            value = File.Exists(path) ? await File.ReadAllBytesAsync(path).ConfigureAwait(false) : throw new UsageException($"--value-file {path} does not exist");
+        }
+
+        return (Bytes(args.Positional[1], hex, "key"), value);
     }
 
     // A CLI process lives for one command: leaving its writes only in the WAL would make every
