@@ -52,8 +52,10 @@ internal static class CheckpointCommands
     {
         var admin = Admin(args, context, expected: 2, "<parent-db> <clone-db>", pathIndex: 1);
         var checkpoint = args.Get("--checkpoint") is { } c ? ParseId(c, "--checkpoint") : (Guid?)null;
-        await admin.CreateCloneAsync(args.Positional[0], checkpoint).ConfigureAwait(false);
-        context.Out.WriteLine($"cloned {args.Positional[0]} into {admin.Path}");
+        var created = await admin.CreateCloneAsync(args.Positional[0], checkpoint).ConfigureAwait(false);
+        context.Out.WriteLine(created
+            ? $"cloned {args.Positional[0]} into {admin.Path}"
+            : $"{admin.Path} is already a clone of {args.Positional[0]}; nothing to do");
         return 0;
     }
 

@@ -122,6 +122,12 @@ public sealed class CheckpointTests
         Assert.Contains(id, listed, StringComparison.Ordinal);
         Assert.Contains("name n1", listed, StringComparison.Ordinal);
 
+        var (cloneExit, cloned, _) = await Run(folder.Path, "clone", "db", "copy");
+        var (_, again, _) = await Run(folder.Path, "clone", "db", "copy");
+        Assert.Equal(0, cloneExit);
+        Assert.Contains("cloned db into copy", cloned, StringComparison.Ordinal);
+        Assert.Contains("copy is already a clone of db; nothing to do", again, StringComparison.Ordinal);
+
         var (gcExit, dry, _) = await Run(folder.Path, "gc", "db", "--dry-run", "--min-age", "0s");
         Assert.Equal(0, gcExit);
         Assert.Contains("would delete db/manifest/", dry, StringComparison.Ordinal);

@@ -134,8 +134,8 @@ public sealed class DbReaderTests
             await parent.PutAsync(B("c"), B("after"));
         }
 
-        await new DbAdmin("clone", store).CreateCloneAsync("parent", checkpoint);
-        await new DbAdmin("clone", store).CreateCloneAsync("parent", checkpoint);
+        Assert.True(await new DbAdmin("clone", store).CreateCloneAsync("parent", checkpoint));
+        Assert.False(await new DbAdmin("clone", store).CreateCloneAsync("parent", checkpoint)); // already a clone: nothing to do
         var (_, manifest) = (await new ManifestStore(store, "clone").LoadLatestAsync())!.Value;
         var external = Assert.Single(manifest.ExternalDbs);
         Assert.Equal(("parent", true), (external.Path, manifest.Initialized));

@@ -102,9 +102,10 @@ public sealed class DbAdmin
     /// checkpoint <paramref name="parentCheckpoint"/>, or of a new short-lived checkpoint of its
     /// current durable state. The clone reads the parent's SSTs in place and writes only under its
     /// own path; open it with <see cref="DbHandle.OpenAsync(string, IObjectStore, DbOptions?, CancellationToken)"/>.
-    /// Calling it again resumes an interrupted clone.
+    /// Calling it again resumes an interrupted clone. Returns true when this call created or
+    /// finished the clone, false when the path already was a finished clone of that parent.
     /// </summary>
-    public Task CreateCloneAsync(string parentPath, Guid? parentCheckpoint = null, CancellationToken cancellationToken = default)
+    public Task<bool> CreateCloneAsync(string parentPath, Guid? parentCheckpoint = null, CancellationToken cancellationToken = default)
     {
         parentPath = (parentPath ?? string.Empty).Trim('/');
         ObjectPath.Validate(parentPath);

@@ -20,7 +20,7 @@ internal static class DbClone
     /// <summary>Lifetime of the checkpoint taken of the parent when the caller names none (SlateDB: 300 s).</summary>
     private static readonly TimeSpan s_parentCheckpointLifetime = TimeSpan.FromSeconds(300);
 
-    public static async Task CreateAsync(IObjectStore store, string clonePath, string parentPath, Uuid? parentCheckpoint, TimeProvider time, Random random, CancellationToken cancellationToken)
+    public static async Task<bool> CreateAsync(IObjectStore store, string clonePath, string parentPath, Uuid? parentCheckpoint, TimeProvider time, Random random, CancellationToken cancellationToken)
     {
         if (clonePath == parentPath)
         {
@@ -44,7 +44,7 @@ internal static class DbClone
         await EnsureFinalCheckpointsAsync(store, clone, time, cancellationToken).ConfigureAwait(false);
         if (clone.Initialized)
         {
-            return;
+            return false;
         }
 
         await CopyWalAsync(store, parentPath, clonePath, clone, cancellationToken).ConfigureAwait(false);
@@ -54,6 +54,7 @@ internal static class DbClone
             time,
             TimeSpan.FromMinutes(5),
             cancellationToken: cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
