@@ -63,7 +63,7 @@ internal static class CommandLine
         new(["delete"], "<db> <key> [--store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14]",
             "delete a key and wait until the delete is durable (the key is UTF-8, or hex with --hex)",
             ["--hex"], ["--store", "--merge-operator", "--format-level"], WriteCommands.DeleteAsync),
-        new(["load"], "<db> --input FILE.jsonl [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14]",
+        new(["load"], "<db> (FILE.jsonl | --input FILE.jsonl) [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14]",
             "apply a JSON-lines file in order, {\"key\":hex,\"value\":hex}, {\"key\":hex,\"merge\":hex} or {\"key\":hex,\"delete\":true} per line, in batches of 1000; durable when it returns",
             [], ["--store", "--input", "--merge-operator", "--format-level"], WriteCommands.LoadAsync),
         new(["ingest"], "<db> <sst>... [--source-store URL] [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14]",

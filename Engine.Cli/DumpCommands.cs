@@ -49,7 +49,7 @@ internal static class DumpCommands
 
         if (args.Has("--blocks"))
         {
-            await DumpBlocksAsync(store, path, reader, w).ConfigureAwait(false);
+            await DumpBlocksAsync(store, path, reader, limit, w).ConfigureAwait(false);
         }
 
         w.WriteLine(limit == 0 ? "rows: (omitted, --limit 0)" : $"rows (at most {limit}):");
@@ -281,11 +281,12 @@ internal static class DumpCommands
         json.WriteEndObject();
     }
 
-    // The stored bytes of each block with its boundaries marked, 16 bytes a line.
-    private static async Task DumpBlocksAsync(IObjectStore store, string path, SstReader reader, TextWriter w)
+    // The stored bytes of each block with its boundaries marked, 16 bytes a line; --limit bounds
+    // the blocks as it bounds the rows (an SST's dump is otherwise four times its size).
+    private static async Task DumpBlocksAsync(IObjectStore store, string path, SstReader reader, int limit, TextWriter w)
     {
-        w.WriteLine("blocks:");
-        foreach (var (block, i) in reader.Blocks.Select((b, i) => (b, i)))
+        w.WriteLine(limit < reader.Blocks.Count ? $"blocks (the first {limit} of {reader.Blocks.Count}; --limit N shows more):" : "blocks:");
+        foreach (var (block, i) in reader.Blocks.Take(limit).Select((b, i) => (b, i)))
         {
             var stored = await store.GetRangeAsync(path, block.Offset, block.StoredBytes).ConfigureAwait(false);
             w.WriteLine($"  -- block {i} at {block.Offset}: {block.StoredBytes - 4} bytes payload (as stored) + 4 bytes CRC32 --");

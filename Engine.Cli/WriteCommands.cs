@@ -59,12 +59,14 @@ internal static class WriteCommands
     /// </summary>
     public static async Task<int> LoadAsync(ParsedArgs args, CliContext context)
     {
-        if (args.Positional.Count != 1)
+        // The input file may come positionally too ("load db rows.jsonl"), as users first type it.
+        var input = (args.Positional.Count, args.Get("--input")) switch
         {
-            throw new UsageException("expected <db>");
-        }
-
-        var input = args.Get("--input") ?? throw new UsageException("--input FILE.jsonl is required");
+            (1, { } named) => named,
+            (2, null) => args.Positional[1],
+            (2, _) => throw new UsageException("give the input file once: <db> FILE.jsonl or <db> --input FILE.jsonl"),
+            _ => throw new UsageException("expected <db> FILE.jsonl (or <db> --input FILE.jsonl)"),
+        };
         input = Path.Combine(context.WorkingDirectory, input);
         if (!File.Exists(input))
         {

@@ -44,6 +44,12 @@ public sealed class DumpCommandTests : IDisposable
         Assert.Contains("-- block 1 at", output, StringComparison.Ordinal);
         Assert.Contains("ab00 seq 0 Value value cd00", output, StringComparison.Ordinal);
         Assert.Contains("  ...", output, StringComparison.Ordinal);
+
+        // --limit bounds the block dump too.
+        var (_, one, _) = await Run("sst", "dump", "db/compacted/x.sst", "--limit", "1", "--blocks");
+        Assert.Contains("-- block 0 at", one, StringComparison.Ordinal);
+        Assert.DoesNotContain("-- block 1 at", one, StringComparison.Ordinal);
+        Assert.Contains("blocks (the first 1 of", one, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -77,7 +77,8 @@ public sealed class DurationAndFlushTests
 
         Assert.Equal(0, (await Run(folder.Path, "put", "db", "a", "1")).Exit);
         Assert.Equal(0, (await Run(folder.Path, "delete", "db", "b")).Exit);
-        Assert.Equal(0, (await Run(folder.Path, "load", "db", "--input", input)).Exit);
+        Assert.Equal(2, (await Run(folder.Path, "load", "db", input, "--input", input)).Exit);
+        Assert.Equal(0, (await Run(folder.Path, "load", "db", input)).Exit);
 
         var (exit, output, _) = await Run(folder.Path, "manifest", "dump", "db");
         Assert.Equal(0, exit);
