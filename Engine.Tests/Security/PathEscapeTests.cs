@@ -91,6 +91,34 @@ public sealed class PathEscapeTests
         Assert.DoesNotContain(listed, p => p.Contains("secret", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_read_through_a_symbolic_link_planted_inside_the_root_is_refused_as_Invalid()
+    {
+        using var folder = new TempFolder("link-read");
+        var outside = Path.Combine(folder.Path, "outside");
+        Directory.CreateDirectory(outside);
+        await File.WriteAllTextAsync(Path.Combine(outside, "secret.txt"), "outside the root");
+        var root = Path.Combine(folder.Path, "root");
+        var store = new LocalObjectStore(root);
+        await store.PutAsync("db/a", new byte[1]);
+        File.CreateSymbolicLink(Path.Combine(root, "db", "file-link"), Path.Combine(outside, "secret.txt"));
+        Directory.CreateSymbolicLink(Path.Combine(root, "db", "folder-link"), outside);
+
+        foreach (var path in new[] { "db/file-link", "db/folder-link/secret.txt" })
+        {
+            var get = await Assert.ThrowsAsync<SlateFastException>(async () => await store.GetAsync(path));
+            Assert.Equal(ErrorKind.Invalid, get.Kind);
+            Assert.Contains("symbolic link", get.Message, StringComparison.Ordinal);
+            var range = await Assert.ThrowsAsync<SlateFastException>(async () => await store.GetRangeAsync(path, 0, 4));
+            Assert.Equal(ErrorKind.Invalid, range.Kind);
+            var read = await Assert.ThrowsAsync<SlateFastException>(async () => await store.ReadRangeAsync(path, 0, new byte[4]));
+            Assert.Equal(ErrorKind.Invalid, read.Kind);
+        }
+
+        // Objects that are plain files still read.
+        Assert.NotNull(await store.GetAsync("db/a"));
+    }
+
     private static string Snapshot(string dir) =>
         string.Join("\n", Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).Where(p => !p.Contains(".slatefast-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
 }

@@ -21,6 +21,10 @@ internal static partial class Libc
     public const int O_CREAT = 0x40;
     public const int O_CLOEXEC = 0x80000;
     public const int O_DIRECTORY = 0x10000;
+    public const int O_NOFOLLOW = 0x20000;
+    public const int ELOOP = 40;
+    public const int EACCES = 13;
+    public const int ENOTDIR = 20;
     public const int LOCK_EX = 2;
     public const int LOCK_UN = 8;
 

@@ -28,6 +28,15 @@ public sealed class LocalObjectStore : IObjectStore
     private readonly string _tempDir;
     private readonly string _lockDir;
 
+    // Folders this process has made durable: created if missing, and their name fsynced into the
+    // parent. Whoever created a folder, a process that links an object into it first makes the
+    // folder's own name durable, because the creator may have been killed before its fsync.
+    // Folders are never removed by the store, so an entry never goes stale.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _durableFolders = new(StringComparer.Ordinal);
+
+    // Folders below the root checked not to be symbolic links (reads refuse links; see OpenRead).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _plainFolders = new(StringComparer.Ordinal);
+
     /// <summary>Opens (creating if needed) a store rooted at <paramref name="root"/>.</summary>
     public LocalObjectStore(string root)
     {
@@ -46,7 +55,10 @@ public sealed class LocalObjectStore : IObjectStore
         _lockDir = Path.Combine(_root, LockFolder);
         try
         {
-            Directory.CreateDirectory(_root);
+            // The root and every folder above it, up to '/', are made durable once per process: a
+            // root that did not exist (or whose creator died before syncing it) would otherwise
+            // vanish with every acknowledged object in it at a power cut.
+            MakeDurableChain(_root);
             Directory.CreateDirectory(_tempDir);
             Directory.CreateDirectory(_lockDir);
         }
@@ -117,6 +129,9 @@ public sealed class LocalObjectStore : IObjectStore
             var errno = Marshal.GetLastPInvokeError();
             if (errno == Libc.EEXIST)
             {
+                // The winner may not have synced its name yet (or died before it could): the caller
+                // acts on "exists" (a writer is fenced by it), so the name it saw must outlive a power cut.
+                Libc.FsyncDirectory(dir);
                 return ValueTask.FromResult(PutResult.Exists);
             }
 
@@ -164,6 +179,7 @@ public sealed class LocalObjectStore : IObjectStore
         var temp = WriteTemp(path, data.Span);
         try
         {
+            EnsureDirectory(Path.GetDirectoryName(target)!);
             using (LockFor(path))
             {
                 if (ETagOf(target) != etag)
@@ -195,7 +211,7 @@ public sealed class LocalObjectStore : IObjectStore
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            using var handle = OpenRead(target);
+            using var handle = OpenRead(path, target);
             if (handle is null)
             {
                 return ValueTask.FromResult<ObjectData?>(null);
@@ -225,7 +241,7 @@ public sealed class LocalObjectStore : IObjectStore
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            using var handle = OpenRead(target) ?? throw new ObjectNotFoundException(path);
+            using var handle = OpenRead(path, target) ?? throw new ObjectNotFoundException(path);
             var size = RandomAccess.GetLength(handle);
             var available = (int)Math.Clamp(size - offset, 0, length);
             if (available == 0)
@@ -251,7 +267,7 @@ public sealed class LocalObjectStore : IObjectStore
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            using var handle = OpenRead(target) ?? throw new ObjectNotFoundException(path);
+            using var handle = OpenRead(path, target) ?? throw new ObjectNotFoundException(path);
             return ValueTask.FromResult(ReadFully(handle, destination.Span, offset));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -433,34 +449,99 @@ public sealed class LocalObjectStore : IObjectStore
 
     private void EnsureDirectory(string dir)
     {
-        if (Directory.Exists(dir))
+        if (_durableFolders.ContainsKey(dir))
         {
             return;
         }
 
-        var parent = Path.GetDirectoryName(dir)!;
-        EnsureDirectory(parent);
-        Directory.CreateDirectory(dir);
+        if (dir.Length <= _root.Length)
+        {
+            // Only the root itself can get here (every object path resolves below it): it was made
+            // durable when the store opened.
+            return;
+        }
 
-        // A new folder's name is durable only once its parent is synced.
-        Libc.FsyncDirectory(parent);
+        EnsureDirectory(Path.GetDirectoryName(dir)!);
+        MakeDurable(dir);
     }
 
-    private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenRead(string target)
+    // Creates the folder if it is missing and fsyncs its parent, so its name survives a power cut
+    // even when another process created it and was killed before syncing.
+    private void MakeDurable(string dir, bool bestEffort = false)
     {
-        try
+        var existed = Directory.Exists(dir);
+        Directory.CreateDirectory(dir);
+        if (Path.GetDirectoryName(dir) is { } parent)
         {
-            return File.OpenHandle(target, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            try
+            {
+                Libc.FsyncDirectory(parent);
+            }
+            catch (IOException) when (bestEffort && existed)
+            {
+                // The root and the folders above it, when they were already there, may sit in a
+                // parent this user cannot open (EACCES); a folder we just created is never skipped.
+            }
         }
-        catch (FileNotFoundException)
+
+        _durableFolders.TryAdd(dir, true);
+    }
+
+    private void MakeDurableChain(string dir)
+    {
+        if (Path.GetDirectoryName(dir) is { } parent)
         {
-            return null;
+            MakeDurableChain(parent);
         }
-        catch (DirectoryNotFoundException)
+
+        MakeDurable(dir, bestEffort: true);
+    }
+
+    // Reads never follow a symbolic link inside the root, as listing never lists one: the store
+    // creates none, and a planted link would hand out a file outside the root. The object's own
+    // name is opened with O_NOFOLLOW; its folders are checked once per process.
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? OpenRead(string path, string target)
+    {
+        RefuseLinkedFolders(path, Path.GetDirectoryName(target)!);
+        var fd = Libc.Open(target, Libc.O_RDONLY | Libc.O_CLOEXEC | Libc.O_NOFOLLOW, 0);
+        if (fd >= 0)
         {
-            return null;
+            return new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno switch
+        {
+            Libc.ENOENT or Libc.ENOTDIR => null,
+            Libc.ELOOP => throw LinkRefused(path),
+            Libc.EACCES or Libc.EPERM => throw new UnauthorizedAccessException($"permission denied opening {target}"),
+            _ => throw new IOException($"open {target} failed with errno {errno}", errno),
+        };
+    }
+
+    private void RefuseLinkedFolders(string path, string dir)
+    {
+        if (dir.Length <= _root.Length || _plainFolders.ContainsKey(dir))
+        {
+            return;
+        }
+
+        RefuseLinkedFolders(path, Path.GetDirectoryName(dir)!);
+        var info = new DirectoryInfo(dir);
+        if (info.Exists && info.LinkTarget is not null)
+        {
+            throw LinkRefused(path);
+        }
+
+        if (info.Exists)
+        {
+            _plainFolders.TryAdd(dir, true);
         }
     }
+
+    private SlateFastException LinkRefused(string path) => new(
+        ErrorKind.Invalid,
+        $"object {ObjectPath.Quote(path)} in the local store {_root} is reached through a symbolic link; the store never follows links inside its root, as one could expose a file outside it");
 
     private static int ReadFully(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> destination, long offset)
     {
