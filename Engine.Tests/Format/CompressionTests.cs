@@ -228,7 +228,7 @@ public sealed class CompressionTests(ITestOutputHelper output)
     [Fact]
     public void Missing_native_library_is_a_clear_error_naming_it()
     {
-        var library = new NativeCodecLibrary("LZ4", "libslatefast-missing-test.so.1");
+        var library = new NativeCodecLibrary("LZ4", "SLATEFAST_TEST_VARIABLE_NEVER_SET", "libslatefast-missing-test.so.1");
 
         var error = Assert.Throws<SlateFastException>(() => library.GetExport("LZ4_compressBound"));
         Assert.Equal(ErrorKind.Invalid, error.Kind);
