@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using SlateFast.ObjectStore;
 
 namespace SlateFast.TestHost;
@@ -15,42 +16,60 @@ internal static class DbCommands
     private static readonly Stream s_stdout = Console.OpenStandardOutput();
 
     /// <summary>
-    /// <c>db-writer &lt;root&gt; &lt;db&gt; &lt;durable|nodurable&gt; &lt;tasks&gt; &lt;seed&gt; [--l0 BYTES]</c>:
+    /// <c>db-writer &lt;root&gt; &lt;db&gt; &lt;durable|nodurable&gt; &lt;tasks&gt; &lt;seed&gt; [--l0 BYTES] [--maintenance]</c>:
     /// writes <see cref="CrashWorkload"/> from several tasks until killed. Durable: after each
     /// acknowledged op one <c>ack &lt;hexkey&gt; &lt;hexvalue&gt;</c> line per key. Not durable:
     /// <c>commit &lt;seq&gt; &lt;hexkey&gt; &lt;hexvalue&gt;</c> per key once the commit returned;
     /// the sequence number is the commit order (assigned in the same critical section that appends
     /// to the WAL), so the lines of several tasks may be printed out of order and still be ordered.
+    /// <c>--maintenance</c> also runs the compactor and the garbage collector every few hundred
+    /// milliseconds and creates a checkpoint after every 20 acknowledged ops, printing
+    /// <c>checkpoint &lt;id&gt;</c> once its creation returned.
     /// </summary>
     public static async Task<int> WriterAsync(string[] args)
     {
         if (args.Length < 6 || args[3] is not ("durable" or "nodurable"))
         {
-            Console.Error.WriteLine("usage: db-writer <root> <db> <durable|nodurable> <tasks> <seed> [--l0 BYTES]");
+            Console.Error.WriteLine("usage: db-writer <root> <db> <durable|nodurable> <tasks> <seed> [--l0 BYTES] [--maintenance]");
             return 2;
         }
 
         var (root, path, durable) = (args[1], args[2], args[3] == "durable");
         var tasks = int.Parse(args[4], CultureInfo.InvariantCulture);
         var seed = int.Parse(args[5], CultureInfo.InvariantCulture);
-        var l0 = args.Length >= 8 && args[6] == "--l0" ? long.Parse(args[7], CultureInfo.InvariantCulture) : new DbOptions().L0SstSizeBytes;
+        var l0 = new DbOptions().L0SstSizeBytes;
+        var maintenance = false;
+        for (var i = 6; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--l0": l0 = long.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--maintenance": maintenance = true; break;
+                default: Console.Error.WriteLine($"db-writer: unknown option {args[i]}"); return 2;
+            }
+        }
 
         // Writer threads block on stdout when the parent reads slowly; the flushers must still run.
         ThreadPool.SetMinThreads(Math.Max(16, tasks * 2), 16);
         var options = new DbOptions
         {
             L0SstSizeBytes = l0,
-            // No compactor runs in these tests: L0 must not fill up and stop the flushes under test.
-            L0MaxSsts = 1024,
+            // Without maintenance no compactor runs: L0 must not fill up and stop the flushes under test.
+            L0MaxSsts = maintenance ? 8 : 1024,
             FlushInterval = TimeSpan.FromMilliseconds(10),
             Seed = seed,
+            Compactor = maintenance
+                ? new CompactorOptions { PollInterval = TimeSpan.FromMilliseconds(100), MinCompactionSources = 2 }
+                : new DbOptions().Compactor,
+            GarbageCollector = maintenance ? QuickGarbageCollector() : new DbOptions().GarbageCollector,
         };
         Emit("opening\n");
         var db = await DbHandle.OpenAsync(path, Store(root), options);
         Emit($"{Ready} {db.LastSeq}\n");
         if (durable)
         {
-            await Task.WhenAll(Enumerable.Range(0, tasks).Select(t => Task.Run(() => DurableLoopAsync(db, seed, t))));
+            var acknowledged = new StrongBox<long>();
+            await Task.WhenAll(Enumerable.Range(0, tasks).Select(t => Task.Run(() => DurableLoopAsync(db, seed, t, maintenance ? acknowledged : null))));
         }
         else
         {
@@ -62,16 +81,28 @@ internal static class DbCommands
         return 0;
     }
 
+    // Every kind collected often, objects a second old may go: GC deletes inside the kill window.
+    private static GarbageCollectorOptions QuickGarbageCollector()
+    {
+        var often = new GarbageCollectorDirectoryOptions { Interval = TimeSpan.FromMilliseconds(200), MinAge = TimeSpan.FromSeconds(1) };
+        return new GarbageCollectorOptions { Manifest = often, Wal = often, Compacted = often, Compactions = often };
+    }
+
     // A folder, or a store URL (s3://...: the crash tests on the S3 server).
     internal static IObjectStore Store(string root) => root.Contains("://", StringComparison.Ordinal) ? ObjectStores.FromUrl(root) : new LocalObjectStore(root);
 
-    private static async Task DurableLoopAsync(DbHandle db, int seed, int task)
+    private static async Task DurableLoopAsync(DbHandle db, int seed, int task, StrongBox<long>? acknowledged)
     {
         for (long n = 0; ; n++)
         {
             var (batch, parts) = Op(seed, task, n);
             await db.WriteAsync(batch);
             Emit(Lines("ack", parts));
+            if (acknowledged is not null && Interlocked.Increment(ref acknowledged.Value) % 20 == 0)
+            {
+                var checkpoint = await db.CreateCheckpointAsync();
+                Emit($"checkpoint {checkpoint.Id}\n");
+            }
         }
     }
 
