@@ -78,40 +78,183 @@ public sealed class PowerCutTests(ITestOutputHelper output)
             return;
         }
 
-        var rounds = Environment.GetEnvironmentVariable(RoundsVariable) is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : 10;
+        var rounds = Environment.GetEnvironmentVariable(RoundsVariable) is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : 12;
         var seed = Environment.GetEnvironmentVariable(SeedVariable) is { Length: > 0 } s ? int.Parse(s, CultureInfo.InvariantCulture) : Random.Shared.Next(1, int.MaxValue);
         output.WriteLine($"power-cut rounds: {rounds}, seed {seed} (replay: {SeedVariable}={seed})");
         var random = new Random(seed);
+        var library = await Native.NativeToolchain.EnsureLibraryAsync();
         using var folder = new TempFolder("powercut");
         await using var fs = await PowerCutFs.MountAsync(folder.Path);
         var totals = new PowerCutTotals();
-        var confirmed = new List<(byte[] Key, byte[] Value)>();
-        var checkpoints = new List<Guid>();
-        string root = string.Empty;
+        var chain = new ChainState();
+        var root = string.Empty;
         for (var round = 0; round < rounds; round++)
         {
-            // Chains of 4 rounds share a database; each chain starts in a store root that does not exist yet.
+            // Chains of 4 rounds share a store root, which does not exist when a chain starts.
             if (round % 4 == 0)
             {
                 root = Path.Combine(fs.MountPoint, $"chain{round / 4}", "store");
-                confirmed.Clear();
-                checkpoints.Clear();
+                chain = new ChainState();
             }
 
             var crash = CrashRound.Draw(random, round, durable: true);
+            var kind = (WriterKind)random.Next(Enum.GetValues<WriterKind>().Length);
             var maintenance = random.Next(2) == 0;
             var keep = random.Next(3) == 0 ? 0.5 : 0.0;
-            var context = $"seed {seed} {crash}, maintenance {maintenance}, keep {keep}";
-            var (records, made) = await RunWriterAsync(root, crash, maintenance);
+            var context = $"seed {seed} {crash}, {kind} writer{(kind is WriterKind.DotNet or WriterKind.DotNetPair && maintenance ? " with compactor, GC and checkpoints" : string.Empty)}, keep {keep}";
+            var acknowledged = kind switch
+            {
+                WriterKind.DotNet => await RunDotNetRoundAsync(root, "db", crash, maintenance, chain),
+                WriterKind.DotNetPair => await RunPairRoundAsync(root, crash, maintenance, chain),
+                WriterKind.CAbi => await RunKeyWriterRoundAsync(chain, $"py{round}", random.Next(1, 60), db => PythonWriter(library, root, db)),
+                _ => await RunKeyWriterRoundAsync(chain, $"cli{round}", random.Next(1, 4), db => CliWriter(root, db)),
+            };
             var cut = await fs.CutAsync(crash.Seed, keep);
-            var present = await VerifyAsync(root, context, crash, records, confirmed, made.Concat(checkpoints).ToList());
-            checkpoints.AddRange(made);
-            confirmed.AddRange(present);
-            totals.Add(records.Count, cut);
-            output.WriteLine($"{context}: {records.Count} acknowledged keys and {made.Count} checkpoints present after a cut that dropped {cut.NamesLost} names and rolled back {cut.FilesRolledBack} files ({cut.BytesLost} bytes); {confirmed.Count} keys rechecked");
+            await chain.VerifyAsync(root, context);
+            totals.Add(kind, acknowledged, cut);
+            output.WriteLine($"{context}: {acknowledged} acknowledged keys present after a cut that dropped {cut.NamesLost} names and rolled back {cut.FilesRolledBack} files ({cut.BytesLost} bytes); {chain.Confirmed} keys of this chain rechecked");
         }
 
-        output.WriteLine($"TOTAL seed {seed}: {rounds} power cuts, {totals.Acknowledged} acknowledged keys, 0 lost; the cuts dropped {totals.NamesLost} names and rolled back {totals.FilesRolledBack} files ({totals.BytesLost} bytes); filesystem {await fs.StatsAsync()}");
+        output.WriteLine($"TOTAL seed {seed}: {rounds} power cuts ({totals.Kinds}), {totals.Acknowledged} acknowledged keys, 0 lost; the cuts dropped {totals.NamesLost} names and rolled back {totals.FilesRolledBack} files ({totals.BytesLost} bytes); filesystem {await fs.StatsAsync()}");
+    }
+
+    /// <summary>Who writes in a round: a .NET writer process, two of them on two databases of one new root (folders made concurrently), Python through the C ABI, or the CLI.</summary>
+    private enum WriterKind
+    {
+        DotNet,
+        DotNetPair,
+        CAbi,
+        Cli,
+    }
+
+    private static async Task<int> RunDotNetRoundAsync(string root, string db, CrashRound crash, bool maintenance, ChainState chain)
+    {
+        var (records, checkpoints) = await RunWriterAsync(root, crash, maintenance, db);
+        chain.Expect(db, crash, records, checkpoints);
+        return records.Count;
+    }
+
+    private static async Task<int> RunPairRoundAsync(string root, CrashRound crash, bool maintenance, ChainState chain)
+    {
+        // Both start at once on one store root: each may find the other's half-made folders.
+        var second = crash with { Seed = crash.Seed ^ 0x5A5A5A, KillAfterLines = crash.KillAfterLines / 2 };
+        var results = await Task.WhenAll(RunWriterAsync(root, crash, maintenance, "db"), RunWriterAsync(root, second, maintenance, "db2"));
+        chain.Expect("db", crash, results[0].Records, results[0].Checkpoints);
+        chain.Expect("db2", second, results[1].Records, results[1].Checkpoints);
+        return results[0].Records.Count + results[1].Records.Count;
+    }
+
+    // Writers whose keys are "key-NNNNNN" with the key as value, one line per acknowledged put.
+    private static async Task<int> RunKeyWriterRoundAsync(ChainState chain, string db, int killAfter, Func<string, ProcessStartInfo> start)
+    {
+        using var child = Process.Start(start(db))!;
+        var stderr = child.StandardError.ReadToEndAsync();
+        var acked = new List<string>();
+        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (acked.Count < killAfter && await child.StandardOutput.ReadLineAsync(hang.Token) is { } line)
+        {
+            acked.Add(line);
+        }
+
+        child.Kill(entireProcessTree: true);
+        await child.WaitForExitAsync(hang.Token);
+        acked.AddRange((await child.StandardOutput.ReadToEndAsync(hang.Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(acked.Count >= killAfter, $"the {db} writer stopped after {acked.Count} acknowledgements: {await stderr}");
+        chain.ExpectKeys(db, acked.Select(k => System.Text.Encoding.UTF8.GetBytes(k)));
+        return acked.Count;
+    }
+
+    private static ProcessStartInfo PythonWriter(string library, string root, string db)
+    {
+        var info = Redirected("python3", Path.Combine(RepoPaths.Root, "NativeAot", "python", "tests", "crash_writer.py"), new Uri(root).AbsoluteUri, db);
+        info.Environment["SLATEFAST_LIB"] = library;
+        return info;
+    }
+
+    // The CLI as a user scripts it: one durable put per process, acknowledged once it exits with 0.
+    private static ProcessStartInfo CliWriter(string root, string db) => Redirected(
+        "bash",
+        "-c",
+        "i=0; while true; do k=$(printf 'key-%06d' $i); dotnet \"$0\" put \"$2\" $k $k --store \"$1\" >/dev/null || exit 1; echo $k; i=$((i+1)); done",
+        RepoPaths.CliDll,
+        new Uri(root).AbsoluteUri,
+        db);
+
+    private static ProcessStartInfo Redirected(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return info;
+    }
+
+    /// <summary>What a chain of rounds must find after every later cut: keys per database, and the checkpoints acknowledged.</summary>
+    private sealed class ChainState
+    {
+        private readonly Dictionary<string, List<(byte[] Key, byte[] Value)>> _keys = [];
+        private readonly Dictionary<string, List<Guid>> _checkpoints = [];
+        private readonly List<(string Db, CrashRound Round, List<CrashRecord> Records)> _pending = [];
+
+        public int Confirmed => _keys.Values.Sum(k => k.Count);
+
+        public void Expect(string db, CrashRound round, List<CrashRecord> records, List<Guid> checkpoints)
+        {
+            _pending.Add((db, round, records));
+            List(_checkpoints, db).AddRange(checkpoints);
+        }
+
+        public void ExpectKeys(string db, IEnumerable<byte[]> keys) => List(_keys, db).AddRange(keys.Select(k => (k, k)));
+
+        public async Task VerifyAsync(string root, string context)
+        {
+            var store = new LocalObjectStore(root);
+            foreach (var (db, round, records) in _pending)
+            {
+                List(_keys, db).AddRange(records.Select(x => (x.Key, x.Value)));
+            }
+
+            foreach (var db in _keys.Keys.Union(_checkpoints.Keys).ToList())
+            {
+                await using (var handle = await DbHandle.OpenAsync(db, store, new DbOptions { L0MaxSsts = 1024 }))
+                {
+                    var verifier = new CrashVerifier(handle, $"{context}, database {db}");
+                    await verifier.AssertAllPresentAsync(List(_keys, db), "acknowledged durable key");
+                    foreach (var (pendingDb, round, records) in _pending.Where(p => p.Db == db))
+                    {
+                        await verifier.AssertTaskPrefixesAsync(round.Seed, round.Tasks, records, reportedMustExist: true);
+                    }
+
+                    var listed = (await handle.ListCheckpointsAsync()).Select(c => c.Id).ToHashSet();
+                    var lost = List(_checkpoints, db).Where(id => !listed.Contains(id)).ToList();
+                    Assert.True(lost.Count == 0, $"{context}: acknowledged checkpoints of {db} are gone after the power cut: {string.Join(", ", lost)}");
+                    await handle.CloseAsync();
+                }
+
+                // A reader opens too: the latest state, and the newest checkpoints acknowledged.
+                await using (var reader = await DbReader.OpenAsync(db, store))
+                {
+                    foreach (var (key, value) in List(_keys, db).TakeLast(20))
+                    {
+                        Assert.True(await reader.GetAsync(key) is { } got && got.AsSpan().SequenceEqual(value), $"{context}: a reader of {db} misses an acknowledged key");
+                    }
+                }
+
+                foreach (var id in List(_checkpoints, db).TakeLast(2))
+                {
+                    await using var atCheckpoint = await DbReader.OpenAsync(db, store, new DbReaderOptions { CheckpointId = id });
+                    await using var scan = atCheckpoint.ScanAsync(KeyRange.All);
+                    Assert.True(await scan.NextAsync() is not null, $"{context}: checkpoint {id} of {db} reads as empty");
+                }
+            }
+
+            _pending.Clear();
+        }
+
+        private static List<T> List<T>(Dictionary<string, List<T>> map, string db) =>
+            map.TryGetValue(db, out var list) ? list : map[db] = [];
     }
 
     internal static string? Skip() => PowerCutFs.Unavailable() is { } why ? $"the power-cut filesystem cannot run here ({why})" : null;
@@ -129,18 +272,19 @@ public sealed class PowerCutTests(ITestOutputHelper output)
         var root = rootOf(fs.MountPoint);
         prepare?.Invoke(root);
         var crash = new CrashRound(0, 4242, Tasks: 2, L0SstSizeBytes: 4096, KillAfterLines: 40, KillDuringOpen: false);
-        var (records, _) = await RunWriterAsync(root, crash, maintenance: false);
-        Assert.True(records.Count >= 40, $"the writer acknowledged only {records.Count} keys");
+        var chain = new ChainState();
+        var acknowledged = await RunDotNetRoundAsync(root, "db", crash, maintenance: false, chain);
+        Assert.True(acknowledged >= 40, $"the writer acknowledged only {acknowledged} keys");
         var cut = await fs.CutAsync(seed: 1);
-        output.WriteLine($"{records.Count} acknowledged keys; the cut dropped {cut.NamesLost} names and rolled back {cut.FilesRolledBack} files");
-        await VerifyAsync(root, $"{name}: {crash}", crash, records, [], []);
+        output.WriteLine($"{acknowledged} acknowledged keys; the cut dropped {cut.NamesLost} names and rolled back {cut.FilesRolledBack} files");
+        await chain.VerifyAsync(root, $"{name}: {crash}");
     }
 
-    private static async Task<(List<CrashRecord> Records, List<Guid> Checkpoints)> RunWriterAsync(string root, CrashRound round, bool maintenance)
+    private static async Task<(List<CrashRecord> Records, List<Guid> Checkpoints)> RunWriterAsync(string root, CrashRound round, bool maintenance, string db)
     {
         var args = new List<string>
         {
-            "db-writer", root, "db", "durable",
+            "db-writer", root, db, "durable",
             round.Tasks.ToString(CultureInfo.InvariantCulture), round.Seed.ToString(CultureInfo.InvariantCulture),
             "--l0", round.L0SstSizeBytes.ToString(CultureInfo.InvariantCulture),
         };
@@ -168,52 +312,6 @@ public sealed class PowerCutTests(ITestOutputHelper output)
         return (records, checkpoints);
     }
 
-    private static async Task<List<(byte[] Key, byte[] Value)>> VerifyAsync(
-        string root, string context, CrashRound round, List<CrashRecord> records, List<(byte[] Key, byte[] Value)> confirmed, List<Guid> checkpoints)
-    {
-        var store = new LocalObjectStore(root);
-        List<(byte[] Key, byte[] Value)> present;
-        await using (var db = await DbHandle.OpenAsync("db", store, new DbOptions { L0MaxSsts = 1024 }))
-        {
-            var verifier = new CrashVerifier(db, context);
-            await verifier.AssertAllPresentAsync(confirmed, "a key confirmed before an earlier power cut");
-            await verifier.AssertAllPresentAsync(records.Select(x => (x.Key, x.Value)), "acknowledged durable key");
-            await verifier.AssertTaskPrefixesAsync(round.Seed, round.Tasks, records, reportedMustExist: true);
-            present = verifier.Present;
-            var listed = (await db.ListCheckpointsAsync()).Select(c => c.Id).ToHashSet();
-            foreach (var id in checkpoints)
-            {
-                Assert.True(listed.Contains(id), $"{context}: acknowledged checkpoint {id} is gone after the power cut");
-            }
-
-            await db.CloseAsync();
-        }
-
-        // A reader opens too: the latest state, and each checkpoint acknowledged in this round.
-        await using (var reader = await DbReader.OpenAsync("db", store))
-        {
-            foreach (var (key, value) in records.Take(20).Select(x => (x.Key, x.Value)))
-            {
-                Assert.True(await reader.GetAsync(key) is { } got && got.AsSpan().SequenceEqual(value), $"{context}: the reader misses an acknowledged key");
-            }
-        }
-
-        foreach (var id in checkpoints.TakeLast(2))
-        {
-            await using var atCheckpoint = await DbReader.OpenAsync("db", store, new DbReaderOptions { CheckpointId = id });
-            await using var scan = atCheckpoint.ScanAsync(KeyRange.All);
-            var rows = 0;
-            while (await scan.NextAsync() is not null)
-            {
-                rows++;
-            }
-
-            Assert.True(rows > 0, $"{context}: checkpoint {id} reads as empty");
-        }
-
-        return present;
-    }
-
     private sealed class PowerCutTotals
     {
         public long Acknowledged { get; private set; }
@@ -224,8 +322,13 @@ public sealed class PowerCutTests(ITestOutputHelper output)
 
         public long BytesLost { get; private set; }
 
-        public void Add(int acknowledged, CutReport cut)
+        private readonly Dictionary<WriterKind, int> _kinds = [];
+
+        public string Kinds => string.Join(", ", _kinds.OrderBy(k => k.Key).Select(k => $"{k.Value} {k.Key}"));
+
+        public void Add(WriterKind kind, int acknowledged, CutReport cut)
         {
+            _kinds[kind] = _kinds.GetValueOrDefault(kind) + 1;
             Acknowledged += acknowledged;
             NamesLost += cut.NamesLost;
             FilesRolledBack += cut.FilesRolledBack;

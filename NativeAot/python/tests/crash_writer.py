@@ -1,4 +1,5 @@
-"""Child of test_crash: durable puts until killed, printing each acknowledged key."""
+"""Child of test_crash (and of the .NET power-cut tests): durable puts until killed, printing each
+acknowledged key. Usage: crash_writer.py STORE_URL [DB]   (the value of each key is the key)."""
 
 import os
 import sys
@@ -7,7 +8,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 import slatefast  # noqa: E402
 
-db = slatefast.open("db", sys.argv[1])
+db = slatefast.open(sys.argv[2] if len(sys.argv) > 2 else "db", sys.argv[1])
 i = 0
 while True:
     key = b"key-%06d" % i
