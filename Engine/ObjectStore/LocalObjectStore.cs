@@ -31,7 +31,8 @@ public sealed class LocalObjectStore : IObjectStore
     // Folders this process has made durable: created if missing, and their name fsynced into the
     // parent. Whoever created a folder, a process that links an object into it first makes the
     // folder's own name durable, because the creator may have been killed before its fsync.
-    // Folders are never removed by the store, so an entry never goes stale.
+    // Folders are never removed by the store, so an entry never goes stale. The scratch folders are
+    // kept here too once made (see Scratch), without a sync: nothing acknowledged lives in them.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _durableFolders = new(StringComparer.Ordinal);
 
     // Folders below the root checked not to be symbolic links (reads refuse links; see OpenRead).
@@ -59,8 +60,6 @@ public sealed class LocalObjectStore : IObjectStore
             // root that did not exist (or whose creator died before syncing it) would otherwise
             // vanish with every acknowledged object in it at a power cut.
             MakeDurableChain(_root);
-            Directory.CreateDirectory(_tempDir);
-            Directory.CreateDirectory(_lockDir);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -421,7 +420,21 @@ public sealed class LocalObjectStore : IObjectStore
         }
     }
 
-    private string NewTempPath() => Path.Combine(_tempDir, Guid.NewGuid().ToString("N") + ".tmp");
+    private string NewTempPath() => Path.Combine(Scratch(_tempDir), Guid.NewGuid().ToString("N") + ".tmp");
+
+    // The scratch folders (temporary files, lock stripes) are made on the first write that needs
+    // them, so reading works on read-only storage and leaves nothing behind. Their names need not
+    // be durable: nothing acknowledged lives in them.
+    private string Scratch(string dir)
+    {
+        if (!_durableFolders.ContainsKey(dir))
+        {
+            Directory.CreateDirectory(dir);
+            _durableFolders.TryAdd(dir, true);
+        }
+
+        return dir;
+    }
 
     private string WriteTemp(string path, ReadOnlySpan<byte> data)
     {
@@ -607,7 +620,7 @@ public sealed class LocalObjectStore : IObjectStore
         // string.GetHashCode is randomized per process; the stripe must be the same in every
         // process, so hash with FNV-1a.
         var stripe = Fnv1a(path) % LockStripes;
-        var file = Path.Combine(_lockDir, $"stripe-{stripe:d2}.lock");
+        var file = Path.Combine(Scratch(_lockDir), $"stripe-{stripe:d2}.lock");
         var fd = Libc.Open(file, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0x1a4 /* 0644 */);
         if (fd < 0)
         {
