@@ -16,6 +16,14 @@ public sealed partial class DbHandle
     private static readonly Lazy<byte[]> s_fencingWal = new(() => FencingWal(FilterFormat.Legacy));
     private static readonly Lazy<byte[]> s_compositeFencingWal = new(() => FencingWal(FilterFormat.Composite));
 
+    /// <summary>The bytes of a WAL fence at <paramref name="level"/> (what a writer's open writes).</summary>
+    internal static ReadOnlyMemory<byte> FenceBytes(FormatLevel level) => level switch
+    {
+        >= FormatLevel.SlateDb014 => ReadOnlyMemory<byte>.Empty,
+        FormatLevel.SlateDb013 => s_compositeFencingWal.Value,
+        _ => s_fencingWal.Value,
+    };
+
     private static byte[] FencingWal(FilterFormat format)
     {
         using var builder = new SstBuilder(new SstBuildSettings(4096, CompressionCodec.None, 10, 1000, SstType.Compacted, format));
