@@ -166,13 +166,22 @@ internal static class WriteCommands
         return await DbHandle.OpenAsync(path, Stores.Open(args.Get("--store"), context), DbOptionsFrom(args)).ConfigureAwait(false);
     }
 
-    /// <summary>Database options from the command line: the merge operator and the format level.</summary>
+    /// <summary>Database options from the command line: the merge operator, the format level and the WAL recovery mode.</summary>
     internal static DbOptions DbOptionsFrom(ParsedArgs args) =>
         new()
         {
             MergeOperator = args.Get("--merge-operator") is { } name ? MergeOperators.FromName(name) : null,
             FormatLevel = args.Get("--format-level") is { } level ? ParseFormatLevel(level) : FormatLevel.Detect,
+            WalRecovery = args.Get("--wal-recovery") is { } recovery ? ParseWalRecovery(recovery) : WalRecoveryMode.Strict,
         };
+
+    // Spelled out, never abbreviated: point-in-time drops WAL objects and must be asked for by name.
+    internal static WalRecoveryMode ParseWalRecovery(string text) => text switch
+    {
+        "strict" => WalRecoveryMode.Strict,
+        "point-in-time" => WalRecoveryMode.PointInTime,
+        _ => throw new UsageException($"--wal-recovery takes strict (refuse a damaged WAL object, the default) or point-in-time (open at the state before it, dropping it and later WAL objects), got '{text}'"),
+    };
 
     internal static FormatLevel ParseFormatLevel(string text) =>
         FormatLevels.TryParse(text, out var level)

@@ -51,8 +51,14 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
 
         // A clone's sources may live under its parent's path (external dbs in the manifest).
         var externalDbs = manifest.ExternalDbs;
-        ValueTask<SstFile> OpenAsync(SstView view, CancellationToken token) =>
-            SstFile.OpenAsync(store, DbPaths.CompactedSstPath(db, externalDbs, view.Sst.Id), view.Sst.FormatVersion, cancellationToken: token);
+        // Bounds checked as reads check them: a run cursor skips SSTs by the manifest's keys, and a
+        // compaction that skipped one on a flipped byte would drop its rows for good.
+        async ValueTask<SstFile> OpenAsync(SstView view, CancellationToken token)
+        {
+            var file = await SstFile.OpenAsync(store, DbPaths.CompactedSstPath(db, externalDbs, view.Sst.Id), view.Sst.FormatVersion, cancellationToken: token).ConfigureAwait(false);
+            SstBounds.Verify(view.Sst, file, "the manifest being compacted");
+            return file;
+        }
 
         try
         {

@@ -112,6 +112,34 @@ public sealed class DbAdmin
         return DbClone.CreateAsync(_store, Path, parentPath, parentCheckpoint is { } c ? CheckpointIds.FromGuid(c) : null, _time, _random, cancellationToken);
     }
 
+    /// <summary>
+    /// Every manifest version in the store, oldest first, with whether it decodes (and why not)
+    /// and, when it does, its epochs, replay point and table counts. Reads only.
+    /// </summary>
+    public Task<IReadOnlyList<ManifestVersionInfo>> ListManifestsAsync(CancellationToken cancellationToken = default) =>
+        Db.Checkpoints.ManifestRollback.ListAsync(_manifests, cancellationToken);
+
+    /// <summary>
+    /// The way back from a damaged manifest: writes manifest version <paramref name="toId"/>'s
+    /// state again as the next version (create-if-absent; nothing is overwritten or deleted), with
+    /// writer and compactor epochs above any a newer version can hold, so a writer or compactor
+    /// still running is fenced at its next manifest update. Refused (<see cref="ErrorKind.Data"/>)
+    /// when <paramref name="toId"/> does not decode or an SST it lists is gone. The WAL after its
+    /// replay point is kept and replayed by the next open, so writes since then that are still in
+    /// the WAL come back; when the collector removed part of that WAL the rollback is refused,
+    /// unless <paramref name="discardWal"/>, which returns to exactly that version's tables and
+    /// writes a WAL fence. Stop writers and compactors first: RFC 0017.
+    /// </summary>
+    public Task<ManifestRollbackResult> RollbackManifestAsync(ulong toId, bool discardWal = false, CancellationToken cancellationToken = default)
+    {
+        if (toId == 0)
+        {
+            ThrowHelper.Invalid("manifest ids start at 1");
+        }
+
+        return Db.Checkpoints.ManifestRollback.RollbackAsync(_manifests, _store, Path, toId, discardWal, cancellationToken);
+    }
+
     private Uuid NewId()
     {
         lock (_random)

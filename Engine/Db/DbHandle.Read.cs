@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.ObjectPool;
@@ -118,7 +119,7 @@ public sealed partial class DbHandle
         var manifest = Volatile.Read(ref _manifest);
         foreach (var view in manifest.ReadL0)
         {
-            var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false);
+            var (done, result) = await LookupInSstAsync(default, 0, view, key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false);
             if (done)
             {
                 return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
@@ -127,9 +128,9 @@ public sealed partial class DbHandle
 
         foreach (var run in manifest.ReadRuns)
         {
-            foreach (var view in run.Ssts)
+            for (var i = 0; i < run.Ssts.Length; i++)
             {
-                var (done, result) = await LookupInSstAsync(view, key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false);
+                var (done, result) = await LookupInSstAsync(run.Ssts, i, run.Ssts[i], key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false);
                 if (done)
                 {
                     return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
@@ -225,12 +226,22 @@ public sealed partial class DbHandle
     }
 
     // (true, result) when this SST decides the key (a value or a tombstone at or below readSeq).
-    private async ValueTask<(bool Done, LookupResult Result)> LookupInSstAsync(SstView view, ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, long hideAt, IBufferWriter<byte> destination, CancellationToken cancellationToken)
+    private async ValueTask<(bool Done, LookupResult Result)> LookupInSstAsync(ImmutableArray<SstView> run, int index, SstView view, ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, long hideAt, IBufferWriter<byte> destination, CancellationToken cancellationToken)
     {
         var info = view.Sst.Info;
         if ((info.FirstEntry is { } first && key.Span.SequenceCompareTo(first.Span) < 0)
-            || (info.LastEntry is { } last && key.Span.SequenceCompareTo(last.Span) > 0)
-            || (view.VisibleRange is { } range && !range.Contains(key.Span)))
+            || (info.LastEntry is { } last && key.Span.SequenceCompareTo(last.Span) > 0))
+        {
+            // The manifest's bounds say "not here"; they are trusted once compared with the SST.
+            if (!info.BoundsVerified && MustVerifyExcluded(run, index, key.Span))
+            {
+                await OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
+            }
+
+            return default;
+        }
+
+        if (view.VisibleRange is { } range && !range.Contains(key.Span))
         {
             return default;
         }
@@ -303,12 +314,45 @@ public sealed partial class DbHandle
         return (false, default, false);
     }
 
-    internal ValueTask<SstFile> OpenSstAsync(SstView view, CancellationToken cancellationToken) =>
-        Cache.Tables.GetOrOpenAsync(
+    internal ValueTask<SstFile> OpenSstAsync(SstView view, CancellationToken cancellationToken)
+    {
+        var opened = Cache.Tables.GetOrOpenAsync(
             view.Sst.Id,
             static (id, state) => SstFile.OpenAsync(state.Store, DbPaths.CompactedSstPath(state.Path, state.ExternalDbs, id), state.Version, cancellationToken: CancellationToken.None).AsTask(),
             (Store: _store, Path, Version: view.Sst.FormatVersion, Volatile.Read(ref _manifest).ExternalDbs),
             cancellationToken);
+
+        // A manifest entry is compared with its SST once (the table cache may hold the file for
+        // many manifest versions, each with entries of its own); after that a read pays one flag.
+        return opened.IsCompletedSuccessfully && view.Sst.Info.BoundsVerified ? opened : VerifiedAsync(view, opened);
+    }
+
+    private async ValueTask<SstFile> VerifiedAsync(SstView view, ValueTask<SstFile> opened)
+    {
+        var file = await opened.ConfigureAwait(false);
+        SstBounds.Verify(view.Sst, file, $"manifest {Volatile.Read(ref _manifestId)}");
+        return file;
+    }
+
+    // Whether a lookup that the manifest's bounds keep out of an SST must open it first: only when
+    // that entry was never compared with its SST, and then for every L0 SST (few) but only the two
+    // SSTs of a sorted run on either side of the gap the key falls into (a flipped bound that hides
+    // a key moves one of exactly those two; any other SST's bounds cannot hide it).
+    private static bool MustVerifyExcluded(ImmutableArray<SstView> run, int index, ReadOnlySpan<byte> key)
+    {
+        if (run.IsDefault)
+        {
+            return true;
+        }
+
+        var info = run[index].Sst.Info;
+        if (info.FirstEntry is { } first && key.SequenceCompareTo(first.Span) < 0)
+        {
+            return index == 0 || run[index - 1].Sst.Info.LastEntry is not { } before || before.Span.SequenceCompareTo(key) < 0;
+        }
+
+        return index == run.Length - 1 || run[index + 1].Sst.Info.FirstEntry is not { } after || key.SequenceCompareTo(after.Span) < 0;
+    }
 
     internal SstTableCache OpenedSsts => Cache.Tables;
 

@@ -16,6 +16,14 @@ public sealed partial class DbHandle
     private static readonly Lazy<byte[]> s_fencingWal = new(() => FencingWal(FilterFormat.Legacy));
     private static readonly Lazy<byte[]> s_compositeFencingWal = new(() => FencingWal(FilterFormat.Composite));
 
+    /// <summary>The bytes of a WAL fence at <paramref name="level"/> (what a writer's open writes).</summary>
+    internal static ReadOnlyMemory<byte> FenceBytes(FormatLevel level) => level switch
+    {
+        >= FormatLevel.SlateDb014 => ReadOnlyMemory<byte>.Empty,
+        FormatLevel.SlateDb013 => s_compositeFencingWal.Value,
+        _ => s_fencingWal.Value,
+    };
+
     private static byte[] FencingWal(FilterFormat format)
     {
         using var builder = new SstBuilder(new SstBuildSettings(4096, CompressionCodec.None, 10, 1000, SstType.Compacted, format));
@@ -54,12 +62,23 @@ public sealed partial class DbHandle
         var maxTick = state.LastL0ClockTick;
         for (var walId = state.ReplayAfterWalId + 1; walId <= lastWal; walId++)
         {
-            if (await _store.HeadAsync(DbPaths.WalSstPath(Path, walId), cancellationToken).ConfigureAwait(false) is null)
+            Wal.WalContents? contents;
+            try
+            {
+                contents = await Wal.WalObjects.ReadForReplayAsync(_store, Path, walId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectNotFoundException)
             {
                 break;
             }
+            catch (Wal.CorruptWalObjectException e) when (_options.WalRecovery == WalRecoveryMode.PointInTime)
+            {
+                // Read-only: stop here and change nothing; a writer's open makes such a cut permanent.
+                _log.LogWarning("{Path}: read-only open stops before WAL object {WalId}: {Message}", Path, walId, e.Message);
+                break;
+            }
 
-            var (_, seq, tick) = await ReplayWalAsync(walId, state.LastL0Seq, cancellationToken).ConfigureAwait(false);
+            var (_, seq, tick) = Apply(walId, contents, state.LastL0Seq);
             maxSeq = Math.Max(maxSeq, seq);
             maxTick = Math.Max(maxTick, tick);
         }
@@ -167,7 +186,24 @@ public sealed partial class DbHandle
             }
 
             expected++;
-            var (count, seq, tick) = await ReplayWalAsync(walId, state.LastL0Seq, cancellationToken).ConfigureAwait(false);
+            Wal.WalContents? contents;
+            try
+            {
+                contents = await Wal.WalObjects.ReadForReplayAsync(_store, Path, walId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Wal.CorruptWalObjectException e) when (_options.WalRecovery == WalRecoveryMode.PointInTime)
+            {
+                // Opted in: the database opens at the prefix before this object. Later objects
+                // are not replayed either (they follow it in commit order); OpenAsync makes the
+                // cut permanent before the first write (MakeWalCutPermanentAsync).
+                _log.LogWarning(
+                    "{Path}: WalRecoveryMode.PointInTime: replay stops before WAL object {WalId}; it and WAL objects up to {Fence} are discarded: {Message}",
+                    Path, walId, fencingId, e.Message);
+                _walCutBefore = walId;
+                break;
+            }
+
+            var (count, seq, tick) = Apply(walId, contents, state.LastL0Seq);
             rows += count;
             maxSeq = Math.Max(maxSeq, seq);
             maxTick = Math.Max(maxTick, tick);
@@ -210,10 +246,37 @@ public sealed partial class DbHandle
         }
     }
 
-    private async Task<(long Rows, ulong MaxSeq, long MaxTick)> ReplayWalAsync(ulong walId, ulong lastL0Seq, CancellationToken cancellationToken)
+    /// <summary>
+    /// With <see cref="WalRecoveryMode.PointInTime"/>: the damaged WAL id the replay stopped
+    /// before; null when the whole WAL replayed.
+    /// </summary>
+    private ulong? _walCutBefore;
+
+    /// <summary>
+    /// Makes a point-in-time cut permanent before the handle takes its first write: the replayed
+    /// rows go to L0 and the replay point moves to the fence, past every damaged or discarded id.
+    /// Without this, a write acknowledged now would sit in a WAL object after the damaged one and
+    /// be dropped by the next point-in-time open (or block every strict one).
+    /// </summary>
+    private async Task MakeWalCutPermanentAsync(CancellationToken cancellationToken)
+    {
+        if (_walCutBefore is not { } cut)
+        {
+            return;
+        }
+
+        await FlushAsync(FlushType.MemTable, cancellationToken).ConfigureAwait(false);
+        var fence = Volatile.Read(ref _lastWrittenWalId);
+        await UpdateManifestAsync(
+            m => m.ReplayAfterWalId >= fence ? null : m with { ReplayAfterWalId = fence, WalIdLastSeen = Math.Max(m.WalIdLastSeen, fence) },
+            cancellationToken).ConfigureAwait(false);
+        _log.LogWarning("{Path}: replay point moved past discarded WAL objects {Cut}..{Fence}", Path, cut, fence);
+    }
+
+    private (long Rows, ulong MaxSeq, long MaxTick) Apply(ulong walId, Wal.WalContents? contents, ulong lastL0Seq)
     {
         long rows = 0;
-        if (await Wal.WalObjects.OpenAsync(_store, Path, walId, cancellationToken).ConfigureAwait(false) is not { } file)
+        if (contents is null)
         {
             return (0, 0, long.MinValue);
         }
@@ -221,10 +284,9 @@ public sealed partial class DbHandle
         ulong maxSeq = 0;
         var maxTick = long.MinValue;
         var iterator = new BlockIterator();
-        for (var block = 0; block < file.BlockCount; block++)
+        foreach (var bytes in contents.Blocks)
         {
-            var bytes = await file.ReadBlockAsync(block, cancellationToken).ConfigureAwait(false);
-            iterator.Reset(bytes, file.Format);
+            iterator.Reset(bytes, contents.Format);
             for (var valid = iterator.SeekToFirst(); valid; valid = iterator.MoveNext())
             {
                 if (iterator.Seq <= lastL0Seq)

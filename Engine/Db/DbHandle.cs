@@ -124,6 +124,16 @@ public sealed partial class DbHandle : IAsyncDisposable
 
         db.StartBackground();
         Diagnostics.DbMetrics.Opened(db);
+        try
+        {
+            await db.MakeWalCutPermanentAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await db.CloseAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return db;
     }
 

@@ -157,6 +157,7 @@ public sealed partial class DbReader
     {
         var lastWal = _mode == DbReaderMode.FixedCheckpoint || _options.SkipWalReplay ? state.WalIdLastSeen : ulong.MaxValue;
         var replayed = await _replayer.ReplayAsync(state.ReplayAfterWalId, lastWal, state.LastL0Seq, cancellationToken).ConfigureAwait(false);
+        WarnIfCut();
         var tables = replayed.NewestFirst;
         if (tables.Count == 0)
         {
@@ -184,6 +185,7 @@ public sealed partial class DbReader
         }
 
         var replayed = await _replayer.ReplayAsync(_lastWalId, ulong.MaxValue, LastSeq, cancellationToken).ConfigureAwait(false);
+        WarnIfCut();
         _lastWalId = replayed.LastWalId;
         if (replayed.NewestFirst.Count == 0)
         {
@@ -199,5 +201,13 @@ public sealed partial class DbReader
         }
 
         Interlocked.Exchange(ref _lastSeq, replayed.MaxSeq);
+    }
+
+    private void WarnIfCut()
+    {
+        if (_replayer.DamagedWalId is { } damaged)
+        {
+            _log.LogWarning("reader of {Path} (WalRecoveryMode.PointInTime) reads the state before damaged WAL object {WalId}; it and later WAL objects are not replayed", Path, damaged);
+        }
     }
 }

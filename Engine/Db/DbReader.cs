@@ -51,7 +51,7 @@ public sealed partial class DbReader : IAsyncDisposable
         _manifests = manifests;
         _options = options;
         _mode = options.EffectiveMode;
-        _replayer = new WalReplayer(manifests.Store, view.Path, options.MaxMemtableBytes);
+        _replayer = new WalReplayer(manifests.Store, view.Path, options.MaxMemtableBytes, options.WalRecovery);
         _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlateFast.DbReader");
     }
 

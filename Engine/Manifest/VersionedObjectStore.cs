@@ -102,7 +102,8 @@ internal abstract class VersionedObjectStore<T>(IObjectStore store, string db, s
         }
         catch (SlateFastException e) when (e.Kind == ErrorKind.Data)
         {
-            throw new SlateFastException(ErrorKind.Data, $"{path}: {e.Message}", e);
+            // Named by id as well as path: the id is what `slatefast manifest list` and a rollback take.
+            throw new SlateFastException(ErrorKind.Data, $"{what} {id} ({path}) does not decode: {e.Message}", e);
         }
     }
 

@@ -37,6 +37,12 @@ public sealed record DbOptions
     /// <summary>Whether writes go to a WAL (SlateDB: <c>wal_enabled</c>, true). Without it durable writes wait for their L0 SST.</summary>
     public bool WalEnabled { get; init; } = true;
 
+    /// <summary>
+    /// What the open does with a WAL object that is truncated or corrupt (default
+    /// <see cref="WalRecoveryMode.Strict"/>: refuse, naming it). See <see cref="SlateFast.WalRecoveryMode"/>.
+    /// </summary>
+    public WalRecoveryMode WalRecovery { get; init; } = WalRecoveryMode.Strict;
+
     /// <summary>Codec of SSTs this database writes (SlateDB: <c>compression_codec</c>, none).</summary>
     public CompressionCodec Compression { get; init; } = CompressionCodec.None;
 
@@ -111,6 +117,7 @@ public sealed record DbOptions
         Require(MinFilterKeys >= 0, nameof(MinFilterKeys), MinFilterKeys, "must not be negative");
         Require(DefaultTtl is null || DefaultTtl > TimeSpan.Zero, nameof(DefaultTtl), DefaultTtl, "must be positive when set");
         Require(TimeProvider is not null, nameof(TimeProvider), TimeProvider, "must be set");
+        Require(Enum.IsDefined(WalRecovery), nameof(WalRecovery), WalRecovery, "must be Strict or PointInTime");
         Require(Enum.IsDefined(FormatLevel), nameof(FormatLevel), FormatLevel, "must be Detect, SlateDb012, SlateDb013 or SlateDb014");
         BlockCache.Validate();
         GarbageCollector?.Validate();

@@ -49,6 +49,13 @@ public sealed record DbReaderOptions
     /// <summary>Read only the manifest's L0 and sorted runs, not the WAL beyond them (SlateDB: false).</summary>
     public bool SkipWalReplay { get; init; }
 
+    /// <summary>
+    /// What the reader does with a WAL object that is truncated or corrupt: refuse (default) or
+    /// read the state before it (<see cref="WalRecoveryMode.PointInTime"/>; the reader writes nothing,
+    /// so this changes nothing in the database).
+    /// </summary>
+    public WalRecoveryMode WalRecovery { get; init; } = WalRecoveryMode.Strict;
+
     /// <summary>Block cache budgets.</summary>
     public BlockCacheOptions BlockCache { get; init; } = new();
 
@@ -97,6 +104,11 @@ public sealed record DbReaderOptions
         if (TimeProvider is null)
         {
             ThrowHelper.Invalid("invalid DbReaderOptions.TimeProvider: must be set");
+        }
+
+        if (!Enum.IsDefined(WalRecovery))
+        {
+            ThrowHelper.Invalid($"invalid DbReaderOptions.WalRecovery ({WalRecovery}): must be Strict or PointInTime");
         }
 
         BlockCache.Validate();

@@ -45,6 +45,12 @@ internal sealed record SsTableInfo
     /// <summary>How the filter section is laid out (SlateDB 0.13+ field; absent means legacy).</summary>
     public FilterFormat FilterFormat { get; init; }
 
+    /// <summary>
+    /// Set once this (manifest) copy's first and last keys were found equal to the SST's own
+    /// (<see cref="SstBounds"/>); not part of equality, and only ever goes from false to true.
+    /// </summary>
+    internal bool BoundsVerified { get; set; }
+
     public bool Equals(SsTableInfo? other) =>
         other is not null
         && BytesEqual(FirstEntry, other.FirstEntry)

@@ -1,3 +1,4 @@
+using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
@@ -15,17 +16,54 @@ internal static class WalObjects
     /// <summary>Whether an object of <paramref name="size"/> bytes under <c>wal/</c> is a zero-byte-style fence.</summary>
     public static bool IsShortFence(long size) => size <= SstSections.FooterLength;
 
-    /// <summary>The WAL object <paramref name="walId"/>, or null when it is a short fence (no rows); missing throws <see cref="ObjectNotFoundException"/>.</summary>
-    public static async ValueTask<SstFile?> OpenAsync(IObjectStore store, string db, ulong walId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rows of WAL object <paramref name="walId"/> for replay: every block read, checksummed
+    /// and decoded before the caller sees any of it, so an object is applied wholly or not at all
+    /// (a replay that stops at a damaged object leaves no half of it behind). Null for a fence
+    /// without rows. Missing throws <see cref="ObjectNotFoundException"/>; anything unreadable
+    /// throws <see cref="CorruptWalObjectException"/> naming the object.
+    /// </summary>
+    public static async ValueTask<WalContents?> ReadForReplayAsync(IObjectStore store, string db, ulong walId, CancellationToken cancellationToken)
     {
         var path = DbPaths.WalSstPath(db, walId);
         var head = await store.HeadAsync(path, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException(path);
-        if (IsShortFence(head.Size))
+
+        // Only zero bytes is a fence here: SlateDB 0.14+ writes zero-byte fences and SlateFast and
+        // SlateDB 0.12/0.13 write whole SSTs, so 1..10 bytes can only be a write cut short.
+        // (SlateDB reads it as empty, which would drop the rows of the torn object silently.)
+        if (head.Size == 0)
         {
             return null;
         }
 
-        return await SstFile.OpenAsync(store, path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (IsShortFence(head.Size))
+        {
+            throw new CorruptWalObjectException(path, walId, head.Size, $"{head.Size} bytes is shorter than an SST footer");
+        }
+
+        try
+        {
+            var file = await SstFile.OpenAsync(store, path, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var blocks = new ReadOnlyMemory<byte>[file.BlockCount];
+            var iterator = new BlockIterator();
+            for (var block = 0; block < blocks.Length; block++)
+            {
+                blocks[block] = await file.ReadBlockAsync(block, cancellationToken).ConfigureAwait(false);
+
+                // Every row decoded once before any is applied: a block whose checksum holds but
+                // whose rows do not decode must not leave half the object in a memtable.
+                iterator.Reset(blocks[block], file.Format);
+                for (var valid = iterator.SeekToFirst(); valid; valid = iterator.MoveNext())
+                {
+                }
+            }
+
+            return new WalContents(blocks, file.Format);
+        }
+        catch (SlateFastException e) when (e.Kind == ErrorKind.Data && e is not ObjectNotFoundException)
+        {
+            throw new CorruptWalObjectException(path, walId, head.Size, e.Message, e);
+        }
     }
 
     /// <summary>
@@ -63,4 +101,25 @@ internal static class WalObjects
     /// 200 bytes); a WAL object with rows can be smaller, which is why small ones are opened.
     /// </summary>
     private const long EmptySstMaxSize = 512;
+}
+
+/// <summary>The validated blocks of one WAL object, in order.</summary>
+internal sealed record WalContents(ReadOnlyMemory<byte>[] Blocks, BlockFormat Format);
+
+/// <summary>
+/// A WAL object that exists but cannot be read whole: cut short (a torn write on a store without
+/// atomic puts) or damaged. <see cref="ErrorKind.Data"/>; the message names the object, its id and
+/// the way to open the database at the state before it.
+/// </summary>
+internal sealed class CorruptWalObjectException(string path, ulong walId, long size, string cause, Exception? inner = null)
+    : SlateFastException(
+        ErrorKind.Data,
+        $"WAL object {walId} ({path}, {size} bytes) is truncated or corrupt: {cause}. Nothing was dropped; "
+        + "WalRecoveryMode.PointInTime (CLI: --wal-recovery point-in-time) opens the database at the state before it, "
+        + "discarding this WAL object and every later one",
+        inner)
+{
+    public string Path { get; } = path;
+
+    public ulong WalId { get; } = walId;
 }

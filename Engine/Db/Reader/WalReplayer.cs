@@ -11,9 +11,12 @@ namespace SlateFast.Db.Reader;
 /// up to a last id or the first missing one, rows above a sequence number only. The memtables are
 /// private until installed, so a half-replayed object is never visible.
 /// </summary>
-internal sealed class WalReplayer(IObjectStore store, string db, long maxMemtableBytes)
+internal sealed class WalReplayer(IObjectStore store, string db, long maxMemtableBytes, WalRecoveryMode recovery = WalRecoveryMode.Strict)
 {
     private const long FirstArenaBytes = 1L << 20;
+
+    /// <summary>With <see cref="WalRecoveryMode.PointInTime"/>: the damaged WAL id the last replay stopped before, if any.</summary>
+    public ulong? DamagedWalId { get; private set; }
 
     public sealed record Result(List<Memtable.Memtable> NewestFirst, ulong LastWalId, ulong MaxSeq);
 
@@ -28,24 +31,31 @@ internal sealed class WalReplayer(IObjectStore store, string db, long maxMemtabl
         var maxSeq = minSeq;
         var walId = afterWalId;
         var iterator = new BlockIterator();
+        DamagedWalId = null;
         try
         {
             while (walId < lastWalId)
             {
-                SstFile? file;
+                Wal.WalContents? contents;
                 try
                 {
-                    file = await Wal.WalObjects.OpenAsync(store, db, walId + 1, cancellationToken).ConfigureAwait(false);
+                    contents = await Wal.WalObjects.ReadForReplayAsync(store, db, walId + 1, cancellationToken).ConfigureAwait(false);
                 }
                 catch (ObjectNotFoundException)
                 {
                     break;
                 }
-
-                for (var block = 0; block < (file?.BlockCount ?? 0); block++)
+                catch (Wal.CorruptWalObjectException) when (recovery == WalRecoveryMode.PointInTime)
                 {
-                    var bytes = await file!.ReadBlockAsync(block, cancellationToken).ConfigureAwait(false);
-                    iterator.Reset(bytes, file.Format);
+                    // The reader writes nothing: it reads the prefix before the damaged object
+                    // and stops there on every poll until a writer moves the replay point past it.
+                    DamagedWalId = walId + 1;
+                    break;
+                }
+
+                foreach (var bytes in contents?.Blocks ?? [])
+                {
+                    iterator.Reset(bytes, contents!.Format);
                     for (var valid = iterator.SeekToFirst(); valid; valid = iterator.MoveNext())
                     {
                         if (iterator.Seq <= minSeq)

@@ -1,0 +1,47 @@
+namespace SlateFast;
+
+/// <summary>One manifest version as <see cref="DbAdmin.ListManifestsAsync"/> finds it.</summary>
+/// <param name="Id">The version's id.</param>
+/// <param name="SizeBytes">The object's size.</param>
+/// <param name="Decodes">Whether it decodes; the fields below are null when it does not.</param>
+/// <param name="Error">Why it does not decode.</param>
+public sealed record ManifestVersionInfo(ulong Id, long SizeBytes, bool Decodes, string? Error)
+{
+    /// <summary>The writer epoch it records.</summary>
+    public ulong? WriterEpoch { get; init; }
+
+    /// <summary>The compactor epoch it records.</summary>
+    public ulong? CompactorEpoch { get; init; }
+
+    /// <summary>The WAL id after which an open replays.</summary>
+    public ulong? ReplayAfterWalId { get; init; }
+
+    /// <summary>The highest sequence number in its L0 SSTs and sorted runs.</summary>
+    public ulong? LastL0Seq { get; init; }
+
+    /// <summary>How many L0 SSTs it lists.</summary>
+    public int? L0Ssts { get; init; }
+
+    /// <summary>How many sorted runs it lists.</summary>
+    public int? SortedRuns { get; init; }
+
+    /// <summary>How many checkpoints it lists.</summary>
+    public int? Checkpoints { get; init; }
+}
+
+/// <summary>What <see cref="DbAdmin.RollbackManifestAsync"/> wrote.</summary>
+/// <param name="ManifestId">The new manifest version, a copy of <paramref name="FromManifestId"/>'s state.</param>
+/// <param name="FromManifestId">The version rolled back to.</param>
+/// <param name="WriterEpoch">The writer epoch written: above any a damaged newer version can hold, so a running writer is fenced.</param>
+/// <param name="CompactorEpoch">The compactor epoch written, chosen the same way.</param>
+/// <param name="ReplayAfterWalId">Where the next open starts replaying the WAL.</param>
+/// <param name="WalFenceId">The WAL fence written when the WAL was discarded; null otherwise.</param>
+/// <param name="DroppedCheckpoints">Checkpoints of that version whose pinned manifest is gone or damaged, left out.</param>
+public sealed record ManifestRollbackResult(
+    ulong ManifestId,
+    ulong FromManifestId,
+    ulong WriterEpoch,
+    ulong CompactorEpoch,
+    ulong ReplayAfterWalId,
+    ulong? WalFenceId,
+    IReadOnlyList<Guid> DroppedCheckpoints);
