@@ -41,7 +41,7 @@ internal static class CheckpointCommands
         if (!await admin.DeleteCheckpointAsync(id).ConfigureAwait(false))
         {
             context.Error.WriteLine($"no checkpoint {id:D}");
-            return 1;
+            return ExitCodes.NotFound;
         }
 
         context.Out.WriteLine($"deleted {id:D}");

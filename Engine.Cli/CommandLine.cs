@@ -55,26 +55,26 @@ internal static class CommandLine
             "print a database's manifest (the latest, or --id N) as JSON: epochs, WAL ids, L0 and sorted runs, checkpoints",
             [], ["--store", "--id"], DumpCommands.ManifestDumpAsync),
         new(["manifest", "list"], "<db> [--store URL]",
-            "list every manifest version with whether it decodes (epochs, replay point, tables); exit 1 when the latest does not decode",
+            "list every manifest version with whether it decodes (epochs, replay point, tables); exit 15 (Data) when the latest does not decode",
             [], ["--store"], ManifestCommands.ListAsync),
         new(["manifest", "rollback"], "<db> --to N [--discard-wal] [--store URL]",
             "write manifest N's state again as the next version, with epochs that fence a running writer and compactor; refused when N does not decode or its SSTs are gone. Stop writers first",
             ["--discard-wal"], ["--store", "--to"], ManifestCommands.RollbackAsync),
-        new(["put"], "<db> <key> (<value> | --value-file FILE|-) [--store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
+        new(["put"], "<db> <key> (<value> | --value-file FILE|-) [--create] [--store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
             "write a value under a key and wait until it is durable (key and value are UTF-8, or hex with --hex; --value-file takes the value's bytes from a file or stdin)",
-            ["--hex"], ["--wal-recovery", "--store", "--merge-operator", "--format-level", "--value-file"], WriteCommands.PutAsync),
-        new(["merge"], "<db> <key> (<operand> | --value-file FILE|-) --merge-operator concat [--store URL] [--hex] [--wal-recovery strict|point-in-time]",
+            ["--hex", "--create"], ["--wal-recovery", "--store", "--merge-operator", "--format-level", "--value-file"], WriteCommands.PutAsync),
+        new(["merge"], "<db> <key> (<operand> | --value-file FILE|-) --merge-operator concat [--create] [--store URL] [--hex] [--wal-recovery strict|point-in-time]",
             "write a merge operand for a key and wait until it is durable; reads fold operands with the named operator",
-            ["--hex"], ["--wal-recovery", "--store", "--merge-operator", "--format-level", "--value-file"], WriteCommands.MergeAsync),
-        new(["delete"], "<db> <key> [--store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
+            ["--hex", "--create"], ["--wal-recovery", "--store", "--merge-operator", "--format-level", "--value-file"], WriteCommands.MergeAsync),
+        new(["delete"], "<db> <key> [--create] [--store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
             "delete a key and wait until the delete is durable (the key is UTF-8, or hex with --hex)",
-            ["--hex"], ["--wal-recovery", "--store", "--merge-operator", "--format-level"], WriteCommands.DeleteAsync),
-        new(["load"], "<db> (FILE.jsonl | --input FILE.jsonl) [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
+            ["--hex", "--create"], ["--wal-recovery", "--store", "--merge-operator", "--format-level"], WriteCommands.DeleteAsync),
+        new(["load"], "<db> (FILE.jsonl | --input FILE.jsonl) [--create] [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
             "apply a JSON-lines file in order, {\"key\":hex,\"value\":hex}, {\"key\":hex,\"merge\":hex} or {\"key\":hex,\"delete\":true} per line, in batches of 1000; durable when it returns",
-            [], ["--wal-recovery", "--store", "--input", "--merge-operator", "--format-level"], WriteCommands.LoadAsync),
-        new(["ingest"], "<db> <sst>... [--source-store URL] [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
+            ["--create"], ["--wal-recovery", "--store", "--input", "--merge-operator", "--format-level"], WriteCommands.LoadAsync),
+        new(["ingest"], "<db> <sst>... [--source-store URL] [--create] [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
             "add SSTs written by SstWriter (object paths on the source store, default the database's) atomically at one new sequence number; durable when it returns",
-            [], ["--wal-recovery", "--store", "--source-store", "--merge-operator", "--format-level"], IngestCommands.RunAsync),
+            ["--create"], ["--wal-recovery", "--store", "--source-store", "--merge-operator", "--format-level"], IngestCommands.RunAsync),
         new(["get"], "<db> <key> [--output text|hex|raw|jsonl] [--store URL] [--hex] [--merge-operator concat] [--wal-recovery strict|point-in-time]",
             "print a key's value (read-only: never fences a running writer); exit 1 when the key has none. text shows UTF-8 as is and other bytes as 0x-prefixed hex; raw writes the bytes alone",
             ["--hex"], ["--wal-recovery", "--store", "--merge-operator", "--output"], ReadCommands.GetAsync),
@@ -151,7 +151,7 @@ internal static class CommandLine
         catch (SlateFastException e)
         {
             stderr.WriteLine($"slatefast {command.Name}: {e.Kind}: {e.Message}");
-            return 1;
+            return ExitCodes.For(e.Kind);
         }
     }
 
@@ -204,6 +204,12 @@ internal static class CommandLine
         w.WriteLine("Store URLs: file:///abs/path (default: the current folder), memory:///,");
         w.WriteLine("s3://bucket/prefix?endpoint=http://host:port&region=us-east-1 (credentials from the standard AWS sources).");
         w.WriteLine("Run 'slatefast <command> --help' for a command's arguments.");
+        w.WriteLine();
+        w.WriteLine("exit codes:");
+        foreach (var line in ExitCodes.Describe())
+        {
+            w.WriteLine($"  {line}");
+        }
     }
 }
 

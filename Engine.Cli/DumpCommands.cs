@@ -106,8 +106,8 @@ internal static class DumpCommands
 
             if (id == 0)
             {
-                context.Error.WriteLine($"slatefast manifest dump: no manifest under {db}/{DbPaths.ManifestDir}/ in {store}");
-                return 1;
+                // The same kind as every other command given a database that is not there.
+                throw new SlateFastException(ErrorKind.Invalid, $"no database at {db} in {store}: no manifest under {db}/{DbPaths.ManifestDir}/");
             }
         }
 

@@ -18,7 +18,7 @@ internal static class IngestCommands
 
         var store = Stores.Open(args.Get("--store"), context);
         var source = args.Get("--source-store") is { } url ? Stores.Open(url, context) : null;
-        await using var db = await DbHandle.OpenAsync(path, store, WriteCommands.DbOptionsFrom(args)).ConfigureAwait(false);
+        await using var db = await WriteCommands.OpenWriterAsync(args, context, path, store).ConfigureAwait(false);
         var result = await db.IngestAsync([.. args.Positional.Skip(1)], new IngestOptions { SourceStore = source }).ConfigureAwait(false);
         await db.CloseAsync().ConfigureAwait(false);
         context.Out.WriteLine($"ingested {result.Rows} rows from {args.Positional.Count - 1} SSTs into {path} at seq {result.Seq}: {result.Bytes} bytes as L0 {string.Join(", ", result.SstIds)}");

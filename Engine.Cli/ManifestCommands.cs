@@ -23,7 +23,7 @@ internal static class ManifestCommands
         context.Out.WriteLine($"{versions.Count} manifests, {damaged} do not decode");
 
         // Exit 1 when the latest does not decode: the database cannot open, which scripts want to know.
-        return versions.Count > 0 && !versions[^1].Decodes ? 1 : 0;
+        return versions.Count > 0 && !versions[^1].Decodes ? ExitCodes.For(ErrorKind.Data) : ExitCodes.Success;
     }
 
     public static async Task<int> RollbackAsync(ParsedArgs args, CliContext context)

@@ -29,7 +29,7 @@ internal static class ReadCommands
         if (value is null)
         {
             context.Error.WriteLine($"not found: {args.Positional[1]}");
-            return 1;
+            return ExitCodes.NotFound;
         }
 
         switch (format)
@@ -100,6 +100,7 @@ internal static class ReadCommands
             throw new UsageException("the database path must not be empty");
         }
 
+        // A database that does not exist is refused by the read-only open itself, naming the path.
         return await DbHandle.OpenReadOnlyAsync(path, Stores.Open(args.Get("--store"), context), WriteCommands.DbOptionsFrom(args)).ConfigureAwait(false);
     }
 }

@@ -39,7 +39,8 @@ internal static class StoreCommands
         context.Out.WriteLine(failed == 0
             ? $"all {results.Count} checks passed: this store can hold SlateFast databases"
             : $"{failed} of {results.Count} checks failed: SlateFast cannot safely use this store");
-        return failed == 0 ? 0 : 1;
+        // A store that cannot do what SlateFast needs is a configuration to fix (a URL option, a server setting).
+        return failed == 0 ? ExitCodes.Success : ExitCodes.For(ErrorKind.Invalid);
     }
 }
 

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using SlateFast.Manifest;
+using SlateFast.ObjectStore;
 
 namespace SlateFast.Cli;
 
@@ -163,7 +165,28 @@ internal static class WriteCommands
             throw new UsageException("the database path must not be empty");
         }
 
-        return await DbHandle.OpenAsync(path, Stores.Open(args.Get("--store"), context), DbOptionsFrom(args)).ConfigureAwait(false);
+        return await OpenWriterAsync(args, context, path, Stores.Open(args.Get("--store"), context)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens a writer, refusing a database that does not exist unless <c>--create</c> is given: a
+    /// mistyped name would otherwise silently become a new, empty database.
+    /// </summary>
+    internal static async Task<DbHandle> OpenWriterAsync(ParsedArgs args, CliContext context, string path, IObjectStore store)
+    {
+        if (!args.Has("--create") && !await ExistsAsync(store, path).ConfigureAwait(false))
+        {
+            throw new SlateFastException(ErrorKind.Invalid, $"database '{path}' does not exist in {store}; pass --create to create it");
+        }
+
+        return await DbHandle.OpenAsync(path, store, DbOptionsFrom(args)).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="path"/> holds a database: it has at least one manifest.</summary>
+    internal static async Task<bool> ExistsAsync(IObjectStore store, string path)
+    {
+        var page = await store.ListPageAsync(DbPaths.DirPrefix(path, DbPaths.ManifestDir), pageSize: 1).ConfigureAwait(false);
+        return page.Objects.Count > 0;
     }
 
     /// <summary>Database options from the command line: the merge operator, the format level and the WAL recovery mode.</summary>

@@ -71,7 +71,7 @@ public sealed class BinaryValueTests : IDisposable
         await File.WriteAllBytesAsync(Path.Combine(_folder.Path, "value.bin"), big);
         byte[] piped = [0x00, 0xff, 0x10];
 
-        Assert.Equal(0, (await Run(null, "put", "db", "big", "--value-file", "value.bin")).Exit);
+        Assert.Equal(0, (await Run(null, "put", "db", "big", "--value-file", "value.bin", "--create")).Exit);
         Assert.Equal(0, (await Run(piped, "put", "db", "piped", "--value-file", "-")).Exit);
 
         Assert.Equal(big, (await Run(null, "get", "db", "big", "--output", "raw")).Raw);

@@ -83,11 +83,11 @@ public sealed class DumpCommandTests : IDisposable
         var (corruptExit, _, corrupt) = await Run("sst", "dump", "garbage.sst");
         var (noDbExit, _, noDb) = await Run("manifest", "dump", "nodb");
 
-        Assert.Equal(1, missingExit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Data), missingExit);
         Assert.Contains("Data", missing, StringComparison.Ordinal);
-        Assert.Equal(1, corruptExit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Data), corruptExit);
         Assert.Contains("Data", corrupt, StringComparison.Ordinal);
-        Assert.Equal(1, noDbExit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Invalid), noDbExit);
         Assert.Contains("no manifest", noDb, StringComparison.Ordinal);
     }
 }

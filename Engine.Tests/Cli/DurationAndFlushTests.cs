@@ -56,7 +56,7 @@ public sealed class DurationAndFlushTests
     public async Task Gc_and_checkpoint_refuse_bare_numbers_with_usage_exit_code_2()
     {
         using var folder = new TempFolder("cli-durations");
-        Assert.Equal(0, (await Run(folder.Path, "put", "db", "k", "v")).Exit);
+        Assert.Equal(0, (await Run(folder.Path, "put", "db", "k", "v", "--create")).Exit);
 
         var (gcExit, _, gcError) = await Run(folder.Path, "gc", "db", "--min-age", "60");
         var (cpExit, _, cpError) = await Run(folder.Path, "checkpoint", "create", "db", "--lifetime", "10");
@@ -75,7 +75,7 @@ public sealed class DurationAndFlushTests
         var input = Path.Combine(folder.Path, "rows.jsonl");
         await File.WriteAllTextAsync(input, "{\"key\":\"6b31\",\"value\":\"7631\"}\n{\"key\":\"6b32\",\"delete\":true}\n");
 
-        Assert.Equal(0, (await Run(folder.Path, "put", "db", "a", "1")).Exit);
+        Assert.Equal(0, (await Run(folder.Path, "put", "db", "a", "1", "--create")).Exit);
         Assert.Equal(0, (await Run(folder.Path, "delete", "db", "b")).Exit);
         Assert.Equal(2, (await Run(folder.Path, "load", "db", input, "--input", input)).Exit);
         Assert.Equal(0, (await Run(folder.Path, "load", "db", input)).Exit);

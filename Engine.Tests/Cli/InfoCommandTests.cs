@@ -24,7 +24,7 @@ public sealed class InfoCommandTests : IDisposable
     [Fact]
     public async Task Info_of_a_new_database_shows_the_0_12_level_and_that_SlateFast_can_write_it()
     {
-        Assert.Equal(0, (await Run("put", "db", "k", "v")).Exit);
+        Assert.Equal(0, (await Run("put", "db", "k", "v", "--create")).Exit);
 
         var (exit, output, _) = await Run("info", "db");
 
@@ -38,7 +38,7 @@ public sealed class InfoCommandTests : IDisposable
     [Fact]
     public async Task Format_level_0_14_writes_zero_byte_fences_that_info_then_reports()
     {
-        Assert.Equal(0, (await Run("put", "db", "k", "v", "--format-level", "0.14")).Exit);
+        Assert.Equal(0, (await Run("put", "db", "k", "v", "--format-level", "0.14", "--create")).Exit);
 
         var (_, output, _) = await Run("info", "db");
         Assert.Contains("format level      SlateDB 0.14", output, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class InfoCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_format_level_is_a_usage_error_naming_the_choices()
     {
-        var (exit, _, error) = await Run("put", "db", "k", "v", "--format-level", "1.0");
+        var (exit, _, error) = await Run("put", "db", "k", "v", "--format-level", "1.0", "--create");
         Assert.Equal(2, exit);
         Assert.Contains("--format-level takes detect, 0.12, 0.13, 0.14 or 0.15", error, StringComparison.Ordinal);
     }
@@ -91,7 +91,7 @@ public sealed class InfoCommandTests : IDisposable
     [Fact]
     public async Task Sst_dump_shows_the_filter_format_and_names_and_recognises_a_zero_byte_fence()
     {
-        Assert.Equal(0, (await Run("load", "db", "--input", await InputAsync(1500), "--format-level", "0.14")).Exit);
+        Assert.Equal(0, (await Run("load", "db", "--input", await InputAsync(1500), "--format-level", "0.14", "--create")).Exit);
         var store = new LocalObjectStore(_folder.Path);
         var wal = await store.ListAllAsync("db/wal/");
         var fence = wal.First(m => m.Size == 0).Path;

@@ -60,7 +60,7 @@ public sealed class StoreCheckCommandTests
     public async Task A_bad_store_url_is_reported_as_invalid()
     {
         var (exit, _, err) = await Run(Path.GetTempPath(), "store", "check", "--store", "ftp://nope");
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Invalid), exit);
         Assert.Contains("Invalid", err, StringComparison.Ordinal);
         Assert.Contains("ftp", err, StringComparison.Ordinal);
     }

@@ -28,7 +28,7 @@ public sealed class WriteCommandTests
     {
         using var folder = new TempFolder("cli-put");
 
-        var (exit, output, error) = await Run(folder.Path, "put", "orders", "héllo", "wörld");
+        var (exit, output, error) = await Run(folder.Path, "put", "orders", "héllo", "wörld", "--create");
 
         Assert.True(exit == 0, error);
         Assert.Contains("seq 1", output, StringComparison.Ordinal);
@@ -45,8 +45,8 @@ public sealed class WriteCommandTests
             $$"""{"key":"{{Convert.ToHexString(B("k"))}}","merge":"{{Convert.ToHexString(B("a;"))}}"}""",
         ]);
 
-        Assert.Equal(2, (await Run(folder.Path, "load", "db", "--input", "ops.jsonl")).Exit);
-        var (loadExit, loadOut, loadErr) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl", "--merge-operator", "concat");
+        Assert.Equal(2, (await Run(folder.Path, "load", "db", "--input", "ops.jsonl", "--create")).Exit);
+        var (loadExit, loadOut, loadErr) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl", "--merge-operator", "concat", "--create");
         Assert.True(loadExit == 0, loadErr);
         Assert.Contains("1 merges", loadOut, StringComparison.Ordinal);
         Assert.True((await Run(folder.Path, "merge", "db", "k", "b;", "--merge-operator", "concat")).Exit == 0);
@@ -76,7 +76,7 @@ public sealed class WriteCommandTests
             await writer.CloseAsync();
         }
 
-        var (exit, output, error) = await Run(folder.Path, "ingest", "db", "exports/part-1.sst");
+        var (exit, output, error) = await Run(folder.Path, "ingest", "db", "exports/part-1.sst", "--create");
 
         Assert.True(exit == 0, error);
         Assert.Contains("ingested 2 rows from 1 SSTs into db", output, StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public sealed class WriteCommandTests
     {
         using var folder = new TempFolder("cli-put");
 
-        Assert.Equal(0, (await Run(folder.Path, "put", "db", "00ff00", "0102ff", "--hex")).Exit);
+        Assert.Equal(0, (await Run(folder.Path, "put", "db", "00ff00", "0102ff", "--hex", "--create")).Exit);
         Assert.Equal(0, (await Run(folder.Path, "put", "db", "01", "", "--hex")).Exit);
         Assert.Equal([0x01, 0x02, 0xFF], await ReadAsync(folder.Path, "db", [0x00, 0xFF, 0x00]));
         Assert.Equal(Array.Empty<byte>(), await ReadAsync(folder.Path, "db", [0x01]));
@@ -107,7 +107,7 @@ public sealed class WriteCommandTests
         using var working = new TempFolder("cli-cwd");
         using var elsewhere = new TempFolder("cli-store");
 
-        var (exit, _, error) = await Run(working.Path, "put", "db", "k", "v", "--store", new Uri(elsewhere.Path).AbsoluteUri);
+        var (exit, _, error) = await Run(working.Path, "put", "db", "k", "v", "--create", "--store", new Uri(elsewhere.Path).AbsoluteUri);
 
         Assert.True(exit == 0, error);
         Assert.Equal(B("v"), await ReadAsync(elsewhere.Path, "db", B("k")));
@@ -148,7 +148,7 @@ public sealed class WriteCommandTests
         model["6c617374"] = null;
         await File.WriteAllLinesAsync(Path.Combine(folder.Path, "ops.jsonl"), lines);
 
-        var (exit, output, error) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl");
+        var (exit, output, error) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl", "--create");
 
         Assert.True(exit == 0, $"seed {seed}: {error}");
         var puts = lines.Count(l => l.Contains("value", StringComparison.Ordinal));
@@ -168,9 +168,9 @@ public sealed class WriteCommandTests
         var input = Path.Combine(folder.Path, "bad.jsonl");
         await File.WriteAllLinesAsync(input, ["{\"key\":\"61\",\"value\":\"01\"}", "{\"key\":\"62\",\"value\":\"02\"}", "{\"key\":\"zz\",\"value\":\"03\"}"]);
 
-        var (exit, _, error) = await Run(folder.Path, "load", "db", "--input", input);
+        var (exit, _, error) = await Run(folder.Path, "load", "db", "--input", input, "--create");
 
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Invalid), exit);
         Assert.Contains("Invalid: input line 3", error, StringComparison.Ordinal);
         Assert.Empty(await new LocalObjectStore(folder.Path).ListAllAsync("db/"));
     }
@@ -186,10 +186,48 @@ public sealed class WriteCommandTests
         using var folder = new TempFolder("cli-load");
         await File.WriteAllLinesAsync(Path.Combine(folder.Path, "ops.jsonl"), [line]);
 
-        var (exit, _, error) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl");
+        var (exit, _, error) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl", "--create");
 
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Invalid), exit);
         Assert.Contains("input line 1", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_write_to_a_database_that_does_not_exist_needs_create_so_a_typo_creates_nothing()
+    {
+        using var folder = new TempFolder("cli-create");
+
+        foreach (var args in new[] { new[] { "put", "ordrs", "k", "v" }, ["delete", "ordrs", "k"], ["merge", "ordrs", "k", "v", "--merge-operator", "concat"] })
+        {
+            var (exit, _, error) = await Run(folder.Path, args);
+            Assert.Equal(ExitCodes.For(ErrorKind.Invalid), exit);
+            Assert.Contains("database 'ordrs' does not exist", error, StringComparison.Ordinal);
+            Assert.Contains("--create", error, StringComparison.Ordinal);
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "ordrs")));
+        Assert.Equal(0, (await Run(folder.Path, "put", "orders", "k", "v", "--create")).Exit);
+        Assert.Equal(0, (await Run(folder.Path, "put", "orders", "k2", "v2")).Exit); // it exists now
+    }
+
+    [Fact]
+    public async Task Exit_codes_tell_not_found_from_each_kind_of_error_and_help_lists_them()
+    {
+        using var folder = new TempFolder("cli-exit");
+        Assert.Equal(0, (await Run(folder.Path, "put", "db", "k", "v", "--create")).Exit);
+
+        Assert.Equal(ExitCodes.NotFound, (await Run(folder.Path, "get", "db", "missing-key")).Exit);
+        Assert.Equal(ExitCodes.Usage, (await Run(folder.Path, "get", "db")).Exit);
+        Assert.Equal(14, (await Run(folder.Path, "get", "no-such-db", "k")).Exit);   // Invalid
+        Assert.Equal(14, (await Run(folder.Path, "scan", "db", "--from", "b", "--to", "a")).Exit);
+        Assert.Equal(15, (await Run(folder.Path, "sst", "dump", SlateFast.Manifest.DbPaths.ManifestPath("db", 1))).Exit); // Data: a manifest is not an SST
+
+        var (helpExit, help, _) = await Run(folder.Path, "--help");
+        Assert.Equal(0, helpExit);
+        foreach (var line in new[] { "1 not found", "2 usage error", "11 Transaction", "12 Closed", "13 Unavailable", "14 Invalid", "15 Data", "16 Internal" })
+        {
+            Assert.Contains(line, help, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

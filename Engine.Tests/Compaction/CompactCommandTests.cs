@@ -48,7 +48,7 @@ public sealed class CompactCommandTests : IDisposable
     public async Task Compact_of_a_missing_database_fails_without_creating_one()
     {
         var (exit, _, err) = await Run("compact", "nothing");
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Invalid), exit);
         Assert.Contains("no database", err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_folder.Path, "nothing")));
     }

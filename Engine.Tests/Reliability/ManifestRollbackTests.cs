@@ -183,11 +183,11 @@ public sealed class ManifestRollbackTests
         await DamageAsync(store, h.Latest);
 
         var (exit, _, err) = await Run(folder.Path, "get", Db, "a00");
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Data), exit);
         Assert.Contains($"Data: manifest {h.Latest} (", err, StringComparison.Ordinal);
 
         (exit, var output, _) = await Run(folder.Path, "manifest", "list", Db);
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Data), exit);
         Assert.Contains($"{h.Latest} DAMAGED", output, StringComparison.Ordinal);
         Assert.Contains($"{h.Latest - 1} ok", output, StringComparison.Ordinal);
 
@@ -227,7 +227,7 @@ public sealed class ManifestRollbackTests
         await store.PutAsync(path, bytes[..(bytes.Length - 4)]);
 
         var (exit, _, err) = await Run(folder.Path, "get", Db, "k1");
-        Assert.Equal(1, exit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Data), exit);
         Assert.Contains($"WAL object {last} ", err, StringComparison.Ordinal);
         Assert.Equal(2, (await Run(folder.Path, "get", Db, "k1", "--wal-recovery", "maybe")).Exit);
 

@@ -175,7 +175,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
     private static ProcessStartInfo CliWriter(string root, string db) => Redirected(
         "bash",
         "-c",
-        "i=0; while true; do k=$(printf 'key-%06d' $i); dotnet \"$0\" put \"$2\" $k $k --store \"$1\" >/dev/null || exit 1; echo $k; i=$((i+1)); done",
+        "i=0; while true; do k=$(printf 'key-%06d' $i); dotnet \"$0\" put \"$2\" $k $k --create --store \"$1\" >/dev/null || exit 1; echo $k; i=$((i+1)); done",
         RepoPaths.CliDll,
         new Uri(root).AbsoluteUri,
         db);

@@ -125,7 +125,7 @@ public sealed class LimitTests
     public async Task The_cli_round_trips_all_0xff_keys_up_to_the_limit_and_refuses_one_beyond_it()
     {
         using var folder = new TempFolder("cli-limits");
-        var put = await RunCliAsync(folder.Path, "put", "db", "FFFFFFFF", "414243", "--hex");
+        var put = await RunCliAsync(folder.Path, "put", "db", "FFFFFFFF", "414243", "--hex", "--create");
         Assert.True(put.Exit == 0, put.Text);
         var get = await RunCliAsync(folder.Path, "get", "db", "FFFFFFFF", "--hex");
         Assert.True(get.Exit == 0, get.Text);
