@@ -1,55 +1,8 @@
-using System.Globalization;
-
 namespace SlateFast.Cli;
 
-/// <summary>
-/// Durations on the command line, always with a unit: <c>100ms</c>, <c>90s</c>, <c>15m</c>,
-/// <c>2h</c>, <c>7d</c>, or several together as SlateDB's settings write them (<c>1h30m</c>).
-/// </summary>
-/// <remarks>
-/// A bare number is refused: the old parser read <c>--min-age 60</c> through
-/// <see cref="TimeSpan.TryParse(string, IFormatProvider, out TimeSpan)"/> as sixty days, and no
-/// unit is an obvious default for both a checkpoint lifetime and a GC age.
-/// </remarks>
+/// <summary>Durations on the command line: the engine's rules (<see cref="SlateFast.Durations"/>), failing as a usage error.</summary>
 internal static class Durations
 {
-    // Longest first, so "ms" is not read as minutes followed by garbage.
-    private static readonly (string Unit, double Seconds)[] s_units =
-        [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)];
-
-    public static TimeSpan Parse(string text, string what)
-    {
-        var rest = text.Trim();
-        if (rest.Length > 0 && rest.All(c => char.IsAsciiDigit(c) || c == '.'))
-        {
-            throw new UsageException($"{what} needs a unit: '{text}' could be seconds or days; write for example {rest}s, {rest}m or {rest}d");
-        }
-
-        double seconds = 0;
-        var parts = 0;
-        while (rest.Length > 0)
-        {
-            var digits = 0;
-            while (digits < rest.Length && (char.IsAsciiDigit(rest[digits]) || rest[digits] == '.'))
-            {
-                digits++;
-            }
-
-            var unit = s_units.FirstOrDefault(u => rest.AsSpan(digits).StartsWith(u.Unit, StringComparison.Ordinal)
-                && (digits + u.Unit.Length == rest.Length || char.IsAsciiDigit(rest[digits + u.Unit.Length])));
-            if (digits == 0 || unit.Unit is null
-                || !double.TryParse(rest.AsSpan(0, digits), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
-            {
-                throw new UsageException($"{what} must be a duration such as 100ms, 90s, 15m, 2h, 7d or 1h30m, got '{text}'");
-            }
-
-            seconds += n * unit.Seconds;
-            rest = rest[(digits + unit.Unit.Length)..];
-            parts++;
-        }
-
-        return parts > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds
-            ? TimeSpan.FromSeconds(seconds)
-            : throw new UsageException($"{what} must be a duration such as 100ms, 90s, 15m, 2h, 7d or 1h30m, got '{text}'");
-    }
+    public static TimeSpan Parse(string text, string what) =>
+        SlateFast.Durations.TryParse(text, what, out var error) ?? throw new UsageException(error);
 }

@@ -29,7 +29,7 @@ public sealed class DurationAndFlushTests
     [InlineData("1.5s", 1.5)]
     [InlineData("0s", 0)]
     public void Durations_take_a_unit_and_may_combine_several(string text, double seconds) =>
-        Assert.Equal(TimeSpan.FromSeconds(seconds), Durations.Parse(text, "--x"));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), SlateFast.Cli.Durations.Parse(text, "--x"));
 
     [Theory]
     [InlineData("60")]
@@ -37,7 +37,7 @@ public sealed class DurationAndFlushTests
     [InlineData("1.5")]
     public void A_bare_number_is_refused_with_a_message_asking_for_a_unit(string text)
     {
-        var error = Assert.Throws<UsageException>(() => Durations.Parse(text, "--min-age"));
+        var error = Assert.Throws<UsageException>(() => SlateFast.Cli.Durations.Parse(text, "--min-age"));
         Assert.Contains("needs a unit", error.Message, StringComparison.Ordinal);
         Assert.Contains($"{text}s", error.Message, StringComparison.Ordinal);
     }
@@ -50,7 +50,7 @@ public sealed class DurationAndFlushTests
     [InlineData("-5s")]
     [InlineData("01:00:00")]
     public void Anything_else_is_refused(string text) =>
-        Assert.Throws<UsageException>(() => Durations.Parse(text, "--lifetime"));
+        Assert.Throws<UsageException>(() => SlateFast.Cli.Durations.Parse(text, "--lifetime"));
 
     [Fact]
     public async Task Gc_and_checkpoint_refuse_bare_numbers_with_usage_exit_code_2()

@@ -142,7 +142,7 @@ public sealed class FaultInjectingObjectStore : ObjectStoreDecorator
         {
             FaultKind.SlowDown => new ObjectStoreException(operation, path, true, "injected 503 SlowDown", 503),
             FaultKind.InternalError => new ObjectStoreException(operation, path, true, "injected 500 InternalError", 500),
-            FaultKind.Timeout => new ObjectStoreException(operation, path, true, "injected timeout"),
+            FaultKind.Timeout => new ObjectStoreException(operation, path, true, "injected timeout") { TimedOut = true },
             FaultKind.ConnectionReset => new ObjectStoreException(operation, path, true, "injected connection reset"),
             _ => new ObjectStoreException(operation, path, false, "injected permanent failure", 403),
         };

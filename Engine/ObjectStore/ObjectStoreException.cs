@@ -18,6 +18,7 @@ public sealed class ObjectStoreException : SlateFastException
     {
         Operation = operation;
         Path = path;
+        Detail = message;
         IsTransient = isTransient;
         StatusCode = statusCode;
     }
@@ -33,4 +34,13 @@ public sealed class ObjectStoreException : SlateFastException
 
     /// <summary>The HTTP status code, when the store speaks HTTP.</summary>
     public int? StatusCode { get; }
+
+    /// <summary>What went wrong, without the operation and path the message starts with.</summary>
+    public string Detail { get; }
+
+    /// <summary>
+    /// The request got no answer within its deadline: it may have been applied, so a conditional
+    /// write that timed out is settled by reading the object back, never by replaying it.
+    /// </summary>
+    public bool TimedOut { get; init; }
 }

@@ -126,7 +126,11 @@ public static class ObjectStores
                     "quote_etag" => options with { QuoteIfMatchETag = ParseBool(url, key, value) },
                     "multipart_threshold" => options with { MultipartThreshold = ParseSize(url, key, value) },
                     "part_size" => options with { PartSize = ParseSize(url, key, value) },
-                    _ => throw new SlateFastException(ErrorKind.Invalid, $"invalid store URL {ObjectPath.Quote(StripQuery(url))}: unknown parameter '{key}' (known: endpoint, region, path_style, quote_etag, multipart_threshold, part_size)"),
+                    "connect_timeout" => options with { ConnectTimeout = ParseDuration(url, key, value) },
+                    "request_timeout" => options with { RequestTimeout = ParseDuration(url, key, value) },
+                    "operation_timeout" => options with { OperationTimeout = ParseDuration(url, key, value) },
+                    "create_bucket" => options with { CreateBucket = ParseBool(url, key, value) },
+                    _ => throw new SlateFastException(ErrorKind.Invalid, $"invalid store URL {ObjectPath.Quote(StripQuery(url))}: unknown parameter '{key}' (known: endpoint, region, path_style, quote_etag, multipart_threshold, part_size, connect_timeout, request_timeout, operation_timeout, create_bucket)"),
                 };
             }
         }
@@ -152,6 +156,11 @@ public static class ObjectStores
         "false" or "0" => false,
         _ => throw new SlateFastException(ErrorKind.Invalid, $"invalid store URL {ObjectPath.Quote(StripQuery(url))}: {key} must be true or false"),
     };
+
+    private static TimeSpan ParseDuration(string url, string key, string value) =>
+        Durations.TryParse(value, key, out var error) is { } t && t > TimeSpan.Zero
+            ? t
+            : throw new SlateFastException(ErrorKind.Invalid, $"invalid store URL {ObjectPath.Quote(StripQuery(url))}: {(error.Length > 0 ? error : $"{key} must be positive")}");
 
     private static int ParseSize(string url, string key, string value) =>
         int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= S3StoreOptions.MinPartSize

@@ -17,6 +17,12 @@ public sealed record RetryOptions
 
     /// <summary>The clock backoffs wait on; tests inject a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The time one operation may take over all its attempts; no retry starts after it. Null: the
+    /// wrapped store's own setting (<see cref="S3StoreOptions.OperationTimeout"/>), else unbounded.
+    /// </summary>
+    public TimeSpan? OperationTimeout { get; init; }
 }
 
 /// <summary>
@@ -48,7 +54,47 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
         }
 
         _jitter = _options.Seed is { } seed ? new Random(seed) : new Random();
+        _budget = _options.OperationTimeout ?? BudgetOf(inner);
     }
+
+    private readonly TimeSpan? _budget;
+
+    // The innermost store decides how long its operations may take in all (S3: operation_timeout).
+    private static TimeSpan? BudgetOf(IObjectStore store)
+    {
+        while (store is ObjectStoreDecorator decorator)
+        {
+            store = decorator.Inner;
+        }
+
+        return store is S3ObjectStore s3 ? s3.Options.OperationTimeout : null;
+    }
+
+    // Whether another attempt may start after a backoff of the given length, or the failure stands;
+    // when the time budget is what stops it, the error says so (with the attempts made).
+    private bool MayRetry(ObjectStoreException e, int attempt, long started, TimeSpan backoff, out ObjectStoreException final)
+    {
+        final = e;
+        if (attempt >= _options.MaxAttempts)
+        {
+            final = GaveUp(e, attempt, started, $"{attempt} attempts");
+            return false;
+        }
+
+        if (_budget is { } budget && _options.TimeProvider.GetElapsedTime(started) + backoff >= budget)
+        {
+            final = GaveUp(e, attempt, started, $"operation_timeout {Durations.Format(budget)}");
+            return false;
+        }
+
+        return true;
+    }
+
+    private ObjectStoreException GaveUp(ObjectStoreException e, int attempt, long started, string limit) =>
+        attempt == 1 ? e : new ObjectStoreException(
+            e.Operation, e.Path, e.IsTransient,
+            $"{e.Detail} (gave up after {attempt} attempts in {Durations.Format(_options.TimeProvider.GetElapsedTime(started))}; limit: {limit})",
+            e.StatusCode, e) { TimedOut = e.TimedOut };
 
     /// <summary>Attempts made beyond the first, over the store's lifetime.</summary>
     public long Retries => Interlocked.Read(ref _retries);
@@ -58,17 +104,25 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
     /// <inheritdoc/>
     protected override async ValueTask<T> Execute<T>(string operation, string path, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
+        var started = _options.TimeProvider.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
+            TimeSpan backoff;
             try
             {
                 return await call(cancellationToken).ConfigureAwait(false);
             }
-            catch (ObjectStoreException e) when (e.IsTransient && attempt < _options.MaxAttempts)
+            catch (ObjectStoreException e) when (e.IsTransient)
             {
-                Interlocked.Increment(ref _retries);
-                await Task.Delay(Backoff(attempt), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                backoff = Backoff(attempt);
+                if (!MayRetry(e, attempt, started, backoff, out var final))
+                {
+                    throw final;
+                }
             }
+
+            Interlocked.Increment(ref _retries);
+            await Task.Delay(backoff, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -76,8 +130,10 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
     public override async ValueTask<PutResult> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         var ambiguous = false;
+        var started = _options.TimeProvider.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
+            TimeSpan backoff;
             try
             {
                 var result = await Inner.PutIfAbsentAsync(path, data, cancellationToken).ConfigureAwait(false);
@@ -88,36 +144,52 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
 
                 return result;
             }
-            catch (ObjectStoreException e) when (e.IsTransient && attempt < _options.MaxAttempts)
+            catch (ObjectStoreException e) when (e.IsTransient)
             {
+                backoff = Backoff(attempt);
+                if (!MayRetry(e, attempt, started, backoff, out var final))
+                {
+                    throw final;
+                }
+
                 ambiguous = true;
-                Interlocked.Increment(ref _retries);
-                await Task.Delay(Backoff(attempt), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
+
+            Interlocked.Increment(ref _retries);
+            await Task.Delay(backoff, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc/>
     public override async ValueTask<PutResult> PutIfMatchAsync(string path, ReadOnlyMemory<byte> data, string etag, CancellationToken cancellationToken = default)
     {
+        var started = _options.TimeProvider.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
+            TimeSpan backoff;
             try
             {
                 return await Inner.PutIfMatchAsync(path, data, etag, cancellationToken).ConfigureAwait(false);
             }
-            catch (ObjectStoreException e) when (e.IsTransient && e.StatusCode is >= 500)
+            catch (ObjectStoreException e) when (e.IsTransient && (e.StatusCode is >= 500 || e.TimedOut))
             {
-                // The swap may or may not have happened; replaying it could overwrite a newer
-                // version if it did and somebody wrote after us. Re-read instead.
+                // The swap may or may not have happened (a server error, or a request sent whose
+                // answer never came); replaying it could overwrite a newer version if it did and
+                // somebody wrote after us. Re-read instead; the caller re-reads on "failed".
                 Interlocked.Increment(ref _retries);
                 return await ResolveAmbiguousAsync(path, data, PutResult.Failed, cancellationToken).ConfigureAwait(false);
             }
-            catch (ObjectStoreException e) when (e.IsTransient && attempt < _options.MaxAttempts)
+            catch (ObjectStoreException e) when (e.IsTransient)
             {
-                Interlocked.Increment(ref _retries);
-                await Task.Delay(Backoff(attempt), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                backoff = Backoff(attempt);
+                if (!MayRetry(e, attempt, started, backoff, out var final))
+                {
+                    throw final;
+                }
             }
+
+            Interlocked.Increment(ref _retries);
+            await Task.Delay(backoff, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 

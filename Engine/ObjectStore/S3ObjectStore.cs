@@ -24,6 +24,11 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public S3ObjectStore(S3StoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.ConnectTimeout <= TimeSpan.Zero || options.RequestTimeout <= TimeSpan.Zero || options.MinBytesPerSecond < 1 || options.OperationTimeout is { } t && t <= TimeSpan.Zero)
+        {
+            ThrowHelper.Invalid("S3 timeouts and the minimum transfer rate must be positive");
+        }
+
         if (options.PartSize < S3StoreOptions.MinPartSize || options.MultipartThreshold < S3StoreOptions.MinPartSize)
         {
             ThrowHelper.Invalid($"S3 part size and multipart threshold must be at least {S3StoreOptions.MinPartSize} bytes");
@@ -36,7 +41,10 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             AuthenticationRegion = options.Region,
             ForcePathStyle = options.ForcePathStyle ?? options.Endpoint is not null,
             MaxErrorRetry = 0,
-            Timeout = options.RequestTimeout,
+            // Every call carries its own deadline (Call); the SDK's own timeout would only cut
+            // large transfers short, and its retries are off so ours are the only ones.
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+            HttpClientFactory = new ConnectTimeoutHttpClientFactory(options.ConnectTimeout),
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         };
@@ -66,7 +74,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public async ValueTask<ObjectMeta> PutAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         var key = Key(path);
-        var response = await Call("put", path, () => _client.PutObjectAsync(PutRequest(key, data), cancellationToken), cancellationToken).ConfigureAwait(false);
+        var response = await Call("put", path, data.Length, token => _client.PutObjectAsync(PutRequest(key, data), token), cancellationToken).ConfigureAwait(false);
         return new ObjectMeta(path, data.Length, Unquote(response.ETag), DateTimeOffset.UtcNow);
     }
 
@@ -78,7 +86,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         request.IfNoneMatch = "*";
         try
         {
-            var response = await Call("put-if-absent", path, () => _client.PutObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var response = await Call("put-if-absent", path, data.Length, token => _client.PutObjectAsync(request, token), cancellationToken).ConfigureAwait(false);
             return PutResult.Success(Unquote(response.ETag));
         }
         catch (ObjectStoreException e) when (e.StatusCode == (int)HttpStatusCode.PreconditionFailed)
@@ -96,7 +104,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         request.IfMatch = _options.QuoteIfMatchETag ? $"\"{Unquote(etag)}\"" : Unquote(etag);
         try
         {
-            var response = await Call("put-if-match", path, () => _client.PutObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var response = await Call("put-if-match", path, data.Length, token => _client.PutObjectAsync(request, token), cancellationToken).ConfigureAwait(false);
             return PutResult.Success(Unquote(response.ETag));
         }
         catch (ObjectStoreException e) when (e.StatusCode is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
@@ -117,16 +125,20 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         var key = Key(path);
         try
         {
-            using var response = await Call("get", path, () => _client.GetObjectAsync(new GetObjectRequest { BucketName = _options.Bucket, Key = key }, cancellationToken), cancellationToken).ConfigureAwait(false);
-            var length = response.ContentLength;
-            var buffer = GC.AllocateUninitializedArray<byte>(checked((int)length));
-            var read = await ReadBody("get", path, response.ResponseStream, buffer, cancellationToken).ConfigureAwait(false);
-            if (read != length)
+            return await Call("get", path, 0, async (token, deadline) =>
             {
-                throw new ObjectStoreException("get", path, isTransient: true, $"body ended after {read} of {length} bytes");
-            }
+                using var response = await _client.GetObjectAsync(new GetObjectRequest { BucketName = _options.Bucket, Key = key }, token).ConfigureAwait(false);
+                var length = response.ContentLength;
+                deadline.Extend(length); // the size is known once the answer starts
+                var buffer = GC.AllocateUninitializedArray<byte>(checked((int)length));
+                var read = await ReadBody("get", path, response.ResponseStream, buffer, token).ConfigureAwait(false);
+                if (read != length)
+                {
+                    throw new ObjectStoreException("get", path, isTransient: true, $"body ended after {read} of {length} bytes");
+                }
 
-            return new ObjectData(buffer, new ObjectMeta(path, length, Unquote(response.ETag), LastModified(response.LastModified)));
+                return new ObjectData(buffer, new ObjectMeta(path, length, Unquote(response.ETag), LastModified(response.LastModified)));
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e) when (e.StatusCode == (int)HttpStatusCode.NotFound)
         {
@@ -166,15 +178,18 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 Key = key,
                 ByteRange = new ByteRange(offset, offset + destination.Length - 1),
             };
-            using var response = await Call("get-range", path, () => _client.GetObjectAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
-            var expected = (int)Math.Min(response.ContentLength, destination.Length);
-            var read = await ReadBody("get-range", path, response.ResponseStream, destination[..expected], cancellationToken).ConfigureAwait(false);
-            if (read != expected)
+            return await Call("get-range", path, destination.Length, async token =>
             {
-                throw new ObjectStoreException("get-range", path, isTransient: true, $"body ended after {read} of {expected} bytes");
-            }
+                using var response = await _client.GetObjectAsync(request, token).ConfigureAwait(false);
+                var expected = (int)Math.Min(response.ContentLength, destination.Length);
+                var read = await ReadBody("get-range", path, response.ResponseStream, destination[..expected], token).ConfigureAwait(false);
+                if (read != expected)
+                {
+                    throw new ObjectStoreException("get-range", path, isTransient: true, $"body ended after {read} of {expected} bytes");
+                }
 
-            return read;
+                return read;
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e) when (e.StatusCode == (int)HttpStatusCode.NotFound)
         {
@@ -193,7 +208,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         var key = Key(path);
         try
         {
-            var response = await Call("head", path, () => _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = key }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var response = await Call("head", path, 0, token => _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = key }, token), cancellationToken).ConfigureAwait(false);
             return new ObjectMeta(path, response.ContentLength, Unquote(response.ETag), LastModified(response.LastModified));
         }
         catch (ObjectStoreException e) when (e.StatusCode == (int)HttpStatusCode.NotFound)
@@ -218,7 +233,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             MaxKeys = pageSize,
             ContinuationToken = continuationToken,
         };
-        var response = await Call("list", prefix, () => _client.ListObjectsV2Async(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var response = await Call("list", prefix, 0, token => _client.ListObjectsV2Async(request, token), cancellationToken).ConfigureAwait(false);
         var objects = new List<ObjectMeta>(response.S3Objects?.Count ?? 0);
         foreach (var o in response.S3Objects ?? [])
         {
@@ -234,7 +249,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         var key = Key(path);
         try
         {
-            await Call("delete", path, () => _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _options.Bucket, Key = key }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await Call("delete", path, 0, token => _client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _options.Bucket, Key = key }, token), cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e) when (e.StatusCode == (int)HttpStatusCode.NotFound)
         {
@@ -245,12 +260,28 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
     public ValueTask<IObjectWriter> OpenWriterAsync(string path, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IObjectWriter>(new Writer(this, path, Key(path)));
 
+    private const string CreateBucketOperation = "create-bucket";
+    private Task? _bucketCreated;
+
+    // create_bucket=true: the first operation makes the bucket; a failed attempt is tried again.
+    private Task EnsureBucketOnceAsync(CancellationToken cancellationToken)
+    {
+        var task = Volatile.Read(ref _bucketCreated);
+        if (task is null || task.IsFaulted || task.IsCanceled)
+        {
+            task = EnsureBucketAsync(cancellationToken);
+            Volatile.Write(ref _bucketCreated, task);
+        }
+
+        return task;
+    }
+
     /// <summary>Creates the bucket unless it exists (for tests and first-time setup).</summary>
     public async Task EnsureBucketAsync(CancellationToken cancellationToken = default)
     {
         try
         {
-            await Call("create-bucket", _options.Bucket, () => _client.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await Call(CreateBucketOperation, _options.Bucket, 0, token => _client.PutBucketAsync(new PutBucketRequest { BucketName = _options.Bucket }, token), cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e) when (e.StatusCode == (int)HttpStatusCode.Conflict)
         {
@@ -295,30 +326,98 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
-    // Every SDK call goes through here so errors become ObjectStoreException with a status code and
-    // a transient flag, and no SDK exception (which may echo request details) escapes.
-    private static async Task<T> Call<T>(string operation, string path, Func<Task<T>> call, CancellationToken cancellationToken)
+    // Every SDK call goes through here, under a deadline of its own, so errors become
+    // ObjectStoreException with a status code and a transient flag, a request that gets no answer
+    // fails as a timeout naming the endpoint, and no SDK exception (which may echo request
+    // details) escapes.
+    private Task<T> Call<T>(string operation, string path, long bytes, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        Call(operation, path, bytes, (token, _) => call(token), cancellationToken);
+
+    private async Task<T> Call<T>(string operation, string path, long bytes, Func<CancellationToken, Deadline, Task<T>> call, CancellationToken cancellationToken)
     {
+        if (_options.CreateBucket && operation != CreateBucketOperation)
+        {
+            await EnsureBucketOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var deadline = new Deadline(this, bytes, cancellationToken);
         try
         {
-            return await call().ConfigureAwait(false);
+            return await call(deadline.Token, deadline).ConfigureAwait(false);
         }
-        catch (AmazonS3Exception e)
+        catch (AmazonS3Exception e) when (!deadline.Expired)
         {
             var status = (int)e.StatusCode;
             var transient = status >= 500 || status is 408 or 429 || status == 409 && e.ErrorCode == "ConditionalRequestConflict"
                 || e.ErrorCode is "SlowDown" or "RequestTimeout" or "InternalError";
-            throw new ObjectStoreException(operation, path, transient, $"{status} {e.ErrorCode}: {e.Message}", status, e);
+            var hint = e.ErrorCode == "NoSuchBucket" ? $" (the bucket '{_options.Bucket}' does not exist at {Endpoint}; create it, or add create_bucket=true to the store URL)" : string.Empty;
+            throw new ObjectStoreException(operation, path, transient, $"{status} {e.ErrorCode}: {e.Message}{hint}", status, e);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
+        catch (Exception e) when (deadline.Expired && e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or OperationCanceledException or TimeoutException)
+        {
+            throw new ObjectStoreException(operation, path, isTransient: true, $"S3 {operation} at {Endpoint} timed out: no answer within {Durations.Format(deadline.Limit)} (request_timeout)", inner: e) { TimedOut = true };
+        }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or OperationCanceledException or TimeoutException)
         {
-            // Network failures, resets and timeouts.
-            throw new ObjectStoreException(operation, path, isTransient: true, e.Message, inner: e);
+            // Network failures and resets.
+            throw new ObjectStoreException(operation, path, isTransient: true, $"S3 {operation} at {Endpoint} failed: {e.Message}", inner: e);
         }
+    }
+
+    private string Endpoint => _options.Endpoint ?? $"AWS S3 ({_options.Region})";
+
+    /// <summary>One request's deadline: the request timeout plus its body at the slowest allowed rate.</summary>
+    private sealed class Deadline : IDisposable
+    {
+        private readonly S3ObjectStore _store;
+        private readonly CancellationTokenSource _source;
+        private readonly CancellationToken _caller;
+
+        public Deadline(S3ObjectStore store, long bytes, CancellationToken cancellationToken)
+        {
+            _store = store;
+            _caller = cancellationToken;
+            _source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Extend(bytes);
+        }
+
+        public CancellationToken Token => _source.Token;
+
+        public TimeSpan Limit { get; private set; }
+
+        // The caller's token cancels too; only our timer makes this a timeout.
+        public bool Expired => _source.IsCancellationRequested && !_caller.IsCancellationRequested;
+
+        /// <summary>Restarts the deadline for a body of <paramref name="bytes"/> (a GET learns its size from the answer).</summary>
+        public void Extend(long bytes)
+        {
+            var options = _store._options;
+            Limit = options.RequestTimeout + TimeSpan.FromSeconds((double)Math.Max(0, bytes) / options.MinBytesPerSecond);
+            _source.CancelAfter(Limit);
+        }
+
+        public void Dispose() => _source.Dispose();
+    }
+
+    // The SDK's HTTP client with a connect timeout: without one, a connection to an address that
+    // never answers waits for the operating system (minutes) before the request deadline applies.
+    private sealed class ConnectTimeoutHttpClientFactory(TimeSpan connectTimeout) : Amazon.Runtime.HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(Amazon.Runtime.IClientConfig clientConfig) =>
+            new(new SocketsHttpHandler { ConnectTimeout = connectTimeout, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
+            {
+                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+            };
+
+        public override bool UseSDKHttpClientCaching(Amazon.Runtime.IClientConfig clientConfig) => true;
+
+        public override bool DisposeHttpClientsAfterUse(Amazon.Runtime.IClientConfig clientConfig) => false;
+
+        public override string? GetConfigUniqueString(Amazon.Runtime.IClientConfig clientConfig) => null;
     }
 
     private sealed class Writer(S3ObjectStore store, string path, string key) : IObjectWriter
@@ -377,7 +476,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 }
 
                 var request = new CompleteMultipartUploadRequest { BucketName = store._options.Bucket, Key = key, UploadId = _uploadId, PartETags = _parts };
-                var response = await Call("complete-multipart", path, () => store._client.CompleteMultipartUploadAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+                var response = await store.Call("complete-multipart", path, 0, token => store._client.CompleteMultipartUploadAsync(request, token), cancellationToken).ConfigureAwait(false);
                 Release();
                 _done = true;
                 return new ObjectMeta(path, BytesWritten, Unquote(response.ETag), DateTimeOffset.UtcNow);
@@ -403,7 +502,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 _uploadId = null;
                 try
                 {
-                    await Call("abort-multipart", path, () => store._client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = store._options.Bucket, Key = key, UploadId = id }, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    await store.Call("abort-multipart", path, 0, token => store._client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = store._options.Bucket, Key = key, UploadId = id }, token), cancellationToken).ConfigureAwait(false);
                 }
                 catch (ObjectStoreException)
                 {
@@ -418,7 +517,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             if (_uploadId is null)
             {
-                var init = await Call("start-multipart", path, () => store._client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = store._options.Bucket, Key = key }, cancellationToken), cancellationToken).ConfigureAwait(false);
+                var init = await store.Call("start-multipart", path, 0, token => store._client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = store._options.Bucket, Key = key }, token), cancellationToken).ConfigureAwait(false);
                 _uploadId = init.UploadId;
             }
 
@@ -433,7 +532,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 PartSize = _buffered,
                 UseChunkEncoding = false,
             };
-            var response = await Call("upload-part", path, () => store._client.UploadPartAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var response = await store.Call("upload-part", path, _buffered, token => store._client.UploadPartAsync(request, token), cancellationToken).ConfigureAwait(false);
             _parts.Add(new PartETag(partNumber, response.ETag));
             _buffered = 0;
         }
