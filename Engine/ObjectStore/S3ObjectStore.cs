@@ -91,7 +91,11 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (ObjectStoreException e) when (e.StatusCode == (int)HttpStatusCode.PreconditionFailed)
         {
-            return PutResult.Exists;
+            // The object may be our own: .NET's HTTP client resends a request, unseen by us, when a
+            // pooled connection closes before any answer, and the first send may have been applied.
+            // Found by the truncating proxy (a fresh WAL object "already existed" and fenced the
+            // writer). Read back: the bytes are ours exactly when the write was.
+            return await AmbiguousWrites.ResolveAsync(this, path, data, PutResult.Exists, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -109,7 +113,8 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
         catch (ObjectStoreException e) when (e.StatusCode is (int)HttpStatusCode.PreconditionFailed or (int)HttpStatusCode.NotFound)
         {
-            return PutResult.Failed;
+            // As for create-if-absent: a resend unseen by us may have swapped in our bytes first.
+            return await AmbiguousWrites.ResolveAsync(this, path, data, PutResult.Failed, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectStoreException e) when (e.StatusCode == (int)HttpStatusCode.InternalServerError)
         {
