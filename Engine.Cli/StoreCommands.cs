@@ -35,6 +35,12 @@ internal static class StoreCommands
         }
 
         console.Write(table);
+        // The table wraps long details; each failure again on one line, so a fix can be copied.
+        foreach (var r in results.Where(r => !r.Passed))
+        {
+            context.Out.WriteLine($"FAIL {r.Name}: {r.Detail}");
+        }
+
         var failed = results.Count(r => !r.Passed);
         context.Out.WriteLine(failed == 0
             ? $"all {results.Count} checks passed: this store can hold SlateFast databases"

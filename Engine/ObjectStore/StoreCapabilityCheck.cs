@@ -76,7 +76,11 @@ public static class StoreCapabilityCheck
                 var name = scratch + "cas";
                 var first = await store.PutAsync(name, "v1"u8.ToArray(), cancellationToken).ConfigureAwait(false);
                 var swapped = await store.PutIfMatchAsync(name, "v2"u8.ToArray(), first.ETag, cancellationToken).ConfigureAwait(false);
-                Require(swapped.Stored, "a swap with the current etag was refused");
+                if (!swapped.Stored)
+                {
+                    Require(false, "a swap with the current etag was refused" + await QuotingHintAsync(store, name, first.ETag, cancellationToken).ConfigureAwait(false));
+                }
+
                 var stale = await store.PutIfMatchAsync(name, "v3"u8.ToArray(), first.ETag, cancellationToken).ConfigureAwait(false);
                 Require(stale.Outcome == PutOutcome.PreconditionFailed, "a swap with a stale etag was applied");
                 var current = await store.GetAsync(name, cancellationToken).ConfigureAwait(false);
@@ -186,6 +190,29 @@ public static class StoreCapabilityCheck
         {
             throw new CheckFailed(failure);
         }
+    }
+
+    // Servers differ in the If-Match form they match: RFC 9110 quotes the tag, Ceph's radosgw
+    // matches only the bare tag. When a swap with the current tag is refused, try the other form
+    // on the same object: if that one swaps, the fix is one URL option, and the message says so.
+    private static async Task<string> QuotingHintAsync(IObjectStore store, string name, string etag, CancellationToken cancellationToken)
+    {
+        while (store is ObjectStoreDecorator decorator)
+        {
+            store = decorator.Inner;
+        }
+
+        if (store is not S3ObjectStore s3)
+        {
+            return string.Empty;
+        }
+
+        var other = !s3.Options.QuoteIfMatchETag;
+        using var probe = new S3ObjectStore(s3.Options with { QuoteIfMatchETag = other });
+        var swapped = await probe.PutIfMatchAsync(name, "v2"u8.ToArray(), etag, cancellationToken).ConfigureAwait(false);
+        return swapped.Stored
+            ? $"; this server matches If-Match only with {(other ? "quoted" : "unquoted")} etags: add quote_etag={(other ? "true" : "false")} to the store URL"
+            : "; it was refused with quoted and with unquoted etags, so this server does not support conditional writes";
     }
 
     private sealed class CheckFailed(string message) : Exception(message);
