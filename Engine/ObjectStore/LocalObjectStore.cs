@@ -676,6 +676,10 @@ public sealed class LocalObjectStore : IObjectStore
         }
     }
 
+    private const int EISDIR = 21;
+    private const int EROFS = 30;
+    private const int ENAMETOOLONG = 36;
+
     private static ObjectStoreException Wrap(string operation, string path, Exception e)
     {
         // Disk full and permission problems do not go away by retrying; other I/O errors might.
@@ -690,6 +694,16 @@ public sealed class LocalObjectStore : IObjectStore
         if (message.StartsWith("disk full", StringComparison.Ordinal))
         {
             transient = false;
+        }
+
+        // A file where a folder must be (or the reverse), a read-only filesystem, a name too long:
+        // the layout is wrong and stays wrong, so retrying only delays the error (it took 9.4 s).
+        if (errno is Libc.EEXIST or Libc.ENOTDIR or EISDIR or EROFS or ENAMETOOLONG)
+        {
+            transient = false;
+            message = errno is Libc.EEXIST or Libc.ENOTDIR
+                ? $"a path on the way to {ObjectPath.Quote(path)} is a file where a folder must be: {e.Message}"
+                : e.Message;
         }
 
         return new ObjectStoreException(operation, path, transient, message, inner: e);
