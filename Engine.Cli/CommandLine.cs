@@ -150,7 +150,11 @@ internal static class CommandLine
         }
         catch (SlateFastException e)
         {
-            stderr.WriteLine($"slatefast {command.Name}: {e.Kind}: {e.Message}");
+            // The engine names its option; on the command line the fix is a flag.
+            var hint = e.Message.StartsWith("merge operator missing", StringComparison.Ordinal) && command.Options.Contains("--merge-operator")
+                ? " (on the command line: --merge-operator concat)"
+                : string.Empty;
+            stderr.WriteLine($"slatefast {command.Name}: {e.Kind}: {e.Message}{hint}");
             return ExitCodes.For(e.Kind);
         }
     }

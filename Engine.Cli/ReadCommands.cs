@@ -80,15 +80,25 @@ internal static class ReadCommands
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var options = new ScanOptions { Order = args.Has("--reverse") ? IterationOrder.Descending : IterationOrder.Ascending, ReadAheadBytes = 256 * 1024 };
         await using var rows = db.ScanAsync(range, options);
+        // Rows are held back until the scan ends or 8 MiB of output is ready, so a scan that fails
+        // early (a merge operand without --merge-operator, a corrupt block) prints no partial rows.
+        const int holdBack = 8 * 1024 * 1024;
+        var pending = new System.Text.StringBuilder();
         long count = 0;
         while (count < limit && await rows.NextAsync().ConfigureAwait(false) is { } row)
         {
             count++;
-            context.Out.WriteLine(format == OutputFormat.Jsonl
+            pending.Append(format == OutputFormat.Jsonl
                 ? ValueOutput.JsonLine(row.Key, row.Value)
-                : $"{ValueOutput.Show(row.Key, format)} = {ValueOutput.Show(row.Value, format)}");
+                : $"{ValueOutput.Show(row.Key, format)} = {ValueOutput.Show(row.Value, format)}").Append('\n');
+            if (pending.Length >= holdBack)
+            {
+                context.Out.Write(pending);
+                pending.Clear();
+            }
         }
 
+        context.Out.Write(pending);
         return 0;
     }
 

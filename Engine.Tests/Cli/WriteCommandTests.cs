@@ -59,8 +59,16 @@ public sealed class WriteCommandTests
         Assert.Contains(Convert.ToHexStringLower(B("base;a;b;")), scanOut, StringComparison.Ordinal);
 
         var (withoutExit, _, withoutErr) = await Run(folder.Path, "get", "db", "k");
-        Assert.NotEqual(0, withoutExit);
+        Assert.Equal(ExitCodes.For(ErrorKind.Invalid), withoutExit);
         Assert.Contains("merge operator missing", withoutErr, StringComparison.Ordinal);
+        Assert.Contains("--merge-operator concat", withoutErr, StringComparison.Ordinal);
+
+        // A scan that meets the operand fails before it prints any row, even rows before the key.
+        Assert.Equal(0, (await Run(folder.Path, "put", "db", "a-first", "plain")).Exit);
+        var (scanWithoutExit, scanWithoutOut, scanWithoutErr) = await Run(folder.Path, "scan", "db");
+        Assert.Equal(ExitCodes.For(ErrorKind.Invalid), scanWithoutExit);
+        Assert.Equal(string.Empty, scanWithoutOut);
+        Assert.Contains("--merge-operator concat", scanWithoutErr, StringComparison.Ordinal);
         Assert.NotEqual(0, (await Run(folder.Path, "merge", "db", "k", "c;", "--merge-operator", "sum")).Exit);
     }
 

@@ -6,7 +6,7 @@ namespace SlateFast.Merge;
 internal static class MergeFolding
 {
     public static SlateFastException Missing(ReadOnlySpan<byte> key) =>
-        new(ErrorKind.Invalid, $"merge operator missing: key {Convert.ToHexString(key)} has merge operands and the database has no merge operator");
+        new(ErrorKind.Invalid, $"merge operator missing: key {Convert.ToHexString(key)} has merge operands, and this database was opened without a merge operator; open it with the operator its writers use (DbOptions.MergeOperator)");
 
     /// <summary>Folds <paramref name="operandsOldestFirst"/> onto an optional base into <paramref name="result"/>.</summary>
     public static void Fold(IMergeOperator? op, ReadOnlySpan<byte> key, bool hasBase, ReadOnlySpan<byte> baseValue, IReadOnlyList<ReadOnlyMemory<byte>> operandsOldestFirst, IBufferWriter<byte> result)
