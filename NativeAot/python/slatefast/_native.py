@@ -113,7 +113,17 @@ def library_path():
 
 
 def load(path=None):
-    lib = ctypes.CDLL(path or library_path())
+    path = path or library_path()
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as e:
+        # A copied package has no repository beside it: say what was looked for and how to fix it.
+        from .errors import InvalidError
+
+        raise InvalidError(
+            f"cannot load the SlateFast library {os.path.abspath(path)} ({e}); set SLATEFAST_LIB to the path "
+            "of libslatefast.so (scripts/build-native writes it to artifacts/native/ in the repository)"
+        ) from e
     for name, argtypes in _SIGNATURES.items():
         fn = getattr(lib, name)
         fn.argtypes = argtypes

@@ -2,10 +2,11 @@
 
 import ctypes
 import json
+import os
 from ctypes import byref, c_bool, c_size_t, c_uint64, c_uint8, c_void_p, POINTER
 
 from . import _native
-from .errors import InvalidError, check
+from .errors import ClosedError, InvalidError, check
 
 _FLUSH_TYPES = {"wal": 0, "memtable": 1}
 _ISOLATION = {"snapshot": 0, "serializable": 1}
@@ -28,6 +29,26 @@ def _take(lib, pointer, length):
         lib.sf_bytes_free(pointer, length)
 
 
+def _path(value, what="path"):
+    """A str from str or any os.PathLike (pathlib.Path included)."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str or os.PathLike, not {type(value).__name__}")
+    return value
+
+
+def _store_url(value):
+    """None, a URL string, or a folder given as os.PathLike (a local store rooted there)."""
+    if value is None:
+        return None
+    if isinstance(value, os.PathLike):
+        return ("file://" + os.path.abspath(os.fspath(value))).encode()
+    return _path(value, "store_url").encode()
+
+
 def version():
     """The library version."""
     return _native.lib().sf_version().decode()
@@ -40,24 +61,28 @@ def open(path, store_url=None, options=None):  # noqa: A001 - the issue names it
     lib = _native.lib()
     handle = c_void_p()
     options_json = json.dumps(options).encode() if options is not None else None
-    url = store_url.encode() if store_url is not None else None
-    check(lib, lib.sf_db_open(path.encode(), url, options_json, byref(handle)))
+    check(lib, lib.sf_db_open(_path(path).encode(), _store_url(store_url), options_json, byref(handle)))
     return Db(lib, handle)
 
 
 class _Handle:
-    """Owns one C handle. close() releases it once (later calls do nothing); after it, calls pass
-    the retired token on, so the library itself answers (ClosedError for a closed Db)."""
+    """Owns one C handle. close() releases it once (later calls do nothing); after it, every call
+    raises ClosedError saying what is closed, decided here: the library could only say that a
+    freed token is not a live handle."""
 
     _close_fn = None
+    _what = "handle"
 
     def __init__(self, lib, handle):
         self._lib = lib
         self._handle = handle
         self._closed = False
+        self._finished = "closed"
 
     @property
     def _h(self):
+        if self._closed:
+            raise ClosedError(f"the {self._what} is {self._finished}", 1)
         return self._handle
 
     def close(self):
@@ -85,6 +110,7 @@ class WriteBatch(_Handle):
     """Puts and deletes applied atomically by Db.write. Usable as a context manager."""
 
     _close_fn = "sf_write_batch_free"
+    _what = "write batch"
 
     def __init__(self):
         lib = _native.lib()
@@ -115,6 +141,7 @@ class Iterator(_Handle):
     """Yields (key, value) pairs; seek(key) repositions. Closed when exhausted or by close()."""
 
     _close_fn = "sf_iterator_close"
+    _what = "iterator"
 
     def __iter__(self):
         return self
@@ -164,6 +191,7 @@ class Snapshot(_Handle):
     """A consistent view of the database at the time it was taken."""
 
     _close_fn = "sf_snapshot_close"
+    _what = "snapshot"
 
     def get(self, key):
         k = _b(key)
@@ -182,6 +210,7 @@ class Db(_Handle):
     """An open database. Thread-safe; a context manager that closes it."""
 
     _close_fn = "sf_db_close"
+    _what = "database"
 
     def put(self, key, value, *, await_durable=True):
         """Writes value under key; returns the write's sequence number. With await_durable (the
@@ -282,7 +311,7 @@ class Db(_Handle):
 
     def ingest(self, paths):
         """Adds SSTs (object paths on the database's store) atomically; returns their sequence number."""
-        encoded = [p.encode() for p in paths]
+        encoded = [_path(p, "SST path").encode() for p in paths]
         array = (ctypes.c_char_p * len(encoded))(*encoded)
         seq = c_uint64()
         check(self._lib, self._lib.sf_db_ingest(self._h, array, len(encoded), byref(seq)))
@@ -311,6 +340,7 @@ class Transaction(_Handle):
     also when the block ends normally. After commit() or rollback() the transaction is finished."""
 
     _close_fn = "sf_txn_rollback"
+    _what = "transaction"
 
     def get(self, key, *, hide_expired=False):
         k = _b(key)
@@ -351,16 +381,17 @@ class Transaction(_Handle):
     def commit(self, *, await_durable=True):
         """Applies the writes; returns the commit's sequence number, or None when the transaction
         wrote nothing. Finishes the transaction whatever the outcome."""
-        if self._closed:
-            raise InvalidError("the transaction is already committed or rolled back")
-        self._closed = True
+        handle = self._h  # ClosedError once committed or rolled back
+        self._closed, self._finished = True, "already committed"
         seq, committed = c_uint64(), c_bool()
-        check(self._lib, self._lib.sf_txn_commit(self._h, 1 if await_durable else 0, byref(seq), byref(committed)))
+        check(self._lib, self._lib.sf_txn_commit(handle, 1 if await_durable else 0, byref(seq), byref(committed)))
         return seq.value if committed.value else None
 
     def rollback(self):
         """Discards the writes (nothing happens after commit or a previous rollback)."""
-        self.close()
+        if not self._closed:
+            self.close()
+            self._finished = "rolled back"
 
 
 def open_reader(path, store_url=None, options=None):
@@ -369,8 +400,7 @@ def open_reader(path, store_url=None, options=None):
     lib = _native.lib()
     handle = c_void_p()
     options_json = json.dumps(options).encode() if options is not None else None
-    url = store_url.encode() if store_url is not None else None
-    check(lib, lib.sf_reader_open(path.encode(), url, options_json, byref(handle)))
+    check(lib, lib.sf_reader_open(_path(path).encode(), _store_url(store_url), options_json, byref(handle)))
     return Reader(lib, handle)
 
 
@@ -378,6 +408,7 @@ class Reader(_Handle):
     """A read-only view of a database that never fences its writer; a context manager."""
 
     _close_fn = "sf_reader_close"
+    _what = "reader"
 
     def get(self, key, *, hide_expired=False):
         k = _b(key)

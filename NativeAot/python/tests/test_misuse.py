@@ -31,9 +31,10 @@ class MisuseTests(ScratchTestCase):
         self.assertEqual(0, self.kind(lib.sf_iterator_close(it)))
         self.assertEqual(SF_ERR_INVALID, self.kind(lib.sf_iterator_close(it)))
         self.assertEqual(SF_ERR_INVALID, self.kind(lib.sf_db_close(it)))  # wrong type
+        token = db._h
         db.close()
-        self.assertEqual(SF_ERR_INVALID, self.kind(lib.sf_db_close(db._h)))  # double close
-        self.assertEqual(SF_ERR_CLOSED, self.kind(lib.sf_db_flush(db._h)))
+        self.assertEqual(SF_ERR_INVALID, self.kind(lib.sf_db_close(token)))  # double close
+        self.assertEqual(SF_ERR_CLOSED, self.kind(lib.sf_db_flush(token)))
 
     def test_null_out_pointers_and_null_keys_with_a_length_are_invalid(self):
         lib = self.lib

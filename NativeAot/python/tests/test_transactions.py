@@ -52,11 +52,15 @@ class TransactionTests(ScratchTestCase):
         with slatefast.open("db", "memory:///") as db:
             txn = db.begin_transaction("serializable")
             self.assertIsNone(txn.commit())  # wrote nothing
-            with self.assertRaises(slatefast.InvalidError):
+            with self.assertRaisesRegex(slatefast.ClosedError, "^the transaction is already committed$"):
                 txn.commit()
-            with self.assertRaises(slatefast.InvalidError):
+            with self.assertRaisesRegex(slatefast.ClosedError, "^the transaction is already committed$"):
                 txn.put(b"k", b"v")
             txn.rollback()  # does nothing after commit
+            other = db.begin_transaction()
+            other.rollback()
+            with self.assertRaisesRegex(slatefast.ClosedError, "^the transaction is rolled back$"):
+                other.get(b"k")
             with self.assertRaises(slatefast.InvalidError):
                 db.begin_transaction("read-committed")
 
