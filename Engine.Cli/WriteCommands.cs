@@ -20,7 +20,7 @@ internal static class WriteCommands
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var handle = await db.PutAsync(key, value).ConfigureAwait(false);
         await CloseFlushedAsync(db).ConfigureAwait(false);
-        context.Out.WriteLine($"put key {Convert.ToHexStringLower(key)}: {value.Length}-byte value, seq {handle.Seq}");
+        context.Out.WriteLine($"put key {ValueOutput.Show(key, OutputFormat.Text)}: {value.Length}-byte value, seq {handle.Seq}");
         return 0;
     }
 
@@ -35,7 +35,7 @@ internal static class WriteCommands
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var handle = await db.MergeAsync(key, operand).ConfigureAwait(false);
         await CloseFlushedAsync(db).ConfigureAwait(false);
-        context.Out.WriteLine($"merged into key {Convert.ToHexStringLower(key)}: {operand.Length}-byte operand, seq {handle.Seq}");
+        context.Out.WriteLine($"merged into key {ValueOutput.Show(key, OutputFormat.Text)}: {operand.Length}-byte operand, seq {handle.Seq}");
         return 0;
     }
 
@@ -50,7 +50,7 @@ internal static class WriteCommands
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var handle = await db.DeleteAsync(key).ConfigureAwait(false);
         await CloseFlushedAsync(db).ConfigureAwait(false);
-        context.Out.WriteLine($"deleted key {Convert.ToHexStringLower(key)}, seq {handle.Seq}");
+        context.Out.WriteLine($"deleted key {ValueOutput.Show(key, OutputFormat.Text)}, seq {handle.Seq}");
         return 0;
     }
 

@@ -105,7 +105,7 @@ public sealed class WriteCommandTests
         var (exit, output, _) = await Run(folder.Path, "delete", "db", "00FF00", "--hex");
 
         Assert.Equal(0, exit);
-        Assert.Contains("deleted key 00ff00", output, StringComparison.Ordinal);
+        Assert.Contains("deleted key 0x00ff00", output, StringComparison.Ordinal); // not text, so hex marked as such
         Assert.Null(await ReadAsync(folder.Path, "db", [0x00, 0xFF, 0x00]));
     }
 
