@@ -24,7 +24,9 @@ internal sealed record Command(
 /// <param name="WorkingDirectory">Where relative paths and the default store are.</param>
 /// <param name="RawOut">Standard output as bytes, for <c>--output raw</c>; null where there is none.</param>
 /// <param name="In">Standard input as bytes, for <c>--value-file -</c>; null where there is none.</param>
-internal sealed record CliContext(TextWriter Out, TextWriter Error, string WorkingDirectory, Stream? RawOut = null, Stream? In = null);
+/// <param name="Interrupt">Cancelled on Ctrl-C (SIGINT), so long commands can stop at a clean point.</param>
+/// <param name="Terminal">Whether messages go to a terminal (progress is drawn only there, unless asked for).</param>
+internal sealed record CliContext(TextWriter Out, TextWriter Error, string WorkingDirectory, Stream? RawOut = null, Stream? In = null, CancellationToken Interrupt = default, bool Terminal = false);
 
 /// <summary>Positional arguments and options of one invocation.</summary>
 internal sealed class ParsedArgs
@@ -69,9 +71,9 @@ internal static class CommandLine
         new(["delete"], "<db> <key> [--create] [--store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
             "delete a key and wait until the delete is durable (the key is UTF-8, or hex with --hex)",
             ["--hex", "--create"], ["--wal-recovery", "--store", "--merge-operator", "--format-level"], WriteCommands.DeleteAsync),
-        new(["load"], "<db> (FILE.jsonl | --input FILE.jsonl) [--create] [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
-            "apply a JSON-lines file in order, {\"key\":hex,\"value\":hex}, {\"key\":hex,\"merge\":hex} or {\"key\":hex,\"delete\":true} per line, in batches of 1000; durable when it returns",
-            ["--create"], ["--wal-recovery", "--store", "--input", "--merge-operator", "--format-level"], WriteCommands.LoadAsync),
+        new(["load"], "<db> (FILE.jsonl | --input FILE.jsonl) [--skip N] [--progress] [--create] [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
+            "apply a JSON-lines file in order, {\"key\":hex,\"value\":hex}, {\"key\":hex,\"merge\":hex} or {\"key\":hex,\"delete\":true} per line, in batches of 1000; durable when it returns. Ctrl-C stops after the last whole batch and prints the --skip N that resumes",
+            ["--create", "--progress"], ["--wal-recovery", "--store", "--input", "--skip", "--merge-operator", "--format-level"], WriteCommands.LoadAsync),
         new(["ingest"], "<db> <sst>... [--source-store URL] [--create] [--store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
             "add SSTs written by SstWriter (object paths on the source store, default the database's) atomically at one new sequence number; durable when it returns",
             ["--create"], ["--wal-recovery", "--store", "--source-store", "--merge-operator", "--format-level"], IngestCommands.RunAsync),
@@ -92,9 +94,9 @@ internal static class CommandLine
         new(["compact"], "<db> [--store URL] [--full] [--max-sst-size BYTES]", "claim the compactor epoch and compact until the size-tiered scheduler is caught up (--full: everything into one sorted run)", ["--full"], ["--store", "--max-sst-size"], CompactCommands.CompactAsync),
     ];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, Stream? rawStdout = null, Stream? stdin = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, Stream? rawStdout = null, Stream? stdin = null, CancellationToken interrupt = default, bool terminal = false)
     {
-        var context = new CliContext(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory(), rawStdout, stdin);
+        var context = new CliContext(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory(), rawStdout, stdin, interrupt, terminal);
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
             PrintHelp(stdout);

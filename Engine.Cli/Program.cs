@@ -6,6 +6,16 @@ internal static class Program
     {
         await using var rawOut = Console.OpenStandardOutput();
         await using var stdin = Console.OpenStandardInput();
-        return await CommandLine.RunAsync(args, Console.Out, Console.Error, rawStdout: rawOut, stdin: stdin);
+        using var interrupt = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // The first Ctrl-C asks the command to stop at a clean point; a second one kills.
+            if (!interrupt.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                interrupt.Cancel();
+            }
+        };
+        return await CommandLine.RunAsync(args, Console.Out, Console.Error, rawStdout: rawOut, stdin: stdin, interrupt: interrupt.Token, terminal: !Console.IsErrorRedirected);
     }
 }

@@ -59,6 +59,22 @@ internal static class WriteCommands
     /// a bad line never leaves half a load behind. Batches keep the order: within one WriteBatch a
     /// later operation on a key replaces an earlier one, and batches commit one after another.
     /// </summary>
+    // On a terminal one line redrawn in place; otherwise (--progress into a file or pipe) a line each.
+    private static void ReportProgress(CliContext context, long applied, long total)
+    {
+        var text = $"loaded {applied:N0} of {total:N0} lines ({100.0 * applied / Math.Max(1, total):F0}%)";
+        if (context.Terminal)
+        {
+            context.Error.Write($"\r{text}");
+        }
+        else
+        {
+            context.Error.WriteLine(text);
+        }
+
+        context.Error.Flush();
+    }
+
     public static async Task<int> LoadAsync(ParsedArgs args, CliContext context)
     {
         // The input file may come positionally too ("load db rows.jsonl"), as users first type it.
@@ -81,11 +97,23 @@ internal static class WriteCommands
             throw new UsageException("the input has merge operations; pass --merge-operator NAME (known: concat)");
         }
 
+        var total = puts + deletes + merges;
+        var skip = args.Get("--skip") is { } k
+            ? (long.TryParse(k, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n <= total ? n : throw new UsageException($"--skip must be a number of lines from 0 to {total}, got '{k}'"))
+            : 0;
+        var progress = args.Has("--progress") || context.Terminal;
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
         var batch = new WriteBatch();
         var batches = 0;
+        long line = 0, applied = skip;
+        var interrupted = false;
         await foreach (var (_, op) in ReadAsync(input).ConfigureAwait(false))
         {
+            if (++line <= skip)
+            {
+                continue;
+            }
+
             switch (op.Kind)
             {
                 case LoadKind.Put: batch.Put(op.Key, op.Value); break;
@@ -97,20 +125,46 @@ internal static class WriteCommands
             {
                 await db.WriteAsync(batch, WriteOptions.NoWait).ConfigureAwait(false);
                 batches++;
+                applied = line;
                 batch = new WriteBatch();
+                if (progress && batches % 10 == 1)
+                {
+                    ReportProgress(context, applied, total);
+                }
+
+                // Stop between batches: what was applied is whole batches, lines 1..applied, so a
+                // re-run with --skip applied neither repeats nor misses a line (merges included).
+                if (context.Interrupt.IsCancellationRequested)
+                {
+                    interrupted = true;
+                    break;
+                }
             }
         }
 
-        if (batch.Count > 0)
+        if (!interrupted && batch.Count > 0)
         {
             await db.WriteAsync(batch, WriteOptions.NoWait).ConfigureAwait(false);
             batches++;
+            applied = line;
         }
 
         await db.FlushAsync().ConfigureAwait(false);
         var lastSeq = db.LastSeq;
         await CloseFlushedAsync(db).ConfigureAwait(false);
-        context.Out.WriteLine($"loaded {puts + deletes + merges} operations ({puts} puts, {deletes} deletes, {merges} merges) in {batches} batches into {db.Path}, last seq {lastSeq}");
+        if (progress && context.Terminal)
+        {
+            context.Error.WriteLine();
+        }
+
+        if (interrupted)
+        {
+            context.Error.WriteLine($"interrupted: lines 1 to {applied} of {total} are applied and durable; resume with --skip {applied}");
+            return 130; // 128 + SIGINT, as shells report a command stopped by Ctrl-C
+        }
+
+        var what = skip == 0 ? $"{total} operations" : $"{total - skip} operations (lines {skip + 1} to {total}; --skip {skip})";
+        context.Out.WriteLine($"loaded {what} ({puts} puts, {deletes} deletes, {merges} merges in the file) in {batches} batches into {db.Path}, last seq {lastSeq}");
         return 0;
     }
 

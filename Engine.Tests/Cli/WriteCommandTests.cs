@@ -161,7 +161,7 @@ public sealed class WriteCommandTests
         Assert.True(exit == 0, $"seed {seed}: {error}");
         var puts = lines.Count(l => l.Contains("value", StringComparison.Ordinal));
         var deletes = lines.Count(l => l.Contains("delete", StringComparison.Ordinal));
-        Assert.Contains($"loaded {puts + deletes} operations ({puts} puts, {deletes} deletes, 0 merges) in 3 batches into db", output, StringComparison.Ordinal);
+        Assert.Contains($"loaded {puts + deletes} operations ({puts} puts, {deletes} deletes, 0 merges in the file) in 3 batches into db", output, StringComparison.Ordinal);
         await using var db = await DbHandle.OpenAsync("db", new LocalObjectStore(folder.Path));
         foreach (var (hexKey, value) in model)
         {
