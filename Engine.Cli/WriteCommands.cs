@@ -75,21 +75,55 @@ internal static class WriteCommands
         context.Error.Flush();
     }
 
-    public static async Task<int> LoadAsync(ParsedArgs args, CliContext context)
+    // The input file may come positionally too ("load db rows.jsonl"), as users first type it.
+    private static string InputFile(ParsedArgs args, CliContext context, string first)
     {
-        // The input file may come positionally too ("load db rows.jsonl"), as users first type it.
         var input = (args.Positional.Count, args.Get("--input")) switch
         {
             (1, { } named) => named,
             (2, null) => args.Positional[1],
-            (2, _) => throw new UsageException("give the input file once: <db> FILE.jsonl or <db> --input FILE.jsonl"),
-            _ => throw new UsageException("expected <db> FILE.jsonl (or <db> --input FILE.jsonl)"),
+            (2, _) => throw new UsageException($"give the input file once: {first} FILE.jsonl or {first} --input FILE.jsonl"),
+            _ => throw new UsageException($"expected {first} FILE.jsonl (or {first} --input FILE.jsonl)"),
         };
         input = Path.Combine(context.WorkingDirectory, input);
-        if (!File.Exists(input))
+        return File.Exists(input) ? input : throw new UsageException($"input file {input} does not exist");
+    }
+
+    /// <summary><c>sst write</c>: an SST for <c>ingest</c> from load's JSON-lines format; keys must ascend.</summary>
+    public static async Task<int> SstWriteAsync(ParsedArgs args, CliContext context)
+    {
+        var input = InputFile(args, context, "<object>");
+        await CheckAsync(input).ConfigureAwait(false);
+        var store = Stores.Open(args.Get("--store"), context);
+        var path = args.Positional[0];
+        byte[]? previous = null;
+        await using var writer = await SlateFast.Sst.SstWriter.CreateAsync(store, path).ConfigureAwait(false);
+        await foreach (var (line, op) in ReadAsync(input).ConfigureAwait(false))
         {
-            throw new UsageException($"input file {input} does not exist");
+            // Checked here so the message names the line; the writer would refuse it too.
+            if (previous is not null && op.Key.AsSpan().SequenceCompareTo(previous) <= 0)
+            {
+                throw new SlateFastException(ErrorKind.Invalid, $"input line {line}: key {ValueOutput.Show(op.Key, OutputFormat.Text)} does not come after the previous key; an SST needs its keys in ascending order, each once");
+            }
+
+            previous = op.Key;
+            switch (op.Kind)
+            {
+                case LoadKind.Put: await writer.PutAsync(op.Key, op.Value).ConfigureAwait(false); break;
+                case LoadKind.Merge: await writer.MergeAsync(op.Key, op.Value).ConfigureAwait(false); break;
+                default: await writer.DeleteAsync(op.Key).ConfigureAwait(false); break;
+            }
         }
+
+        await writer.CloseAsync().ConfigureAwait(false);
+        var m = writer.Metadata;
+        context.Out.WriteLine($"wrote {path}: {m.Puts} puts, {m.Merges} merges, {m.Deletes} deletes in {m.BlockCount} blocks, {m.SizeBytes} bytes; ingest it with: slatefast ingest <db> {path}");
+        return 0;
+    }
+
+    public static async Task<int> LoadAsync(ParsedArgs args, CliContext context)
+    {
+        var input = InputFile(args, context, "<db>");
 
         var (puts, deletes, merges) = await CheckAsync(input).ConfigureAwait(false);
         if (merges > 0 && args.Get("--merge-operator") is null)

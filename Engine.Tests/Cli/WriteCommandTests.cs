@@ -73,6 +73,26 @@ public sealed class WriteCommandTests
     }
 
     [Fact]
+    public async Task Sst_write_makes_an_sst_from_jsonl_that_ingest_adds_and_refuses_keys_out_of_order()
+    {
+        using var folder = new TempFolder("cli-sst-write");
+        string Line(string key, string value) => $$"""{"key":"{{Convert.ToHexString(B(key))}}","value":"{{Convert.ToHexString(B(value))}}"}""";
+        await File.WriteAllLinesAsync(Path.Combine(folder.Path, "rows.jsonl"), [Line("a", "1"), Line("b", "2"), Line("c", "3")]);
+        await File.WriteAllLinesAsync(Path.Combine(folder.Path, "unsorted.jsonl"), [Line("b", "2"), Line("a", "1")]);
+
+        var (exit, output, error) = await Run(folder.Path, "sst", "write", "exports/part-1.sst", "rows.jsonl");
+        Assert.True(exit == 0, error);
+        Assert.Contains("wrote exports/part-1.sst: 3 puts", output, StringComparison.Ordinal);
+        Assert.Equal(0, (await Run(folder.Path, "ingest", "db", "exports/part-1.sst", "--create")).Exit);
+        Assert.Equal("2", (await Run(folder.Path, "get", "db", "b")).Out.Trim());
+
+        var (badExit, _, badError) = await Run(folder.Path, "sst", "write", "exports/bad.sst", "--input", "unsorted.jsonl");
+        Assert.Equal(ExitCodes.For(ErrorKind.Invalid), badExit);
+        Assert.Contains("input line 2: key a does not come after the previous key", badError, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder.Path, "exports", "bad.sst")));
+    }
+
+    [Fact]
     public async Task Ingest_adds_sstwriter_files_from_the_store_at_one_sequence_number()
     {
         using var folder = new TempFolder("cli-ingest");
