@@ -15,8 +15,14 @@ Keys and values are bytes (str is encoded as UTF-8). Calls release the GIL while
     checkpoint = db.create_checkpoint()
     with slatefast.open_reader("orders", url, {"checkpoint_id": checkpoint}) as reader:
         reader.get(b"k")
+
+From asyncio (calls run on a thread pool of the database, never blocking the loop):
+
+    async with await slatefast.open_async("orders", url) as db:
+        await db.put(b"k", b"v")
 """
 
+from .aio import AsyncDb, open_async
 from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, open, open_reader, version
 from .errors import (
     ClosedError,
@@ -30,6 +36,8 @@ from .errors import (
 
 __all__ = [
     "open",
+    "open_async",
+    "AsyncDb",
     "open_reader",
     "version",
     "Db",
