@@ -9,6 +9,7 @@ public sealed partial class DbHandle
     private readonly Db.ProgressSignal _l0Progress = new();
     private Compacting.Compactor? _compactor;
     private Task _compactorStart = Task.CompletedTask;
+    private Exception? _compactorStartFailure;
 
     /// <summary>The in-process compactor once it has claimed its epoch; null when disabled, starting, or unable to start.</summary>
     internal Compacting.Compactor? Compactor => Volatile.Read(ref _compactor);
@@ -35,7 +36,7 @@ public sealed partial class DbHandle
 
         ThrowIfClosed();
         await _compactorStart.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var compactor = Compactor ?? throw new SlateFastException(ErrorKind.Unavailable, $"{Path}: the compactor is not running");
+        var compactor = Compactor ?? throw new SlateFastException(ErrorKind.Unavailable, $"{Path}: the compactor is not running" + (Volatile.Read(ref _compactorStartFailure) is { } why ? $": it did not start ({why.Message})" : string.Empty), Volatile.Read(ref _compactorStartFailure));
         await compactor.CompactAllAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -69,6 +70,7 @@ public sealed partial class DbHandle
             }
             catch (Exception e) when (IsTransient(e) && attempt < 10)
             {
+                Volatile.Write(ref _compactorStartFailure, e);
                 // A store hiccup while claiming the epoch must not leave the database without a
                 // compactor for good (L0 would then fill and stall the flushes): try again.
                 _log.LogWarning("starting the compactor of {Path} failed ({Message}); trying again", Path, e.Message);
@@ -83,7 +85,9 @@ public sealed partial class DbHandle
             }
             catch (Exception e) when (e is SlateFastException or IOException)
             {
-                // Another compactor (maybe SlateDB's) may own the database; the writer goes on without one.
+                // Another compactor (maybe SlateDB's) may own the database; the writer goes on without
+                // one, and CompactAsync says why.
+                Volatile.Write(ref _compactorStartFailure, e);
                 _log.LogWarning(e, "the compactor of {Path} did not start: {Message}", Path, e.Message);
                 return;
             }
