@@ -35,6 +35,52 @@ public sealed class VersionedObjectStoreTests
         Assert.Equal(["a=1"], await ScanAsync(reader.ScanAsync(KeyRange.All)));
     }
 
+    [Fact]
+    public async Task A_listed_newest_version_collected_before_it_is_read_is_followed_to_the_newer_one()
+    {
+        var inner = new InMemoryObjectStore();
+        await using (var db = await DbHandle.OpenAsync("db", inner, s_options))
+        {
+            await db.PutAsync(B("a"), B("1"));
+            await db.FlushAsync(FlushType.MemTable);
+        }
+
+        var manifests = new ManifestStore(inner, "db");
+        var listed = await manifests.LatestIdAsync();
+        var racing = new CollectAfterListing(inner, manifests.PathOf(listed), manifests.PathOf(listed + 1));
+
+        // Between the listing and the read, a newer version lands and the collector removes the
+        // listed one: loading must not fail with "object not found".
+        var (id, state) = (await new ManifestStore(racing, "db").LoadLatestAsync())!.Value;
+
+        Assert.Equal(listed + 1, id);
+        Assert.Single(state.L0);
+        Assert.True(racing.Fired);
+    }
+
+    /// <summary>After the first listing, copies <c>listed</c> to <c>next</c> and deletes <c>listed</c>.</summary>
+    private sealed class CollectAfterListing(IObjectStore inner, string listed, string next) : ObjectStoreDecorator(inner)
+    {
+        public bool Fired { get; private set; }
+
+        public override async ValueTask<ListPage> ListPageAsync(string prefix, string? continuationToken = null, int pageSize = ListPage.MaxPageSize, CancellationToken cancellationToken = default)
+        {
+            var page = await Inner.ListPageAsync(prefix, continuationToken, pageSize, cancellationToken);
+            if (!Fired && page.Objects.Any(o => o.Path == listed))
+            {
+                Fired = true;
+                var bytes = (await Inner.GetAsync(listed, cancellationToken))!.Data;
+                await Inner.PutIfAbsentAsync(next, bytes, cancellationToken);
+                await Inner.DeleteAsync(listed, cancellationToken);
+            }
+
+            return page;
+        }
+
+        protected override ValueTask<T> Execute<T>(string operation, string path, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken) =>
+            call(cancellationToken);
+    }
+
     /// <summary>
     /// Once armed, right after a manifest version lands, writes the next version on top of it (as
     /// a compactor that read it at once would, with a compactor-epoch change), so the writer's

@@ -37,16 +37,33 @@ internal abstract class VersionedObjectStore<T>(IObjectStore store, string db, s
     /// <summary>The newest version, or null when there is none.</summary>
     public async Task<(ulong Id, T State)?> LoadLatestAsync(CancellationToken cancellationToken = default)
     {
-        var latest = await LatestIdAsync(cancellationToken).ConfigureAwait(false);
-        if (latest == 0)
+        for (var attempt = 1; ; attempt++)
         {
-            return null;
-        }
+            var latest = await LatestIdAsync(cancellationToken).ConfigureAwait(false);
+            if (latest == 0)
+            {
+                return null;
+            }
 
-        // Newer versions may land while we read; follow them so "latest" is really the latest.
-        var state = await LoadAsync(latest, cancellationToken).ConfigureAwait(false);
-        return await FollowNextAsync(latest, state, cancellationToken).ConfigureAwait(false);
+            // Newer versions may land while we read; follow them so "latest" is really the latest.
+            if (await TryLoadAsync(latest, cancellationToken).ConfigureAwait(false) is { } state)
+            {
+                return await FollowNextAsync(latest, state, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Listed, then gone: the collector deletes a version only once newer ones exist, so
+            // newer ones landed between the listing and the read (found by the operation fuzzer:
+            // a compactor's start failed on it and the database ran without one). List again.
+            if (attempt == MaxListings)
+            {
+                throw new ObjectNotFoundException(PathOf(latest));
+            }
+        }
     }
+
+    // Each retry follows a version that was the newest a moment ago; a store that keeps losing
+    // its newest version for this long is broken, not busy.
+    private const int MaxListings = 10;
 
     /// <summary>The highest id present, by listing; 0 when there is none.</summary>
     public async Task<ulong> LatestIdAsync(CancellationToken cancellationToken = default)
