@@ -78,7 +78,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
             return;
         }
 
-        var rounds = Environment.GetEnvironmentVariable(RoundsVariable) is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : 12;
+        var rounds = Environment.GetEnvironmentVariable(RoundsVariable) is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : 8;
         var seed = Environment.GetEnvironmentVariable(SeedVariable) is { Length: > 0 } s ? int.Parse(s, CultureInfo.InvariantCulture) : Random.Shared.Next(1, int.MaxValue);
         output.WriteLine($"power-cut rounds: {rounds}, seed {seed} (replay: {SeedVariable}={seed})");
         var random = new Random(seed);

@@ -55,7 +55,8 @@ public sealed class ServerAndNetworkFaultTests(ITestOutputHelper output)
         await using var rgw = await OwnRgw.StartAsync();
         using var proxy = new FaultProxy(new Uri(rgw.Endpoint));
         var load = new DurableLoad(rgw.Url("proxied", "request_timeout=2s&operation_timeout=6s", proxy.Endpoint), output, verifyUrl: rgw.Url("proxied"));
-        foreach (var fault in Enumerable.Repeat(new[] { ProxyFault.Latency, ProxyFault.Reset, ProxyFault.Stall, ProxyFault.Truncate }, Rounds).SelectMany(f => f))
+        // One round of each fault in CI (the gateway kills need two: a short and a long outage).
+        foreach (var fault in Enumerable.Repeat(new[] { ProxyFault.Latency, ProxyFault.Reset, ProxyFault.Stall, ProxyFault.Truncate }, Math.Max(1, Rounds - 1)).SelectMany(f => f))
         {
             await load.RunUntilAsync(acks: 40);
             proxy.Fault = fault;
@@ -66,7 +67,7 @@ public sealed class ServerAndNetworkFaultTests(ITestOutputHelper output)
         }
 
         await load.StopAndVerifyAsync();
-        output.WriteLine($"TOTAL {Rounds} rounds of 4 network faults: {load}");
+        output.WriteLine($"TOTAL {Math.Max(1, Rounds - 1)} rounds of 4 network faults: {load}");
     }
 
     /// <summary>
