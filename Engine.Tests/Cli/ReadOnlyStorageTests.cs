@@ -35,7 +35,7 @@ public sealed class ReadOnlyStorageTests(ITestOutputHelper output)
         var mount = Path.Combine(folder.Path, "fs");
         Directory.CreateDirectory(mount);
         // Root ignores file permissions, so read-only means a read-only mount here.
-        if (Run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount) is { } why)
+        if (SystemTools.Run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount) is { } why)
         {
             output.WriteLine($"SKIPPED: cannot mount a tmpfs here ({why})");
             return;
@@ -45,7 +45,7 @@ public sealed class ReadOnlyStorageTests(ITestOutputHelper output)
         {
             await WriteDatabaseAsync(mount);
             DeleteScratch(mount);
-            Assert.Null(Run("mount", "-o", "remount,ro", mount));
+            Assert.Null(SystemTools.Run("mount", "-o", "remount,ro", mount));
             Assert.Throws<IOException>(() => File.WriteAllText(Path.Combine(mount, "probe"), "x"));
 
             foreach (var command in ReadCommands)
@@ -60,7 +60,7 @@ public sealed class ReadOnlyStorageTests(ITestOutputHelper output)
         }
         finally
         {
-            Run("umount", "-l", mount);
+            SystemTools.Run("umount", "-l", mount);
         }
     }
 
@@ -95,13 +95,5 @@ public sealed class ReadOnlyStorageTests(ITestOutputHelper output)
         var stderr = new StringWriter();
         var exit = await CommandLine.RunAsync(args, stdout, stderr, root);
         return (exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private static string? Run(string file, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true })!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? null : $"{file} exited {process.ExitCode}: {error.Trim()}";
     }
 }

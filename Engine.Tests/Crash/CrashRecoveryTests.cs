@@ -39,7 +39,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
             var round = CrashRound.Draw(random, r, durable);
             var context = $"seed {settings.Seed} {round}";
-            var records = await RunWriterAsync(folder.Path, db, round, durable);
+            var records = (await CrashWriter.RunAsync(folder.Path, db, round, durable)).Select(CrashRecord.Parse).ToList();
 
             await using var reopened = await DbHandle.OpenAsync(db, new LocalObjectStore(folder.Path), new DbOptions { L0SstSizeBytes = round.L0SstSizeBytes, L0MaxSsts = 1024 });
             var verifier = new CrashVerifier(reopened, context);
@@ -71,29 +71,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var wal = (await store.ListAllAsync(string.Empty)).Count(o => o.Path.Contains("/wal/", StringComparison.Ordinal));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"TOTAL seed {settings.Seed}: {totals.Rounds} rounds ({totals.KilledWhileOpening} killed while opening), {totals.Reported} keys reported, {totals.Checked} {(durable ? "acknowledged keys" : "commits")} recovered, {totals.Rechecked} rechecks of earlier keys, nothing lost; {l0} L0 SSTs and {wal} WAL objects written"));
-    }
-
-    private static async Task<List<CrashRecord>> RunWriterAsync(string root, string db, CrashRound round, bool durable)
-    {
-        using var host = HostProcess.Start(
-            "db-writer", root, db, durable ? "durable" : "nodurable",
-            round.Tasks.ToString(CultureInfo.InvariantCulture), round.Seed.ToString(CultureInfo.InvariantCulture),
-            "--l0", round.L0SstSizeBytes.ToString(CultureInfo.InvariantCulture));
-        Assert.Equal("opening", await host.ExpectLineAsync());
-        var lines = new List<string>();
-        if (!round.KillDuringOpen)
-        {
-            Assert.StartsWith("ready", await host.ExpectLineAsync(), StringComparison.Ordinal);
-            while (lines.Count < round.KillAfterLines)
-            {
-                lines.Add(await host.ExpectLineAsync());
-            }
-        }
-
-        host.Kill();
-        // Lines already in the pipe were printed before the kill: their writes count as acknowledged too.
-        lines.AddRange(await host.DrainAsync());
-        return [.. lines.Where(l => !l.StartsWith("ready", StringComparison.Ordinal)).Select(CrashRecord.Parse)];
     }
 
     private sealed class Totals

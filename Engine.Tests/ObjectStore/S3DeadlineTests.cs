@@ -39,7 +39,7 @@ public sealed class S3DeadlineTests
     [Fact]
     public async Task A_refused_endpoint_fails_within_the_operation_timeout_and_says_so()
     {
-        using var store = new S3ObjectStore(Options($"http://127.0.0.1:{ClosedPort()}") with { OperationTimeout = TimeSpan.FromSeconds(1) });
+        using var store = new S3ObjectStore(Options($"http://127.0.0.1:{SystemTools.ClosedPort()}") with { OperationTimeout = TimeSpan.FromSeconds(1) });
         var retrying = new RetryingObjectStore(store);
 
         var error = await Assert.ThrowsAsync<ObjectStoreException>(() => retrying.HeadAsync("db/x").AsTask().WaitAsync(s_hangGuard));
@@ -119,15 +119,6 @@ public sealed class S3DeadlineTests
         Endpoint = endpoint,
         Credentials = new BasicAWSCredentials("test", "testsecret"),
     };
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     /// <summary>Accepts every connection, reads what comes, and never answers.</summary>
     private sealed class SilentServer : IDisposable

@@ -23,7 +23,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         using var folder = new TempFolder("disk-full");
         var mount = Path.Combine(folder.Path, "fs");
         Directory.CreateDirectory(mount);
-        if (Run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount) is { } why)
+        if (SystemTools.Run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount) is { } why)
         {
             // Mounting needs root (CAP_SYS_ADMIN); without it there is no filesystem to fill safely.
             output.WriteLine($"SKIPPED: cannot mount a size-limited tmpfs here ({why})");
@@ -36,7 +36,7 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         }
         finally
         {
-            Run("umount", "-l", mount);
+            SystemTools.Run("umount", "-l", mount);
         }
     }
 
@@ -146,26 +146,5 @@ public sealed class DiskFullTests(ITestOutputHelper output)
         await reopened.PutAsync(B("after"), B("space returned"));
         await reopened.FlushAsync(FlushType.MemTable);
         Assert.Equal("space returned", S(await reopened.GetAsync(B("after"))));
-    }
-
-    private static string? Run(string file, params string[] args)
-    {
-        try
-        {
-            var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in args)
-            {
-                info.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(info)!;
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? null : $"{file} exited {process.ExitCode}: {error.Trim()}";
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return $"{file}: {e.Message}";
-        }
     }
 }

@@ -282,31 +282,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
 
     private static async Task<(List<CrashRecord> Records, List<Guid> Checkpoints)> RunWriterAsync(string root, CrashRound round, bool maintenance, string db)
     {
-        var args = new List<string>
-        {
-            "db-writer", root, db, "durable",
-            round.Tasks.ToString(CultureInfo.InvariantCulture), round.Seed.ToString(CultureInfo.InvariantCulture),
-            "--l0", round.L0SstSizeBytes.ToString(CultureInfo.InvariantCulture),
-        };
-        if (maintenance)
-        {
-            args.Add("--maintenance");
-        }
-
-        using var host = HostProcess.Start([.. args]);
-        Assert.Equal("opening", await host.ExpectLineAsync());
-        var lines = new List<string>();
-        if (!round.KillDuringOpen)
-        {
-            Assert.StartsWith("ready", await host.ExpectLineAsync(), StringComparison.Ordinal);
-            while (lines.Count < round.KillAfterLines)
-            {
-                lines.Add(await host.ExpectLineAsync());
-            }
-        }
-
-        host.Kill();
-        lines.AddRange(await host.DrainAsync());
+        var lines = await CrashWriter.RunAsync(root, db, round, durable: true, maintenance ? ["--maintenance"] : []);
         var checkpoints = lines.Where(l => l.StartsWith("checkpoint ", StringComparison.Ordinal)).Select(l => Guid.Parse(l["checkpoint ".Length..])).ToList();
         var records = lines.Where(l => l.StartsWith("ack ", StringComparison.Ordinal)).Select(CrashRecord.Parse).ToList();
         return (records, checkpoints);

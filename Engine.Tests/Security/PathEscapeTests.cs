@@ -74,12 +74,7 @@ public sealed class PathEscapeTests
     public async Task Listing_does_not_follow_a_symlink_planted_in_the_root_out_of_it()
     {
         using var folder = new TempFolder("paths");
-        var outside = Path.Combine(folder.Path, "outside");
-        Directory.CreateDirectory(outside);
-        await File.WriteAllTextAsync(Path.Combine(outside, "secret.txt"), "outside the root");
-        var root = Path.Combine(folder.Path, "root");
-        var store = new LocalObjectStore(root);
-        await store.PutAsync("db/a", new byte[1]);
+        var (store, root, outside) = await StoreBesideASecretAsync(folder.Path);
         Directory.CreateSymbolicLink(Path.Combine(root, "db", "link"), outside);
 
         var listed = new List<string>();
@@ -95,12 +90,7 @@ public sealed class PathEscapeTests
     public async Task A_read_through_a_symbolic_link_planted_inside_the_root_is_refused_as_Invalid()
     {
         using var folder = new TempFolder("link-read");
-        var outside = Path.Combine(folder.Path, "outside");
-        Directory.CreateDirectory(outside);
-        await File.WriteAllTextAsync(Path.Combine(outside, "secret.txt"), "outside the root");
-        var root = Path.Combine(folder.Path, "root");
-        var store = new LocalObjectStore(root);
-        await store.PutAsync("db/a", new byte[1]);
+        var (store, root, outside) = await StoreBesideASecretAsync(folder.Path);
         File.CreateSymbolicLink(Path.Combine(root, "db", "file-link"), Path.Combine(outside, "secret.txt"));
         Directory.CreateSymbolicLink(Path.Combine(root, "db", "folder-link"), outside);
 
@@ -117,6 +107,18 @@ public sealed class PathEscapeTests
 
         // Objects that are plain files still read.
         Assert.NotNull(await store.GetAsync("db/a"));
+    }
+
+    // A store under folder/root holding db/a, and folder/outside/secret.txt that must stay unreachable.
+    private static async Task<(LocalObjectStore Store, string Root, string Outside)> StoreBesideASecretAsync(string folder)
+    {
+        var outside = Path.Combine(folder, "outside");
+        Directory.CreateDirectory(outside);
+        await File.WriteAllTextAsync(Path.Combine(outside, "secret.txt"), "outside the root");
+        var root = Path.Combine(folder, "root");
+        var store = new LocalObjectStore(root);
+        await store.PutAsync("db/a", new byte[1]);
+        return (store, root, outside);
     }
 
     private static string Snapshot(string dir) =>

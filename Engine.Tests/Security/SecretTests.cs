@@ -16,15 +16,6 @@ public sealed class SecretTests
 {
     private static readonly string Secret = $"FAKESECRET{Guid.NewGuid():N}";
 
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     private sealed class CapturingLogger(List<string> lines) : ILogger, ILoggerFactory
     {
         public IDisposable? BeginScope<TState>(TState state)
@@ -71,7 +62,7 @@ public sealed class SecretTests
         using var s3 = new S3ObjectStore(new S3StoreOptions
         {
             Bucket = "secret-test",
-            Endpoint = $"http://127.0.0.1:{ClosedPort()}",
+            Endpoint = $"http://127.0.0.1:{SystemTools.ClosedPort()}",
             Credentials = new Amazon.Runtime.BasicAWSCredentials("AKIDFAKEACCESSKEY", Secret),
             RequestTimeout = TimeSpan.FromSeconds(2),
         });
@@ -91,7 +82,7 @@ public sealed class SecretTests
     public async Task The_cli_never_prints_the_secret_it_reads_from_the_environment_nor_one_put_into_a_store_url()
     {
         using var folder = new TempFolder("cli-secret");
-        var url = $"s3://secret-test/db?endpoint=http://127.0.0.1:{ClosedPort()}";
+        var url = $"s3://secret-test/db?endpoint=http://127.0.0.1:{SystemTools.ClosedPort()}";
         var runs = new[]
         {
             new[] { "put", "db", "k", "v", "--store", url },
