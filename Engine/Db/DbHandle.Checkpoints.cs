@@ -105,7 +105,7 @@ public sealed partial class DbHandle
         try
         {
             var (id, state, _) = await ManifestEditor.ApplyAsync(
-                _manifests, change, _options.TimeProvider, _options.ManifestUpdateTimeout, (_manifestId, _manifest),
+                _manifests, change, _options.TimeProvider, _options.ManifestUpdateTimeout, (_manifestId, CurrentManifest),
                 latest =>
                 {
                     if (latest.WriterEpoch > _writerEpoch)
@@ -114,7 +114,7 @@ public sealed partial class DbHandle
                     }
                 },
                 token).ConfigureAwait(false);
-            (_manifestId, _manifest) = (id, state);
+            PublishManifest(id, state);
             return (id, state);
         }
         finally

@@ -124,7 +124,7 @@ public sealed partial class DbHandle
             // A newer writer's version is not adopted: our next write then conflicts and finds out we are fenced.
             if (id > _manifestId && state.WriterEpoch == _writerEpoch)
             {
-                (_manifestId, _manifest) = (id, state);
+                PublishManifest(id, state);
             }
         }
         finally
@@ -145,7 +145,7 @@ public sealed partial class DbHandle
         while (true)
         {
             var progress = _l0Progress.Next;
-            if (Volatile.Read(ref _manifest).L0.Length < _options.L0MaxSsts)
+            if (CurrentManifest.L0.Length < _options.L0MaxSsts)
             {
                 return;
             }

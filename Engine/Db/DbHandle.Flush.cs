@@ -11,7 +11,6 @@ public sealed partial class DbHandle
 {
     private readonly SemaphoreSlim _manifestLock = new(1, 1);
     private ulong _manifestId;
-    private ManifestState _manifest = ManifestState.Initial;
     private ulong _lastWrittenWalId;
 
     /// <summary>
@@ -49,7 +48,7 @@ public sealed partial class DbHandle
                 }
 
                 Freeze(0);
-                flushed = [.. _memtables!.Frozen.Select(m => m.Flushed.Task)];
+                flushed = [.. Memtables!.Frozen.Select(m => m.Flushed.Task)];
             }
 
             _memtableSignal.Set();
@@ -90,7 +89,7 @@ public sealed partial class DbHandle
                 {
                     SealWal();
                 }
-                else if (!closed && _memtables!.Active.FlushTicket.HasWaiters)
+                else if (!closed && Memtables!.Active.FlushTicket.HasWaiters)
                 {
                     // Without a WAL, durable writers wait for their memtable to reach L0.
                     Freeze(0);
@@ -281,15 +280,8 @@ public sealed partial class DbHandle
                     RecentSnapshotMinSeq = snapshots.Length > 0 ? Math.Min(snapshots[0], lastSeq) : lastSeq,
                 };
             },
-            token).ConfigureAwait(false);
-
-        lock (_commitLock)
-        {
-            if (_memtables is { } set)
-            {
-                _memtables = set with { Frozen = set.Frozen.Remove(memtable) };
-            }
-        }
+            token,
+            flushed: memtable).ConfigureAwait(false);
 
         Interlocked.Add(ref _unflushedBytes, -memtable.EstimatedSize);
         DbMetrics.MemtableFlushes.Add(1);
@@ -307,20 +299,21 @@ public sealed partial class DbHandle
     }
 
     private void LogL0Stall() =>
-        _log.LogWarning("memtable flush to {Path} waits: L0 holds {Count} SSTs (L0MaxSsts {Max})", Path, _manifest.L0.Length, _options.L0MaxSsts);
+        _log.LogWarning("memtable flush to {Path} waits: L0 holds {Count} SSTs (L0MaxSsts {Max})", Path, CurrentManifest.L0.Length, _options.L0MaxSsts);
 
     /// <summary>
     /// Writes manifest version N+1 from <paramref name="change"/> applied to the newest version;
     /// if another process wrote N+1 first, re-reads, checks the writer epoch (a newer one fences
-    /// us) and applies the change again (spec §10.2).
+    /// us) and applies the change again (spec §10.2). The new version and the removal of
+    /// <paramref name="flushed"/>, whose L0 it lists, reach reads together.
     /// </summary>
-    private async Task UpdateManifestAsync(Func<ManifestState, ManifestState?> change, CancellationToken token)
+    private async Task UpdateManifestAsync(Func<ManifestState, ManifestState?> change, CancellationToken token, Memtable.Memtable? flushed = null)
     {
         await _manifestLock.WaitAsync(token).ConfigureAwait(false);
         try
         {
-            (_manifestId, _manifest, _) = await _manifests.UpdateAsync(
-                (_manifestId, _manifest),
+            var (id, state, _) = await _manifests.UpdateAsync(
+                (_manifestId, CurrentManifest),
                 (_, s) => change(s),
                 reconcile: s =>
                 {
@@ -330,6 +323,7 @@ public sealed partial class DbHandle
                 _options.TimeProvider,
                 _options.ManifestUpdateTimeout,
                 token).ConfigureAwait(false);
+            PublishManifest(id, state, flushed);
         }
         finally
         {
@@ -342,7 +336,8 @@ public sealed partial class DbHandle
         await _manifestLock.WaitAsync(token).ConfigureAwait(false);
         try
         {
-            (_manifestId, _manifest) = await _manifests.FollowAsync(_manifestId, _manifest, token).ConfigureAwait(false);
+            var (id, state) = await _manifests.FollowAsync(_manifestId, CurrentManifest, token).ConfigureAwait(false);
+            PublishManifest(id, state);
             CheckEpoch();
         }
         finally
@@ -351,7 +346,7 @@ public sealed partial class DbHandle
         }
     }
 
-    private void CheckEpoch() => CheckEpoch(_manifest);
+    private void CheckEpoch() => CheckEpoch(CurrentManifest);
 
     private void CheckEpoch(ManifestState manifest)
     {

@@ -113,7 +113,7 @@ public sealed partial class DbHandle
             _pendingIngestSeq = seq;
             now = _clock.Now();
             Freeze(0);
-            flushed = [.. _memtables!.Frozen.Select(m => m.Flushed.Task)];
+            flushed = [.. Memtables!.Frozen.Select(m => m.Flushed.Task)];
         }
 
         var installed = false;

@@ -38,7 +38,7 @@ public sealed partial class DbHandle
     public async ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         var writer = new ArrayBufferWriter<byte>();
-        var row = await LookupAsync(key, ReadSeq(options), options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
+        var row = await LookupAsync(key, ulong.MaxValue, options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
         return row.Found ? writer.WrittenSpan.ToArray() : null;
     }
 
@@ -50,7 +50,7 @@ public sealed partial class DbHandle
     public async ValueTask<bool> TryGetAsync(ReadOnlyMemory<byte> key, IBufferWriter<byte> destination, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var row = await LookupAsync(key, ReadSeq(options), options ?? ReadOptions.Default, destination, cancellationToken).ConfigureAwait(false);
+        var row = await LookupAsync(key, ulong.MaxValue, options ?? ReadOptions.Default, destination, cancellationToken).ConfigureAwait(false);
         return row.Found;
     }
 
@@ -58,7 +58,7 @@ public sealed partial class DbHandle
     public async ValueTask<KeyValue?> GetKeyValueAsync(ReadOnlyMemory<byte> key, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         var writer = new ArrayBufferWriter<byte>();
-        var row = await LookupAsync(key, ReadSeq(options), options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
+        var row = await LookupAsync(key, ulong.MaxValue, options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
         return row.Found ? new KeyValue(key.ToArray(), writer.WrittenSpan.ToArray(), row.Seq, row.CreateTs, row.ExpireTs) : null;
     }
 
@@ -72,13 +72,11 @@ public sealed partial class DbHandle
         options ??= ScanOptions.Default;
         options.Validate();
         ThrowIfClosed();
-        return new DbIterator(this, range, options, ReadSeq(options.DurabilityFilter, options.Dirty), snapshot: null);
+        return new DbIterator(this, range, options, ulong.MaxValue, snapshot: null);
     }
 
     /// <summary>The rows whose key starts with <paramref name="prefix"/>.</summary>
     public DbIterator ScanPrefixAsync(ReadOnlySpan<byte> prefix, ScanOptions? options = null) => ScanAsync(KeyRange.Prefix(prefix), options);
-
-    internal ulong ReadSeq(ReadOptions? options) => ReadSeq(options?.DurabilityFilter ?? DurabilityFilter.Memory, options?.Dirty ?? false);
 
     /// <summary>
     /// The highest sequence number a read starting now may see, as SlateDB bounds reads: the
@@ -93,21 +91,33 @@ public sealed partial class DbHandle
     internal readonly record struct LookupResult(bool Found, ulong Seq, long? CreateTs, long? ExpireTs, bool IsMerge = false);
 
     /// <summary>
-    /// The newest row of <paramref name="key"/> with a sequence number at most <paramref name="readSeq"/>;
-    /// its value goes to <paramref name="destination"/>. Awaits only for object-store reads.
+    /// The newest row of <paramref name="key"/> visible to a read with <paramref name="options"/>,
+    /// at most at <paramref name="ceiling"/> (a snapshot's sequence number); its value goes to
+    /// <paramref name="destination"/>. Awaits only for object-store reads.
     /// </summary>
-    internal async ValueTask<LookupResult> LookupAsync(ReadOnlyMemory<byte> key, ulong readSeq, ReadOptions options, IBufferWriter<byte> destination, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The read state comes first and the sequence number after it, as RocksDB takes a read's
+    /// snapshot only after referencing its SuperVersion. The other way round, a write, its flush
+    /// and a compaction could all land in between: the compaction keeps the newer version and
+    /// drops the one the read is to see, and the read, skipping the newer one, returned an even
+    /// older version from an older sorted run (found by the read-your-writes stress test).
+    /// </remarks>
+    internal async ValueTask<LookupResult> LookupAsync(ReadOnlyMemory<byte> key, ulong ceiling, ReadOptions options, IBufferWriter<byte> destination, CancellationToken cancellationToken)
     {
         Keys.Validate(key.Span);
         ThrowIfClosed();
         var cacheBlocks = options.CacheBlocks;
         var hideAt = options.HideExpired ? _clock.Now() : long.MinValue;
+        Db.ReadState state;
+        ulong readSeq;
         while (true)
         {
-            var (outcome, result) = LookupInMemtables(key.Span, readSeq, hideAt, destination);
+            state = View;
+            readSeq = Math.Min(ceiling, ReadSeq(options.DurabilityFilter, options.Dirty));
+            var (outcome, result) = LookupInMemtables(state, key.Span, readSeq, hideAt, destination);
             if (outcome == Lookup.Found)
             {
-                return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
+                return result.IsMerge ? await ResolveMergeAsync(key, state, readSeq, ceiling, options, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
             }
 
             if (outcome == Lookup.NotFound)
@@ -116,13 +126,13 @@ public sealed partial class DbHandle
             }
         }
 
-        var manifest = Volatile.Read(ref _manifest);
+        var manifest = state.Manifest;
         foreach (var view in manifest.ReadL0)
         {
             var (done, result) = await LookupInSstAsync(default, 0, view, key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false);
             if (done)
             {
-                return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
+                return result.IsMerge ? await ResolveMergeAsync(key, state, readSeq, ceiling, options, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
             }
         }
 
@@ -133,7 +143,7 @@ public sealed partial class DbHandle
                 var (done, result) = await LookupInSstAsync(run.Ssts, i, run.Ssts[i], key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false);
                 if (done)
                 {
-                    return result.IsMerge ? await ResolveMergeAsync(key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
+                    return result.IsMerge ? await ResolveMergeAsync(key, state, readSeq, ceiling, options, hideAt, destination, cancellationToken).ConfigureAwait(false) : result;
                 }
             }
         }
@@ -143,14 +153,17 @@ public sealed partial class DbHandle
 
     // The newest visible row is a merge operand: its older versions (in any source) hold the rest
     // of the operands and maybe a base, which a one-key scan gathers and folds. Off the fast path.
-    private async ValueTask<LookupResult> ResolveMergeAsync(ReadOnlyMemory<byte> key, ulong readSeq, bool cacheBlocks, long hideAt, IBufferWriter<byte> destination, CancellationToken cancellationToken)
+    // The lookup's state and sequence number carry over, unless a memtable of that state was
+    // released meanwhile; then the one-key scan starts afresh, under the same ceiling.
+    private async ValueTask<LookupResult> ResolveMergeAsync(ReadOnlyMemory<byte> key, Db.ReadState state, ulong readSeq, ulong ceiling, ReadOptions options, long hideAt, IBufferWriter<byte> destination, CancellationToken cancellationToken)
     {
         if (_options.MergeOperator is null)
         {
             throw Merge.MergeFolding.Missing(key.Span);
         }
 
-        await using var iterator = new DbIterator(this, new KeyRange(KeyBound.Included(key.Span), KeyBound.Included(key.Span)), new ScanOptions { CacheBlocks = cacheBlocks }, readSeq, snapshot: null);
+        var scan = new ScanOptions { CacheBlocks = options.CacheBlocks, DurabilityFilter = options.DurabilityFilter, Dirty = options.Dirty };
+        await using var iterator = new DbIterator(this, new KeyRange(KeyBound.Included(key.Span), KeyBound.Included(key.Span)), scan, ceiling, snapshot: null, start: (state, readSeq));
         var row = await iterator.NextAsync(cancellationToken).ConfigureAwait(false);
         if (row is null || row.ExpireTs <= hideAt)
         {
@@ -168,9 +181,9 @@ public sealed partial class DbHandle
         Retry,
     }
 
-    private (Lookup, LookupResult) LookupInMemtables(ReadOnlySpan<byte> key, ulong readSeq, long hideAt, IBufferWriter<byte> destination)
+    private (Lookup, LookupResult) LookupInMemtables(Db.ReadState state, ReadOnlySpan<byte> key, ulong readSeq, long hideAt, IBufferWriter<byte> destination)
     {
-        var set = Volatile.Read(ref _memtables);
+        var set = state.Memtables;
         if (set is null)
         {
             ThrowClosed();
@@ -181,9 +194,14 @@ public sealed partial class DbHandle
         for (var i = -1; i < frozen.Length; i++)
         {
             var memtable = i < 0 ? set.Active : frozen[i];
+            if (i >= 0 && state.Covers(memtable))
+            {
+                continue;
+            }
+
             if (!memtable.TryAcquire())
             {
-                // Flushed and released meanwhile: its rows are in L0 now; start over with the new set.
+                // Flushed and released meanwhile: its rows are in L0 of a newer state; start over with that.
                 return (Lookup.Retry, default);
             }
 
@@ -319,7 +337,7 @@ public sealed partial class DbHandle
         var opened = Cache.Tables.GetOrOpenAsync(
             view.Sst.Id,
             static (id, state) => SstFile.OpenAsync(state.Store, DbPaths.CompactedSstPath(state.Path, state.ExternalDbs, id), state.Version, cancellationToken: CancellationToken.None).AsTask(),
-            (Store: _store, Path, Version: view.Sst.FormatVersion, Volatile.Read(ref _manifest).ExternalDbs),
+            (Store: _store, Path, Version: view.Sst.FormatVersion, CurrentManifest.ExternalDbs),
             cancellationToken);
 
         // A manifest entry is compared with its SST once (the table cache may hold the file for
@@ -363,9 +381,7 @@ public sealed partial class DbHandle
 
     internal IBlockProvider BlockProvider(bool insert) => new CachedBlockProvider(Cache, 0, insert);
 
-    internal Db.MemtableSet? Memtables => Volatile.Read(ref _memtables);
 
-    internal ManifestState CurrentManifest => Volatile.Read(ref _manifest);
 
 
     internal Manifest.ManifestStore Manifests => _manifests;

@@ -13,7 +13,7 @@ public sealed partial class DbHandle
     internal static DbHandle CreateReadView(string path, IObjectStore store, DbOptions options)
     {
         var view = new DbHandle(path, new InstrumentedObjectStore(new RetryingObjectStore(store)), options) { _readOnly = true };
-        view._memtables = new Db.MemtableSet(new Memtable.Memtable(4096), []);
+        view.PublishReadState(new Db.ReadState(new Db.MemtableSet(new Memtable.Memtable(4096), []), ManifestState.Initial));
         return view;
     }
 
@@ -36,9 +36,8 @@ public sealed partial class DbHandle
             else
             {
                 _manifestId = manifestId;
-                Volatile.Write(ref _manifest, manifest);
-                old = _memtables;
-                Volatile.Write(ref _memtables, memtables);
+                old = Memtables;
+                PublishReadState(new Db.ReadState(memtables, manifest));
                 _lastSeq = lastSeq;
                 Volatile.Write(ref _visibleSeq, lastSeq);
                 Volatile.Write(ref _durableSeq, lastSeq);

@@ -56,8 +56,7 @@ public sealed partial class DbHandle
         }
 
         _manifestId = id;
-        _manifest = state;
-        _memtables = new Db.MemtableSet(NewMemtable(0), []);
+        PublishReadState(new Db.ReadState(new Db.MemtableSet(NewMemtable(0), []), state));
         ulong maxSeq = state.LastL0Seq;
         var maxTick = state.LastL0ClockTick;
         for (var walId = state.ReplayAfterWalId + 1; walId <= lastWal; walId++)
@@ -123,8 +122,7 @@ public sealed partial class DbHandle
             _options.ManifestUpdateTimeout,
             cancellationToken).ConfigureAwait(false);
 
-        _manifestId = id;
-        _manifest = state;
+        PublishManifest(id, state);
         _writerEpoch = state.WriterEpoch;
         _clock.AtLeast(state.LastL0ClockTick);
 
@@ -161,19 +159,20 @@ public sealed partial class DbHandle
         var fencingId = (walIds.Count > 0 ? walIds.Max : state.ReplayAfterWalId) + 1;
         while (!(await _store.PutIfAbsentAsync(DbPaths.WalSstPath(Path, fencingId), fence, cancellationToken).ConfigureAwait(false)).Stored)
         {
-            (_manifestId, _manifest) = await _manifests.FollowAsync(_manifestId, _manifest, cancellationToken).ConfigureAwait(false);
+            var (followedId, followed) = await _manifests.FollowAsync(_manifestId, CurrentManifest, cancellationToken).ConfigureAwait(false);
+            PublishManifest(followedId, followed);
             CheckEpoch();
             walIds.Add(fencingId);
             fencingId++;
         }
 
-        if (fencingId <= _manifest.ReplayAfterWalId)
+        if (fencingId <= CurrentManifest.ReplayAfterWalId)
         {
-            ThrowHelper.Internal($"{Path}: fence {fencingId} is at or below the replay point {_manifest.ReplayAfterWalId}");
+            ThrowHelper.Internal($"{Path}: fence {fencingId} is at or below the replay point {CurrentManifest.ReplayAfterWalId}");
         }
 
         var set = new Db.MemtableSet(NewMemtable(0), []);
-        _memtables = set;
+        PublishMemtables(set);
         ulong maxSeq = state.LastL0Seq;
         var maxTick = state.LastL0ClockTick;
         long rows = 0;
@@ -207,7 +206,7 @@ public sealed partial class DbHandle
             rows += count;
             maxSeq = Math.Max(maxSeq, seq);
             maxTick = Math.Max(maxTick, tick);
-            if (_memtables.Active.EstimatedSize >= _options.L0SstSizeBytes)
+            if (Memtables!.Active.EstimatedSize >= _options.L0SstSizeBytes)
             {
                 FreezeReplayed(walId);
             }
@@ -220,7 +219,7 @@ public sealed partial class DbHandle
         _nextWalId = fencingId + 1;
         _lastWrittenWalId = fencingId;
         _wal = _options.WalEnabled ? new WalBuffer(_options.Compression, _options.BlockSize, _options.SstFilterFormat) : null;
-        foreach (var m in _memtables.NewestFirst)
+        foreach (var m in Memtables!.NewestFirst)
         {
             _unflushedBytes += m.EstimatedSize;
         }
@@ -295,14 +294,14 @@ public sealed partial class DbHandle
                 }
 
                 var need = ArenaSkipList.MaxNodeSize(iterator.Key.Length, iterator.Value.Length);
-                var active = _memtables!.Active;
+                var active = Memtables!.Active;
                 if (active.Capacity - active.Rows.ArenaBytes < need)
                 {
                     // The memtable fills inside this WAL object, so only the previous one is wholly in it.
                     FreezeReplayed(walId - 1, need);
                 }
 
-                var result = _memtables!.Active.Insert(iterator.Key, iterator.Seq, iterator.Flags, iterator.Value, iterator.CreateTs ?? 0, iterator.ExpireTs ?? 0);
+                var result = Memtables!.Active.Insert(iterator.Key, iterator.Seq, iterator.Flags, iterator.Value, iterator.CreateTs ?? 0, iterator.ExpireTs ?? 0);
                 if (result == InsertResult.ArenaFull)
                 {
                     ThrowHelper.Internal($"replayed row of seq {iterator.Seq} does not fit a fresh memtable");
@@ -319,13 +318,13 @@ public sealed partial class DbHandle
 
     private void FreezeReplayed(ulong lastWalId, long arenaNeed = 0)
     {
-        var set = _memtables!;
+        var set = Memtables!;
         if (set.Active.IsEmpty)
         {
             return;
         }
 
         set.Active.LastWalId = lastWalId;
-        _memtables = new Db.MemtableSet(NewMemtable(arenaNeed), set.Frozen.Insert(0, set.Active));
+        PublishMemtables(new Db.MemtableSet(NewMemtable(arenaNeed), set.Frozen.Insert(0, set.Active)));
     }
 }

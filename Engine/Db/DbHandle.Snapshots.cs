@@ -24,15 +24,6 @@ public sealed partial class DbHandle
         }
     }
 
-    /// <summary>Keeps the versions a read at <paramref name="seq"/> needs until <see cref="ReleaseSnapshot"/>, as a snapshot does.</summary>
-    internal void PinSeq(ulong seq)
-    {
-        lock (_commitLock)
-        {
-            _snapshots[seq] = _snapshots.GetValueOrDefault(seq) + 1;
-        }
-    }
-
     internal void ReleaseSnapshot(ulong seq)
     {
         lock (_commitLock)

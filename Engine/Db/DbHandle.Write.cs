@@ -28,7 +28,6 @@ public sealed partial class DbHandle
     private ulong _writerEpoch;
     private long _unflushedBytes;
     private WalBuffer? _wal;
-    private Db.MemtableSet? _memtables;
     private DurabilityTicket? _lastSealedTicket;
 
     /// <summary>Writes <paramref name="value"/> under <paramref name="key"/>.</summary>
@@ -300,7 +299,7 @@ public sealed partial class DbHandle
             seq = _lastSeq = options.SeqNum;
         }
 
-        var active = _memtables!.Active;
+        var active = Memtables!.Active;
         if (active.Capacity - active.Rows.ArenaBytes < arenaNeed)
         {
             Freeze(arenaNeed);
@@ -313,7 +312,7 @@ public sealed partial class DbHandle
     {
         var row = new RowEntry(key, kind == RowKind.Tombstone ? default : value, seq, kind, expireTs, now);
         _wal?.Append(row);
-        var result = _memtables!.Active.Insert(key, seq, row.Flags, row.Value, now, expireTs ?? 0);
+        var result = Memtables!.Active.Insert(key, seq, row.Flags, row.Value, now, expireTs ?? 0);
         if (result != InsertResult.Inserted)
         {
             ThrowHelper.Internal($"memtable insert of seq {seq} returned {result}");
@@ -325,7 +324,7 @@ public sealed partial class DbHandle
     private WriteHandle EndCommit(ulong seq, long now, int rows, bool awaitDurable)
     {
         Volatile.Write(ref _visibleSeq, seq);
-        var ticket = _wal?.Ticket ?? _memtables!.Active.FlushTicket;
+        var ticket = _wal?.Ticket ?? Memtables!.Active.FlushTicket;
         var hurry = false;
         if (awaitDurable)
         {
@@ -339,7 +338,7 @@ public sealed partial class DbHandle
             hurry = true;
         }
 
-        if (_memtables!.Active.EstimatedSize >= _options.L0SstSizeBytes)
+        if (Memtables!.Active.EstimatedSize >= _options.L0SstSizeBytes)
         {
             Freeze(0);
         }
@@ -374,13 +373,13 @@ public sealed partial class DbHandle
     // point, so every WAL id up to the memtable's LastWalId is wholly in it and older memtables.
     private void Freeze(long arenaNeed)
     {
-        var set = _memtables!;
+        var set = Memtables!;
         var active = set.Active;
         if (active.IsEmpty)
         {
             if (active.Capacity < arenaNeed + 4096)
             {
-                _memtables = set with { Active = NewMemtable(arenaNeed) };
+                PublishMemtables(set with { Active = NewMemtable(arenaNeed) });
                 active.Release();
             }
 
@@ -388,7 +387,7 @@ public sealed partial class DbHandle
         }
 
         active.LastWalId = _wal is not null ? SealWal() : _nextWalId - 1;
-        _memtables = new Db.MemtableSet(NewMemtable(arenaNeed), set.Frozen.Insert(0, active));
+        PublishMemtables(new Db.MemtableSet(NewMemtable(arenaNeed), set.Frozen.Insert(0, active)));
         _memtableSignal.Set();
     }
 
@@ -432,7 +431,7 @@ public sealed partial class DbHandle
                 tickets.Add(_wal.Ticket);
             }
 
-            if (_memtables is { } set)
+            if (Memtables is { } set)
             {
                 foreach (var m in set.NewestFirst)
                 {

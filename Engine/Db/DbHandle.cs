@@ -94,10 +94,10 @@ public sealed partial class DbHandle : IAsyncDisposable
     internal long UnflushedBytes => Interlocked.Read(ref _unflushedBytes);
 
     /// <summary>L0 SSTs listed by the newest manifest this handle knows.</summary>
-    internal int L0Count => Volatile.Read(ref _manifest).L0.Length;
+    internal int L0Count => CurrentManifest.L0.Length;
 
     /// <summary>Memtables alive: the active one and the frozen ones waiting for their L0 flush.</summary>
-    internal int MemtableCount => Volatile.Read(ref _memtables) is { } set ? 1 + set.Frozen.Length : 0;
+    internal int MemtableCount => Memtables is { } set ? 1 + set.Frozen.Length : 0;
 
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/> in <paramref name="store"/>.</summary>
     public static async Task<DbHandle> OpenAsync(string path, IObjectStore store, DbOptions? options = null, CancellationToken cancellationToken = default)
@@ -188,7 +188,7 @@ public sealed partial class DbHandle : IAsyncDisposable
                     {
                         SealWal();
                     }
-                    else if (!_options.WalEnabled && _memtables is not null)
+                    else if (!_options.WalEnabled && Memtables is not null)
                     {
                         // Without a WAL the memtables are the only copy of the writes made with
                         // AwaitDurable = false: a clean close flushes them to L0, as SlateDB's does.
@@ -328,8 +328,8 @@ public sealed partial class DbHandle : IAsyncDisposable
         Db.MemtableSet? set;
         lock (_commitLock)
         {
-            set = _memtables;
-            _memtables = null;
+            set = Memtables;
+            PublishMemtables(null);
         }
 
         if (set is null)
@@ -363,5 +363,5 @@ public sealed partial class DbHandle : IAsyncDisposable
     // waits on that loop's work gets the reason instead of waiting forever.
     private void OnLoopCrash(string loop, Exception e) => Fail(CloseReason.Panic, BackgroundLoop.Describe(loop, e), e);
 
-    private ImmutableArray<Memtable.Memtable> FrozenSnapshot() => Volatile.Read(ref _memtables)?.Frozen ?? [];
+    private ImmutableArray<Memtable.Memtable> FrozenSnapshot() => Memtables?.Frozen ?? [];
 }

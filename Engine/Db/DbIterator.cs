@@ -22,24 +22,70 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     private long _hideAt = long.MinValue;
     private bool _done;
     private bool _disposed;
-    private bool _pinned;
 
-    internal DbIterator(DbHandle db, KeyRange range, ScanOptions options, ulong seq, DbSnapshot? snapshot)
+    // What the scan reads, fixed at creation: a read state with its memtables held (until the
+    // first step hands them to row sources, or disposal), and the sequence number taken after it.
+    private readonly Db.ReadState _state;
+    private Memtable.Memtable[]? _held;
+
+    /// <summary>
+    /// A scan of <paramref name="range"/> at the newest sequence number its options allow, at most
+    /// <paramref name="ceiling"/> (a snapshot's); or, given <paramref name="start"/>, exactly that
+    /// state and sequence number when its memtables can still be held (a lookup's merge
+    /// resolution continues the lookup), and a new start otherwise.
+    /// </summary>
+    internal DbIterator(DbHandle db, KeyRange range, ScanOptions options, ulong ceiling, DbSnapshot? snapshot, (Db.ReadState State, ulong Seq)? start = null)
     {
         _db = db;
         _range = range;
         _options = options;
-        _seq = seq;
         _snapshot = snapshot;
-
-        // The scan reads as of its creation, but gathers its sources at the first step: until
-        // then its sequence number is pinned like a snapshot's, so a flush or compaction in
-        // between cannot drop the versions it is to see in favour of newer ones it must not.
-        if (snapshot is null && seq != ulong.MaxValue)
+        if (start is { } given && TryHold(given.State) is { } held)
         {
-            db.PinSeq(seq);
-            _pinned = true;
+            (_state, _held, _seq) = (given.State, held, given.Seq);
+            return;
         }
+
+        // The state first, then the sequence number (why: DbHandle.LookupAsync).
+        while (true)
+        {
+            var state = db.View;
+            if (TryHold(state) is { } memtables)
+            {
+                (_state, _held) = (state, memtables);
+                _seq = Math.Min(ceiling, db.ReadSeq(options.DurabilityFilter, options.Dirty));
+                return;
+            }
+        }
+    }
+
+    // The state's memtables, each acquired; null when one was released meanwhile (flushed into a
+    // newer state's L0). Frozen memtables the state's manifest already covers are left out.
+    private Memtable.Memtable[]? TryHold(Db.ReadState state)
+    {
+        var set = state.Memtables ?? throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"{_db.Path}: the database is closed");
+        var held = new List<Memtable.Memtable>(1 + set.Frozen.Length);
+        foreach (var memtable in set.NewestFirst)
+        {
+            if (memtable != set.Active && state.Covers(memtable))
+            {
+                continue;
+            }
+
+            if (!memtable.TryAcquire())
+            {
+                foreach (var m in held)
+                {
+                    m.Release();
+                }
+
+                return null;
+            }
+
+            held.Add(memtable);
+        }
+
+        return [.. held];
     }
 
     /// <summary>The key range the scan covers.</summary>
@@ -111,7 +157,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         }
 
         _disposed = true;
-        Unpin();
+        ReleaseHeld();
         if (_merge is not null)
         {
             await _merge.DisposeAsync().ConfigureAwait(false);
@@ -136,8 +182,6 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         return new KeyValue(merge.Key.ToArray(), merge.Value.ToArray(), merge.Seq, merge.CreateTs, merge.ExpireTs);
     }
 
-    // Sources are gathered at the first step: memtables before the manifest, so a memtable flushed
-    // in between is found in L0 rather than missed.
     private async ValueTask<MergeIterator> StartAsync(CancellationToken cancellationToken)
     {
         if (_disposed)
@@ -156,16 +200,14 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         var sources = new List<IRowSource>();
         try
         {
-            var set = _db.Memtables ?? throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"{_db.Path}: the database is closed");
-            foreach (var memtable in set.NewestFirst)
+            foreach (var memtable in _held!)
             {
-                if (MemtableRowSource.TryCreate(memtable, direction, _range) is { } source)
-                {
-                    sources.Add(source);
-                }
+                sources.Add(MemtableRowSource.FromAcquired(memtable, direction, _range));
             }
 
-            var manifest = _db.CurrentManifest;
+            // The sources own the memtable references now.
+            _held = null;
+            var manifest = _state.Manifest;
             var provider = _db.BlockProvider(_options.CacheBlocks);
             var rowOptions = new RowScanOptions
             {
@@ -196,17 +238,18 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
 
         _merge = new MergeIterator(sources, _snapshot is null ? _seq : Math.Min(_seq, _snapshot.Seq), direction);
 
-        // The sources now hold the memtables and name the SSTs: nothing more to protect.
-        Unpin();
         return _merge;
     }
 
-    private void Unpin()
+    private void ReleaseHeld()
     {
-        if (_pinned)
+        if (_held is { } held)
         {
-            _pinned = false;
-            _db.ReleaseSnapshot(_seq);
+            _held = null;
+            foreach (var m in held)
+            {
+                m.Release();
+            }
         }
     }
 }

@@ -24,7 +24,7 @@ public sealed class DbSnapshot : IDisposable
     {
         ThrowIfDisposed();
         var writer = new System.Buffers.ArrayBufferWriter<byte>();
-        var row = await _db.LookupAsync(key, Math.Min(Seq, _db.ReadSeq(options)), options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
+        var row = await _db.LookupAsync(key, Seq, options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
         return row.Found ? writer.WrittenSpan.ToArray() : null;
     }
 
@@ -33,7 +33,7 @@ public sealed class DbSnapshot : IDisposable
     {
         ThrowIfDisposed();
         var writer = new System.Buffers.ArrayBufferWriter<byte>();
-        var row = await _db.LookupAsync(key, Math.Min(Seq, _db.ReadSeq(options)), options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
+        var row = await _db.LookupAsync(key, Seq, options ?? ReadOptions.Default, writer, cancellationToken).ConfigureAwait(false);
         return row.Found ? new KeyValue(key.ToArray(), writer.WrittenSpan.ToArray(), row.Seq, row.CreateTs, row.ExpireTs) : null;
     }
 
@@ -44,8 +44,7 @@ public sealed class DbSnapshot : IDisposable
         ArgumentNullException.ThrowIfNull(range);
         options ??= ScanOptions.Default;
         options.Validate();
-        var seq = options.DurabilityFilter == DurabilityFilter.Remote ? Math.Min(Seq, _db.DurableSeq) : Seq;
-        return new DbIterator(_db, range, options, seq, this);
+        return new DbIterator(_db, range, options, Seq, this);
     }
 
     /// <summary>The rows whose key starts with <paramref name="prefix"/>, as of the snapshot.</summary>

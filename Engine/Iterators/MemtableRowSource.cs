@@ -41,6 +41,10 @@ internal sealed class MemtableRowSource : IRowSource
     public static MemtableRowSource? TryCreate(Memtable.Memtable memtable, ScanDirection direction, KeyRange? range = null) =>
         memtable.TryAcquire() ? new MemtableRowSource(memtable, direction, range ?? KeyRange.All) : null;
 
+    /// <summary>A source over <paramref name="memtable"/>, taking over a reference the caller acquired.</summary>
+    public static MemtableRowSource FromAcquired(Memtable.Memtable memtable, ScanDirection direction, KeyRange range) =>
+        new(memtable, direction, range);
+
     public ScanDirection Direction { get; }
 
     public bool IsValid => _node != 0;
