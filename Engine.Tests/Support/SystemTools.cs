@@ -29,6 +29,41 @@ public static class SystemTools
         }
     }
 
+    /// <summary>
+    /// Runs a command to its end with both streams captured, in <paramref name="workingDirectory"/>
+    /// with <paramref name="environment"/> added; fails the test if it is still running after
+    /// <paramref name="timeout"/> (a hang, not a timing assertion).
+    /// </summary>
+    public static async Task<(int Exit, string Out, string Err)> RunToEndAsync(string file, IEnumerable<string> args, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} still running after {timeout}");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>A loopback port that was free a moment ago: connections to it are refused.</summary>
     public static int ClosedPort()
     {
