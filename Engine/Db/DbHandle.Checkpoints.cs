@@ -93,7 +93,7 @@ public sealed partial class DbHandle
     // Everything durable is either in L0 or in WAL objects up to the last one written, so a
     // checkpoint's manifest records that id as seen: its readers then replay those objects.
     private ManifestState WithDurableWal(ManifestState m) =>
-        m with { WalIdLastSeen = Math.Max(m.WalIdLastSeen, Volatile.Read(ref _lastWrittenWalId)) };
+        m with { WalIdLastSeen = Math.Max(m.WalIdLastSeen, LastWrittenWalId) };
 
     /// <summary>
     /// A manifest update whose change sees the id it will be written as and may decline (null);

@@ -11,7 +11,6 @@ public sealed partial class DbHandle
 {
     private readonly SemaphoreSlim _manifestLock = new(1, 1);
     private ulong _manifestId;
-    private ulong _lastWrittenWalId;
 
     /// <summary>
     /// Makes every write made before the call durable: writes buffered WAL rows as a WAL object,
@@ -64,52 +63,29 @@ public sealed partial class DbHandle
                 ThrowClosed();
             }
 
-            SealWal();
-            ticket = _lastSealedTicket;
+            ticket = _wal!.SealForFlush();
         }
 
-        _walSignal.Set();
         if (ticket is not null)
         {
             await ticket.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task WalFlushLoopAsync()
+    // Without a WAL, durable writers wait for their memtable to reach L0: every flush interval
+    // (or when one of them hurries it), the active memtable is frozen if anyone waits on it.
+    private async Task NoWalDurabilityLoopAsync()
     {
         while (true)
         {
-            await _walSignal.WaitAsync(_options.FlushInterval, _options.TimeProvider, CancellationToken.None).ConfigureAwait(false);
-            WalBuffer? next;
+            await _noWalSignal.WaitAsync(_options.FlushInterval, _options.TimeProvider, CancellationToken.None).ConfigureAwait(false);
             bool closed;
             lock (_commitLock)
             {
                 closed = _state == StateClosed;
-                if (!closed && _options.WalEnabled)
+                if (!closed && Memtables!.Active.FlushTicket.HasWaiters)
                 {
-                    SealWal();
-                }
-                else if (!closed && Memtables!.Active.FlushTicket.HasWaiters)
-                {
-                    // Without a WAL, durable writers wait for their memtable to reach L0.
                     Freeze(0);
-                }
-
-                _sealedWals.TryPeek(out next);
-            }
-
-            while (next is not null)
-            {
-                if (!await WriteWalAsync(next).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                lock (_commitLock)
-                {
-                    _sealedWals.Dequeue();
-                    next.Dispose();
-                    _sealedWals.TryPeek(out next);
                 }
             }
 
@@ -120,53 +96,8 @@ public sealed partial class DbHandle
         }
     }
 
-    // One WAL object, written create-only: a name that already exists means a newer writer fenced us.
-    private async Task<bool> WriteWalAsync(WalBuffer wal)
-    {
-        if (_closeCause is not null)
-        {
-            return false;
-        }
-
-        var path = DbPaths.WalSstPath(Path, wal.Id);
-        ReadOnlyMemory<byte> bytes;
-        try
-        {
-            // Finishing encodes (and compresses) the object: it can fail too, and its writers
-            // must hear of it like of a failed upload.
-            bytes = wal.Finish();
-            var result = await _store.PutIfAbsentAsync(path, bytes).ConfigureAwait(false);
-            if (!result.Stored)
-            {
-                Fail(CloseReason.Fenced, $"detected a newer writer: WAL object {path} already exists", null);
-                return false;
-            }
-        }
-        catch (Exception e) when (e is SlateFastException or IOException)
-        {
-            // The rows are applied in memory but not stored: the database cannot go on without
-            // either losing or resurrecting them, so it closes, failing exactly these writes
-            // with the store's error.
-            wal.Ticket.Fail(e);
-            Fail(CloseReason.Panic, $"writing WAL object {path} failed: {e.Message}", e);
-            return false;
-        }
-        catch (Exception e)
-        {
-            // Anything else is a fault of ours (or a codec library that broke): the same close,
-            // and these writers get it as every other waiter does, as Closed.
-            OnLoopCrash("WAL writer", e);
-            return false;
-        }
-
-        DbMetrics.WalFlushes.Add(1);
-        DbMetrics.WalBytes.Add(bytes.Length);
-        Volatile.Write(ref _lastWrittenWalId, wal.Id);
-        Memory.Atomic.Max(ref _durableSeq, wal.LastSeq);
-        wal.Ticket.Complete();
-        _progress.Notify();
-        return true;
-    }
+    /// <summary>The newest WAL id whose object is written; with the WAL disabled, the fence written at open.</summary>
+    private ulong LastWrittenWalId => _wal?.LastWrittenId ?? _fenceWalId;
 
     private async Task MemtableFlushLoopAsync()
     {
@@ -227,10 +158,10 @@ public sealed partial class DbHandle
     private async Task FlushMemtableAsync(Memtable.Memtable memtable, CancellationToken token)
     {
         // An L0 never holds rows that are not also in a WAL object (spec §10.3).
-        while (_options.WalEnabled && Volatile.Read(ref _lastWrittenWalId) < memtable.LastWalId)
+        while (_options.WalEnabled && LastWrittenWalId < memtable.LastWalId)
         {
             var next = _progress.Next;
-            if (Volatile.Read(ref _lastWrittenWalId) >= memtable.LastWalId)
+            if (LastWrittenWalId >= memtable.LastWalId)
             {
                 break;
             }
@@ -274,7 +205,7 @@ public sealed partial class DbHandle
                 {
                     L0 = m.L0.Insert(0, SstView.Whole(sst)),
                     ReplayAfterWalId = _options.WalEnabled ? Math.Max(m.ReplayAfterWalId, lastWal) : m.ReplayAfterWalId,
-                    WalIdLastSeen = Math.Max(m.WalIdLastSeen, Volatile.Read(ref _lastWrittenWalId)),
+                    WalIdLastSeen = Math.Max(m.WalIdLastSeen, LastWrittenWalId),
                     LastL0Seq = lastSeq,
                     LastL0ClockTick = Math.Max(m.LastL0ClockTick, memtable.LastTick),
                     RecentSnapshotMinSeq = snapshots.Length > 0 ? Math.Min(snapshots[0], lastSeq) : lastSeq,

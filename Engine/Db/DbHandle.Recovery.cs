@@ -216,9 +216,8 @@ public sealed partial class DbHandle
         _visibleSeq = maxSeq;
         _durableSeq = maxSeq;
         _clock.AtLeast(maxTick);
-        _nextWalId = fencingId + 1;
-        _lastWrittenWalId = fencingId;
-        _wal = _options.WalEnabled ? new WalBuffer(_options.Compression, _options.BlockSize, _options.SstFilterFormat) : null;
+        _fenceWalId = fencingId;
+        _wal = _options.WalEnabled ? new WalWriter(_store, Path, _options, _commitLock, this, fencingId) : null;
         foreach (var m in Memtables!.NewestFirst)
         {
             _unflushedBytes += m.EstimatedSize;
@@ -265,7 +264,7 @@ public sealed partial class DbHandle
         }
 
         await FlushAsync(FlushType.MemTable, cancellationToken).ConfigureAwait(false);
-        var fence = Volatile.Read(ref _lastWrittenWalId);
+        var fence = LastWrittenWalId;
         await UpdateManifestAsync(
             m => m.ReplayAfterWalId >= fence ? null : m with { ReplayAfterWalId = fence, WalIdLastSeen = Math.Max(m.WalIdLastSeen, fence) },
             cancellationToken).ConfigureAwait(false);

@@ -14,9 +14,9 @@ public sealed partial class DbHandle
     // (docs/rfcs/0005-commit-path.md).
     private readonly Lock _commitLock = new();
     private readonly Db.MonotonicClock _clock;
-    private readonly Db.AsyncSignal _walSignal = new();
+    // Wakes the loop that, without a WAL, freezes a memtable durable writers wait on.
+    private readonly Db.AsyncSignal _noWalSignal = new();
     private readonly Db.AsyncSignal _memtableSignal = new();
-    private readonly Queue<WalBuffer> _sealedWals = new();
     private ulong _lastSeq;
 
     // The newest sequence number whose whole commit is in the memtable: reads bound themselves to
@@ -24,11 +24,11 @@ public sealed partial class DbHandle
     // an iterator rows committed after it was created. Written under _commitLock, read without it.
     private ulong _visibleSeq;
     private ulong _durableSeq;
-    private ulong _nextWalId;
+    // The WAL id this writer fenced at open: with the WAL disabled, the last WAL id for good.
+    private ulong _fenceWalId;
     private ulong _writerEpoch;
     private long _unflushedBytes;
-    private WalBuffer? _wal;
-    private DurabilityTicket? _lastSealedTicket;
+    private WalWriter? _wal;
 
     /// <summary>Writes <paramref name="value"/> under <paramref name="key"/>.</summary>
     public ValueTask<WriteHandle> PutAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, PutOptions? putOptions = null, WriteOptions? writeOptions = null, CancellationToken cancellationToken = default)
@@ -332,9 +332,9 @@ public sealed partial class DbHandle
             hurry = _options.FlushOnDurableWaiters;
         }
 
-        if (_wal is not null && _wal.EncodedBytes >= _options.L0SstSizeBytes)
+        if (_wal is not null && _wal.IsFull)
         {
-            SealWal();
+            _wal.Seal();
             hurry = true;
         }
 
@@ -347,7 +347,7 @@ public sealed partial class DbHandle
         DbMetrics.WriteBatches.Add(1);
         if (hurry)
         {
-            _walSignal.Set();
+            WakeDurabilityLoop();
         }
 
         return new WriteHandle(seq, now, ticket);
@@ -386,7 +386,7 @@ public sealed partial class DbHandle
             return;
         }
 
-        active.LastWalId = _wal is not null ? SealWal() : _nextWalId - 1;
+        active.LastWalId = _wal?.Seal() ?? _fenceWalId;
         PublishMemtables(new Db.MemtableSet(NewMemtable(arenaNeed), set.Frozen.Insert(0, active)));
         _memtableSignal.Set();
     }
@@ -397,23 +397,30 @@ public sealed partial class DbHandle
     // Arena nodes carry a skiplist tower and alignment on top of what the size estimate counts.
     private long ArenaCapacity => Math.Min(Memory.NativeArena.MaxCapacity, Math.Max(1L << 20, (_options.L0SstSizeBytes * 2) + (1L << 20)));
 
-    // Under the commit lock: the current WAL buffer gets the next id and joins the write queue.
-    // Returns the id of the last sealed WAL (the new one, or the previous when empty).
-    private ulong SealWal()
-    {
-        var wal = _wal!;
-        if (wal.IsEmpty)
-        {
-            return _nextWalId - 1;
-        }
+    bool IWalHost.IsClosing => _state == StateClosed;
 
-        var id = _nextWalId++;
-        wal.Seal(id);
-        _sealedWals.Enqueue(wal);
-        _lastSealedTicket = wal.Ticket;
-        _wal = new WalBuffer(_options.Compression, _options.BlockSize, _options.SstFilterFormat);
-        _walSignal.Set();
-        return id;
+    bool IWalHost.HasFailed => _failed;
+
+    void IWalHost.WalWritten(ulong lastSeq)
+    {
+        Memory.Atomic.Max(ref _durableSeq, lastSeq);
+        _progress.Notify();
+    }
+
+    void IWalHost.Fail(CloseReason reason, string message, Exception? cause) => Fail(reason, message, cause);
+
+    void IWalHost.Crash(string loop, Exception error) => OnLoopCrash(loop, error);
+
+    private void WakeDurabilityLoop()
+    {
+        if (_wal is not null)
+        {
+            _wal.Kick();
+        }
+        else
+        {
+            _noWalSignal.Set();
+        }
     }
 
     private void FailPending(Exception error)
@@ -421,15 +428,7 @@ public sealed partial class DbHandle
         List<DurabilityTicket> tickets = [];
         lock (_commitLock)
         {
-            foreach (var wal in _sealedWals)
-            {
-                tickets.Add(wal.Ticket);
-            }
-
-            if (_wal is not null)
-            {
-                tickets.Add(_wal.Ticket);
-            }
+            _wal?.CollectPending(tickets);
 
             if (Memtables is { } set)
             {

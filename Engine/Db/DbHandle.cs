@@ -20,7 +20,7 @@ namespace SlateFast;
 /// (WAL and memtable flushers, manifest updates), <c>.Recovery.cs</c> (open, fencing, WAL
 /// replay), <c>.Read.cs</c> (gets).</para>
 /// </remarks>
-public sealed partial class DbHandle : IAsyncDisposable
+public sealed partial class DbHandle : IAsyncDisposable, IWalHost
 {
     private const int StateOpen = 0;
     private const int StateClosed = 1;
@@ -38,7 +38,11 @@ public sealed partial class DbHandle : IAsyncDisposable
     private CloseReason _closeReason;
     private string _closeMessage = string.Empty;
     private Exception? _closeCause;
-    private Task _walFlusher = Task.CompletedTask;
+
+    // Set once by Fail (a fence or a panic; never by a clean close), read without a lock by the loops.
+    private volatile bool _failed;
+    // The WAL writer's loop, or without a WAL the loop that freezes memtables durable writers wait on.
+    private Task _durabilityLoop = Task.CompletedTask;
     private Task _memtableFlusher = Task.CompletedTask;
     private Task? _closeTask;
     private bool _readOnly;
@@ -184,9 +188,9 @@ public sealed partial class DbHandle : IAsyncDisposable
                     _state = StateClosed;
                     _closeReason = CloseReason.Clean;
                     _closeMessage = "the database is closed";
-                    if (_options.WalEnabled && _wal is not null)
+                    if (_wal is not null)
                     {
-                        SealWal();
+                        _wal.Seal();
                     }
                     else if (!_options.WalEnabled && Memtables is not null)
                     {
@@ -214,7 +218,7 @@ public sealed partial class DbHandle : IAsyncDisposable
     private async Task CloseCoreAsync(bool writeFinalManifest)
     {
         await Task.Yield();
-        _walSignal.Set();
+        WakeDurabilityLoop();
         try
         {
             if (writeFinalManifest && !_options.WalEnabled)
@@ -226,13 +230,13 @@ public sealed partial class DbHandle : IAsyncDisposable
             await StopCompactorAsync().ConfigureAwait(false);
             // The WAL flusher writes what was sealed, then stops; the memtable flusher stops at
             // once (an in-flight L0 upload is abandoned; its object never becomes visible).
-            await _walFlusher.ConfigureAwait(false);
+            await _durabilityLoop.ConfigureAwait(false);
             await _shutdown.CancelAsync().ConfigureAwait(false);
             _memtableSignal.Set();
             await _memtableFlusher.ConfigureAwait(false);
             if (writeFinalManifest && _closeCause is null)
             {
-                await UpdateManifestAsync(m => m with { WalIdLastSeen = Math.Max(m.WalIdLastSeen, _nextWalId - 1) }, CancellationToken.None).ConfigureAwait(false);
+                await UpdateManifestAsync(m => m with { WalIdLastSeen = Math.Max(m.WalIdLastSeen, _wal?.LastSealedId ?? _fenceWalId) }, CancellationToken.None).ConfigureAwait(false);
                 _log.LogInformation("closed database {Path} (epoch {Epoch})", Path, _writerEpoch);
             }
         }
@@ -303,6 +307,7 @@ public sealed partial class DbHandle : IAsyncDisposable
             _closeReason = reason;
             _closeMessage = message;
             _closeCause = cause;
+            _failed = true;
         }
 
         if (reason == CloseReason.Fenced)
@@ -318,7 +323,7 @@ public sealed partial class DbHandle : IAsyncDisposable
         _failure.TrySetResult(error);
         FailPending(error);
         _shutdown.Cancel();
-        _walSignal.Set();
+        WakeDurabilityLoop();
         _memtableSignal.Set();
         _progress.Notify();
     }
@@ -342,17 +347,14 @@ public sealed partial class DbHandle : IAsyncDisposable
             m.Release();
         }
 
-        foreach (var wal in _sealedWals)
-        {
-            wal.Dispose();
-        }
-
         _wal?.Dispose();
     }
 
     private void StartBackground()
     {
-        _walFlusher = BackgroundLoop.Start("WAL writer", WalFlushLoopAsync, OnLoopCrash);
+        _durabilityLoop = _wal is not null
+            ? BackgroundLoop.Start("WAL writer", _wal.RunAsync, OnLoopCrash)
+            : BackgroundLoop.Start("memtable freezer", NoWalDurabilityLoopAsync, OnLoopCrash);
         _memtableFlusher = BackgroundLoop.Start("memtable flusher", MemtableFlushLoopAsync, OnLoopCrash, _shutdown.Token);
         _memtableSignal.Set();
         StartGarbageCollector();
