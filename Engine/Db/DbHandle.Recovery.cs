@@ -56,32 +56,16 @@ public sealed partial class DbHandle
         }
 
         _manifestId = id;
-        PublishReadState(new Db.ReadState(new Db.MemtableSet(NewMemtable(0), []), state));
-        ulong maxSeq = state.LastL0Seq;
-        var maxTick = state.LastL0ClockTick;
-        for (var walId = state.ReplayAfterWalId + 1; walId <= lastWal; walId++)
+        PublishReadState(new Db.ReadState(null, state));
+        var replayed = await Replayer().ReplayAsync(state.ReplayAfterWalId, lastWal, state.LastL0Seq, MissingWal.Stop, cancellationToken).ConfigureAwait(false);
+        if (replayed.DamagedWalId is { } damaged)
         {
-            Wal.WalContents? contents;
-            try
-            {
-                contents = await Wal.WalObjects.ReadForReplayAsync(_store, Path, walId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ObjectNotFoundException)
-            {
-                break;
-            }
-            catch (Wal.CorruptWalObjectException e) when (_options.WalRecovery == WalRecoveryMode.PointInTime)
-            {
-                // Read-only: stop here and change nothing; a writer's open makes such a cut permanent.
-                _log.LogWarning("{Path}: read-only open stops before WAL object {WalId}: {Message}", Path, walId, e.Message);
-                break;
-            }
-
-            var (_, seq, tick) = Apply(walId, contents, state.LastL0Seq);
-            maxSeq = Math.Max(maxSeq, seq);
-            maxTick = Math.Max(maxTick, tick);
+            // Read-only: stop there and change nothing; a writer's open makes such a cut permanent.
+            _log.LogWarning("{Path}: read-only open stops before WAL object {WalId}: {Message}", Path, damaged, replayed.Damage);
         }
 
+        InstallReplayed(replayed);
+        var (maxSeq, maxTick) = (replayed.MaxSeq, Math.Max(state.LastL0ClockTick, replayed.MaxTick));
         _lastSeq = maxSeq;
         _visibleSeq = maxSeq;
         _durableSeq = maxSeq;
@@ -171,57 +155,26 @@ public sealed partial class DbHandle
             ThrowHelper.Internal($"{Path}: fence {fencingId} is at or below the replay point {CurrentManifest.ReplayAfterWalId}");
         }
 
-        var set = new Db.MemtableSet(NewMemtable(0), []);
-        PublishMemtables(set);
-        ulong maxSeq = state.LastL0Seq;
-        var maxTick = state.LastL0ClockTick;
-        long rows = 0;
-        var expected = state.ReplayAfterWalId + 1;
-        foreach (var walId in walIds)
+        // Everything up to the fence must be there (a missing id is damage, not the WAL's end).
+        var replayed = await Replayer().ReplayAsync(state.ReplayAfterWalId, fencingId - 1, state.LastL0Seq, MissingWal.Fail, cancellationToken).ConfigureAwait(false);
+        if (replayed.DamagedWalId is { } damaged)
         {
-            if (walId != expected)
-            {
-                ThrowHelper.Data($"{Path}: WAL object {expected} is missing before {walId}; the WAL must be contiguous after the replay point {state.ReplayAfterWalId}");
-            }
-
-            expected++;
-            Wal.WalContents? contents;
-            try
-            {
-                contents = await Wal.WalObjects.ReadForReplayAsync(_store, Path, walId, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Wal.CorruptWalObjectException e) when (_options.WalRecovery == WalRecoveryMode.PointInTime)
-            {
-                // Opted in: the database opens at the prefix before this object. Later objects
-                // are not replayed either (they follow it in commit order); OpenAsync makes the
-                // cut permanent before the first write (MakeWalCutPermanentAsync).
-                _log.LogWarning(
-                    "{Path}: WalRecoveryMode.PointInTime: replay stops before WAL object {WalId}; it and WAL objects up to {Fence} are discarded: {Message}",
-                    Path, walId, fencingId, e.Message);
-                _walCutBefore = walId;
-                break;
-            }
-
-            var (count, seq, tick) = Apply(walId, contents, state.LastL0Seq);
-            rows += count;
-            maxSeq = Math.Max(maxSeq, seq);
-            maxTick = Math.Max(maxTick, tick);
-            if (Memtables!.Active.EstimatedSize >= _options.L0SstSizeBytes)
-            {
-                FreezeReplayed(walId);
-            }
+            // Opted in (PointInTime): the database opens at the prefix before this object.
+            // OpenAsync makes the cut permanent before the first write (MakeWalCutPermanentAsync).
+            _log.LogWarning(
+                "{Path}: WalRecoveryMode.PointInTime: replay stops before WAL object {WalId}; it and WAL objects up to {Fence} are discarded: {Message}",
+                Path, damaged, fencingId, replayed.Damage);
+            _walCutBefore = damaged;
         }
 
+        InstallReplayed(replayed);
+        var (maxSeq, maxTick, rows) = (replayed.MaxSeq, Math.Max(state.LastL0ClockTick, replayed.MaxTick), replayed.Rows);
         _lastSeq = maxSeq;
         _visibleSeq = maxSeq;
         _durableSeq = maxSeq;
         _clock.AtLeast(maxTick);
         _fenceWalId = fencingId;
         _wal = _options.WalEnabled ? new WalWriter(_store, Path, _options, _commitLock, this, fencingId) : null;
-        foreach (var m in Memtables!.NewestFirst)
-        {
-            _unflushedBytes += m.EstimatedSize;
-        }
 
         _log.LogInformation(
             "opened {Path} as writer epoch {Epoch}: fenced at WAL {Fence}, replayed {Rows} rows from {Wals} WAL objects after {ReplayAfter}, last seq {Seq}",
@@ -271,59 +224,18 @@ public sealed partial class DbHandle
         _log.LogWarning("{Path}: replay point moved past discarded WAL objects {Cut}..{Fence}", Path, cut, fence);
     }
 
-    private (long Rows, ulong MaxSeq, long MaxTick) Apply(ulong walId, Wal.WalContents? contents, ulong lastL0Seq)
+    // Writer-sized memtables, frozen at the L0 size as a writer's are.
+    private WalReplayer Replayer() => new(_store, Path, _options.WalRecovery, _options.L0SstSizeBytes, (need, _) => NewMemtable(need));
+
+    // The replayed memtables become the set: the open one stays active (writes continue in it),
+    // the frozen ones wait for the flusher; their bytes count as unflushed.
+    private void InstallReplayed(WalReplayer.Result replayed)
     {
-        long rows = 0;
-        if (contents is null)
+        var frozen = replayed.Open is null ? replayed.NewestFirst : replayed.NewestFirst.Skip(1);
+        PublishMemtables(new Db.MemtableSet(replayed.Open ?? NewMemtable(0), [.. frozen]));
+        foreach (var m in replayed.NewestFirst)
         {
-            return (0, 0, long.MinValue);
+            _unflushedBytes += m.EstimatedSize;
         }
-
-        ulong maxSeq = 0;
-        var maxTick = long.MinValue;
-        var iterator = new BlockIterator();
-        foreach (var bytes in contents.Blocks)
-        {
-            iterator.Reset(bytes, contents.Format);
-            for (var valid = iterator.SeekToFirst(); valid; valid = iterator.MoveNext())
-            {
-                if (iterator.Seq <= lastL0Seq)
-                {
-                    continue;
-                }
-
-                var need = ArenaSkipList.MaxNodeSize(iterator.Key.Length, iterator.Value.Length);
-                var active = Memtables!.Active;
-                if (active.Capacity - active.Rows.ArenaBytes < need)
-                {
-                    // The memtable fills inside this WAL object, so only the previous one is wholly in it.
-                    FreezeReplayed(walId - 1, need);
-                }
-
-                var result = Memtables!.Active.Insert(iterator.Key, iterator.Seq, iterator.Flags, iterator.Value, iterator.CreateTs ?? 0, iterator.ExpireTs ?? 0);
-                if (result == InsertResult.ArenaFull)
-                {
-                    ThrowHelper.Internal($"replayed row of seq {iterator.Seq} does not fit a fresh memtable");
-                }
-
-                rows++;
-                maxSeq = Math.Max(maxSeq, iterator.Seq);
-                maxTick = Math.Max(maxTick, iterator.CreateTs ?? long.MinValue);
-            }
-        }
-
-        return (rows, maxSeq, maxTick);
-    }
-
-    private void FreezeReplayed(ulong lastWalId, long arenaNeed = 0)
-    {
-        var set = Memtables!;
-        if (set.Active.IsEmpty)
-        {
-            return;
-        }
-
-        set.Active.LastWalId = lastWalId;
-        PublishMemtables(new Db.MemtableSet(NewMemtable(arenaNeed), set.Frozen.Insert(0, set.Active)));
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SlateFast.Db.Checkpoints;
 using SlateFast.Manifest;
+using SlateFast.Wal;
 
 namespace SlateFast;
 
@@ -156,8 +157,8 @@ public sealed partial class DbReader
     private async Task PinAsync(ulong id, ManifestState state, CancellationToken cancellationToken)
     {
         var lastWal = _mode == DbReaderMode.FixedCheckpoint || _options.SkipWalReplay ? state.WalIdLastSeen : ulong.MaxValue;
-        var replayed = await _replayer.ReplayAsync(state.ReplayAfterWalId, lastWal, state.LastL0Seq, cancellationToken).ConfigureAwait(false);
-        WarnIfCut();
+        var replayed = await _replayer.ReplayAsync(state.ReplayAfterWalId, lastWal, state.LastL0Seq, MissingWal.Stop, cancellationToken).ConfigureAwait(false);
+        WarnIfCut(replayed);
         var tables = replayed.NewestFirst;
         if (tables.Count == 0)
         {
@@ -184,8 +185,8 @@ public sealed partial class DbReader
             return;
         }
 
-        var replayed = await _replayer.ReplayAsync(_lastWalId, ulong.MaxValue, LastSeq, cancellationToken).ConfigureAwait(false);
-        WarnIfCut();
+        var replayed = await _replayer.ReplayAsync(_lastWalId, ulong.MaxValue, LastSeq, MissingWal.Stop, cancellationToken).ConfigureAwait(false);
+        WarnIfCut(replayed);
         _lastWalId = replayed.LastWalId;
         if (replayed.NewestFirst.Count == 0)
         {
@@ -203,9 +204,11 @@ public sealed partial class DbReader
         Interlocked.Exchange(ref _lastSeq, replayed.MaxSeq);
     }
 
-    private void WarnIfCut()
+    // The reader writes nothing: it reads the prefix before the damaged object and stops there on
+    // every poll until a writer moves the replay point past it.
+    private void WarnIfCut(WalReplayer.Result replayed)
     {
-        if (_replayer.DamagedWalId is { } damaged)
+        if (replayed.DamagedWalId is { } damaged)
         {
             _log.LogWarning("reader of {Path} (WalRecoveryMode.PointInTime) reads the state before damaged WAL object {WalId}; it and later WAL objects are not replayed", Path, damaged);
         }

@@ -2,7 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlateFast.Db.Checkpoints;
-using SlateFast.Db.Reader;
+using SlateFast.Wal;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 
@@ -51,7 +51,7 @@ public sealed partial class DbReader : IAsyncDisposable
         _manifests = manifests;
         _options = options;
         _mode = options.EffectiveMode;
-        _replayer = new WalReplayer(manifests.Store, view.Path, options.MaxMemtableBytes, options.WalRecovery);
+        _replayer = new WalReplayer(manifests.Store, view.Path, options.WalRecovery, options.MaxMemtableBytes, ReplayMemtable(options.MaxMemtableBytes));
         _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlateFast.DbReader");
     }
 
@@ -193,4 +193,8 @@ public sealed partial class DbReader : IAsyncDisposable
             _stop.Dispose();
         }
     }
+
+    // A small first memtable, so a short WAL costs little memory; room for a whole memtable after.
+    private static Func<long, int, Memtable.Memtable> ReplayMemtable(long maxBytes) => (need, index) =>
+        new(Math.Min(Memory.NativeArena.MaxCapacity, Math.Max(need * 2, index == 0 ? 1L << 20 : maxBytes * 2)));
 }
