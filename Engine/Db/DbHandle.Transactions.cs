@@ -64,39 +64,34 @@ public sealed partial class DbHandle
                 need += ArenaSkipList.MaxNodeSize(r.Key.Length, r.Value.Length);
             }
 
-            WriteHandle handle;
-            while (true)
+            WriteHandle handle = default;
+            while (!ended)
             {
                 await WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
-                try
+                lock (_commitLock)
                 {
-                    lock (_commitLock)
+                    // Checked and applied under one lock: nothing can commit between the check and the write.
+                    if (_conflicts.FindConflict(transaction.StartSeq, written, read, ranges) is { } key)
                     {
-                        // Checked and applied under one lock: nothing can commit between the check and the write.
-                        if (_conflicts.FindConflict(transaction.StartSeq, written, read, ranges) is { } key)
+                        DbMetrics.TransactionConflicts.Add(1);
+
+                        // A sequence number the caller supplied is consumed even though the
+                        // commit fails, as SlateDB's write loop advances its oracle before the
+                        // conflict check: reusing it later is then refused like any other.
+                        if (options.SeqNum > _lastSeq)
                         {
-                            DbMetrics.TransactionConflicts.Add(1);
-
-                            // A sequence number the caller supplied is consumed even though the
-                            // commit fails, as SlateDB's write loop advances its oracle before the
-                            // conflict check: reusing it later is then refused like any other.
-                            if (options.SeqNum > _lastSeq)
-                            {
-                                _lastSeq = options.SeqNum;
-                            }
-
-                            throw new SlateFastException(ErrorKind.Transaction, $"transaction {transaction.Id} conflicts: key {Convert.ToHexString(key)} was written after its start at seq {transaction.StartSeq}");
+                            _lastSeq = options.SeqNum;
                         }
 
-                        handle = CommitRowsLocked(rows, options, need);
+                        throw new SlateFastException(ErrorKind.Transaction, $"transaction {transaction.Id} conflicts: key {Convert.ToHexString(key)} was written after its start at seq {transaction.StartSeq}");
+                    }
+
+                    // Refused only while an ingestion holds the write gate: wait for it and check again.
+                    if (TryCommitRowsLocked(rows, options, need, out handle))
+                    {
                         _conflicts.End(transaction.StartSeq);
                         ended = true;
                     }
-
-                    break;
-                }
-                catch (WriteGateClosedException)
-                {
                 }
             }
 

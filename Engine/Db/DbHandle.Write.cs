@@ -36,18 +36,7 @@ public sealed partial class DbHandle
         Keys.Validate(key.Span);
         writeOptions ??= WriteOptions.Default;
         var ttl = (putOptions ?? PutOptions.Default).Ttl;
-        if (!MustWait())
-        {
-            try
-            {
-                return Complete(CommitOne(key.Span, value.Span, RowKind.Value, ttl, writeOptions), writeOptions, cancellationToken);
-            }
-            catch (WriteGateClosedException)
-            {
-            }
-        }
-
-        return WriteOneSlowAsync(key, value, RowKind.Value, ttl, writeOptions, cancellationToken);
+        return WriteOne(key, value, RowKind.Value, ttl, writeOptions, cancellationToken);
     }
 
     /// <summary>Writes a tombstone for <paramref name="key"/>.</summary>
@@ -55,18 +44,7 @@ public sealed partial class DbHandle
     {
         Keys.Validate(key.Span);
         writeOptions ??= WriteOptions.Default;
-        if (!MustWait())
-        {
-            try
-            {
-                return Complete(CommitOne(key.Span, default, RowKind.Tombstone, Ttl.NoExpiry, writeOptions), writeOptions, cancellationToken);
-            }
-            catch (WriteGateClosedException)
-            {
-            }
-        }
-
-        return WriteOneSlowAsync(key, default, RowKind.Tombstone, Ttl.NoExpiry, writeOptions, cancellationToken);
+        return WriteOne(key, default, RowKind.Tombstone, Ttl.NoExpiry, writeOptions, cancellationToken);
     }
 
     /// <summary>
@@ -78,18 +56,7 @@ public sealed partial class DbHandle
         Keys.Validate(key.Span);
         writeOptions ??= WriteOptions.Default;
         var ttl = (putOptions ?? PutOptions.Default).Ttl;
-        if (!MustWait())
-        {
-            try
-            {
-                return Complete(CommitOne(key.Span, operand.Span, RowKind.Merge, ttl, writeOptions), writeOptions, cancellationToken);
-            }
-            catch (WriteGateClosedException)
-            {
-            }
-        }
-
-        return WriteOneSlowAsync(key, operand, RowKind.Merge, ttl, writeOptions, cancellationToken);
+        return WriteOne(key, operand, RowKind.Merge, ttl, writeOptions, cancellationToken);
     }
 
     /// <summary>Applies every operation of <paramref name="batch"/> atomically under one sequence number.</summary>
@@ -103,18 +70,9 @@ public sealed partial class DbHandle
             ThrowHelper.Invalid("a write batch must not be empty");
         }
 
-        if (!MustWait())
-        {
-            try
-            {
-                return Complete(CommitBatch(rows, writeOptions), writeOptions, cancellationToken);
-            }
-            catch (WriteGateClosedException)
-            {
-            }
-        }
-
-        return WriteBatchSlowAsync(rows, writeOptions, cancellationToken);
+        return !MustWait() && TryCommitBatch(rows, writeOptions, out var handle)
+            ? Complete(handle, writeOptions, cancellationToken)
+            : WriteBatchSlowAsync(rows, writeOptions, cancellationToken);
     }
 
     private ValueTask<WriteHandle> Complete(WriteHandle handle, WriteOptions options, CancellationToken cancellationToken)
@@ -134,18 +92,22 @@ public sealed partial class DbHandle
         }
     }
 
-    // The slow paths live in their own methods so the fast path allocates no closure or state machine.
+    // One row: committed at once unless backpressure or an ingestion's write gate makes it wait.
+    private ValueTask<WriteHandle> WriteOne(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, RowKind kind, Ttl ttl, WriteOptions options, CancellationToken cancellationToken) =>
+        !MustWait() && TryCommitOne(key.Span, value.Span, kind, ttl, options, out var handle)
+            ? Complete(handle, options, cancellationToken)
+            : WriteOneSlowAsync(key, value, kind, ttl, options, cancellationToken);
+
+    // The slow paths live in their own methods so the fast path allocates no closure or state
+    // machine. A commit refused because an ingestion closed the gate after the wait tries again.
     private async ValueTask<WriteHandle> WriteOneSlowAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, RowKind kind, Ttl ttl, WriteOptions options, CancellationToken cancellationToken)
     {
         while (true)
         {
             await WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
-            try
+            if (TryCommitOne(key.Span, value.Span, kind, ttl, options, out var handle))
             {
-                return await Complete(CommitOne(key.Span, value.Span, kind, ttl, options), options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (WriteGateClosedException)
-            {
+                return await Complete(handle, options, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -155,12 +117,9 @@ public sealed partial class DbHandle
         while (true)
         {
             await WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
-            try
+            if (TryCommitBatch(rows, options, out var handle))
             {
-                return await Complete(CommitBatch(rows, options), options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (WriteGateClosedException)
-            {
+                return await Complete(handle, options, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -210,24 +169,31 @@ public sealed partial class DbHandle
     private void LogStall() =>
         Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(_log, "writes to {Path} stall: {Bytes} unflushed bytes exceed MaxUnflushedBytes {Max}", Path, Volatile.Read(ref _unflushedBytes), _options.MaxUnflushedBytes);
 
-    private WriteHandle CommitOne(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RowKind kind, Ttl ttl, WriteOptions options)
+    // False (nothing written) when an ingestion closed the write gate: the caller waits and retries.
+    private bool TryCommitOne(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RowKind kind, Ttl ttl, WriteOptions options, out WriteHandle handle)
     {
         Keys.ValidateValue(value.Length);
         var need = ArenaSkipList.MaxNodeSize(key.Length, value.Length);
         lock (_commitLock)
         {
-            var (seq, now) = BeginCommit(options, need);
+            if (!TryBeginCommit(options, need, out var seq, out var now))
+            {
+                handle = default;
+                return false;
+            }
+
             Apply(key, value, kind, seq, now, ExpireTs(kind, ttl, now));
             if (_conflicts.Active)
             {
                 _conflicts.RecordWrite(seq, key);
             }
 
-            return EndCommit(seq, now, 1, options.AwaitDurable);
+            handle = EndCommit(seq, now, 1, options.AwaitDurable);
+            return true;
         }
     }
 
-    private WriteHandle CommitBatch(List<WriteBatch.BatchOp> rows, WriteOptions options)
+    private bool TryCommitBatch(List<WriteBatch.BatchOp> rows, WriteOptions options, out WriteHandle handle)
     {
         long need = 0;
         foreach (var r in rows)
@@ -237,14 +203,19 @@ public sealed partial class DbHandle
 
         lock (_commitLock)
         {
-            return CommitRowsLocked(rows, options, need);
+            return TryCommitRowsLocked(rows, options, need, out handle);
         }
     }
 
     // Under the commit lock. Rows were resolved to one per key, ascending.
-    private WriteHandle CommitRowsLocked(List<WriteBatch.BatchOp> rows, WriteOptions options, long need)
+    private bool TryCommitRowsLocked(List<WriteBatch.BatchOp> rows, WriteOptions options, long need, out WriteHandle handle)
     {
-        var (seq, now) = BeginCommit(options, need);
+        if (!TryBeginCommit(options, need, out var seq, out var now))
+        {
+            handle = default;
+            return false;
+        }
+
         foreach (var r in rows)
         {
             Apply(r.Key, r.Value, r.Kind, seq, now, ExpireTs(r.Kind, r.Ttl, now));
@@ -261,12 +232,14 @@ public sealed partial class DbHandle
             _conflicts.RecordWrites(seq, keys);
         }
 
-        return EndCommit(seq, now, rows.Count, options.AwaitDurable);
+        handle = EndCommit(seq, now, rows.Count, options.AwaitDurable);
+        return true;
     }
 
     // Under the commit lock: the closed check, the sequence number and room for the whole batch in
-    // one memtable (so a batch never spans two memtables or two WAL objects).
-    private (ulong Seq, long Now) BeginCommit(WriteOptions options, long arenaNeed)
+    // one memtable (so a batch never spans two memtables or two WAL objects). False, with nothing
+    // taken, when an ingestion closed the write gate after the caller's check.
+    private bool TryBeginCommit(WriteOptions options, long arenaNeed, out ulong seq, out long now)
     {
         if (_state == StateClosed)
         {
@@ -280,11 +253,11 @@ public sealed partial class DbHandle
 
         if (_writeGate is not null)
         {
-            // An ingestion closed the gate after the caller's check: it retries on the slow path.
-            throw WriteGateClosedException.Instance;
+            seq = 0;
+            now = 0;
+            return false;
         }
 
-        ulong seq;
         if (options.SeqNum == 0)
         {
             seq = ++_lastSeq;
@@ -305,7 +278,8 @@ public sealed partial class DbHandle
             Freeze(arenaNeed);
         }
 
-        return (seq, _clock.Now());
+        now = _clock.Now();
+        return true;
     }
 
     private void Apply(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RowKind kind, ulong seq, long now, long? expireTs)
