@@ -77,7 +77,7 @@ internal static class GcTestKit
             var outputs = ImmutableArray<CompactedSst>.Empty;
             if (rows.Count > 0)
             {
-                var sst = await Flush.L0Writer.WriteAsync(store, db, memtable, new DbOptions(), outputId, [], CancellationToken.None);
+                var sst = await SlateFast.Flush.L0Writer.WriteAsync(store, db, memtable, new DbOptions(), outputId, [], CancellationToken.None);
                 runs = [new SortedRun(0, [SstView.Whole(sst)])];
                 outputs = [sst];
             }
