@@ -9,6 +9,9 @@ namespace SlateFast;
 
 public sealed partial class DbHandle
 {
+    // Guards the writer's manifest updates (flushes, checkpoints, the compactor's adopted
+    // versions, refreshes): one version at a time is written and published, with _manifestId.
+    // Held across the store's round trips, hence a semaphore; taken before _commitLock.
     private readonly SemaphoreSlim _manifestLock = new(1, 1);
     private ulong _manifestId;
 

@@ -8,10 +8,13 @@ namespace SlateFast;
 
 public sealed partial class DbHandle
 {
+    // Guards the commit order and what must change with it: _lastSeq, _state and the close
+    // fields, the memtable set's changes (freezes, a flush's removal), the WAL writer's open
+    // object and seal queue, _snapshots, the conflict tracker, _writeGate and _pendingIngestSeq.
     // The commit path is one short critical section per batch: assign the sequence number, append
-    // to the WAL buffer, insert into the memtable. It runs on the caller's thread, so a write that
-    // does not wait for durability completes synchronously and allocates nothing
-    // (docs/rfcs/0005-commit-path.md).
+    // to the WAL, insert into the memtable. It runs on the caller's thread, so a write that does
+    // not wait for durability completes synchronously and allocates nothing
+    // (docs/rfcs/0005-commit-path.md). Lock order: _manifestLock, then this, then _viewLock.
     private readonly Lock _commitLock = new();
     private readonly Db.MonotonicClock _clock;
     // Wakes the loop that, without a WAL, freezes a memtable durable writers wait on.

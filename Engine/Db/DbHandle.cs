@@ -57,6 +57,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost
         _manifests = new ManifestStore(store, path);
         // Object names (ULIDs, checkpoint ids) must never repeat across handles or processes, so
         // they are never seeded: two writers seeded alike once overwrote each other's L0 SSTs.
+        // Random is not thread-safe: every use locks the instance itself.
         _random = new Random();
         _clock = new Db.MonotonicClock(options.TimeProvider, long.MinValue);
     }
