@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using SlateFast.Diagnostics;
 using SlateFast.Flush;
@@ -53,7 +54,7 @@ public sealed partial class DbHandle
                 flushed = [.. Memtables!.Frozen.Select(m => m.Flushed.Task)];
             }
 
-            _memtableSignal.Set();
+            KickFlusher();
             await Task.WhenAll(flushed).WaitAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -102,135 +103,45 @@ public sealed partial class DbHandle
     /// <summary>The newest WAL id whose object is written; with the WAL disabled, the fence written at open.</summary>
     private ulong LastWrittenWalId => _wal?.LastWrittenId ?? _fenceWalId;
 
-    private async Task MemtableFlushLoopAsync()
-    {
-        var token = _shutdown.Token;
-        var failures = 0;
-        try
-        {
-            while (!token.IsCancellationRequested)
-            {
-                var frozen = FrozenSnapshot();
-                if (frozen.IsEmpty)
-                {
-                    await _memtableSignal.WaitAsync(null, _options.TimeProvider, token).ConfigureAwait(false);
-                    continue;
-                }
+    ImmutableArray<Memtable.Memtable> IFlushHost.Frozen => FrozenSnapshot();
 
-                try
-                {
-                    await FlushMemtableAsync(frozen[^1], token).ConfigureAwait(false);
-                    failures = 0;
-                }
-                catch (Exception e) when (IsRetryableFlushFailure(e) && !token.IsCancellationRequested)
-                {
-                    // The rows are safe in the WAL and the memtable stays frozen, so a store that
-                    // is down only delays the flush: try it again (a new L0; the change is
-                    // idempotent if the last attempt's manifest landed), as RocksDB resumes after
-                    // a retryable background error, rather than closing the database.
-                    failures++;
-                    var wait = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(failures, 6))));
-                    _log.LogWarning("flushing a memtable of {Path} failed ({Message}); trying again in {Wait} (failure {Count})", Path, e.Message, wait, failures);
-                    await Task.Delay(wait, _options.TimeProvider, token).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+    ulong IFlushHost.LastWrittenWalId => LastWrittenWalId;
+
+    Db.ProgressSignal IFlushHost.Progress => _progress;
+
+    bool IFlushHost.HasFailed => _failed;
+
+    SlateFastException IFlushHost.ClosedError() => new(ErrorKind.Closed, _closeReason, $"{Path}: {_closeMessage}", _closeCause);
+
+    Task IFlushHost.WaitForL0RoomAsync(CancellationToken cancellationToken) => WaitForL0RoomAsync(cancellationToken);
+
+    ulong[] IFlushHost.SnapshotSeqs() => SnapshotSeqs();
+
+    Ulid IFlushHost.NewSstId()
+    {
+        lock (_random)
         {
-        }
-        catch (SlateFastException e) when (e.Kind == ErrorKind.Closed)
-        {
-            if (e.CloseReason != CloseReason.Clean)
-            {
-                Fail(e.CloseReason, e.Message, e);
-            }
-        }
-        catch (Exception e) when (e is SlateFastException or IOException)
-        {
-            Fail(CloseReason.Panic, $"flushing a memtable failed: {e.Message}", e);
+            return Ulid.NewUlid(_options.TimeProvider, _random);
         }
     }
 
-    // Transient store failures and manifest timeouts; a permanent store failure (disk full,
-    // access denied) or a fence still closes the database.
-    private bool IsRetryableFlushFailure(Exception e) =>
-        _options.WalEnabled
-        && _closeCause is null
-        && (e is ObjectStoreException store ? store.IsTransient : e is SlateFastException { Kind: ErrorKind.Unavailable });
+    Task IFlushHost.CommitAsync(Func<ManifestState, ManifestState?> change, Memtable.Memtable flushed, CancellationToken cancellationToken) =>
+        UpdateManifestAsync(change, cancellationToken, flushed);
 
-    private async Task FlushMemtableAsync(Memtable.Memtable memtable, CancellationToken token)
+    void IFlushHost.Flushed(Memtable.Memtable memtable)
     {
-        // An L0 never holds rows that are not also in a WAL object (spec §10.3).
-        while (_options.WalEnabled && LastWrittenWalId < memtable.LastWalId)
-        {
-            var next = _progress.Next;
-            if (LastWrittenWalId >= memtable.LastWalId)
-            {
-                break;
-            }
-
-            // A clean close is not a failure: the WAL flusher still writes what was sealed, and the
-            // shutdown token ends this wait afterwards. Only a failed database stops it here.
-            if (_closeCause is not null)
-            {
-                ThrowClosed();
-            }
-
-            await next.WaitAsync(token).ConfigureAwait(false);
-        }
-
-        // L0 is full: wait for a compactor to drain it.
-        await WaitForL0RoomAsync(token).ConfigureAwait(false);
-
-        Ulid id;
-        lock (_random)
-        {
-            id = Ulid.NewUlid(_options.TimeProvider, _random);
-        }
-
-        var snapshots = SnapshotSeqs();
-        var sst = await UploadRetry.RunAsync(() => L0Writer.WriteAsync(_store, Path, memtable, _options, id, snapshots, token), _log, $"writing L0 {id} of {Path}", token).ConfigureAwait(false);
-        var lastWal = Math.Max(memtable.LastWalId, 0);
-        await UpdateManifestAsync(
-            m =>
-            {
-                // Idempotent: a write that landed may be reported as a conflict (a newer version
-                // was listed right after it), and this change then runs again on the newest
-                // version, where a compactor may already have compacted this L0 away: the rows
-                // are in when the L0 is listed or the L0 sequence number covers them.
-                if (m.L0.Any(v => v.Sst.Id == sst.Id) || (memtable.MaxSeq > 0 && m.LastL0Seq >= memtable.MaxSeq))
-                {
-                    return null;
-                }
-
-                var lastSeq = Math.Max(m.LastL0Seq, memtable.MaxSeq);
-                return m with
-                {
-                    L0 = m.L0.Insert(0, SstView.Whole(sst)),
-                    ReplayAfterWalId = _options.WalEnabled ? Math.Max(m.ReplayAfterWalId, lastWal) : m.ReplayAfterWalId,
-                    WalIdLastSeen = Math.Max(m.WalIdLastSeen, LastWrittenWalId),
-                    LastL0Seq = lastSeq,
-                    LastL0ClockTick = Math.Max(m.LastL0ClockTick, memtable.LastTick),
-                    RecentSnapshotMinSeq = snapshots.Length > 0 ? Math.Min(snapshots[0], lastSeq) : lastSeq,
-                };
-            },
-            token,
-            flushed: memtable).ConfigureAwait(false);
-
         Interlocked.Add(ref _unflushedBytes, -memtable.EstimatedSize);
-        DbMetrics.MemtableFlushes.Add(1);
         if (!_options.WalEnabled)
         {
             Memory.Atomic.Max(ref _durableSeq, memtable.MaxSeq);
         }
 
-        memtable.FlushTicket.Complete();
-        memtable.Flushed.TrySetResult();
-        memtable.Release();
-        _progress.Notify();
         Compactor?.Kick();
-        _log.LogDebug("flushed memtable of {Rows} rows to L0 {Sst} in {Path}", memtable.Rows.Count, sst.Id, Path);
     }
+
+    void IFlushHost.Fail(CloseReason reason, string message, Exception? cause) => Fail(reason, message, cause);
+
+    private void KickFlusher() => Volatile.Read(ref _flusher)?.Kick();
 
     private void LogL0Stall() =>
         _log.LogWarning("memtable flush to {Path} waits: L0 holds {Count} SSTs (L0MaxSsts {Max})", Path, CurrentManifest.L0.Length, _options.L0MaxSsts);

@@ -119,7 +119,7 @@ public sealed partial class DbHandle
         var installed = false;
         try
         {
-            _memtableSignal.Set();
+            KickFlusher();
             await Task.WhenAll(flushed).WaitAsync(cancellationToken).ConfigureAwait(false);
 
             long rows = 0, bytes = 0;

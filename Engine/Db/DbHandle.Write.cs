@@ -19,7 +19,6 @@ public sealed partial class DbHandle
     private readonly Db.MonotonicClock _clock;
     // Wakes the loop that, without a WAL, freezes a memtable durable writers wait on.
     private readonly Db.AsyncSignal _noWalSignal = new();
-    private readonly Db.AsyncSignal _memtableSignal = new();
     private ulong _lastSeq;
 
     // The newest sequence number whose whole commit is in the memtable: reads bound themselves to
@@ -162,7 +161,7 @@ public sealed partial class DbHandle
             {
                 waited = true;
                 LogStall();
-                _memtableSignal.Set();
+                KickFlusher();
             }
 
             await next.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -365,7 +364,7 @@ public sealed partial class DbHandle
 
         active.LastWalId = _wal?.Seal() ?? _fenceWalId;
         PublishMemtables(new Db.MemtableSet(NewMemtable(arenaNeed), set.Frozen.Insert(0, active)));
-        _memtableSignal.Set();
+        KickFlusher();
     }
 
     private Memtable.Memtable NewMemtable(long arenaNeed) =>

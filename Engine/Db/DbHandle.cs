@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SlateFast.Flush;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Threading;
@@ -20,7 +21,7 @@ namespace SlateFast;
 /// (WAL and memtable flushers, manifest updates), <c>.Recovery.cs</c> (open, fencing, WAL
 /// replay), <c>.Read.cs</c> (gets).</para>
 /// </remarks>
-public sealed partial class DbHandle : IAsyncDisposable, IWalHost
+public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
 {
     private const int StateOpen = 0;
     private const int StateClosed = 1;
@@ -44,6 +45,9 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost
     // The WAL writer's loop, or without a WAL the loop that freezes memtables durable writers wait on.
     private Task _durabilityLoop = Task.CompletedTask;
     private Task _memtableFlusher = Task.CompletedTask;
+
+    // Created when the background starts, with the options recovery settled (the format level).
+    private MemtableFlusher? _flusher;
     private Task? _closeTask;
     private bool _readOnly;
     private readonly TaskCompletionSource<SlateFastException> _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -233,7 +237,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost
             // once (an in-flight L0 upload is abandoned; its object never becomes visible).
             await _durabilityLoop.ConfigureAwait(false);
             await _shutdown.CancelAsync().ConfigureAwait(false);
-            _memtableSignal.Set();
+            KickFlusher();
             await _memtableFlusher.ConfigureAwait(false);
             if (writeFinalManifest && _closeCause is null)
             {
@@ -264,7 +268,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost
             flushed = [.. FrozenSnapshot().Select(m => m.Flushed.Task)];
         }
 
-        _memtableSignal.Set();
+        KickFlusher();
         try
         {
             await Task.WhenAll(flushed).ConfigureAwait(false);
@@ -325,7 +329,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost
         FailPending(error);
         _shutdown.Cancel();
         WakeDurabilityLoop();
-        _memtableSignal.Set();
+        KickFlusher();
         _progress.Notify();
     }
 
@@ -356,8 +360,10 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost
         _durabilityLoop = _wal is not null
             ? BackgroundLoop.Start("WAL writer", _wal.RunAsync, OnLoopCrash)
             : BackgroundLoop.Start("memtable freezer", NoWalDurabilityLoopAsync, OnLoopCrash);
-        _memtableFlusher = BackgroundLoop.Start("memtable flusher", MemtableFlushLoopAsync, OnLoopCrash, _shutdown.Token);
-        _memtableSignal.Set();
+        var flusher = new MemtableFlusher(_store, Path, _options, this, _log);
+        Volatile.Write(ref _flusher, flusher);
+        _memtableFlusher = BackgroundLoop.Start("memtable flusher", () => flusher.RunAsync(_shutdown.Token), OnLoopCrash, _shutdown.Token);
+        KickFlusher();
         StartGarbageCollector();
         StartCompactor();
     }

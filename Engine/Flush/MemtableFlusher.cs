@@ -1,0 +1,180 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using SlateFast.Diagnostics;
+using SlateFast.Manifest;
+using SlateFast.ObjectStore;
+
+namespace SlateFast.Flush;
+
+/// <summary>What a <see cref="MemtableFlusher"/> needs from the database it flushes for.</summary>
+internal interface IFlushHost
+{
+    /// <summary>The frozen memtables, newest first (the oldest is flushed next).</summary>
+    ImmutableArray<Memtable.Memtable> Frozen { get; }
+
+    /// <summary>The newest WAL id whose object is written.</summary>
+    ulong LastWrittenWalId { get; }
+
+    /// <summary>Notified when a WAL object is written or a flush lands.</summary>
+    Db.ProgressSignal Progress { get; }
+
+    /// <summary>The database failed (fenced, or a panic).</summary>
+    bool HasFailed { get; }
+
+    /// <summary>The error a failed database answers with.</summary>
+    SlateFastException ClosedError();
+
+    /// <summary>Returns when L0 has room for one more SST (a compactor drains it).</summary>
+    Task WaitForL0RoomAsync(CancellationToken cancellationToken);
+
+    /// <summary>Live snapshot sequence numbers, ascending: the versions the L0 must keep.</summary>
+    ulong[] SnapshotSeqs();
+
+    /// <summary>A fresh SST id.</summary>
+    Ulid NewSstId();
+
+    /// <summary>
+    /// Writes the manifest version <paramref name="change"/> makes of the newest one, and publishes
+    /// it to reads together with the removal of <paramref name="flushed"/> from the memtables.
+    /// </summary>
+    Task CommitAsync(Func<ManifestState, ManifestState?> change, Memtable.Memtable flushed, CancellationToken cancellationToken);
+
+    /// <summary>A memtable is an L0 SST in the manifest: its bytes are no longer unflushed.</summary>
+    void Flushed(Memtable.Memtable memtable);
+
+    /// <summary>Closes the database with this reason.</summary>
+    void Fail(CloseReason reason, string message, Exception? cause);
+}
+
+/// <summary>
+/// Flushes frozen memtables to L0, oldest first: waits until the WAL holds every row of the
+/// memtable (an L0 never holds rows the WAL lacks, spec §10.3) and L0 has room, writes the L0 SST,
+/// and commits a manifest version listing it. A transient failure leaves the memtable frozen and
+/// is tried again with backoff (its rows are safe in the WAL); anything else closes the database.
+/// </summary>
+internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions options, IFlushHost host, ILogger log)
+{
+    private readonly Db.AsyncSignal _signal = new();
+
+    /// <summary>Wakes the loop: a memtable froze, or the database closes.</summary>
+    public void Kick() => _signal.Set();
+
+    /// <summary>The loop, until <paramref name="token"/> is cancelled or the database fails.</summary>
+    public async Task RunAsync(CancellationToken token)
+    {
+        var failures = 0;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var frozen = host.Frozen;
+                if (frozen.IsEmpty)
+                {
+                    await _signal.WaitAsync(null, options.TimeProvider, token).ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    await FlushAsync(frozen[^1], token).ConfigureAwait(false);
+                    failures = 0;
+                }
+                catch (Exception e) when (IsRetryable(e) && !token.IsCancellationRequested)
+                {
+                    // The rows are safe in the WAL and the memtable stays frozen, so a store that
+                    // is down only delays the flush: try it again (a new L0; the change is
+                    // idempotent if the last attempt's manifest landed), as RocksDB resumes after
+                    // a retryable background error, rather than closing the database.
+                    failures++;
+                    var wait = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(failures, 6))));
+                    log.LogWarning("flushing a memtable of {Path} failed ({Message}); trying again in {Wait} (failure {Count})", db, e.Message, wait, failures);
+                    await Task.Delay(wait, options.TimeProvider, token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (SlateFastException e) when (e.Kind == ErrorKind.Closed)
+        {
+            if (e.CloseReason != CloseReason.Clean)
+            {
+                host.Fail(e.CloseReason, e.Message, e);
+            }
+        }
+        catch (Exception e) when (e is SlateFastException or IOException)
+        {
+            host.Fail(CloseReason.Panic, $"flushing a memtable failed: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The manifest change that lists <paramref name="sst"/>, the L0 of <paramref name="memtable"/>,
+    /// as the newest L0. Null when the newest version already has it: a write that landed may be
+    /// reported as a conflict (a newer version was listed right after it), and the change then
+    /// runs again on the newest version, where a compactor may already have compacted the L0 away;
+    /// the rows are in when the L0 is listed or the last L0 sequence number covers them.
+    /// </summary>
+    internal static ManifestState? AddL0(ManifestState m, Memtable.Memtable memtable, CompactedSst sst, ulong[] snapshots, bool walEnabled, ulong lastWrittenWalId)
+    {
+        if (m.L0.Any(v => v.Sst.Id == sst.Id) || (memtable.MaxSeq > 0 && m.LastL0Seq >= memtable.MaxSeq))
+        {
+            return null;
+        }
+
+        var lastSeq = Math.Max(m.LastL0Seq, memtable.MaxSeq);
+        return m with
+        {
+            L0 = m.L0.Insert(0, SstView.Whole(sst)),
+            ReplayAfterWalId = walEnabled ? Math.Max(m.ReplayAfterWalId, memtable.LastWalId) : m.ReplayAfterWalId,
+            WalIdLastSeen = Math.Max(m.WalIdLastSeen, lastWrittenWalId),
+            LastL0Seq = lastSeq,
+            LastL0ClockTick = Math.Max(m.LastL0ClockTick, memtable.LastTick),
+            RecentSnapshotMinSeq = snapshots.Length > 0 ? Math.Min(snapshots[0], lastSeq) : lastSeq,
+        };
+    }
+
+    // Transient store failures and manifest timeouts; a permanent store failure (disk full,
+    // access denied) or a fence still closes the database. Without a WAL the memtable is the only
+    // copy of its rows and durable writers wait on this very flush: no retry there.
+    private bool IsRetryable(Exception e) =>
+        options.WalEnabled
+        && !host.HasFailed
+        && (e is ObjectStoreException storeError ? storeError.IsTransient : e is SlateFastException { Kind: ErrorKind.Unavailable });
+
+    private async Task FlushAsync(Memtable.Memtable memtable, CancellationToken token)
+    {
+        while (options.WalEnabled && host.LastWrittenWalId < memtable.LastWalId)
+        {
+            var next = host.Progress.Next;
+            if (host.LastWrittenWalId >= memtable.LastWalId)
+            {
+                break;
+            }
+
+            // A clean close is not a failure: the WAL writer still writes what was sealed, and the
+            // shutdown token ends this wait afterwards. Only a failed database stops it here.
+            if (host.HasFailed)
+            {
+                throw host.ClosedError();
+            }
+
+            await next.WaitAsync(token).ConfigureAwait(false);
+        }
+
+        await host.WaitForL0RoomAsync(token).ConfigureAwait(false);
+
+        var id = host.NewSstId();
+        var snapshots = host.SnapshotSeqs();
+        var sst = await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, token), log, $"writing L0 {id} of {db}", token).ConfigureAwait(false);
+        await host.CommitAsync(m => AddL0(m, memtable, sst, snapshots, options.WalEnabled, host.LastWrittenWalId), memtable, token).ConfigureAwait(false);
+
+        host.Flushed(memtable);
+        DbMetrics.MemtableFlushes.Add(1);
+        memtable.FlushTicket.Complete();
+        memtable.Flushed.TrySetResult();
+        memtable.Release();
+        host.Progress.Notify();
+        log.LogDebug("flushed memtable of {Rows} rows to L0 {Sst} in {Path}", memtable.Rows.Count, sst.Id, db);
+    }
+}
