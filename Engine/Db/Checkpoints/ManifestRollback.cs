@@ -227,7 +227,7 @@ internal static class ManifestRollback
 
         var level = FormatDetection.Choose(FormatLevel.Detect, await FormatDetection.DetectAsync(store, db, target, sizes, cancellationToken).ConfigureAwait(false));
         var fence = (ids.Count > 0 ? ids.Max : target.ReplayAfterWalId) + 1;
-        while (!(await store.PutIfAbsentAsync(DbPaths.WalSstPath(db, fence), DbHandle.FenceBytes(level), cancellationToken).ConfigureAwait(false)).Stored)
+        while (!(await store.PutIfAbsentAsync(DbPaths.WalSstPath(db, fence), Recovery.DbRecovery.FenceBytes(level), cancellationToken).ConfigureAwait(false)).Stored)
         {
             fence++;
         }
