@@ -83,19 +83,7 @@ internal static class DbRecovery
             cancellationToken).ConfigureAwait(false);
         var epoch = state.WriterEpoch;
 
-        var walIds = new SortedSet<ulong>();
-        var walSizes = new List<long>();
-        await foreach (var meta in store.ListAsync(DbPaths.DirPrefix(path, DbPaths.WalDir), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (DbPaths.TryParseWalSstName(meta.Path, out var walId))
-            {
-                walSizes.Add(meta.Size);
-                if (walId > state.ReplayAfterWalId)
-                {
-                    walIds.Add(walId);
-                }
-            }
-        }
+        var (walIds, walSizes) = await WalObjects.ListAsync(store, path, state.ReplayAfterWalId, cancellationToken).ConfigureAwait(false);
 
         // From here on the options carry the level this handle writes at, never Detect.
         options = options with

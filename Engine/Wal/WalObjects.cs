@@ -17,6 +17,29 @@ internal static class WalObjects
     public static bool IsShortFence(long size) => size <= SstSections.FooterLength;
 
     /// <summary>
+    /// The WAL as listed: the ids after <paramref name="afterWalId"/>, ascending, and the size of
+    /// every WAL object (format detection tells the fence kinds apart by size).
+    /// </summary>
+    public static async Task<(SortedSet<ulong> IdsAfter, List<long> Sizes)> ListAsync(IObjectStore store, string db, ulong afterWalId, CancellationToken cancellationToken)
+    {
+        var ids = new SortedSet<ulong>();
+        var sizes = new List<long>();
+        await foreach (var meta in store.ListAsync(DbPaths.DirPrefix(db, DbPaths.WalDir), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (DbPaths.TryParseWalSstName(meta.Path, out var id))
+            {
+                sizes.Add(meta.Size);
+                if (id > afterWalId)
+                {
+                    ids.Add(id);
+                }
+            }
+        }
+
+        return (ids, sizes);
+    }
+
+    /// <summary>
     /// The rows of WAL object <paramref name="walId"/> for replay: every block read, checksummed
     /// and decoded before the caller sees any of it, so an object is applied wholly or not at all
     /// (a replay that stops at a damaged object leaves no half of it behind). Null for a fence

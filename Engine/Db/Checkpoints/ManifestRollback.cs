@@ -193,19 +193,7 @@ internal static class ManifestRollback
     // a fence, so the state is exactly the target's tables and no running writer adds to it.
     private static async Task<(ulong ReplayAfter, ulong LastSeen, ulong? Fence)> WalPointAsync(IObjectStore store, string db, ManifestState target, ulong newestReplayAfter, bool discardWal, CancellationToken cancellationToken)
     {
-        var ids = new SortedSet<ulong>();
-        var sizes = new List<long>();
-        await foreach (var meta in store.ListAsync(DbPaths.DirPrefix(db, DbPaths.WalDir), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (DbPaths.TryParseWalSstName(meta.Path, out var id))
-            {
-                sizes.Add(meta.Size);
-                if (id > target.ReplayAfterWalId)
-                {
-                    ids.Add(id);
-                }
-            }
-        }
+        var (ids, sizes) = await Wal.WalObjects.ListAsync(store, db, target.ReplayAfterWalId, cancellationToken).ConfigureAwait(false);
 
         // Every id up to the newest intact version's replay point was written (flushes covered
         // them), so those must be listed too: a WAL wholly collected up to there lists nothing.
