@@ -22,6 +22,8 @@ From asyncio (calls run on a thread pool of the database, never blocking the loo
         await db.put(b"k", b"v")
 """
 
+from __future__ import annotations
+
 from .aio import AsyncDb, open_async
 from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, open, open_reader, version
 from .errors import (

@@ -1,8 +1,11 @@
 """ctypes declarations of libslatefast (NativeAot/include/slatefast.h)."""
 
+from __future__ import annotations
+
 import ctypes
 import os
 from ctypes import POINTER, c_bool, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint8, c_uint64, c_void_p
+from typing import Any
 
 _REPO_LIB = os.path.join(os.path.dirname(__file__), "..", "..", "..", "artifacts", "native", "libslatefast.so")
 
@@ -43,7 +46,7 @@ _bytes_p = POINTER(c_uint8)
 _handle_p = POINTER(c_void_p)
 
 # name: (argument types); every function returns Result unless listed in _OTHER.
-_SIGNATURES = {
+_SIGNATURES: dict[str, list[Any]] = {
     "sf_set_log_callback": [LOG_CALLBACK, c_int32, c_void_p],
     "sf_db_open": [c_char_p, c_char_p, c_char_p, _handle_p],
     "sf_db_close": [c_void_p],
@@ -99,7 +102,7 @@ _SIGNATURES = {
 
 CHECKPOINT_ID_LEN = 37
 
-_OTHER = {
+_OTHER: dict[str, tuple[list[Any], Any]] = {
     "sf_version": ([], c_char_p),
     "sf_result_free": ([POINTER(Result)], None),
     "sf_bytes_free": ([_bytes_p, c_size_t], None),
@@ -107,12 +110,12 @@ _OTHER = {
 }
 
 
-def library_path():
+def library_path() -> str:
     """$SLATEFAST_LIB, else the repository's artifacts/native/libslatefast.so."""
     return os.environ.get("SLATEFAST_LIB") or os.path.normpath(_REPO_LIB)
 
 
-def load(path=None):
+def load(path: str | None = None) -> ctypes.CDLL:
     path = path or library_path()
     try:
         lib = ctypes.CDLL(path)
@@ -135,10 +138,10 @@ def load(path=None):
     return lib
 
 
-_lib = None
+_lib: ctypes.CDLL | None = None
 
 
-def lib():
+def lib() -> ctypes.CDLL:
     """The loaded library (loaded on first use, so importing the package never fails)."""
     global _lib
     if _lib is None:

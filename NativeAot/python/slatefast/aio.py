@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, AsyncIterator, Callable, Optional, TypeVar, Union
+from typing import Any, AsyncGenerator, Callable, Optional, TypeVar, Union
 
 from . import db as _db
 from .errors import ClosedError
@@ -27,7 +27,7 @@ Bytes = Union[bytes, bytearray, memoryview, str]
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-async def open_async(path: PathLike, store_url: Optional[PathLike] = None, options: Optional[dict] = None, *, threads: int = 16) -> "AsyncDb":
+async def open_async(path: PathLike, store_url: Optional[PathLike] = None, options: Optional[dict[str, Any]] = None, *, threads: int = 16) -> "AsyncDb":
     """Opens the database at path (as slatefast.open) without blocking the loop."""
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="slatefast")
     try:
@@ -70,7 +70,7 @@ class AsyncDb:
     async def flush(self, kind: str = "wal") -> None:
         await self._run(self._db.flush, kind)
 
-    async def scan(self, start: Optional[Bytes] = None, end: Optional[Bytes] = None, *, reverse: bool = False, batch: int = 256) -> AsyncIterator[tuple]:
+    async def scan(self, start: Optional[Bytes] = None, end: Optional[Bytes] = None, *, reverse: bool = False, batch: int = 256) -> AsyncGenerator[tuple[bytes, bytes], None]:
         """Yields (key, value) pairs, fetching up to batch rows per thread hop."""
         iterator = await self._run(self._db.scan, start, end, reverse=reverse)
         try:

@@ -1,9 +1,13 @@
 """Db, WriteBatch, Snapshot, Iterator, Transaction and Reader over the C handles."""
 
+from __future__ import annotations
+
 import ctypes
 import json
 import os
+from collections.abc import Iterable
 from ctypes import byref, c_bool, c_size_t, c_uint64, c_uint8, c_void_p, POINTER
+from typing import Any, ClassVar, TypeVar, Union, cast
 
 from . import _native
 from .errors import ClosedError, InvalidError, check
@@ -12,8 +16,13 @@ _FLUSH_TYPES = {"wal": 0, "memtable": 1}
 _ISOLATION = {"snapshot": 0, "serializable": 1}
 _SCOPES = {"all": 0, "durable": 1}
 
+# What keys, values and paths may be (the same aliases as in aio). Class Iterator below is the
+# scan iterator, so collections.abc.Iterator is not imported here.
+Bytes = Union[bytes, bytearray, memoryview, str]
+PathLike = Union[str, "os.PathLike[str]"]
 
-def _b(value, what="key"):
+
+def _b(value: Bytes, what: str = "key") -> bytes:
     if isinstance(value, str):
         return value.encode("utf-8")
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -21,7 +30,7 @@ def _b(value, what="key"):
     raise TypeError(f"{what} must be bytes or str, not {type(value).__name__}")
 
 
-def _take(lib, pointer, length):
+def _take(lib: ctypes.CDLL, pointer: ctypes._Pointer[c_uint8], length: c_size_t) -> bytes:
     """Copies and frees bytes the library handed out."""
     try:
         return ctypes.string_at(pointer, length.value)
@@ -29,7 +38,7 @@ def _take(lib, pointer, length):
         lib.sf_bytes_free(pointer, length)
 
 
-def _path(value, what="path"):
+def _path(value: PathLike, what: str = "path") -> str:
     """A str from str or any os.PathLike (pathlib.Path included)."""
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
@@ -40,7 +49,7 @@ def _path(value, what="path"):
     return value
 
 
-def _store_url(value):
+def _store_url(value: PathLike | None) -> bytes | None:
     """None, a URL string, or a folder given as os.PathLike (a local store rooted there)."""
     if value is None:
         return None
@@ -49,12 +58,12 @@ def _store_url(value):
     return _path(value, "store_url").encode()
 
 
-def version():
+def version() -> str:
     """The library version."""
-    return _native.lib().sf_version().decode()
+    return cast(bytes, _native.lib().sf_version()).decode()
 
 
-def open(path, store_url=None, options=None):  # noqa: A001 - the issue names it open
+def open(path: PathLike, store_url: PathLike | None = None, options: dict[str, Any] | None = None) -> Db:  # noqa: A001 - the issue names it open
     """Opens (creating if needed) the database at path. store_url: None for a local store in the
     current directory, or file:///abs/root, memory:///[name], s3://bucket/prefix?endpoint=...
     options: a dict of sf_db_open's options_json fields (e.g. {"flush_interval_ms": 50})."""
@@ -65,38 +74,42 @@ def open(path, store_url=None, options=None):  # noqa: A001 - the issue names it
     return Db(lib, handle)
 
 
+_H = TypeVar("_H", bound="_Handle")
+
+
 class _Handle:
     """Owns one C handle. close() releases it once (later calls do nothing); after it, every call
     raises ClosedError saying what is closed, decided here: the library could only say that a
     freed token is not a live handle."""
 
-    _close_fn = None
-    _what = "handle"
+    # None only here: every subclass names its close function.
+    _close_fn: ClassVar[str] = None  # type: ignore[assignment]
+    _what: ClassVar[str] = "handle"
 
-    def __init__(self, lib, handle):
+    def __init__(self, lib: ctypes.CDLL, handle: c_void_p) -> None:
         self._lib = lib
         self._handle = handle
         self._closed = False
         self._finished = "closed"
 
     @property
-    def _h(self):
+    def _h(self) -> c_void_p:
         if self._closed:
             raise ClosedError(f"the {self._what} is {self._finished}", 1)
         return self._handle
 
-    def close(self):
+    def close(self) -> None:
         if not self._closed:
             self._closed = True
             check(self._lib, getattr(self._lib, self._close_fn)(self._handle))
 
-    def __enter__(self):
+    def __enter__(self: _H) -> _H:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __del__(self):
+    def __del__(self) -> None:
         if not getattr(self, "_closed", True):
             self._closed = True
             try:
@@ -112,28 +125,28 @@ class WriteBatch(_Handle):
     _close_fn = "sf_write_batch_free"
     _what = "write batch"
 
-    def __init__(self):
+    def __init__(self) -> None:
         lib = _native.lib()
         handle = c_void_p()
         check(lib, lib.sf_write_batch_new(byref(handle)))
         super().__init__(lib, handle)
 
-    def put(self, key, value):
+    def put(self, key: Bytes, value: Bytes) -> WriteBatch:
         k, v = _b(key), _b(value, "value")
         check(self._lib, self._lib.sf_write_batch_put(self._h, k, len(k), v, len(v), None))
         return self
 
-    def delete(self, key):
+    def delete(self, key: Bytes) -> WriteBatch:
         k = _b(key)
         check(self._lib, self._lib.sf_write_batch_delete(self._h, k, len(k)))
         return self
 
-    def merge(self, key, operand):
+    def merge(self, key: Bytes, operand: Bytes) -> WriteBatch:
         k, v = _b(key), _b(operand, "operand")
         check(self._lib, self._lib.sf_write_batch_merge(self._h, k, len(k), v, len(v), None))
         return self
 
-    def clear(self):
+    def clear(self) -> None:
         check(self._lib, self._lib.sf_write_batch_clear(self._h))
 
 
@@ -143,10 +156,10 @@ class Iterator(_Handle):
     _close_fn = "sf_iterator_close"
     _what = "iterator"
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator:
         return self
 
-    def __next__(self):
+    def __next__(self) -> tuple[bytes, bytes]:
         if self._closed:
             raise StopIteration
         present = c_bool()
@@ -158,30 +171,30 @@ class Iterator(_Handle):
             raise StopIteration
         return _take(self._lib, key, key_len), _take(self._lib, value, value_len)
 
-    def seek(self, key):
+    def seek(self, key: Bytes) -> None:
         k = _b(key)
         check(self._lib, self._lib.sf_iterator_seek(self._h, k, len(k)))
 
 
-def _scan_options(reverse, hide_expired=False):
+def _scan_options(reverse: bool, hide_expired: bool = False) -> _native.ScanOptions:
     options = _native.ScanOptions()
     options.order = 1 if reverse else 0
     options.hide_expired = 1 if hide_expired else 0
     return options
 
 
-def _read_options(hide_expired):
+def _read_options(hide_expired: bool) -> _native.ReadOptions:
     options = _native.ReadOptions()
     options.cache_blocks = 1
     options.hide_expired = 1 if hide_expired else 0
     return options
 
 
-def _lifetime_ms(lifetime_ms):
+def _lifetime_ms(lifetime_ms: int | None) -> int:
     return 0 if lifetime_ms is None else int(lifetime_ms)
 
 
-def _bounds(start, end):
+def _bounds(start: Bytes | None, end: Bytes | None) -> tuple[bytes | None, int, bytes | None, int]:
     s = _b(start, "start") if start is not None else None
     e = _b(end, "end") if end is not None else None
     return s, len(s) if s else 0, e, len(e) if e else 0
@@ -193,13 +206,13 @@ class Snapshot(_Handle):
     _close_fn = "sf_snapshot_close"
     _what = "snapshot"
 
-    def get(self, key):
+    def get(self, key: Bytes) -> bytes | None:
         k = _b(key)
         present, value, length = c_bool(), POINTER(c_uint8)(), c_size_t()
         check(self._lib, self._lib.sf_snapshot_get(self._h, k, len(k), None, byref(present), byref(value), byref(length)))
         return _take(self._lib, value, length) if present.value else None
 
-    def scan(self, start=None, end=None, *, reverse=False):
+    def scan(self, start: Bytes | None = None, end: Bytes | None = None, *, reverse: bool = False) -> Iterator:
         it = c_void_p()
         options = _scan_options(reverse)
         check(self._lib, self._lib.sf_snapshot_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
@@ -212,7 +225,7 @@ class Db(_Handle):
     _close_fn = "sf_db_close"
     _what = "database"
 
-    def put(self, key, value, *, await_durable=True):
+    def put(self, key: Bytes, value: Bytes, *, await_durable: bool = True) -> int:
         """Writes value under key; returns the write's sequence number. With await_durable (the
         default) it returns once the write is in the object store."""
         k, v = _b(key), _b(value, "value")
@@ -220,7 +233,7 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_put(self._h, k, len(k), v, len(v), 1 if await_durable else 0, byref(seq)))
         return seq.value
 
-    def get(self, key, *, hide_expired=False):
+    def get(self, key: Bytes, *, hide_expired: bool = False) -> bytes | None:
         """The value of key, or None. hide_expired: a value whose TTL has passed reads as None
         (by default it stays readable until a flush or compaction drops it, as in SlateDB)."""
         k = _b(key)
@@ -232,7 +245,7 @@ class Db(_Handle):
             check(self._lib, self._lib.sf_db_get(self._h, k, len(k), byref(present), byref(value), byref(length)))
         return _take(self._lib, value, length) if present.value else None
 
-    def merge(self, key, operand, *, await_durable=True):
+    def merge(self, key: Bytes, operand: Bytes, *, await_durable: bool = True) -> int:
         """Writes a merge operand for key; returns its sequence number. Reads resolve operands
         with the merge operator named at open (options={"merge_operator": "concat"})."""
         k, v = _b(key), _b(operand, "operand")
@@ -241,37 +254,37 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_merge(self._h, k, len(k), v, len(v), None, byref(options), byref(seq)))
         return seq.value
 
-    def delete(self, key, *, await_durable=True):
+    def delete(self, key: Bytes, *, await_durable: bool = True) -> None:
         k = _b(key)
         check(self._lib, self._lib.sf_db_delete(self._h, k, len(k), 1 if await_durable else 0))
 
-    def write(self, batch, *, await_durable=True):
+    def write(self, batch: WriteBatch, *, await_durable: bool = True) -> int:
         """Applies a WriteBatch atomically; returns its sequence number."""
         options = _native.WriteOptions(1 if await_durable else 0, 0)
         seq = c_uint64()
         check(self._lib, self._lib.sf_db_write(self._h, batch._h, byref(options), byref(seq)))
         return seq.value
 
-    def scan(self, start=None, end=None, *, reverse=False, hide_expired=False):
+    def scan(self, start: Bytes | None = None, end: Bytes | None = None, *, reverse: bool = False, hide_expired: bool = False) -> Iterator:
         """Yields (key, value) for start <= key < end (None: unbounded), in key order or reversed."""
         it = c_void_p()
         options = _scan_options(reverse, hide_expired)
         check(self._lib, self._lib.sf_db_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
         return Iterator(self._lib, it)
 
-    def scan_prefix(self, prefix, *, reverse=False):
+    def scan_prefix(self, prefix: Bytes, *, reverse: bool = False) -> Iterator:
         p = _b(prefix, "prefix")
         it = c_void_p()
         options = _scan_options(reverse)
         check(self._lib, self._lib.sf_db_scan_prefix(self._h, p, len(p), byref(options), byref(it)))
         return Iterator(self._lib, it)
 
-    def snapshot(self):
+    def snapshot(self) -> Snapshot:
         handle = c_void_p()
         check(self._lib, self._lib.sf_db_snapshot(self._h, byref(handle)))
         return Snapshot(self._lib, handle)
 
-    def begin_transaction(self, isolation="snapshot"):
+    def begin_transaction(self, isolation: str = "snapshot") -> Transaction:
         """Starts a Transaction reading the database as of now. isolation: "snapshot" (write-write
         conflicts fail the commit) or "serializable" (also read-write conflicts)."""
         if isolation not in _ISOLATION:
@@ -280,7 +293,7 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_begin_transaction(self._h, _ISOLATION[isolation], byref(handle)))
         return Transaction(self._lib, handle)
 
-    def create_checkpoint(self, scope="all", *, lifetime_ms=None, name=None):
+    def create_checkpoint(self, scope: str = "all", *, lifetime_ms: int | None = None, name: str | None = None) -> str:
         """Creates a checkpoint and returns its id (a UUID string). scope: "all" (flushes first:
         every write so far) or "durable". lifetime_ms: None never expires."""
         if scope not in _SCOPES:
@@ -290,26 +303,26 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_create_checkpoint(self._h, _SCOPES[scope], _lifetime_ms(lifetime_ms), n, out, None))
         return out.value.decode()
 
-    def refresh_checkpoint(self, checkpoint_id, *, lifetime_ms=None):
+    def refresh_checkpoint(self, checkpoint_id: str, *, lifetime_ms: int | None = None) -> None:
         """Sets the checkpoint to expire lifetime_ms from now (None: never)."""
         check(self._lib, self._lib.sf_db_refresh_checkpoint(self._h, checkpoint_id.encode(), _lifetime_ms(lifetime_ms)))
 
-    def delete_checkpoint(self, checkpoint_id):
+    def delete_checkpoint(self, checkpoint_id: str) -> bool:
         """Deletes the checkpoint; False when there was none."""
         found = c_bool()
         check(self._lib, self._lib.sf_db_delete_checkpoint(self._h, checkpoint_id.encode(), byref(found)))
         return found.value
 
-    def list_checkpoints(self):
+    def list_checkpoints(self) -> list[dict[str, Any]]:
         """The checkpoints as dicts: id, manifest_id, create_time_s, expire_time_s, name."""
         out = c_void_p()
         check(self._lib, self._lib.sf_db_list_checkpoints(self._h, byref(out)))
         try:
-            return json.loads(ctypes.string_at(out.value).decode())
+            return cast("list[dict[str, Any]]", json.loads(ctypes.string_at(out.value).decode()))
         finally:
             self._lib.sf_string_free(out)
 
-    def ingest(self, paths):
+    def ingest(self, paths: Iterable[PathLike]) -> int:
         """Adds SSTs (object paths on the database's store) atomically; returns their sequence number."""
         encoded = [_path(p, "SST path").encode() for p in paths]
         array = (ctypes.c_char_p * len(encoded))(*encoded)
@@ -317,18 +330,18 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_ingest(self._h, array, len(encoded), byref(seq)))
         return seq.value
 
-    def flush(self, kind="wal"):
+    def flush(self, kind: str = "wal") -> None:
         """Writes buffered WAL rows ("wal") or memtables as L0 SSTs ("memtable")."""
         if kind not in _FLUSH_TYPES:
             raise InvalidError(f"flush kind must be one of {sorted(_FLUSH_TYPES)}")
         check(self._lib, self._lib.sf_db_flush_with_type(self._h, _FLUSH_TYPES[kind]))
 
-    def metrics(self):
+    def metrics(self) -> dict[str, Any]:
         """The database's counters and gauges as a dict."""
         out = c_void_p()
         check(self._lib, self._lib.sf_db_metrics(self._h, byref(out)))
         try:
-            return json.loads(ctypes.string_at(out.value).decode())
+            return cast("dict[str, Any]", json.loads(ctypes.string_at(out.value).decode()))
         finally:
             self._lib.sf_string_free(out)
 
@@ -342,43 +355,43 @@ class Transaction(_Handle):
     _close_fn = "sf_txn_rollback"
     _what = "transaction"
 
-    def get(self, key, *, hide_expired=False):
+    def get(self, key: Bytes, *, hide_expired: bool = False) -> bytes | None:
         k = _b(key)
         present, value, length = c_bool(), POINTER(c_uint8)(), c_size_t()
         options = _read_options(hide_expired)
         check(self._lib, self._lib.sf_txn_get(self._h, k, len(k), byref(options), byref(present), byref(value), byref(length)))
         return _take(self._lib, value, length) if present.value else None
 
-    def put(self, key, value):
+    def put(self, key: Bytes, value: Bytes) -> None:
         k, v = _b(key), _b(value, "value")
         check(self._lib, self._lib.sf_txn_put(self._h, k, len(k), v, len(v), None))
 
-    def delete(self, key):
+    def delete(self, key: Bytes) -> None:
         k = _b(key)
         check(self._lib, self._lib.sf_txn_delete(self._h, k, len(k)))
 
-    def merge(self, key, operand):
+    def merge(self, key: Bytes, operand: Bytes) -> None:
         k, v = _b(key), _b(operand, "operand")
         check(self._lib, self._lib.sf_txn_merge(self._h, k, len(k), v, len(v), None))
 
-    def scan(self, start=None, end=None, *, reverse=False):
+    def scan(self, start: Bytes | None = None, end: Bytes | None = None, *, reverse: bool = False) -> Iterator:
         """(key, value) pairs as the transaction sees them; the iterator closes with the transaction."""
         it = c_void_p()
         options = _scan_options(reverse)
         check(self._lib, self._lib.sf_txn_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
         return Iterator(self._lib, it)
 
-    def mark_read(self, key):
+    def mark_read(self, key: Bytes) -> None:
         """Counts key as read (a conflict under "serializable" if another commit writes it)."""
         k = _b(key)
         check(self._lib, self._lib.sf_txn_mark_read(self._h, k, len(k)))
 
-    def unmark_write(self, key):
+    def unmark_write(self, key: Bytes) -> None:
         """Exempts the write of key from write-write conflict checks."""
         k = _b(key)
         check(self._lib, self._lib.sf_txn_unmark_write(self._h, k, len(k)))
 
-    def commit(self, *, await_durable=True):
+    def commit(self, *, await_durable: bool = True) -> int | None:
         """Applies the writes; returns the commit's sequence number, or None when the transaction
         wrote nothing. Finishes the transaction whatever the outcome."""
         handle = self._h  # ClosedError once committed or rolled back
@@ -387,14 +400,14 @@ class Transaction(_Handle):
         check(self._lib, self._lib.sf_txn_commit(handle, 1 if await_durable else 0, byref(seq), byref(committed)))
         return seq.value if committed.value else None
 
-    def rollback(self):
+    def rollback(self) -> None:
         """Discards the writes (nothing happens after commit or a previous rollback)."""
         if not self._closed:
             self.close()
             self._finished = "rolled back"
 
 
-def open_reader(path, store_url=None, options=None):
+def open_reader(path: PathLike, store_url: PathLike | None = None, options: dict[str, Any] | None = None) -> Reader:
     """Opens a read-only Reader of the database at path. options: a dict of sf_reader_open's
     options_json fields, e.g. {"checkpoint_id": id} or {"mode": "follow_latest"}."""
     lib = _native.lib()
@@ -410,19 +423,19 @@ class Reader(_Handle):
     _close_fn = "sf_reader_close"
     _what = "reader"
 
-    def get(self, key, *, hide_expired=False):
+    def get(self, key: Bytes, *, hide_expired: bool = False) -> bytes | None:
         k = _b(key)
         present, value, length = c_bool(), POINTER(c_uint8)(), c_size_t()
         options = _read_options(hide_expired)
         check(self._lib, self._lib.sf_reader_get(self._h, k, len(k), byref(options), byref(present), byref(value), byref(length)))
         return _take(self._lib, value, length) if present.value else None
 
-    def scan(self, start=None, end=None, *, reverse=False):
+    def scan(self, start: Bytes | None = None, end: Bytes | None = None, *, reverse: bool = False) -> Iterator:
         it = c_void_p()
         options = _scan_options(reverse)
         check(self._lib, self._lib.sf_reader_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
         return Iterator(self._lib, it)
 
-    def refresh(self):
+    def refresh(self) -> None:
         """Polls for newer data now (nothing at a fixed checkpoint)."""
         check(self._lib, self._lib.sf_reader_refresh(self._h))

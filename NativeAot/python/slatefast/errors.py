@@ -1,14 +1,20 @@
 """Exceptions by error kind, mirroring sf_result_t.kind."""
 
+from __future__ import annotations
+
 import ctypes
+from typing import ClassVar
+
+from . import _native
 
 
 class SlateFastError(Exception):
     """Base of every SlateFast error. kind and close_reason are the sf_result_t fields."""
 
-    kind = 0
+    kind: ClassVar[int] = 0
+    close_reason: int
 
-    def __init__(self, message, close_reason=0):
+    def __init__(self, message: str, close_reason: int = 0) -> None:
         super().__init__(message)
         self.close_reason = close_reason
 
@@ -49,10 +55,10 @@ class InternalError(SlateFastError):
     kind = 6
 
 
-_BY_KIND = {cls.kind: cls for cls in (TransactionError, ClosedError, UnavailableError, InvalidError, DataError, InternalError)}
+_BY_KIND: dict[int, type[SlateFastError]] = {cls.kind: cls for cls in (TransactionError, ClosedError, UnavailableError, InvalidError, DataError, InternalError)}
 
 
-def check(lib, result):
+def check(lib: ctypes.CDLL, result: _native.Result) -> None:
     """Frees the result's message and raises the matching exception unless it is SF_OK."""
     if result.kind == 0:
         return
