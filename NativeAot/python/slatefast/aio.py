@@ -15,16 +15,17 @@ than the loop's default executor) bounds the threads one database takes and is s
 from __future__ import annotations
 
 import asyncio
-import os
+import os  # noqa: F401 - the PathLike hint names os.PathLike, resolved in this module
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, AsyncGenerator, Callable, Optional, TypeVar, Union
+from typing import Any, AsyncGenerator, Callable, Optional, TypeVar
 
 from . import db as _db
 from .errors import ClosedError
 
 T = TypeVar("T")
-Bytes = Union[bytes, bytearray, memoryview, str]
-PathLike = Union[str, "os.PathLike[str]"]
+# The accepted key/value and path types, defined once with the synchronous API.
+Bytes = _db.Bytes
+PathLike = _db.PathLike
 
 
 async def open_async(path: PathLike, store_url: Optional[PathLike] = None, options: Optional[dict[str, Any]] = None, *, threads: int = 16) -> "AsyncDb":
