@@ -29,7 +29,7 @@ public sealed class ToolInstallTests
         var version = Path.GetFileNameWithoutExtension(package)["SlateFast.Cli.".Length..];
         var install = await SystemTools.RunToEndAsync(
             "dotnet", ["tool", "install", "SlateFast.Cli", "--tool-path", tools, "--add-source", packages, "--version", version],
-            work, Limit, new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(temp.Path, "nuget") });
+            work, Limit, new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(temp.Path, "nuget") });
         Assert.True(install.Exit == 0, $"install: {install.Out}{install.Err}");
 
         var slatefast = Path.Combine(tools, OperatingSystem.IsWindows() ? "slatefast.exe" : "slatefast");

@@ -31,10 +31,10 @@ public static class SystemTools
 
     /// <summary>
     /// Runs a command to its end with both streams captured, in <paramref name="workingDirectory"/>
-    /// with <paramref name="environment"/> added; fails the test if it is still running after
+    /// with <paramref name="environment"/> applied (a null value removes the variable); fails the test if it is still running after
     /// <paramref name="timeout"/> (a hang, not a timing assertion).
     /// </summary>
-    public static async Task<(int Exit, string Out, string Err)> RunToEndAsync(string file, IEnumerable<string> args, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<(int Exit, string Out, string Err)> RunToEndAsync(string file, IEnumerable<string> args, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = workingDirectory };
         foreach (var a in args)
@@ -42,9 +42,16 @@ public static class SystemTools
             info.ArgumentList.Add(a);
         }
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
-            info.Environment[name] = value;
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
 
         using var process = Process.Start(info)!;

@@ -366,6 +366,12 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         {
             throw new ObjectStoreException(operation, path, isTransient: true, $"S3 {operation} at {Endpoint} timed out: no answer within {Durations.Format(deadline.Limit)} (request_timeout)", inner: e) { TimedOut = true };
         }
+        catch (AmazonClientException e) when (e.Message.StartsWith("Failed to resolve AWS credentials", StringComparison.Ordinal))
+        {
+            // Not a network failure: retrying cannot help, and the SDK's own message lists every
+            // provider it tried over many lines.
+            throw new ObjectStoreException(operation, path, isTransient: false, $"no AWS credentials for {Endpoint}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)", inner: e);
+        }
         catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or OperationCanceledException or TimeoutException)
         {
             // Network failures and resets.
