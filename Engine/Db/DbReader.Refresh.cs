@@ -14,6 +14,9 @@ public sealed partial class DbReader
         var latest = await _manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {Path} in {_manifests.Store}");
         (_latestId, _latest) = latest;
+
+        // Before the managed checkpoint is written: a refused open leaves nothing behind.
+        WalObjects.RefuseSeparateStore(_latest, Path);
         switch (_mode)
         {
             case DbReaderMode.FixedCheckpoint:
@@ -156,6 +159,7 @@ public sealed partial class DbReader
     // Reads manifest `id` from now on, with the WAL after its replay point replayed afresh.
     private async Task PinAsync(ulong id, ManifestState state, CancellationToken cancellationToken)
     {
+        WalObjects.RefuseSeparateStore(state, Path);
         var lastWal = _mode == DbReaderMode.FixedCheckpoint || _options.SkipWalReplay ? state.WalIdLastSeen : ulong.MaxValue;
         var replayed = await _replayer.ReplayAsync(state.ReplayAfterWalId, lastWal, state.LastL0Seq, MissingWal.Stop, cancellationToken).ConfigureAwait(false);
         WarnIfCut(replayed);

@@ -73,6 +73,7 @@ internal static class DbRecovery
         }
 
         DbHandle.RefuseSegmented(state, path, "write to");
+        WalObjects.RefuseSeparateStore(state, path);
 
         (id, state, _) = await manifests.UpdateAsync(
             (id, state),
@@ -153,6 +154,7 @@ internal static class DbRecovery
             lastWal = state.WalIdLastSeen;
         }
 
+        WalObjects.RefuseSeparateStore(state, path);
         var replayed = await Replayer(store, path, options, newMemtable).ReplayAsync(state.ReplayAfterWalId, lastWal, state.LastL0Seq, MissingWal.Stop, cancellationToken).ConfigureAwait(false);
         if (replayed.DamagedWalId is { } damaged)
         {

@@ -17,6 +17,22 @@ internal static class WalObjects
     public static bool IsShortFence(long size) => size <= SstSections.FooterLength;
 
     /// <summary>
+    /// Refuses a database whose manifest keeps its WAL in a separate object store (SlateDB's
+    /// <c>wal_object_store_uri</c>): every replay here reads the main store, where that WAL is
+    /// not, so the unflushed writes would silently be missing (and a writer would fence and write
+    /// beside them).
+    /// </summary>
+    public static void RefuseSeparateStore(ManifestState state, string db)
+    {
+        if (!string.IsNullOrEmpty(state.WalObjectStoreUri))
+        {
+            ThrowHelper.Invalid(
+                $"{db}: its WAL lives in a separate object store ({state.WalObjectStoreUri}, SlateDB's wal_object_store_uri); "
+                + "SlateFast cannot read or write a WAL there yet, and replaying the main store instead would miss every unflushed write");
+        }
+    }
+
+    /// <summary>
     /// The WAL as listed: the ids after <paramref name="afterWalId"/>, ascending, and the size of
     /// every WAL object (format detection tells the fence kinds apart by size).
     /// </summary>
