@@ -37,6 +37,31 @@ public sealed class SeparateWalStoreTests
         Assert.Equal(before, await CountAsync(store));
     }
 
+    [Fact]
+    public async Task A_writer_refuses_a_database_whose_manifest_saw_WAL_objects_that_are_not_in_the_store()
+    {
+        // SlateDB 0.12+ manifests do not name a separate WAL store; what gives one away (or a
+        // damaged WAL) is a manifest that saw WAL objects the main store does not have.
+        var store = new InMemoryObjectStore();
+        await using (var db = await DbHandle.OpenAsync("db", store))
+        {
+            await db.PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+        }
+
+        var state = (await new ManifestStore(store, "db").LoadLatestAsync())!.Value.State;
+        Assert.True(state.WalIdLastSeen > state.ReplayAfterWalId, $"replay point {state.ReplayAfterWalId}, last seen {state.WalIdLastSeen}");
+        for (var id = state.ReplayAfterWalId + 1; id <= state.WalIdLastSeen; id++)
+        {
+            await store.DeleteAsync(DbPaths.WalSstPath("db", id));
+        }
+
+        var e = await Assert.ThrowsAsync<SlateFastException>(() => DbHandle.OpenAsync("db", store));
+
+        Assert.Equal(ErrorKind.Data, e.Kind);
+        Assert.Contains($"WAL object {state.ReplayAfterWalId + 1} is not in the store", e.Message, StringComparison.Ordinal);
+        Assert.Contains("separate object store", e.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<int> CountAsync(IObjectStore store)
     {
         var count = 0;

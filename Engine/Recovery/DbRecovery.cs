@@ -85,6 +85,7 @@ internal static class DbRecovery
         var epoch = state.WriterEpoch;
 
         var (walIds, walSizes) = await WalObjects.ListAsync(store, path, state.ReplayAfterWalId, cancellationToken).ConfigureAwait(false);
+        RequireSeenWal(state, walIds, path);
 
         // From here on the options carry the level this handle writes at, never Detect.
         options = options with
@@ -163,6 +164,39 @@ internal static class DbRecovery
         }
 
         return new Recovered(id, state, replayed, replayed.MaxSeq, Math.Max(state.LastL0ClockTick, replayed.MaxTick), options);
+    }
+
+    // The manifest says WAL objects up to wal_id_last_seen were written, and nothing removes one
+    // after the replay point while the epoch is ours: a missing one is damage, or a WAL kept in a
+    // separate object store that a SlateDB 0.12+ manifest does not name. Either way, replaying
+    // what is here would silently drop writes, and the fence would land among the old ids.
+    private static void RequireSeenWal(ManifestState state, SortedSet<ulong> walIds, string path)
+    {
+        if (state.WalIdLastSeen <= state.ReplayAfterWalId)
+        {
+            return;
+        }
+
+        var seen = walIds.GetViewBetween(state.ReplayAfterWalId + 1, state.WalIdLastSeen);
+        if ((ulong)seen.Count == state.WalIdLastSeen - state.ReplayAfterWalId)
+        {
+            return;
+        }
+
+        var missing = state.ReplayAfterWalId + 1;
+        foreach (var id in seen)
+        {
+            if (id != missing)
+            {
+                break;
+            }
+
+            missing++;
+        }
+
+        ThrowHelper.Data(
+            $"{path}: WAL object {missing} is not in the store, though the manifest saw WAL objects up to {state.WalIdLastSeen} after its replay point {state.ReplayAfterWalId}: "
+            + "the WAL is damaged, or it lives in a separate object store (SlateDB's with_wal_object_store), which SlateFast cannot read");
     }
 
     // Writer-sized memtables, frozen at the L0 size as a writer's are.
