@@ -12,16 +12,10 @@ public static class SystemTools
     {
         try
         {
-            var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in args)
-            {
-                info.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(info)!;
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? null : $"{file} exited {process.ExitCode}: {error.Trim()}";
+            // Off the test framework's synchronisation context: blocking on a continuation queued to
+            // it would wait for a thread this very call holds.
+            var (exit, _, err) = Task.Run(() => RunToEndAsync(file, args, Environment.CurrentDirectory, TimeSpan.FromMinutes(5))).GetAwaiter().GetResult();
+            return exit == 0 ? null : $"{file} exited {exit}: {err.Trim()}";
         }
         catch (System.ComponentModel.Win32Exception e)
         {

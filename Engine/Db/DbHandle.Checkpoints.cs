@@ -106,13 +106,7 @@ public sealed partial class DbHandle
         {
             var (id, state, _) = await ManifestEditor.ApplyAsync(
                 _manifests, change, _options.TimeProvider, _options.ManifestUpdateTimeout, (_manifestId, CurrentManifest),
-                latest =>
-                {
-                    if (latest.WriterEpoch > _writerEpoch)
-                    {
-                        throw new SlateFastException(ErrorKind.Closed, CloseReason.Fenced, $"{Path}: detected a newer writer (epoch {latest.WriterEpoch}, ours {_writerEpoch})");
-                    }
-                },
+                CheckEpoch,
                 token).ConfigureAwait(false);
             PublishManifest(id, state);
             return (id, state);

@@ -193,11 +193,14 @@ public sealed partial class DbHandle
 
     private void CheckEpoch() => CheckEpoch(CurrentManifest);
 
-    private void CheckEpoch(ManifestState manifest)
+    private void CheckEpoch(ManifestState manifest) => CheckWriterEpoch(manifest, _writerEpoch, Path);
+
+    /// <summary>A manifest version claimed by a newer writer fences the writer holding <paramref name="ours"/>.</summary>
+    internal static void CheckWriterEpoch(ManifestState manifest, ulong ours, string path)
     {
-        if (manifest.WriterEpoch > _writerEpoch)
+        if (manifest.WriterEpoch > ours)
         {
-            throw new SlateFastException(ErrorKind.Closed, CloseReason.Fenced, $"{Path}: detected a newer writer (epoch {manifest.WriterEpoch}, ours {_writerEpoch})");
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Fenced, $"{path}: detected a newer writer (epoch {manifest.WriterEpoch}, ours {ours})");
         }
     }
 }

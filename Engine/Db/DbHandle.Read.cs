@@ -72,7 +72,7 @@ public sealed partial class DbHandle
         options ??= ScanOptions.Default;
         options.Validate();
         ThrowIfClosed();
-        return new DbIterator(this, range, options, ulong.MaxValue, snapshot: null);
+        return new DbIterator(this, range, options, ulong.MaxValue);
     }
 
     /// <summary>The rows whose key starts with <paramref name="prefix"/>.</summary>
@@ -163,7 +163,7 @@ public sealed partial class DbHandle
         }
 
         var scan = new ScanOptions { CacheBlocks = options.CacheBlocks, DurabilityFilter = options.DurabilityFilter, Dirty = options.Dirty };
-        await using var iterator = new DbIterator(this, new KeyRange(KeyBound.Included(key.Span), KeyBound.Included(key.Span)), scan, ceiling, snapshot: null, start: (state, readSeq));
+        await using var iterator = new DbIterator(this, new KeyRange(KeyBound.Included(key.Span), KeyBound.Included(key.Span)), scan, ceiling, start: (state, readSeq));
         var row = await iterator.NextAsync(cancellationToken).ConfigureAwait(false);
         if (row is null || row.ExpireTs <= hideAt)
         {

@@ -178,19 +178,19 @@ public sealed partial class DbHandle
         var need = ArenaSkipList.MaxNodeSize(key.Length, value.Length);
         lock (_commitLock)
         {
-            if (!TryBeginCommit(options, need, out var seq, out var now))
+            if (!TryBeginCommit(options, need, out var seq, out var now, out var active))
             {
                 handle = default;
                 return false;
             }
 
-            Apply(key, value, kind, seq, now, ExpireTs(kind, ttl, now));
+            Apply(active, key, value, kind, seq, now, ExpireTs(kind, ttl, now));
             if (_conflicts.Active)
             {
                 _conflicts.RecordWrite(seq, key);
             }
 
-            handle = EndCommit(seq, now, 1, options.AwaitDurable);
+            handle = EndCommit(active, seq, now, 1, options.AwaitDurable);
             return true;
         }
     }
@@ -212,7 +212,7 @@ public sealed partial class DbHandle
     // Under the commit lock. Rows were resolved to one per key, ascending.
     private bool TryCommitRowsLocked(List<WriteBatch.BatchOp> rows, WriteOptions options, long need, out WriteHandle handle)
     {
-        if (!TryBeginCommit(options, need, out var seq, out var now))
+        if (!TryBeginCommit(options, need, out var seq, out var now, out var active))
         {
             handle = default;
             return false;
@@ -220,7 +220,7 @@ public sealed partial class DbHandle
 
         foreach (var r in rows)
         {
-            Apply(r.Key, r.Value, r.Kind, seq, now, ExpireTs(r.Kind, r.Ttl, now));
+            Apply(active, r.Key, r.Value, r.Kind, seq, now, ExpireTs(r.Kind, r.Ttl, now));
         }
 
         if (_conflicts.Active)
@@ -234,14 +234,15 @@ public sealed partial class DbHandle
             _conflicts.RecordWrites(seq, keys);
         }
 
-        handle = EndCommit(seq, now, rows.Count, options.AwaitDurable);
+        handle = EndCommit(active, seq, now, rows.Count, options.AwaitDurable);
         return true;
     }
 
     // Under the commit lock: the closed check, the sequence number and room for the whole batch in
-    // one memtable (so a batch never spans two memtables or two WAL objects). False, with nothing
-    // taken, when an ingestion closed the write gate after the caller's check.
-    private bool TryBeginCommit(WriteOptions options, long arenaNeed, out ulong seq, out long now)
+    // one memtable (so a batch never spans two memtables or two WAL objects), which is returned in
+    // `active`. False, with nothing taken, when an ingestion closed the write gate after the
+    // caller's check.
+    private bool TryBeginCommit(WriteOptions options, long arenaNeed, out ulong seq, out long now, out Memtable.Memtable active)
     {
         if (_state == StateClosed)
         {
@@ -255,8 +256,7 @@ public sealed partial class DbHandle
 
         if (_writeGate is not null)
         {
-            seq = 0;
-            now = 0;
+            (seq, now, active) = (0, 0, null!);
             return false;
         }
 
@@ -274,21 +274,22 @@ public sealed partial class DbHandle
             seq = _lastSeq = options.SeqNum;
         }
 
-        var active = Memtables!.Active;
+        active = Memtables!.Active;
         if (active.Capacity - active.Rows.ArenaBytes < arenaNeed)
         {
             Freeze(arenaNeed);
+            active = Memtables!.Active;
         }
 
         now = _clock.Now();
         return true;
     }
 
-    private void Apply(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RowKind kind, ulong seq, long now, long? expireTs)
+    private void Apply(Memtable.Memtable active, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RowKind kind, ulong seq, long now, long? expireTs)
     {
         var row = new RowEntry(key, kind == RowKind.Tombstone ? default : value, seq, kind, expireTs, now);
         _wal?.Append(row);
-        var result = Memtables!.Active.Insert(key, seq, row.Flags, row.Value, now, expireTs ?? 0);
+        var result = active.Insert(key, seq, row.Flags, row.Value, now, expireTs ?? 0);
         if (result != InsertResult.Inserted)
         {
             ThrowHelper.Internal($"memtable insert of seq {seq} returned {result}");
@@ -297,10 +298,10 @@ public sealed partial class DbHandle
         Interlocked.Add(ref _unflushedBytes, key.Length + row.Value.Length + 30);
     }
 
-    private WriteHandle EndCommit(ulong seq, long now, int rows, bool awaitDurable)
+    private WriteHandle EndCommit(Memtable.Memtable active, ulong seq, long now, int rows, bool awaitDurable)
     {
         Volatile.Write(ref _visibleSeq, seq);
-        var ticket = _wal?.Ticket ?? Memtables!.Active.FlushTicket;
+        var ticket = _wal?.Ticket ?? active.FlushTicket;
         var hurry = false;
         if (awaitDurable)
         {
@@ -314,7 +315,7 @@ public sealed partial class DbHandle
             hurry = true;
         }
 
-        if (Memtables!.Active.EstimatedSize >= _options.L0SstSizeBytes)
+        if (active.EstimatedSize >= _options.L0SstSizeBytes)
         {
             Freeze(0);
         }

@@ -16,7 +16,6 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     private readonly KeyRange _range;
     private readonly ScanOptions _options;
     private readonly ulong _seq;
-    private readonly DbSnapshot? _snapshot;
     private MergeIterator? _merge;
     private bool _positioned;
     private long _hideAt = long.MinValue;
@@ -34,12 +33,11 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     /// state and sequence number when its memtables can still be held (a lookup's merge
     /// resolution continues the lookup), and a new start otherwise.
     /// </summary>
-    internal DbIterator(DbHandle db, KeyRange range, ScanOptions options, ulong ceiling, DbSnapshot? snapshot, (Db.ReadState State, ulong Seq)? start = null)
+    internal DbIterator(DbHandle db, KeyRange range, ScanOptions options, ulong ceiling, (Db.ReadState State, ulong Seq)? start = null)
     {
         _db = db;
         _range = range;
         _options = options;
-        _snapshot = snapshot;
         if (start is { } given && TryHold(given.State) is { } held)
         {
             (_state, _held, _seq) = (given.State, held, given.Seq);
@@ -64,7 +62,8 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     private Memtable.Memtable[]? TryHold(Db.ReadState state)
     {
         var set = state.Memtables ?? throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"{_db.Path}: the database is closed");
-        var held = new List<Memtable.Memtable>(1 + set.Frozen.Length);
+        var held = new Memtable.Memtable[1 + set.Frozen.Length];
+        var count = 0;
         foreach (var memtable in set.NewestFirst)
         {
             if (memtable != set.Active && state.Covers(memtable))
@@ -74,7 +73,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
 
             if (!memtable.TryAcquire())
             {
-                foreach (var m in held)
+                foreach (var m in held.AsSpan(0, count))
                 {
                     m.Release();
                 }
@@ -82,10 +81,10 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
                 return null;
             }
 
-            held.Add(memtable);
+            held[count++] = memtable;
         }
 
-        return [.. held];
+        return count == held.Length ? held : held[..count];
     }
 
     /// <summary>The key range the scan covers.</summary>
@@ -236,7 +235,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
             throw;
         }
 
-        _merge = new MergeIterator(sources, _snapshot is null ? _seq : Math.Min(_seq, _snapshot.Seq), direction);
+        _merge = new MergeIterator(sources, _seq, direction);
 
         return _merge;
     }

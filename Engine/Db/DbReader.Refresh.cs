@@ -159,7 +159,6 @@ public sealed partial class DbReader
     // Reads manifest `id` from now on, with the WAL after its replay point replayed afresh.
     private async Task PinAsync(ulong id, ManifestState state, CancellationToken cancellationToken)
     {
-        WalObjects.RefuseSeparateStore(state, Path);
         var lastWal = _mode == DbReaderMode.FixedCheckpoint || _options.SkipWalReplay ? state.WalIdLastSeen : ulong.MaxValue;
         var replayed = await _replayer.ReplayAsync(state.ReplayAfterWalId, lastWal, state.LastL0Seq, MissingWal.Stop, cancellationToken).ConfigureAwait(false);
         WarnIfCut(replayed);

@@ -44,7 +44,7 @@ public sealed class DbSnapshot : IDisposable
         ArgumentNullException.ThrowIfNull(range);
         options ??= ScanOptions.Default;
         options.Validate();
-        return new DbIterator(_db, range, options, Seq, this);
+        return new DbIterator(_db, range, options, Seq);
     }
 
     /// <summary>The rows whose key starts with <paramref name="prefix"/>, as of the snapshot.</summary>

@@ -104,10 +104,7 @@ internal static class DbRecovery
         while (!(await store.PutIfAbsentAsync(DbPaths.WalSstPath(path, fencingId), fence, cancellationToken).ConfigureAwait(false)).Stored)
         {
             (id, state) = await manifests.FollowAsync(id, state, cancellationToken).ConfigureAwait(false);
-            if (state.WriterEpoch > epoch)
-            {
-                throw new SlateFastException(ErrorKind.Closed, CloseReason.Fenced, $"{path}: detected a newer writer (epoch {state.WriterEpoch}, ours {epoch})");
-            }
+            DbHandle.CheckWriterEpoch(state, epoch, path);
 
             walIds.Add(fencingId);
             fencingId++;
