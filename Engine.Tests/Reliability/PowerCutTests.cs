@@ -39,6 +39,9 @@ public sealed class PowerCutTests(ITestOutputHelper output)
         var stdout = selftest.StandardOutput.ReadToEndAsync();
         var stderr = selftest.StandardError.ReadToEndAsync();
         await selftest.WaitForExitAsync();
+
+        // A daemon the self-test failed to stop would hold these pipes open: bound the wait.
+        await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromMinutes(1));
         output.WriteLine(await stdout);
         Assert.True(selftest.ExitCode == 0, $"self-test failed:\n{await stdout}\n{await stderr}");
         Assert.Contains("ok   canary_rename_without_folder_sync_is_caught", await stdout, StringComparison.Ordinal);

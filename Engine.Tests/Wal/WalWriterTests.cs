@@ -207,6 +207,70 @@ public sealed class WalWriterTests
         wal.Dispose();
     }
 
+    [Fact]
+    public async Task Writers_an_object_acknowledged_join_the_writers_already_waiting_in_the_next_object()
+    {
+        // Object 1 is held in flight while a second group commits behind it. When it lands, its
+        // writers commit again at once; the next object must carry both groups, not the second alone.
+        var held = new HoldingStore(new InMemoryObjectStore());
+        var recorder = new RecordingStore(held);
+        var (wal, host, gate) = Create(recorder, fenceId: 0, Options with { WalGatherFraction = 100 });
+        var loop = wal.RunAsync();
+        var first = CommitDurable(wal, gate, "a", 4, seq: 1);
+        wal.Kick();
+        await held.Entered.WaitAsync(Hang);
+        var second = CommitDurable(wal, gate, "b", 4, seq: 5);
+
+        var again = first.Task.ContinueWith(
+            _ => CommitDurable(wal, gate, "c", 4, seq: 9),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        held.Release();
+        await second.Task.WaitAsync(Hang);
+
+        Assert.Same(second, await again);
+        Assert.Equal([1UL, 2], recorder.WalIds);
+        Assert.Equal(8, second.Waiters);
+        await StopAsync(wal, host, gate, loop);
+    }
+
+    [Fact]
+    public async Task Writers_that_do_not_come_back_delay_the_next_object_by_at_most_a_fraction_of_the_last_write()
+    {
+        var held = new HoldingStore(new InMemoryObjectStore());
+        var (wal, host, gate) = Create(held, fenceId: 0, Options with { WalGatherFraction = 1 });
+        var loop = wal.RunAsync();
+        var first = CommitDurable(wal, gate, "a", 4, seq: 1);
+        wal.Kick();
+        await held.Entered.WaitAsync(Hang);
+        var second = CommitDurable(wal, gate, "b", 1, seq: 5);
+        held.Release();
+        await first.Task.WaitAsync(Hang);
+
+        // Nobody from the first group commits again: the second object is written all the same.
+        await second.Task.WaitAsync(Hang);
+        Assert.Equal(2UL, wal.LastWrittenId);
+        await StopAsync(wal, host, gate, loop);
+    }
+
+    // Commits count durable writes, each one row; returns the ticket they wait on.
+    private static DurabilityTicket CommitDurable(WalWriter wal, Lock gate, string prefix, int count, ulong seq)
+    {
+        lock (gate)
+        {
+            var ticket = wal.Ticket;
+            for (var i = 0; i < count; i++)
+            {
+                Append(wal, $"{prefix}{i}", seq + (ulong)i);
+                ticket.AddWaiter();
+            }
+
+            wal.Kick();
+            return ticket;
+        }
+    }
+
     private static (WalWriter Wal, FakeHost Host, Lock Gate) Create(IObjectStore store, ulong fenceId, DbOptions? options = null)
     {
         var gate = new Lock();
@@ -299,6 +363,29 @@ public sealed class WalWriterTests
             }
 
             return call(cancellationToken);
+        }
+    }
+
+    // Holds the first WAL write until released, so a test can commit behind an object in flight.
+    private sealed class HoldingStore(IObjectStore inner) : ObjectStoreDecorator(inner)
+    {
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _writes;
+
+        public Task Entered => _entered.Task;
+
+        public void Release() => _release.TrySetResult();
+
+        protected override async ValueTask<T> Execute<T>(string operation, string path, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+        {
+            if (operation == "put-if-absent" && Interlocked.Increment(ref _writes) == 1)
+            {
+                _entered.TrySetResult();
+                await _release.Task.ConfigureAwait(false);
+            }
+
+            return await call(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -16,12 +16,25 @@ internal static partial class Libc
     public const int EXDEV = 18;
     public const int ENOTSUP = 95;
     public const int ENOSPC = 28;
+    public const int EOPNOTSUPP = 95;
+    public const int EISDIR = 21;
+    public const int EINVAL = 22;
     public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
     public const int O_RDWR = 2;
     public const int O_CREAT = 0x40;
     public const int O_CLOEXEC = 0x80000;
-    public const int O_DIRECTORY = 0x10000;
-    public const int O_NOFOLLOW = 0x20000;
+    public const int AT_FDCWD = -100;
+    public const int AT_SYMLINK_FOLLOW = 0x400;
+
+    // Linux on arm64 numbers these two flags differently from x86-64 (and from the generic table).
+    private static readonly bool s_arm64Flags = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
+
+    public static readonly int O_DIRECTORY = s_arm64Flags ? 0x4000 : 0x10000;
+    public static readonly int O_NOFOLLOW = s_arm64Flags ? 0x8000 : 0x20000;
+
+    /// <summary>Linux's O_TMPFILE (its __O_TMPFILE bit plus O_DIRECTORY): an inode without a name.</summary>
+    public static readonly int O_TMPFILE = 0x400000 | O_DIRECTORY;
     public const int ELOOP = 40;
     public const int EACCES = 13;
     public const int ENOTDIR = 20;
@@ -39,6 +52,12 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    public static partial int Fdatasync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Linkat(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     public static partial int Flock(int fd, int operation);

@@ -19,6 +19,14 @@ public sealed record DbOptions
     /// </summary>
     public bool FlushOnDurableWaiters { get; init; } = true;
 
+    /// <summary>
+    /// After a WAL object lands, how long its writer may wait for the writers it acknowledged to
+    /// come back before sealing the next one, as a fraction of that object's write time (RFC 0020,
+    /// "gather"; 0 seals at once, as SlateDB does). Internal: a tuning point measured in
+    /// docs/benchmarks.md, not a setting users need.
+    /// </summary>
+    internal double WalGatherFraction { get; init; } = 0.5;
+
     /// <summary>A memtable freezes and becomes an L0 SST at about this size (SlateDB: <c>l0_sst_size_bytes</c>, 64 MiB).</summary>
     public long L0SstSizeBytes { get; init; } = 64L * 1024 * 1024;
 
@@ -106,6 +114,7 @@ public sealed record DbOptions
     internal void Validate()
     {
         Require(FlushInterval > TimeSpan.Zero, nameof(FlushInterval), FlushInterval, "must be positive");
+        Require(WalGatherFraction is >= 0 and <= 100, nameof(WalGatherFraction), WalGatherFraction, "must be 0..100");
         Require(L0SstSizeBytes is >= 1024 and <= 2L * 1024 * 1024 * 1024, nameof(L0SstSizeBytes), L0SstSizeBytes, "must be 1 KiB..2 GiB");
         Require(L0MaxSsts >= 1, nameof(L0MaxSsts), L0MaxSsts, "must be at least 1");
         Require(MaxUnflushedBytes >= L0SstSizeBytes, nameof(MaxUnflushedBytes), MaxUnflushedBytes, $"must be at least L0SstSizeBytes ({L0SstSizeBytes})");

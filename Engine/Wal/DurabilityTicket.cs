@@ -17,6 +17,9 @@ internal sealed class DurabilityTicket
     /// <summary>Whether any writer asked to wait (the flusher may then hurry).</summary>
     public bool HasWaiters => Volatile.Read(ref _waiters) > 0;
 
+    /// <summary>How many writers asked to wait so far.</summary>
+    public int Waiters => Volatile.Read(ref _waiters);
+
     public void AddWaiter() => Interlocked.Increment(ref _waiters);
 
     public void Complete() => _completion.TrySetResult();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SlateFast.Diagnostics;
 using SlateFast.Format;
 using SlateFast.Manifest;
@@ -143,18 +144,27 @@ internal sealed class WalWriter : IDisposable
                 _sealed.TryPeek(out next);
             }
 
+            var released = 0;
+            var writeTicks = 0L;
+            var expected = 0;
             while (next is not null)
             {
+                var started = Stopwatch.GetTimestamp();
                 if (!await WriteAsync(next).ConfigureAwait(false))
                 {
                     return;
                 }
 
+                writeTicks = Stopwatch.GetTimestamp() - started;
+                released += next.Ticket.Waiters;
                 lock (_commitLock)
                 {
                     _sealed.Dequeue();
                     next.Dispose();
-                    _sealed.TryPeek(out next);
+                    if (!_sealed.TryPeek(out next))
+                    {
+                        expected = _open.Ticket.Waiters + released;
+                    }
                 }
             }
 
@@ -162,6 +172,32 @@ internal sealed class WalWriter : IDisposable
             {
                 return;
             }
+
+            // One writer has nobody to merge with: it seals as soon as it is back.
+            if (_options.WalGatherFraction > 0 && released > 0 && expected > 1)
+            {
+                await GatherAsync(expected, (long)(writeTicks * _options.WalGatherFraction)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Right after an object lands, the writers it acknowledged usually commit their next write
+    // within microseconds, while the writers that committed during its flight already fill the
+    // open object. Sealing at once would leave the first group for the object after: with N
+    // writers each object would carry N/2 writes and each write would wait for two objects.
+    // Waiting (briefly, and never past a fraction of one object's write time) until the open
+    // object has as many waiting writers as both groups together merges them into one.
+    private async Task GatherAsync(int expected, long budgetTicks)
+    {
+        var deadline = Stopwatch.GetTimestamp() + budgetTicks;
+        while (Volatile.Read(ref _open).Ticket.Waiters < expected
+            && Stopwatch.GetTimestamp() < deadline
+            && !_host.IsClosing
+            && !_host.HasFailed)
+        {
+            // Yielding queues this loop behind the acknowledged writers' continuations, which
+            // the tickets queued on the thread pool as they completed: they run first.
+            await Task.Yield();
         }
     }
 

@@ -46,9 +46,19 @@ class Mount:
         return os.path.join(self.root, *parts)
 
     def close(self):
-        self.socket.close()
-        subprocess.run(["umount", self.root], check=True)
-        self.process.wait()
+        # Never leave the daemon behind: it holds the pipes of whoever ran this self-test, so an
+        # orphan would keep that caller waiting for end of output forever. A plain umount can find
+        # the mount busy on a loaded machine; a lazy one detaches it regardless.
+        try:
+            self.socket.close()
+            if subprocess.run(["umount", self.root], stderr=subprocess.DEVNULL).returncode != 0:
+                subprocess.run(["umount", "-l", self.root], stderr=subprocess.DEVNULL)
+        finally:
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 def write(path, data, sync):
