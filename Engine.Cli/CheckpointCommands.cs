@@ -72,7 +72,7 @@ internal static class CheckpointCommands
             throw new UsageException("the database path must not be empty");
         }
 
-        return new DbAdmin(path, Stores.Open(args.Get("--store"), context));
+        return new DbAdmin(path, Stores.Open(args.Get("--store"), context), walObjectStore: args.Get("--wal-store") is { } wal ? Stores.Open(wal, context) : null);
     }
 
     private static Guid ParseId(string text, string what) =>

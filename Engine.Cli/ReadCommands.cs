@@ -111,6 +111,6 @@ internal static class ReadCommands
         }
 
         // A database that does not exist is refused by the read-only open itself, naming the path.
-        return await DbHandle.OpenReadOnlyAsync(path, Stores.Open(args.Get("--store"), context), WriteCommands.DbOptionsFrom(args)).ConfigureAwait(false);
+        return await DbHandle.OpenReadOnlyAsync(path, Stores.Open(args.Get("--store"), context), WriteCommands.DbOptionsFrom(args, context)).ConfigureAwait(false);
     }
 }

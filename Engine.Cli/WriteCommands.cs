@@ -267,7 +267,7 @@ internal static class WriteCommands
             throw new SlateFastException(ErrorKind.Invalid, $"database '{path}' does not exist in {store}; pass --create to create it");
         }
 
-        return await DbHandle.OpenAsync(path, store, DbOptionsFrom(args)).ConfigureAwait(false);
+        return await DbHandle.OpenAsync(path, store, DbOptionsFrom(args, context)).ConfigureAwait(false);
     }
 
     /// <summary>Whether <paramref name="path"/> holds a database: it has at least one manifest.</summary>
@@ -277,10 +277,11 @@ internal static class WriteCommands
         return page.Objects.Count > 0;
     }
 
-    /// <summary>Database options from the command line: the merge operator, the format level and the WAL recovery mode.</summary>
-    internal static DbOptions DbOptionsFrom(ParsedArgs args) =>
+    /// <summary>Database options from the command line: the merge operator, the format level, the WAL recovery mode and a separate WAL store.</summary>
+    internal static DbOptions DbOptionsFrom(ParsedArgs args, CliContext context) =>
         new()
         {
+            WalObjectStore = args.Get("--wal-store") is { } walStore ? Stores.Open(walStore, context) : null,
             MergeOperator = args.Get("--merge-operator") is { } name ? MergeOperators.FromName(name) : null,
             FormatLevel = args.Get("--format-level") is { } level ? ParseFormatLevel(level) : FormatLevel.Detect,
             WalRecovery = args.Get("--wal-recovery") is { } recovery ? ParseWalRecovery(recovery) : WalRecoveryMode.Strict,

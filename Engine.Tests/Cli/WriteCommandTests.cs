@@ -36,6 +36,32 @@ public sealed class WriteCommandTests
     }
 
     [Fact]
+    public async Task Wal_store_keeps_the_WAL_in_another_folder_for_put_get_scan_and_gc_and_an_open_without_it_is_refused()
+    {
+        using var folder = new TempFolder("cli-wal-store");
+        var walRoot = Path.Combine(folder.Path, "wal-disk");
+        var walUrl = "file://" + walRoot;
+
+        var (putExit, _, putErr) = await Run(folder.Path, "put", "orders", "k", "v", "--create", "--wal-store", walUrl);
+        var (getExit, getOut, getErr) = await Run(folder.Path, "get", "orders", "k", "--wal-store", walUrl);
+        var (scanExit, scanOut, _) = await Run(folder.Path, "scan", "orders", "--wal-store", walUrl);
+        var (refusedExit, _, refusedErr) = await Run(folder.Path, "get", "orders", "k");
+        var (gcExit, gcOut, gcErr) = await Run(folder.Path, "gc", "orders", "--min-age", "0s", "--wal-store", walUrl);
+
+        Assert.True(putExit == 0, putErr);
+        Assert.True(getExit == 0, getErr);
+        Assert.Equal("v", getOut.Trim());
+        Assert.True(scanExit == 0);
+        Assert.Contains("k", scanOut, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "orders", "wal")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(walRoot, "orders", "wal")));
+        Assert.NotEqual(0, refusedExit);
+        Assert.Contains("--wal-store", refusedErr, StringComparison.Ordinal);
+        Assert.True(gcExit == 0, gcErr);
+        Assert.Contains("WAL", gcOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Merge_and_load_with_the_concat_operator_write_operands_that_get_and_scan_fold()
     {
         using var folder = new TempFolder("cli-merge");

@@ -87,7 +87,7 @@ public sealed class DbRecoveryTests
         await WriteWalAsync(store, 2, ("a", 1));
         var before = await CountAsync(store);
 
-        var recovered = await DbRecovery.OpenReadOnlyAsync(store, new ManifestStore(store, "db"), "db", Options, checkpoint: null, NewMemtable, NullLogger.Instance, CancellationToken.None);
+        var recovered = await DbRecovery.OpenReadOnlyAsync(store, store, new ManifestStore(store, "db"), "db", Options, checkpoint: null, NewMemtable, NullLogger.Instance, CancellationToken.None);
 
         Assert.Equal((1L, 1UL, 1UL), (recovered.Replayed.Rows, recovered.MaxSeq, recovered.Manifest.WriterEpoch));
         Assert.Equal(before, await CountAsync(store));
@@ -95,7 +95,7 @@ public sealed class DbRecoveryTests
     }
 
     private static Task<Recovered> OpenWriterAsync(IObjectStore store) =>
-        DbRecovery.OpenWriterAsync(store, new ManifestStore(store, "db"), "db", Options, NewMemtable, NullLogger.Instance, CancellationToken.None);
+        DbRecovery.OpenWriterAsync(store, store, new ManifestStore(store, "db"), "db", Options, NewMemtable, NullLogger.Instance, CancellationToken.None);
 
     private static SlateFast.Memtable.Memtable NewMemtable(long need) => new(Math.Max(1L << 20, need * 2));
 

@@ -13,6 +13,7 @@ namespace SlateFast;
 public sealed class DbAdmin
 {
     private readonly IObjectStore _store;
+    private readonly IObjectStore _walStore;
     private readonly TimeProvider _time;
     private readonly ManifestStore _manifests;
     private readonly Random _random = new();
@@ -21,12 +22,14 @@ public sealed class DbAdmin
     /// <param name="path">The database's path inside the store.</param>
     /// <param name="store">The object store.</param>
     /// <param name="timeProvider">The clock for checkpoint times and object ages; null: the system clock.</param>
-    public DbAdmin(string path, IObjectStore store, TimeProvider? timeProvider = null)
+    /// <param name="walObjectStore">The database's separate WAL store (<see cref="DbOptions.WalObjectStore"/>), which garbage collection cleans; null: the WAL is in <paramref name="store"/>.</param>
+    public DbAdmin(string path, IObjectStore store, TimeProvider? timeProvider = null, IObjectStore? walObjectStore = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         Path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(Path);
         _store = store is RetryingObjectStore ? store : new RetryingObjectStore(store);
+        _walStore = walObjectStore is null ? _store : walObjectStore is RetryingObjectStore ? walObjectStore : new RetryingObjectStore(walObjectStore);
         _time = timeProvider ?? TimeProvider.System;
         _manifests = new ManifestStore(_store, Path);
     }
@@ -93,7 +96,7 @@ public sealed class DbAdmin
     /// </summary>
     public async Task<GarbageCollectionResult> CollectGarbageAsync(GarbageCollectorOptions? options = null, bool dryRun = false, CancellationToken cancellationToken = default)
     {
-        await using var collector = new GarbageCollector(_store, Path, options ?? new GarbageCollectorOptions(), _time, null);
+        await using var collector = new GarbageCollector(_store, Path, options ?? new GarbageCollectorOptions(), _time, null, _walStore);
         return await collector.RunOnceAsync(dryRun, cancellationToken).ConfigureAwait(false);
     }
 

@@ -388,6 +388,9 @@ public sealed partial class DbHandle
 
     internal ObjectStore.IObjectStore Store => _store;
 
+    /// <summary>The store the WAL lives in: <see cref="Store"/> unless <see cref="DbOptions.WalObjectStore"/> names another.</summary>
+    internal ObjectStore.IObjectStore WalStore => _walStore;
+
     private BlockCache CreateCache()
     {
         var cache = new BlockCache(_options.BlockCache);

@@ -12,18 +12,18 @@ public sealed partial class DbHandle
 {
     // A read-only open: a manifest (or a checkpoint's) and the WAL after it, nothing written.
     private async Task RecoverReadOnlyAsync(Uuid? checkpoint, CancellationToken cancellationToken) =>
-        Install(await Recovery.DbRecovery.OpenReadOnlyAsync(_store, _manifests, Path, _options, checkpoint, NewMemtable, _log, cancellationToken).ConfigureAwait(false));
+        Install(await Recovery.DbRecovery.OpenReadOnlyAsync(_store, _walStore, _manifests, Path, _options, checkpoint, NewMemtable, _log, cancellationToken).ConfigureAwait(false));
 
     // A writer's open: the epoch claimed, older writers fenced, the WAL replayed (DbRecovery).
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        var recovered = await Recovery.DbRecovery.OpenWriterAsync(_store, _manifests, Path, _options, NewMemtable, _log, cancellationToken).ConfigureAwait(false);
+        var recovered = await Recovery.DbRecovery.OpenWriterAsync(_store, _walStore, _manifests, Path, _options, NewMemtable, _log, cancellationToken).ConfigureAwait(false);
         _options = recovered.Options;
         _writerEpoch = recovered.Manifest.WriterEpoch;
         _walCutBefore = recovered.WalCutBefore;
         _fenceWalId = recovered.FenceWalId;
         Install(recovered);
-        _wal = _options.WalEnabled ? new WalWriter(_store, Path, _options, _commitLock, this, recovered.FenceWalId) : null;
+        _wal = _options.WalEnabled ? new WalWriter(_walStore, Path, _options, _commitLock, this, recovered.FenceWalId) : null;
     }
 
     // Before the database is shared: the recovered manifest and memtables become the read state

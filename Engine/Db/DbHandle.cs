@@ -27,6 +27,8 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
     private const int StateClosed = 1;
 
     private readonly IObjectStore _store;
+    // The WAL's store: _store itself unless DbOptions.WalObjectStore names another.
+    private readonly IObjectStore _walStore;
     // Set in the constructor, and once more during a writer's open to fix the format level it
     // detected (RecoverAsync), before any background task reads it.
     private DbOptions _options;
@@ -56,6 +58,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
     {
         Path = path;
         _store = store;
+        _walStore = options.WalObjectStore is { } wal ? StorePipeline(wal) : store;
         _options = options;
         _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlateFast.Db");
         _manifests = new ManifestStore(store, path);
@@ -119,8 +122,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         Format.Compression.EnsureAvailable(options.Compression);
         path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(path);
-        var wrapped = store is RetryingObjectStore or InstrumentedObjectStore ? store : new InstrumentedObjectStore(new RetryingObjectStore(store));
-        var db = new DbHandle(path, wrapped, options);
+        var db = new DbHandle(path, StorePipeline(store), options);
         try
         {
             await db.RecoverAsync(cancellationToken).ConfigureAwait(false);
@@ -158,7 +160,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         options.Validate();
         path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(path);
-        var db = new DbHandle(path, new InstrumentedObjectStore(new RetryingObjectStore(store)), options) { _readOnly = true };
+        var db = new DbHandle(path, StorePipeline(store), options) { _readOnly = true };
         try
         {
             await db.RecoverReadOnlyAsync(checkpoint, cancellationToken).ConfigureAwait(false);
@@ -171,6 +173,11 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
 
         return db;
     }
+
+    // Every store a database uses is retried and counted, once: a store that already is either
+    // was decorated by the caller.
+    private static IObjectStore StorePipeline(IObjectStore store) =>
+        store is RetryingObjectStore or InstrumentedObjectStore ? store : new InstrumentedObjectStore(new RetryingObjectStore(store));
 
     /// <summary>Opens the database at <paramref name="path"/> in the store a URL names (see <see cref="ObjectStores.FromUrl"/>).</summary>
     public static Task<DbHandle> OpenAsync(string path, string storeUrl, DbOptions? options = null, CancellationToken cancellationToken = default) =>

@@ -16,7 +16,7 @@ public sealed partial class DbReader
         (_latestId, _latest) = latest;
 
         // Before the managed checkpoint is written: a refused open leaves nothing behind.
-        WalObjects.RefuseSeparateStore(_latest, Path);
+        WalObjects.CheckStoreConfiguration(_latest, Path, _options.WalObjectStore is not null);
         switch (_mode)
         {
             case DbReaderMode.FixedCheckpoint:

@@ -51,7 +51,7 @@ public sealed partial class DbReader : IAsyncDisposable
         _manifests = manifests;
         _options = options;
         _mode = options.EffectiveMode;
-        _replayer = new WalReplayer(manifests.Store, view.Path, options.WalRecovery, options.MaxMemtableBytes, ReplayMemtable(options.MaxMemtableBytes));
+        _replayer = new WalReplayer(view.WalStore, view.Path, options.WalRecovery, options.MaxMemtableBytes, ReplayMemtable(options.MaxMemtableBytes));
         _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlateFast.DbReader");
     }
 
@@ -85,6 +85,7 @@ public sealed partial class DbReader : IAsyncDisposable
             LoggerFactory = options.LoggerFactory,
             GarbageCollector = null,
             MergeOperator = options.MergeOperator,
+            WalObjectStore = options.WalObjectStore,
         };
         var view = DbHandle.CreateReadView(path, store, dbOptions);
         var reader = new DbReader(view, view.Manifests, options);

@@ -43,7 +43,7 @@ internal static class CompactedGc
             }
         }
 
-        return await context.DeleteAsync(doomed, cancellationToken).ConfigureAwait(false);
+        return await context.DeleteAsync(DbPaths.CompactedDir, doomed, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The newest L0's ULID time; else the last compacted L0's; else 0 (never had an L0: delete nothing).</summary>

@@ -25,6 +25,6 @@ internal static class CompactionsGc
             .ToList();
         var boundary = new GcBoundary(context.Store, context.Db, DbPaths.CompactionsDir);
         await context.AdvanceBoundaryAsync(boundary, doomed.Select(m => m.Id), cancellationToken).ConfigureAwait(false);
-        return await context.DeleteAsync(doomed.Select(m => m.Meta.Path), cancellationToken).ConfigureAwait(false);
+        return await context.DeleteAsync(DbPaths.CompactionsDir, doomed.Select(m => m.Meta.Path), cancellationToken).ConfigureAwait(false);
     }
 }

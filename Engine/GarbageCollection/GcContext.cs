@@ -9,9 +9,12 @@ namespace SlateFast.GarbageCollection;
 /// What every collector task reads and how it deletes. In a dry run the latest manifest is read
 /// as if expired checkpoints were already removed, and deletions are only recorded.
 /// </summary>
-internal sealed class GcContext(IObjectStore store, string db, TimeProvider time, bool dryRun, ILogger log)
+internal sealed class GcContext(IObjectStore store, IObjectStore walStore, string db, TimeProvider time, bool dryRun, ILogger log)
 {
     public IObjectStore Store => store;
+
+    /// <summary>Where the WAL lives: <see cref="Store"/> unless the database keeps it in a separate store.</summary>
+    public IObjectStore WalStore => walStore;
 
     public string Db => db;
 
@@ -47,7 +50,10 @@ internal sealed class GcContext(IObjectStore store, string db, TimeProvider time
     }
 
     public async Task<List<ObjectMeta>> ListAsync(string dir, CancellationToken cancellationToken) =>
-        await store.ListAllAsync(DbPaths.DirPrefix(db, dir), cancellationToken).ConfigureAwait(false);
+        await StoreOf(dir).ListAllAsync(DbPaths.DirPrefix(db, dir), cancellationToken).ConfigureAwait(false);
+
+    // The WAL folder is in the WAL's store; every other folder in the main one.
+    private IObjectStore StoreOf(string dir) => dir == DbPaths.WalDir ? walStore : store;
 
     /// <summary>
     /// Before versions of a namespace are deleted, moves its GC boundary up to the highest of
@@ -63,9 +69,10 @@ internal sealed class GcContext(IObjectStore store, string db, TimeProvider time
         }
     }
 
-    /// <summary>Deletes (unless dry) and records each path; a failed delete is logged and left for the next pass.</summary>
-    public async Task<List<string>> DeleteAsync(IEnumerable<string> paths, CancellationToken cancellationToken)
+    /// <summary>Deletes (unless dry) and records each path of <paramref name="dir"/>; a failed delete is logged and left for the next pass.</summary>
+    public async Task<List<string>> DeleteAsync(string dir, IEnumerable<string> paths, CancellationToken cancellationToken)
     {
+        var from = StoreOf(dir);
         var deleted = new List<string>();
         foreach (var path in paths)
         {
@@ -73,7 +80,7 @@ internal sealed class GcContext(IObjectStore store, string db, TimeProvider time
             {
                 try
                 {
-                    await store.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+                    await from.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is SlateFastException or IOException)
                 {

@@ -42,6 +42,6 @@ internal static class ManifestGc
         var old = listed.Take(candidates).Where(m => context.OlderThan(m.Meta.LastModified, minAge)).ToList();
         await context.AdvanceBoundaryAsync(context.Manifests.Boundary, old.Select(m => m.Id), cancellationToken).ConfigureAwait(false);
         var doomed = old.Where(m => !pinned.Contains(m.Id)).Select(m => m.Meta.Path);
-        return await context.DeleteAsync(doomed, cancellationToken).ConfigureAwait(false);
+        return await context.DeleteAsync(DbPaths.ManifestDir, doomed, cancellationToken).ConfigureAwait(false);
     }
 }

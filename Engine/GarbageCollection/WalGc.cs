@@ -22,13 +22,13 @@ internal static class WalGc
                 && id < latest.ReplayAfterWalId
                 && context.OlderThan(meta.LastModified, minAge)
                 && !referenced.Values.Any(m => NeedsWal(m, id))
-                && !await Wal.WalObjects.IsFenceAsync(context.Store, meta, cancellationToken).ConfigureAwait(false))
+                && !await Wal.WalObjects.IsFenceAsync(context.WalStore, meta, cancellationToken).ConfigureAwait(false))
             {
                 doomed.Add(meta.Path);
             }
         }
 
-        return await context.DeleteAsync(doomed, cancellationToken).ConfigureAwait(false);
+        return await context.DeleteAsync(DbPaths.WalDir, doomed, cancellationToken).ConfigureAwait(false);
     }
 
     public static bool NeedsWal(ManifestState manifest, ulong walId) =>

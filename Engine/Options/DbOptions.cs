@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SlateFast.Cache;
+using SlateFast.ObjectStore;
 
 namespace SlateFast;
 
@@ -26,6 +27,15 @@ public sealed record DbOptions
     /// docs/benchmarks.md, not a setting users need.
     /// </summary>
     internal double WalGatherFraction { get; init; } = 0.5;
+
+    /// <summary>
+    /// A separate object store for the WAL (SlateDB's <c>with_wal_object_store</c>): WAL objects
+    /// go to <c>&lt;path&gt;/wal/</c> there, everything else to the main store, e.g. the WAL on a
+    /// local disk and SSTs on S3. A database created with one records that in its manifest, and
+    /// every later open must pass one too (SlateDB refuses the same mismatch). Null: the WAL
+    /// lives in the main store.
+    /// </summary>
+    public IObjectStore? WalObjectStore { get; init; }
 
     /// <summary>A memtable freezes and becomes an L0 SST at about this size (SlateDB: <c>l0_sst_size_bytes</c>, 64 MiB).</summary>
     public long L0SstSizeBytes { get; init; } = 64L * 1024 * 1024;

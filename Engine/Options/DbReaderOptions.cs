@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SlateFast.Cache;
+using SlateFast.ObjectStore;
 
 namespace SlateFast;
 
@@ -65,6 +66,9 @@ public sealed record DbReaderOptions
     /// <see cref="ErrorKind.Invalid"/>. Use the operator the database is written with.
     /// </summary>
     public IMergeOperator? MergeOperator { get; init; }
+
+    /// <summary>The database's separate WAL store, as its writer has it (<see cref="DbOptions.WalObjectStore"/>; SlateDB's <c>DbReaderBuilder::with_wal_object_store</c>).</summary>
+    public IObjectStore? WalObjectStore { get; init; }
 
     /// <summary>The clock for polls and checkpoint lifetimes; tests inject their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

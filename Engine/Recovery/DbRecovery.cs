@@ -48,15 +48,18 @@ internal static class DbRecovery
     /// <summary>
     /// Spec §10.1: load or create the manifest, claim the writer epoch, fence, replay the WAL into
     /// memtables from <paramref name="newMemtable"/> (writer-sized, with room for a row of the given size).
+    /// The WAL lives in <paramref name="walStore"/> (the main store unless the options name another).
     /// </summary>
-    public static async Task<Recovered> OpenWriterAsync(IObjectStore store, ManifestStore manifests, string path, DbOptions options, Func<long, Memtable.Memtable> newMemtable, ILogger log, CancellationToken cancellationToken)
+    public static async Task<Recovered> OpenWriterAsync(IObjectStore store, IObjectStore walStore, ManifestStore manifests, string path, DbOptions options, Func<long, Memtable.Memtable> newMemtable, ILogger log, CancellationToken cancellationToken)
     {
+        var separateWal = !ReferenceEquals(walStore, store);
         var latest = await manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false);
         if (latest is null)
         {
-            if (await manifests.TryWriteAsync(1, ManifestState.Initial, cancellationToken).ConfigureAwait(false))
+            var initial = ManifestState.Initial with { WalObjectStoreUri = WalObjects.StoreMarker(separateWal) };
+            if (await manifests.TryWriteAsync(1, initial, cancellationToken).ConfigureAwait(false))
             {
-                latest = (1, ManifestState.Initial);
+                latest = (1, initial);
                 log.LogInformation("created database {Path}", path);
             }
             else
@@ -73,7 +76,7 @@ internal static class DbRecovery
         }
 
         DbHandle.RefuseSegmented(state, path, "write to");
-        WalObjects.RefuseSeparateStore(state, path);
+        WalObjects.CheckStoreConfiguration(state, path, separateWal);
 
         (id, state, _) = await manifests.UpdateAsync(
             (id, state),
@@ -84,7 +87,7 @@ internal static class DbRecovery
             cancellationToken).ConfigureAwait(false);
         var epoch = state.WriterEpoch;
 
-        var (walIds, walSizes) = await WalObjects.ListAsync(store, path, state.ReplayAfterWalId, cancellationToken).ConfigureAwait(false);
+        var (walIds, walSizes) = await WalObjects.ListAsync(walStore, path, state.ReplayAfterWalId, cancellationToken).ConfigureAwait(false);
         RequireSeenWal(state, walIds, path);
 
         // From here on the options carry the level this handle writes at, never Detect.
@@ -101,7 +104,7 @@ internal static class DbRecovery
         var claimed = state;
         var replayFrom = claimed.ReplayAfterWalId;
         var fencingId = (walIds.Count > 0 ? walIds.Max : replayFrom) + 1;
-        while (!(await store.PutIfAbsentAsync(DbPaths.WalSstPath(path, fencingId), fence, cancellationToken).ConfigureAwait(false)).Stored)
+        while (!(await walStore.PutIfAbsentAsync(DbPaths.WalSstPath(path, fencingId), fence, cancellationToken).ConfigureAwait(false)).Stored)
         {
             (id, state) = await manifests.FollowAsync(id, state, cancellationToken).ConfigureAwait(false);
             DbHandle.CheckWriterEpoch(state, epoch, path);
@@ -116,7 +119,7 @@ internal static class DbRecovery
         }
 
         // Everything up to the fence must be there (a missing id is damage, not the WAL's end).
-        var replayed = await Replayer(store, path, options, newMemtable).ReplayAsync(replayFrom, fencingId - 1, claimed.LastL0Seq, MissingWal.Fail, cancellationToken).ConfigureAwait(false);
+        var replayed = await Replayer(walStore, path, options, newMemtable).ReplayAsync(replayFrom, fencingId - 1, claimed.LastL0Seq, MissingWal.Fail, cancellationToken).ConfigureAwait(false);
         if (replayed.DamagedWalId is { } damaged)
         {
             // Opted in (PointInTime): the database opens at the prefix before this object. The
@@ -138,7 +141,7 @@ internal static class DbRecovery
     /// At a checkpoint (spec §9, §11): the manifest version the checkpoint pins, and only the WAL
     /// objects in that version's (replay_after_wal_id, wal_id_last_seen], so later writes stay invisible.
     /// </summary>
-    public static async Task<Recovered> OpenReadOnlyAsync(IObjectStore store, ManifestStore manifests, string path, DbOptions options, Uuid? checkpoint, Func<long, Memtable.Memtable> newMemtable, ILogger log, CancellationToken cancellationToken)
+    public static async Task<Recovered> OpenReadOnlyAsync(IObjectStore store, IObjectStore walStore, ManifestStore manifests, string path, DbOptions options, Uuid? checkpoint, Func<long, Memtable.Memtable> newMemtable, ILogger log, CancellationToken cancellationToken)
     {
         var (id, state) = await manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {path} in {store}");
@@ -152,8 +155,8 @@ internal static class DbRecovery
             lastWal = state.WalIdLastSeen;
         }
 
-        WalObjects.RefuseSeparateStore(state, path);
-        var replayed = await Replayer(store, path, options, newMemtable).ReplayAsync(state.ReplayAfterWalId, lastWal, state.LastL0Seq, MissingWal.Stop, cancellationToken).ConfigureAwait(false);
+        WalObjects.CheckStoreConfiguration(state, path, !ReferenceEquals(walStore, store));
+        var replayed = await Replayer(walStore, path, options, newMemtable).ReplayAsync(state.ReplayAfterWalId, lastWal, state.LastL0Seq, MissingWal.Stop, cancellationToken).ConfigureAwait(false);
         if (replayed.DamagedWalId is { } damaged)
         {
             // Read-only: stop there and change nothing; a writer's open makes such a cut permanent.
@@ -193,7 +196,7 @@ internal static class DbRecovery
 
         ThrowHelper.Data(
             $"{path}: WAL object {missing} is not in the store, though the manifest saw WAL objects up to {state.WalIdLastSeen} after its replay point {state.ReplayAfterWalId}: "
-            + "the WAL is damaged, or it lives in a separate object store (SlateDB's with_wal_object_store), which SlateFast cannot read");
+            + "the WAL is damaged, or it lives in a separate object store (SlateDB's with_wal_object_store: open with DbOptions.WalObjectStore, CLI --wal-store URL)");
     }
 
     // Writer-sized memtables, frozen at the L0 size as a writer's are.

@@ -17,18 +17,28 @@ internal static class WalObjects
     public static bool IsShortFence(long size) => size <= SstSections.FooterLength;
 
     /// <summary>
-    /// Refuses a database whose manifest keeps its WAL in a separate object store (SlateDB's
-    /// <c>wal_object_store_uri</c>): every replay here reads the main store, where that WAL is
-    /// not, so the unflushed writes would silently be missing (and a writer would fence and write
-    /// beside them).
+    /// What a new manifest records about the WAL's store: SlateDB marks a database created with a
+    /// separate WAL store by an empty <c>wal_object_store_uri</c> (the field is a flag, not an
+    /// address, in 0.12 to 0.15).
     /// </summary>
-    public static void RefuseSeparateStore(ManifestState state, string db)
+    public static string? StoreMarker(bool separateStore) => separateStore ? string.Empty : null;
+
+    /// <summary>
+    /// Refuses an open whose WAL store disagrees with the one the manifest records, as SlateDB
+    /// 0.15 does: a manifest that marks a separate WAL store needs one (replaying the main store
+    /// would silently miss every unflushed write, and a writer would fence and write beside
+    /// them). A manifest without the mark says nothing (version 2 manifests never carry it), so any
+    /// configuration passes; a WAL that is not where the open looks then fails the writer's
+    /// check that every WAL id the manifest saw is there.
+    /// </summary>
+    public static void CheckStoreConfiguration(ManifestState state, string db, bool separateStore)
     {
-        if (!string.IsNullOrEmpty(state.WalObjectStoreUri))
+        if (state.WalObjectStoreUri is { } marked && !separateStore)
         {
+            var where = marked.Length == 0 ? string.Empty : $" ({marked})";
             ThrowHelper.Invalid(
-                $"{db}: its WAL lives in a separate object store ({state.WalObjectStoreUri}, SlateDB's wal_object_store_uri); "
-                + "SlateFast cannot read or write a WAL there yet, and replaying the main store instead would miss every unflushed write");
+                $"{db}: its WAL lives in a separate object store{where}, SlateDB's wal_object_store_uri; "
+                + "open it with that store as DbOptions.WalObjectStore (CLI: --wal-store URL): replaying the main store instead would miss every unflushed write");
         }
     }
 
