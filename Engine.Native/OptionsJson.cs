@@ -46,6 +46,9 @@ internal sealed record OptionsJson
 
     public string? FormatLevel { get; init; }
 
+    /// <summary>A separate WAL object store's URL, as <c>store_url</c> (<see cref="DbOptions.WalObjectStore"/>).</summary>
+    public string? WalStoreUrl { get; init; }
+
     /// <summary>Parses <paramref name="json"/> (null or blank: defaults) into options; bad input is Invalid.</summary>
     public static DbOptions Parse(string? json, ILoggerFactory? loggerFactory)
     {
@@ -97,8 +100,13 @@ internal sealed record OptionsJson
             FormatLevel = FormatLevel is null ? defaults.FormatLevel
                 : FormatLevels.TryParse(FormatLevel, out var level) ? level
                 : ThrowHelper.Invalid<SlateFast.FormatLevel>($"invalid options_json format_level \"{FormatLevel}\": expected {FormatLevels.Names}"),
+            WalObjectStore = WalStore(WalStoreUrl),
         };
     }
+
+    /// <summary>The store a <c>wal_store_url</c> names; null when absent.</summary>
+    internal static ObjectStore.IObjectStore? WalStore(string? url) =>
+        url is null ? null : ObjectStore.ObjectStores.FromUrl(url);
 
     private static TimeSpan? Ms(long? ms) => ms is { } value ? TimeSpan.FromMilliseconds(value) : null;
 

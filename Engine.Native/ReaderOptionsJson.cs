@@ -25,6 +25,9 @@ internal sealed record ReaderOptionsJson
 
     public long? BlockCacheMetaBytes { get; init; }
 
+    /// <summary>The database's separate WAL store, as in <c>sf_db_open</c>'s options.</summary>
+    public string? WalStoreUrl { get; init; }
+
     /// <summary>Parses <paramref name="json"/> (null or blank: defaults); bad input is Invalid. The engine validates the combination when the reader opens.</summary>
     public static DbReaderOptions Parse(string? json, ILoggerFactory? loggerFactory)
     {
@@ -43,6 +46,7 @@ internal sealed record ReaderOptionsJson
                 DataCapacityBytes = parsed.BlockCacheDataBytes ?? defaults.BlockCache.DataCapacityBytes,
                 MetaCapacityBytes = parsed.BlockCacheMetaBytes ?? defaults.BlockCache.MetaCapacityBytes,
             },
+            WalObjectStore = OptionsJson.WalStore(parsed.WalStoreUrl),
             LoggerFactory = loggerFactory,
         };
     }

@@ -166,9 +166,17 @@ public static class SlateDbNode
         bool reverse = false,
         byte[]? from = null,
         byte[]? to = null,
+        string? walRoot = null,
+        bool writer = false,
         CancellationToken cancellationToken = default)
     {
         List<string> args = ["scan", root, dbPath];
+        AddOption(args, "--wal-root", walRoot);
+        if (writer)
+        {
+            args.Add("--writer");
+        }
+
         AddOption(args, "--checkpoint", checkpointId);
         AddOption(args, "--merge-operator", mergeOperator);
         AddOption(args, "--from", from is null ? null : Convert.ToHexStringLower(from));
@@ -210,6 +218,7 @@ public static class SlateDbNode
         string? mergeOperator = null,
         bool asOneBatch = false,
         bool flushMemtable = true,
+        string? walRoot = null,
         CancellationToken cancellationToken = default)
     {
         var input = Path.Combine(Path.GetTempPath(), $"slatefast-interop-ops-{Guid.NewGuid():N}.jsonl");
@@ -218,6 +227,7 @@ public static class SlateDbNode
         {
             List<string> args = ["write", root, dbPath, "--input", input, "--flush", flushMemtable ? "memtable" : "wal"];
             AddOption(args, "--merge-operator", mergeOperator);
+            AddOption(args, "--wal-root", walRoot);
             if (asOneBatch)
             {
                 args.Add("--batch");

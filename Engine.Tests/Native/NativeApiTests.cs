@@ -145,6 +145,36 @@ public sealed unsafe class NativeApiTests
     }
 
     [Fact]
+    public void Wal_store_url_keeps_the_WAL_in_another_store_and_an_open_without_it_is_invalid()
+    {
+        var name = Guid.NewGuid().ToString("N");
+        var main = Encoding.UTF8.GetBytes($"memory:///main-{name}\0");
+        var options = Encoding.UTF8.GetBytes($"{{\"wal_store_url\": \"memory:///wal-{name}\"}}\0");
+        nint db;
+        fixed (byte* path = "db\0"u8, url = main, json = options)
+        {
+            Ok(NativeApi.Open(path, url, json, &db));
+            Ok(Put(db, "k", "v", durable: true, out _));
+            Ok(NativeApi.Close(db));
+
+            Assert.Equal(ErrorKind.Invalid, Kind(NativeApi.Open(path, url, null, &db)));
+            Ok(NativeApi.Open(path, url, json, &db));
+        }
+
+        try
+        {
+            Assert.Equal((true, "v"), Get(db, "k"));
+        }
+        finally
+        {
+            Ok(NativeApi.Close(db));
+        }
+
+        Assert.NotNull(OptionsJson.Parse($"{{\"wal_store_url\": \"memory:///wal-{name}\"}}", null).WalObjectStore);
+        Assert.NotNull(ReaderOptionsJson.Parse($"{{\"wal_store_url\": \"memory:///wal-{name}\"}}", null).WalObjectStore);
+    }
+
+    [Fact]
     public void Exceptions_map_to_the_kinds_a_C_caller_can_act_on()
     {
         Assert.Equal(ErrorKind.Data, Kind(NativeResult.From(new SlateFastException(ErrorKind.Data, "corrupt"))));

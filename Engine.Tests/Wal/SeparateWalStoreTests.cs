@@ -76,6 +76,22 @@ public sealed class SeparateWalStoreTests
     }
 
     [Fact]
+    public async Task Cloning_a_database_whose_WAL_lives_in_another_store_is_refused_before_anything_is_written()
+    {
+        var main = new InMemoryObjectStore();
+        await using (var db = await DbHandle.OpenAsync("parent", main, new DbOptions { WalObjectStore = new InMemoryObjectStore() }))
+        {
+            await db.PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+        }
+
+        var e = await Assert.ThrowsAsync<SlateFastException>(() => new DbAdmin("clone", main).CreateCloneAsync("parent"));
+
+        Assert.Equal(ErrorKind.Invalid, e.Kind);
+        Assert.Contains("separate object store", e.Message, StringComparison.Ordinal);
+        Assert.Empty(await main.ListAllAsync("clone/"));
+    }
+
+    [Fact]
     public async Task A_manifest_naming_a_WAL_store_by_address_is_refused_with_that_address()
     {
         var store = new InMemoryObjectStore();

@@ -154,7 +154,9 @@ typedef struct sf_reader sf_reader_t;           /* opaque */
  * default_ttl_ms, block_cache_data_bytes, block_cache_meta_bytes, seed, merge_operator
  * ("concat": the existing value followed by the operand), format_level ("detect", the default:
  * the level the database shows, 0.12 for a new one; "0.12", "0.13", "0.14" or "0.15": the oldest
- * SlateDB release that must read what is written). Unknown names are SF_ERR_INVALID.
+ * SlateDB release that must read what is written), wal_store_url (a separate object store for
+ * the WAL, as store_url; SlateDB's with_wal_object_store: a database created with one must always
+ * be opened with it, else SF_ERR_INVALID). Unknown names are SF_ERR_INVALID.
  * out_db: required; receives the handle, close it with sf_db_close. */
 sf_result_t sf_db_open(const char *path, const char *store_url /* NULL: local store in cwd */,
                        const char *options_json /* NULL: defaults */, sf_db_t **out_db);
@@ -380,7 +382,8 @@ sf_result_t sf_db_ingest(sf_db_t *db, const char *const *paths, size_t count, ui
  * its own and follows new data; "fixed_checkpoint": reads exactly checkpoint_id, writes nothing;
  * "follow_latest": follows the latest manifest without a checkpoint), checkpoint_id (implies
  * fixed_checkpoint), manifest_poll_interval_ms, checkpoint_lifetime_ms, max_memtable_bytes,
- * skip_wal_replay, block_cache_data_bytes, block_cache_meta_bytes. No database at path, or a
+ * skip_wal_replay, block_cache_data_bytes, block_cache_meta_bytes, wal_store_url (as
+ * sf_db_open's). No database at path, or a
  * missing checkpoint, is SF_ERR_INVALID. out_reader: required; close with sf_reader_close. */
 sf_result_t sf_reader_open(const char *path, const char *store_url /* NULL: local store in cwd */,
                            const char *options_json /* NULL: defaults */, sf_reader_t **out_reader);

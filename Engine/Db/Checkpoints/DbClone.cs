@@ -93,6 +93,9 @@ internal static class DbClone
             ThrowHelper.Invalid($"{parentPath} is not initialized (itself a clone being set up)");
         }
 
+        // A clone copies the checkpoint's WAL objects from the main store (RFC 0022).
+        Wal.WalObjects.CheckStoreConfiguration(parent, parentPath, separateStore: false);
+
         Checkpoint checkpoint;
         if (parentCheckpoint is { } given)
         {

@@ -55,6 +55,9 @@ internal static class ManifestRollback
             var target = await manifests.LoadAsync(toId, cancellationToken).ConfigureAwait(false);
             var latestId = listed[^1].Id;
 
+            // A rollback decides on the WAL it lists in the main store (RFC 0022).
+            Wal.WalObjects.CheckStoreConfiguration(target, db, separateStore: false);
+
             // The newest version that decodes bounds the epochs of the damaged ones after it: an
             // epoch grows by at most one per version (a claim writes WriterEpoch + 1, and so does
             // the compactor), so version V's epoch plus the number of versions after V exceeds the

@@ -58,6 +58,17 @@ class DbTests(ScratchTestCase):
             self.assertEqual(200, len(list(db.scan())))
             self.assertEqual(b"value-7", db.get(b"key-0007"))
 
+    def test_a_separate_wal_store_holds_the_wal_and_every_open_must_name_it(self):
+        url, wal = self.store_url("main"), self.store_url("wal")
+        with slatefast.open("db", url, {"wal_store_url": wal}) as db:
+            db.put(b"k", b"durable only in the WAL")
+        with self.assertRaises(slatefast.InvalidError):
+            slatefast.open("db", url)
+        with slatefast.open_reader("db", url, {"wal_store_url": wal}) as reader:
+            self.assertEqual(b"durable only in the WAL", reader.get(b"k"))
+        with slatefast.open("db", url, {"wal_store_url": wal}) as db:
+            self.assertEqual(b"durable only in the WAL", db.get(b"k"))
+
     def test_errors_raise_the_class_of_their_kind(self):
         db = slatefast.open("db", "memory:///")
         with self.assertRaises(slatefast.InvalidError):

@@ -100,8 +100,9 @@ export function openStore(root) {
 }
 
 /** Opens a writer; the returned handle's close() shuts down and frees native objects. */
-export async function openWriter(root, dbPath, { settings, seed, blockSize, mergeOperator } = {}) {
+export async function openWriter(root, dbPath, { settings, seed, blockSize, mergeOperator, walRoot } = {}) {
   const store = openStore(root);
+  const walStore = walRoot ? openStore(walRoot) : null;
   const builder = new sdb.DbBuilder(dbPath, store);
   const effective = settings ?? makeSettings();
   let db;
@@ -110,6 +111,7 @@ export async function openWriter(root, dbPath, { settings, seed, blockSize, merg
     if (seed !== undefined) builder.with_seed(BigInt(seed));
     if (blockSize !== undefined) builder.with_sst_block_size(BLOCK_SIZES.get(blockSize));
     if (mergeOperator) builder.with_merge_operator(mergeOperator);
+    if (walStore) builder.with_wal_object_store(walStore);
     db = await builder.build();
   } finally {
     builder.dispose();
@@ -123,6 +125,7 @@ export async function openWriter(root, dbPath, { settings, seed, blockSize, merg
       } finally {
         db.dispose();
         store.dispose();
+        walStore?.dispose();
       }
     },
   };
@@ -133,13 +136,15 @@ export async function openWriter(root, dbPath, { settings, seed, blockSize, merg
  * into the manifest (removed again by close()), so callers that must not touch a database
  * point this at a copy.
  */
-export async function openReader(root, dbPath, { checkpointId, mergeOperator, checkpointLifetimeMs, pollIntervalMs } = {}) {
+export async function openReader(root, dbPath, { checkpointId, mergeOperator, checkpointLifetimeMs, pollIntervalMs, walRoot } = {}) {
   const store = openStore(root);
+  const walStore = walRoot ? openStore(walRoot) : null;
   const builder = new sdb.DbReaderBuilder(dbPath, store);
   let reader;
   try {
     if (checkpointId) builder.with_checkpoint_id(checkpointId);
     if (mergeOperator) builder.with_merge_operator(mergeOperator);
+    if (walStore) builder.with_wal_object_store(walStore);
     if (checkpointLifetimeMs !== undefined) {
       builder.with_options({
         manifest_poll_interval_ms: pollIntervalMs ?? 1000,
@@ -160,6 +165,7 @@ export async function openReader(root, dbPath, { checkpointId, mergeOperator, ch
       } finally {
         reader.dispose();
         store.dispose();
+        walStore?.dispose();
       }
     },
   };

@@ -11,7 +11,7 @@ import { openReader, UsageError } from "./engine.mjs";
  * versions), so unless `inPlace` is set it reads a private copy of the database instead.
  * A reader with a checkpoint id only reads, so it always works in place.
  */
-export async function withReader(root, dbPath, { checkpointId, mergeOperator, inPlace = false }, fn) {
+export async function withReader(root, dbPath, { checkpointId, mergeOperator, inPlace = false, walRoot }, fn) {
   const dbDir = path.join(path.resolve(root), dbPath);
   if (!fs.existsSync(path.join(dbDir, "manifest"))) throw new UsageError(`${dbDir} holds no SlateDB database (no manifest/)`);
   let readRoot = path.resolve(root);
@@ -22,7 +22,8 @@ export async function withReader(root, dbPath, { checkpointId, mergeOperator, in
     readRoot = scratch;
   }
   try {
-    const h = await openReader(readRoot, dbPath, { checkpointId, mergeOperator });
+    // The WAL store is read in place: a reader only adds checkpoints to the main store's manifest.
+    const h = await openReader(readRoot, dbPath, { checkpointId, mergeOperator, walRoot });
     try {
       return await fn(h.reader);
     } finally {
@@ -37,4 +38,5 @@ export const readOptions = {
   checkpoint: { type: "string" },
   "merge-operator": { type: "string" },
   "in-place": { type: "boolean" },
+  "wal-root": { type: "string" },
 };

@@ -14,6 +14,7 @@ function readerArgs(values) {
     checkpointId: values.checkpoint,
     mergeOperator: parseMergeOperator(values["merge-operator"]),
     inPlace: values["in-place"] ?? false,
+    walRoot: values["wal-root"],
   };
 }
 
@@ -29,7 +30,7 @@ export async function scan(positionals, values) {
     // SlateDB 0.12's DbReader resolves no ExternalDb paths (its table store ignores them), so a
     // clone is readable only through a Db, which claims a writer epoch: always in place.
     if (values.checkpoint) throw new UsageError("--writer reads the latest state; it cannot be combined with --checkpoint");
-    const h = await openWriter(root, dbPath, { mergeOperator: parseMergeOperator(values["merge-operator"]) });
+    const h = await openWriter(root, dbPath, { mergeOperator: parseMergeOperator(values["merge-operator"]), walRoot: values["wal-root"] });
     try {
       rows = await scanRows(h.db, scanOptions);
     } finally {

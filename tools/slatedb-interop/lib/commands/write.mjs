@@ -19,6 +19,7 @@ export const writerOptions = {
   codec: { type: "string" },
   "block-size": { type: "string" },
   set: { type: "string", multiple: true },
+  "wal-root": { type: "string" },
 };
 
 export const writeOptions = {
@@ -51,6 +52,7 @@ export function writerArgs(values) {
     settings: makeSettings({ codec: parseCodec(values.codec), overrides: parseSetOptions(values.set) }),
     blockSize: parseBlockSize(values["block-size"]),
     mergeOperator: parseMergeOperator(values["merge-operator"]),
+    walRoot: values["wal-root"],
   };
 }
 
