@@ -18,6 +18,49 @@ public sealed class MemtableFlusherTests
     private static readonly TimeSpan Hang = TimeSpan.FromSeconds(30);
 
     [Fact]
+    public void Freezing_makes_the_active_memtable_the_newest_frozen_one_with_the_WAL_id_sealed_at_that_point()
+    {
+        var older = new SlateFast.Memtable.Memtable(1 << 16);
+        var active = new SlateFast.Memtable.Memtable(1 << 16);
+        active.Insert("k"u8, 1, 0, "v"u8, 0, 0);
+        var fresh = new SlateFast.Memtable.Memtable(1 << 16);
+        var set = new SlateFast.Db.MemtableSet(active, [older]);
+
+        var result = MemtableFlusher.Freeze(set, 0, sealWal: () => 7, newMemtable: _ => fresh)!.Value;
+
+        Assert.True(result.Froze);
+        Assert.Null(result.Retired);
+        Assert.Same(fresh, result.Set.Active);
+        Assert.Collection(result.Set.Frozen, m => Assert.Same(active, m), m => Assert.Same(older, m));
+        Assert.Equal(7UL, active.LastWalId);
+        foreach (var m in new[] { older, active, fresh })
+        {
+            m.Release();
+        }
+    }
+
+    [Fact]
+    public void An_empty_active_memtable_is_kept_unless_a_row_needs_more_room_than_it_has()
+    {
+        var empty = new SlateFast.Memtable.Memtable(1 << 16);
+        var set = new SlateFast.Db.MemtableSet(empty, []);
+        var sealedWal = false;
+
+        var kept = MemtableFlusher.Freeze(set, 100, () => { sealedWal = true; return 1; }, _ => throw new InvalidOperationException("no new memtable"));
+        var bigger = new SlateFast.Memtable.Memtable(1 << 20);
+        var replaced = MemtableFlusher.Freeze(set, 1 << 19, () => { sealedWal = true; return 1; }, _ => bigger)!.Value;
+
+        Assert.Null(kept);
+        Assert.False(sealedWal);
+        Assert.False(replaced.Froze);
+        Assert.Same(bigger, replaced.Set.Active);
+        Assert.Same(empty, replaced.Retired);
+        Assert.Empty(replaced.Set.Frozen);
+        empty.Release();
+        bigger.Release();
+    }
+
+    [Fact]
     public async Task Frozen_memtables_become_L0_SSTs_oldest_first_each_listed_newest_first_in_the_manifest()
     {
         var store = new InMemoryObjectStore();

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using SlateFast.Diagnostics;
+using SlateFast.Flush;
 using SlateFast.Format;
 using SlateFast.Memtable;
 using SlateFast.Wal;
@@ -346,26 +347,21 @@ public sealed partial class DbHandle
         };
     }
 
-    // Under the commit lock. The active memtable becomes frozen with the WAL sealed at the same
-    // point, so every WAL id up to the memtable's LastWalId is wholly in it and older memtables.
+    // Under the commit lock: the flusher's freezing rule (MemtableFlusher.Freeze) applied to the
+    // published memtables, with the WAL sealed at the same point.
     private void Freeze(long arenaNeed)
     {
-        var set = Memtables!;
-        var active = set.Active;
-        if (active.IsEmpty)
+        if (MemtableFlusher.Freeze(Memtables!, arenaNeed, () => _wal?.Seal() ?? _fenceWalId, NewMemtable) is not { } next)
         {
-            if (active.Capacity < arenaNeed + 4096)
-            {
-                PublishMemtables(set with { Active = NewMemtable(arenaNeed) });
-                active.Release();
-            }
-
             return;
         }
 
-        active.LastWalId = _wal?.Seal() ?? _fenceWalId;
-        PublishMemtables(new Db.MemtableSet(NewMemtable(arenaNeed), set.Frozen.Insert(0, active)));
-        KickFlusher();
+        PublishMemtables(next.Set);
+        next.Retired?.Release();
+        if (next.Froze)
+        {
+            KickFlusher();
+        }
     }
 
     private Memtable.Memtable NewMemtable(long arenaNeed) =>

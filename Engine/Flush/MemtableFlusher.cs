@@ -59,6 +59,34 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
     /// <summary>Wakes the loop: a memtable froze, or the database closes.</summary>
     public void Kick() => _signal.Set();
 
+    /// <summary>What <see cref="Freeze"/> made of the memtables.</summary>
+    /// <param name="Set">The memtables to publish.</param>
+    /// <param name="Retired">An empty active memtable the new set replaced; release it once published.</param>
+    /// <param name="Froze">Whether a memtable joined the frozen ones (the loop has work).</param>
+    public readonly record struct FreezeResult(Db.MemtableSet Set, Memtable.Memtable? Retired, bool Froze);
+
+    /// <summary>
+    /// The freezing rule, under the commit lock. A non-empty active memtable becomes the newest
+    /// frozen one, its <see cref="Memtable.Memtable.LastWalId"/> the WAL id <paramref name="sealWal"/>
+    /// seals at the same point, so every WAL id up to it is wholly in it and older memtables (what
+    /// the loop waits for before the L0 write). An empty active memtable stays, unless it has no
+    /// room for a row that needs <paramref name="arenaNeed"/> bytes: then a bigger one replaces it.
+    /// Null when nothing changes.
+    /// </summary>
+    public static FreezeResult? Freeze(Db.MemtableSet set, long arenaNeed, Func<ulong> sealWal, Func<long, Memtable.Memtable> newMemtable)
+    {
+        var active = set.Active;
+        if (active.IsEmpty)
+        {
+            return active.Capacity < arenaNeed + 4096
+                ? new FreezeResult(set with { Active = newMemtable(arenaNeed) }, active, Froze: false)
+                : null;
+        }
+
+        active.LastWalId = sealWal();
+        return new FreezeResult(new Db.MemtableSet(newMemtable(arenaNeed), set.Frozen.Insert(0, active)), null, Froze: true);
+    }
+
     /// <summary>The loop, until <paramref name="token"/> is cancelled or the database fails.</summary>
     public async Task RunAsync(CancellationToken token)
     {
