@@ -28,6 +28,12 @@ internal static class CompareCommand
             return 2;
         }
 
+        if (Option(args, "--rocksdb") is { } rocksdb)
+        {
+            // Inherited by every child process, so all RocksDB runs of this comparison load it.
+            Environment.SetEnvironmentVariable(RocksDbLibrary.Variable, rocksdb);
+        }
+
         var root = Path.GetFullPath(Option(args, "--dir") ?? Path.Combine(Path.GetTempPath(), $"slatefast-compare-{Environment.ProcessId}"));
         var timeout = TimeSpan.FromMinutes(double.Parse(Option(args, "--timeout-minutes") ?? "10", CultureInfo.InvariantCulture));
         var repo = RepoRoot();

@@ -53,7 +53,7 @@ internal sealed unsafe class RocksDbBenchEngine : IBenchEngine
     }
 
     public static string Describe =>
-        $"RocksDB 7.8.3 (Debian librocksdb7.8, C API via P/Invoke): write_buffer_size {WriteBufferBytes >> 20} MiB, block_size {BlockSize}, " +
+        $"{RocksDbLibrary.Describe}: write_buffer_size {WriteBufferBytes >> 20} MiB, block_size {BlockSize}, " +
         $"bloom {BloomBitsPerKey} bits/key, LRU block cache {s_cacheBytes >> 20} MiB, compression none, WAL on " +
         "(non-durable: sync=false; durable: sync=true), other options default (2 background jobs, level compaction)";
 

@@ -3,13 +3,16 @@ using System.Runtime.InteropServices;
 namespace SlateFast.Benchmarks.Compare;
 
 /// <summary>
-/// The slice of RocksDB's C API (c.h of Debian's librocksdb 7.8) the comparison uses. Error
+/// The slice of RocksDB's C API the comparison uses; the same in Debian's librocksdb 7.8 and in
+/// the NuGet package's 11.12 (see <see cref="RocksDbLibrary"/> for which one loads). Error
 /// out-parameters are char** that RocksDB sets to a malloc'ed message (freed with rocksdb_free)
 /// and must point at NULL on entry.
 /// </summary>
 internal static unsafe partial class RocksDbNative
 {
-    public const string Library = "librocksdb.so.7.8";
+    public const string Library = RocksDbLibrary.Name;
+
+    static RocksDbNative() => RocksDbLibrary.Install();
 
     [LibraryImport(Library)] public static partial nint rocksdb_options_create();
     [LibraryImport(Library)] public static partial void rocksdb_options_destroy(nint options);
