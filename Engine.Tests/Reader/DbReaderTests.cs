@@ -104,6 +104,48 @@ public sealed class DbReaderTests
     }
 
     [Fact]
+    public async Task A_reader_that_skips_WAL_replay_reads_no_WAL_object_at_open_and_sees_only_the_tables()
+    {
+        // SlateDB #2003: the open still replayed up to wal_id_last_seen. Closing the writer
+        // records its last WAL id in the manifest, so the old behaviour would read it.
+        var store = new InMemoryObjectStore();
+        await using (var db = await DbHandle.OpenAsync("db", store))
+        {
+            await db.PutAsync("flushed"u8.ToArray(), "1"u8.ToArray());
+            await db.FlushAsync(FlushType.MemTable);
+            await db.PutAsync("wal-only"u8.ToArray(), "2"u8.ToArray());
+        }
+
+        var counting = new WalReadCounter(store);
+        await using var reader = await DbReader.OpenAsync("db", counting, new DbReaderOptions { Mode = DbReaderMode.FollowLatest, SkipWalReplay = true });
+
+        Assert.Equal("1"u8.ToArray(), await reader.GetAsync("flushed"u8.ToArray()));
+        Assert.Null(await reader.GetAsync("wal-only"u8.ToArray()));
+        Assert.Equal(0, counting.WalReads);
+        await using var replaying = await DbReader.OpenAsync("db", counting, new DbReaderOptions { Mode = DbReaderMode.FollowLatest });
+        Assert.Equal("2"u8.ToArray(), await replaying.GetAsync("wal-only"u8.ToArray()));
+        Assert.True(counting.WalReads > 0);
+    }
+
+    // Counts reads of WAL objects.
+    private sealed class WalReadCounter(IObjectStore inner) : ObjectStoreDecorator(inner)
+    {
+        private int _walReads;
+
+        public int WalReads => Volatile.Read(ref _walReads);
+
+        protected override ValueTask<T> Execute<T>(string operation, string path, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+        {
+            if (operation is "get" or "get-range" or "head" && path.Contains("/wal/", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _walReads);
+            }
+
+            return call(cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Opening_a_reader_at_a_missing_checkpoint_or_of_a_missing_database_is_invalid()
     {
         var none = await Assert.ThrowsAsync<SlateFastException>(() => DbReader.OpenAsync("nothing", _store));

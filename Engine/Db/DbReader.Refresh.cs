@@ -159,7 +159,12 @@ public sealed partial class DbReader
     // Reads manifest `id` from now on, with the WAL after its replay point replayed afresh.
     private async Task PinAsync(ulong id, ManifestState state, CancellationToken cancellationToken)
     {
-        var lastWal = _mode == DbReaderMode.FixedCheckpoint || _options.SkipWalReplay ? state.WalIdLastSeen : ulong.MaxValue;
+        // SkipWalReplay reads no WAL object at all, at open too (the bug SlateDB fixed for #2003:
+        // it used to read up to wal_id_last_seen). A fixed checkpoint replays exactly the WAL its
+        // version saw; otherwise everything after the replay point that is there.
+        var lastWal = _options.SkipWalReplay ? state.ReplayAfterWalId
+            : _mode == DbReaderMode.FixedCheckpoint ? state.WalIdLastSeen
+            : ulong.MaxValue;
         var replayed = await _replayer.ReplayAsync(state.ReplayAfterWalId, lastWal, state.LastL0Seq, MissingWal.Stop, cancellationToken).ConfigureAwait(false);
         WarnIfCut(replayed);
         var tables = replayed.NewestFirst;
