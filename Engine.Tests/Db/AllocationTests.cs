@@ -90,6 +90,53 @@ public sealed class ReadAllocationTests
         }
     }
 
+    [Fact]
+    public async Task Scanning_rows_from_the_memtable_or_the_block_cache_with_the_cursor_allocates_nothing_per_row()
+    {
+        await using var db = await DbHandle.OpenAsync("db", new InMemoryObjectStore(), new DbOptions { L0MaxSsts = 1000 });
+        for (var i = 0; i < 4_000; i++)
+        {
+            await db.PutAsync(BitConverter.GetBytes(i * 2), new byte[100], writeOptions: WriteOptions.NoWait);
+            if (i == 2_000)
+            {
+                await db.FlushAsync(FlushType.MemTable);
+            }
+        }
+
+        for (var round = 0; round < 2; round++)
+        {
+            // Scans do not cache blocks by default (as in SlateDB); a scan over uncached L0 blocks
+            // allocates each decoded block.
+            await using var iterator = db.ScanAsync(KeyRange.All, new ScanOptions { CacheBlocks = true });
+            Assert.True(await iterator.MoveNextAsync());
+            var rows = 1;
+            var bytes = (long)(iterator.Key.Length + iterator.Value.Length);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            while (true)
+            {
+                var step = iterator.MoveNextAsync();
+                Assert.True(step.IsCompletedSuccessfully, "a row from memory or the cache arrives synchronously");
+                if (!await step)
+                {
+                    break;
+                }
+
+                bytes += iterator.Key.Length + iterator.Value.Length;
+                rows++;
+            }
+
+            var perRow = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)rows;
+            Assert.Equal(4_000, rows);
+            Assert.Equal(4_000 * 104L, bytes);
+
+            // The first round fills the block cache; the second must allocate nothing (optimized builds; see above).
+            if (round == 1 && EngineIsOptimized)
+            {
+                Assert.True(perRow < 1, $"{perRow:F2} bytes allocated per row");
+            }
+        }
+    }
+
     private static bool FoundSynchronously(ValueTask<bool> read) => read.IsCompletedSuccessfully && read.Result;
 
     private static bool EngineIsOptimized =>

@@ -22,6 +22,11 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     private bool _done;
     private bool _disposed;
 
+    // Whether MoveNextAsync left the merge iterator on a row the caller may read, and that row's
+    // folded value when it is a merge row.
+    private bool _onRow;
+    private byte[]? _folded;
+
     // What the scan reads, fixed at creation: a read state with its memtables held (until the
     // first step hands them to row sources, or disposal), and the sequence number taken after it.
     private readonly Db.ReadState _state;
@@ -90,15 +95,28 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     /// <summary>The key range the scan covers.</summary>
     public KeyRange Range => _range;
 
-    /// <summary>The next row, or null after the last.</summary>
-    public async ValueTask<KeyValue?> NextAsync(CancellationToken cancellationToken = default)
+    /// <summary>The next row as a new <see cref="KeyValue"/> (its own copies of key and value), or null after the last.</summary>
+    public async ValueTask<KeyValue?> NextAsync(CancellationToken cancellationToken = default) =>
+        await MoveNextAsync(cancellationToken).ConfigureAwait(false)
+            ? new KeyValue(Key.ToArray(), _folded ?? Value.ToArray(), Seq, CreateTs, ExpireTs)
+            : null;
+
+    /// <summary>
+    /// Moves to the next row without copying it: <see cref="Key"/>, <see cref="Value"/> and the
+    /// row's metadata describe it until the next move, seek or dispose. False after the last row.
+    /// Allocates nothing per row when the rows come from the memtables or cached blocks (a merge
+    /// row's folded value is the exception).
+    /// </summary>
+    public async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken = default)
     {
         var merge = _merge ?? await StartAsync(cancellationToken).ConfigureAwait(false);
+        _onRow = false;
+        _folded = null;
         while (true)
         {
             if (_done)
             {
-                return null;
+                return false;
             }
 
             if (!_positioned)
@@ -106,20 +124,39 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
                 if (!await merge.MoveNextAsync().ConfigureAwait(false))
                 {
                     _done = true;
-                    return null;
+                    return false;
                 }
             }
 
             _positioned = false;
-            var row = Current(merge);
-            if (row.ExpireTs is { } expire && expire <= _hideAt)
+            if (merge.ExpireTs is { } expire && expire <= _hideAt)
             {
                 continue;
             }
 
-            return row;
+            _folded = merge.Kind == RowKind.Merge ? Fold(merge) : null;
+            _onRow = true;
+            return true;
         }
     }
+
+    /// <summary>The current row's key; valid until the next move, seek or dispose.</summary>
+    public ReadOnlySpan<byte> Key => Row.Key;
+
+    /// <summary>The current row's value (a merge row's operands folded); valid until the next move, seek or dispose.</summary>
+    public ReadOnlySpan<byte> Value => _folded ?? Row.Value;
+
+    /// <summary>The current row's sequence number.</summary>
+    public ulong Seq => Row.Seq;
+
+    /// <summary>When the current row was written (the writer's clock), if recorded.</summary>
+    public long? CreateTs => Row.CreateTs;
+
+    /// <summary>When the current row expires, if it has a time to live.</summary>
+    public long? ExpireTs => Row.ExpireTs;
+
+    // The merge iterator, positioned on the current row; only after MoveNextAsync returned true.
+    private MergeIterator Row => _onRow ? _merge! : ThrowHelper.Invalid<MergeIterator>("the iterator is not on a row: call MoveNextAsync first (and only use a row until the next move or seek)");
 
     /// <summary>
     /// Moves so that the next row is the first at or after <paramref name="key"/> (ascending) or at
@@ -134,6 +171,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         }
 
         var merge = _merge ?? await StartAsync(cancellationToken).ConfigureAwait(false);
+        _onRow = false;
         _positioned = await merge.SeekAsync(key).ConfigureAwait(false);
         _done = !_positioned;
     }
@@ -156,6 +194,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         }
 
         _disposed = true;
+        _onRow = false;
         ReleaseHeld();
         if (_merge is not null)
         {
@@ -163,22 +202,16 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         }
     }
 
-    private KeyValue Current(MergeIterator merge)
+    private byte[] Fold(MergeIterator merge)
     {
-        if (merge.Kind == RowKind.Merge)
+        // Operands come newest first; the operator folds oldest first onto the base.
+        var operands = new ReadOnlyMemory<byte>[merge.OperandCount];
+        for (var i = 0; i < operands.Length; i++)
         {
-            // Operands come newest first; the operator folds oldest first onto the base.
-            var operands = new ReadOnlyMemory<byte>[merge.OperandCount];
-            for (var i = 0; i < operands.Length; i++)
-            {
-                operands[operands.Length - 1 - i] = merge.Operand(i).ToArray();
-            }
-
-            var value = Merge.MergeFolding.Fold(_db.MergeOperator, merge.Key, merge.HasBase, merge.Base, operands);
-            return new KeyValue(merge.Key.ToArray(), value, merge.Seq, merge.CreateTs, merge.ExpireTs);
+            operands[operands.Length - 1 - i] = merge.Operand(i).ToArray();
         }
 
-        return new KeyValue(merge.Key.ToArray(), merge.Value.ToArray(), merge.Seq, merge.CreateTs, merge.ExpireTs);
+        return Merge.MergeFolding.Fold(_db.MergeOperator, merge.Key, merge.HasBase, merge.Base, operands);
     }
 
     private async ValueTask<MergeIterator> StartAsync(CancellationToken cancellationToken)
