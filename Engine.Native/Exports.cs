@@ -104,6 +104,11 @@ public static unsafe class Exports
     public static NativeResult DbScanPrefix(nint db, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator) =>
         NativeApi.ScanPrefix(db, prefix, prefixLength, options, outIterator);
 
+    /// <summary><c>sf_iterator_next_borrowed</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_iterator_next_borrowed")]
+    public static NativeResult IteratorNextBorrowed(nint iterator, byte* outPresent, byte** outKey, nuint* outKeyLength, byte** outValue, nuint* outValueLength) =>
+        NativeApi.IteratorNextBorrowed(iterator, outPresent, outKey, outKeyLength, outValue, outValueLength);
+
     /// <summary><c>sf_iterator_next</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_iterator_next")]
     public static NativeResult IteratorNext(nint iterator, byte* outPresent, byte** outKey, nuint* outKeyLength, byte** outValue, nuint* outValueLength) =>

@@ -76,6 +76,43 @@ internal static unsafe partial class NativeApi
         }
     }
 
+    /// <summary>
+    /// <c>sf_iterator_next_borrowed</c>: the next row in the iterator's own buffer (valid until
+    /// the next call on the iterator or its close; not freed by the caller), or
+    /// <c>*out_present == false</c> after the last.
+    /// </summary>
+    public static NativeResult IteratorNextBorrowed(nint iterator, byte* outPresent, byte** outKey, nuint* outKeyLength, byte** outValue, nuint* outValueLength)
+    {
+        try
+        {
+            RequireOut(outPresent, "out_present");
+            RequireOut(outKey, "out_key");
+            RequireOut(outKeyLength, "out_key_len");
+            RequireOut(outValue, "out_val");
+            RequireOut(outValueLength, "out_val_len");
+            *outPresent = 0;
+            *outKey = null;
+            *outKeyLength = 0;
+            *outValue = null;
+            *outValueLength = 0;
+            var native = Lookup<NativeIterator>(iterator, "sf_iterator_t");
+            if (native.NextBorrowed(out var key, out var keyLength, out var value, out var valueLength))
+            {
+                *outKey = key;
+                *outKeyLength = keyLength;
+                *outValue = value;
+                *outValueLength = valueLength;
+                *outPresent = 1;
+            }
+
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
     /// <summary><c>sf_iterator_seek</c>: the next row is the first at or after the key (at or before it in reverse).</summary>
     public static NativeResult IteratorSeek(nint iterator, byte* key, nuint keyLength)
     {

@@ -89,6 +89,11 @@ internal sealed class NativeIterator : INativeChild
     private KeyValue? _first;
     private bool _hasFirst;
 
+    // The row sf_iterator_next_borrowed hands out, copied out of managed memory (which the GC may
+    // move) into native memory the iterator owns; reused row after row, freed at close.
+    private unsafe byte* _borrowed;
+    private nuint _borrowedCapacity;
+
     public NativeIterator(DbIterator iterator, NativeParent owner)
     {
         _iterator = iterator;
@@ -139,6 +144,65 @@ internal sealed class NativeIterator : INativeChild
         }
     }
 
+    /// <summary>
+    /// The next row in the iterator's own native buffer, valid until the next call on it or its
+    /// close; false after the last. One copy per row and no allocation once the buffer is big enough.
+    /// </summary>
+    public unsafe bool NextBorrowed(out byte* key, out nuint keyLength, out byte* value, out nuint valueLength)
+    {
+        lock (Gate)
+        {
+            ThrowIfClosed();
+            if (_iterator is not null)
+            {
+                if (!NativeApi.Wait(_iterator.MoveNextAsync()))
+                {
+                    key = value = null;
+                    keyLength = valueLength = 0;
+                    return false;
+                }
+
+                Borrow(_iterator.Key, _iterator.Value, out key, out keyLength, out value, out valueLength);
+                return true;
+            }
+        }
+
+        // A transaction's rows are copies already; lend them the same way. Next takes the gate again.
+        var row = Next();
+        lock (Gate)
+        {
+            ThrowIfClosed();
+            if (row is null)
+            {
+                key = value = null;
+                keyLength = valueLength = 0;
+                return false;
+            }
+
+            Borrow(row.Key, row.Value, out key, out keyLength, out value, out valueLength);
+            return true;
+        }
+    }
+
+    // Under Gate.
+    private unsafe void Borrow(ReadOnlySpan<byte> k, ReadOnlySpan<byte> v, out byte* key, out nuint keyLength, out byte* value, out nuint valueLength)
+    {
+        var need = (nuint)k.Length + (nuint)v.Length;
+        if (need > _borrowedCapacity || _borrowed is null)
+        {
+            var capacity = Math.Max(need, Math.Max(256, _borrowedCapacity * 2));
+            _borrowed = (byte*)System.Runtime.InteropServices.NativeMemory.Realloc(_borrowed, capacity);
+            _borrowedCapacity = capacity;
+        }
+
+        k.CopyTo(new Span<byte>(_borrowed, k.Length));
+        v.CopyTo(new Span<byte>(_borrowed + k.Length, v.Length));
+        key = _borrowed;
+        keyLength = (nuint)k.Length;
+        value = _borrowed + k.Length;
+        valueLength = (nuint)v.Length;
+    }
+
     /// <summary>Repositions a database, snapshot or reader scan; a transaction's scan cannot seek.</summary>
     public void Seek(byte[] key)
     {
@@ -164,9 +228,17 @@ internal sealed class NativeIterator : INativeChild
             {
                 Closed = true;
                 _first = null;
+                FreeBorrowed();
                 NativeApi.Wait(_iterator is not null ? _iterator.DisposeAsync() : _rows!.DisposeAsync());
             }
         }
+    }
+
+    private unsafe void FreeBorrowed()
+    {
+        System.Runtime.InteropServices.NativeMemory.Free(_borrowed);
+        _borrowed = null;
+        _borrowedCapacity = 0;
     }
 
     private void ThrowIfClosed()

@@ -254,6 +254,13 @@ sf_result_t sf_db_scan_prefix(sf_db_t *db, const uint8_t *prefix, size_t prefix_
 sf_result_t sf_iterator_next(sf_iterator_t *iter, bool *out_present, uint8_t **out_key, size_t *out_key_len,
                              uint8_t **out_val, size_t *out_val_len);
 
+/* The next row without a malloc per row: *out_key and *out_val point into the iterator's own
+ * buffer (the caller does not free them) and stay valid until the next call on this iterator
+ * (sf_iterator_next, sf_iterator_next_borrowed, sf_iterator_seek) or its close, as a RocksDB
+ * iterator's key() and value() do. Otherwise as sf_iterator_next. */
+sf_result_t sf_iterator_next_borrowed(sf_iterator_t *iter, bool *out_present, const uint8_t **out_key, size_t *out_key_len,
+                                      const uint8_t **out_val, size_t *out_val_len);
+
 /* Moves so the next row is the first at or after key (ascending) or at or before it
  * (descending). Past the end of the range, nothing is left to read. */
 sf_result_t sf_iterator_seek(sf_iterator_t *iter, const uint8_t *key, size_t key_len);

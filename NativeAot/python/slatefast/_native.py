@@ -71,6 +71,7 @@ _SIGNATURES: dict[str, list[Any]] = {
     "sf_db_scan": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
     "sf_db_scan_prefix": [c_void_p, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
     "sf_iterator_next": [c_void_p, POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t), POINTER(_bytes_p), POINTER(c_size_t)],
+    "sf_iterator_next_borrowed": [c_void_p, POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t), POINTER(_bytes_p), POINTER(c_size_t)],
     "sf_iterator_seek": [c_void_p, c_char_p, c_size_t],
     "sf_iterator_close": [c_void_p],
     "sf_db_snapshot": [c_void_p, _handle_p],

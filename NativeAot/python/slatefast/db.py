@@ -165,11 +165,13 @@ class Iterator(_Handle):
         present = c_bool()
         key, value = POINTER(c_uint8)(), POINTER(c_uint8)()
         key_len, value_len = c_size_t(), c_size_t()
-        check(self._lib, self._lib.sf_iterator_next(self._h, byref(present), byref(key), byref(key_len), byref(value), byref(value_len)))
+        # Borrowed: the row lives in the iterator's buffer until the next call, so copying it into
+        # bytes here is the only copy, with no malloc and free per row in the library.
+        check(self._lib, self._lib.sf_iterator_next_borrowed(self._h, byref(present), byref(key), byref(key_len), byref(value), byref(value_len)))
         if not present.value:
             self.close()
             raise StopIteration
-        return _take(self._lib, key, key_len), _take(self._lib, value, value_len)
+        return ctypes.string_at(key, key_len.value), ctypes.string_at(value, value_len.value)
 
     def seek(self, key: Bytes) -> None:
         k = _b(key)
