@@ -49,16 +49,7 @@ internal static unsafe partial class NativeApi
     {
         try
         {
-            RequireOut(outPresent, "out_present");
-            RequireOut(outKey, "out_key");
-            RequireOut(outKeyLength, "out_key_len");
-            RequireOut(outValue, "out_val");
-            RequireOut(outValueLength, "out_val_len");
-            *outPresent = 0;
-            *outKey = null;
-            *outKeyLength = 0;
-            *outValue = null;
-            *outValueLength = 0;
+            ClearRowOuts(outPresent, outKey, outKeyLength, outValue, outValueLength);
             var native = Lookup<NativeIterator>(iterator, "sf_iterator_t");
             var row = native.Next();
             if (row is not null)
@@ -85,16 +76,7 @@ internal static unsafe partial class NativeApi
     {
         try
         {
-            RequireOut(outPresent, "out_present");
-            RequireOut(outKey, "out_key");
-            RequireOut(outKeyLength, "out_key_len");
-            RequireOut(outValue, "out_val");
-            RequireOut(outValueLength, "out_val_len");
-            *outPresent = 0;
-            *outKey = null;
-            *outKeyLength = 0;
-            *outValue = null;
-            *outValueLength = 0;
+            ClearRowOuts(outPresent, outKey, outKeyLength, outValue, outValueLength);
             var native = Lookup<NativeIterator>(iterator, "sf_iterator_t");
             if (native.NextBorrowed(out var key, out var keyLength, out var value, out var valueLength))
             {
@@ -111,6 +93,21 @@ internal static unsafe partial class NativeApi
         {
             return NativeResult.From(e);
         }
+    }
+
+    // Both row steps: every out-pointer required, and "no row" until one is found.
+    private static void ClearRowOuts(byte* outPresent, byte** outKey, nuint* outKeyLength, byte** outValue, nuint* outValueLength)
+    {
+        RequireOut(outPresent, "out_present");
+        RequireOut(outKey, "out_key");
+        RequireOut(outKeyLength, "out_key_len");
+        RequireOut(outValue, "out_val");
+        RequireOut(outValueLength, "out_val_len");
+        *outPresent = 0;
+        *outKey = null;
+        *outKeyLength = 0;
+        *outValue = null;
+        *outValueLength = 0;
     }
 
     /// <summary><c>sf_iterator_seek</c>: the next row is the first at or after the key (at or before it in reverse).</summary>
