@@ -214,7 +214,7 @@ public sealed class WalWriterTests
         // writers commit again at once; the next object must carry both groups, not the second alone.
         var held = new HoldingStore(new InMemoryObjectStore());
         var recorder = new RecordingStore(held);
-        var (wal, host, gate) = Create(recorder, fenceId: 0, Options with { WalGatherFraction = 100 });
+        var (wal, host, gate) = Create(recorder, fenceId: 0, Options with { WalGatherFraction = 100, WalGatherMax = TimeSpan.FromSeconds(30) });
         var loop = wal.RunAsync();
         var first = CommitDurable(wal, gate, "a", 4, seq: 1);
         wal.Kick();

@@ -29,6 +29,13 @@ public sealed record DbOptions
     internal double WalGatherFraction { get; init; } = 0.5;
 
     /// <summary>
+    /// The gather's absolute bound (it spins): at most this long, and it ends once a tenth of it
+    /// passes with no writer arriving. Internal, like <see cref="WalGatherFraction"/>; tests on
+    /// loaded machines raise it.
+    /// </summary>
+    internal TimeSpan WalGatherMax { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>
     /// A separate object store for the WAL (SlateDB's <c>with_wal_object_store</c>): WAL objects
     /// go to <c>&lt;path&gt;/wal/</c> there, everything else to the main store, e.g. the WAL on a
     /// local disk and SSTs on S3. A database created with one records that in its manifest, and
@@ -125,6 +132,7 @@ public sealed record DbOptions
     {
         Require(FlushInterval > TimeSpan.Zero, nameof(FlushInterval), FlushInterval, "must be positive");
         Require(WalGatherFraction is >= 0 and <= 100, nameof(WalGatherFraction), WalGatherFraction, "must be 0..100");
+        Require(WalGatherMax >= TimeSpan.Zero, nameof(WalGatherMax), WalGatherMax, "must not be negative");
         Require(L0SstSizeBytes is >= 1024 and <= 2L * 1024 * 1024 * 1024, nameof(L0SstSizeBytes), L0SstSizeBytes, "must be 1 KiB..2 GiB");
         Require(L0MaxSsts >= 1, nameof(L0MaxSsts), L0MaxSsts, "must be at least 1");
         Require(MaxUnflushedBytes >= L0SstSizeBytes, nameof(MaxUnflushedBytes), MaxUnflushedBytes, $"must be at least L0SstSizeBytes ({L0SstSizeBytes})");

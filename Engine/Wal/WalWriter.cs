@@ -185,19 +185,31 @@ internal sealed class WalWriter : IDisposable
     // within microseconds, while the writers that committed during its flight already fill the
     // open object. Sealing at once would leave the first group for the object after: with N
     // writers each object would carry N/2 writes and each write would wait for two objects.
-    // Waiting (briefly, and never past a fraction of one object's write time) until the open
-    // object has as many waiting writers as both groups together merges them into one.
+    // Waiting until the open object has as many waiting writers as both groups together merges
+    // them into one. The wait spins (timers are too coarse for it), so it is short in absolute
+    // terms too: never past a fraction of one object's write time nor DbOptions.WalGatherMax
+    // (2 ms: a local durable write costs about one), and it ends once a tenth of that passes with
+    // no writer arriving (those still missing are not coming soon; a returning writer needs a few
+    // microseconds of CPU to commit again).
     private async Task GatherAsync(int expected, long budgetTicks)
     {
-        var deadline = Stopwatch.GetTimestamp() + budgetTicks;
-        while (Volatile.Read(ref _open).Ticket.Waiters < expected
-            && Stopwatch.GetTimestamp() < deadline
-            && !_host.IsClosing
-            && !_host.HasFailed)
+        var now = Stopwatch.GetTimestamp();
+        var maxTicks = (long)(_options.WalGatherMax.TotalSeconds * Stopwatch.Frequency);
+        var idleTicks = maxTicks / 10;
+        var deadline = now + Math.Min(budgetTicks, maxTicks);
+        var seen = Volatile.Read(ref _open).Ticket.Waiters;
+        var lastArrival = now;
+        while (seen < expected && now < deadline && now - lastArrival < idleTicks && !_host.IsClosing && !_host.HasFailed)
         {
             // Yielding queues this loop behind the acknowledged writers' continuations, which
             // the tickets queued on the thread pool as they completed: they run first.
             await Task.Yield();
+            now = Stopwatch.GetTimestamp();
+            var waiters = Volatile.Read(ref _open).Ticket.Waiters;
+            if (waiters != seen)
+            {
+                (seen, lastArrival) = (waiters, now);
+            }
         }
     }
 
