@@ -122,7 +122,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         Format.Compression.EnsureAvailable(options.Compression);
         path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(path);
-        var db = new DbHandle(path, StorePipeline(store), options);
+        var db = new DbHandle(path, StorePipeline(store, options.ObjectStoreCache), options);
         try
         {
             await db.RecoverAsync(cancellationToken).ConfigureAwait(false);
@@ -134,6 +134,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         }
 
         db.StartBackground();
+        db.StartDiskCachePreload();
         Diagnostics.DbMetrics.Opened(db);
         try
         {
@@ -160,7 +161,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         options.Validate();
         path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(path);
-        var db = new DbHandle(path, StorePipeline(store), options) { _readOnly = true };
+        var db = new DbHandle(path, StorePipeline(store, options.ObjectStoreCache), options) { _readOnly = true };
         try
         {
             await db.RecoverReadOnlyAsync(checkpoint, cancellationToken).ConfigureAwait(false);
@@ -173,11 +174,6 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
 
         return db;
     }
-
-    // Every store a database uses is retried and counted, once: a store that already is either
-    // was decorated by the caller.
-    private static IObjectStore StorePipeline(IObjectStore store) =>
-        store is RetryingObjectStore or InstrumentedObjectStore ? store : new InstrumentedObjectStore(new RetryingObjectStore(store));
 
     /// <summary>Opens the database at <paramref name="path"/> in the store a URL names (see <see cref="ObjectStores.FromUrl"/>).</summary>
     public static Task<DbHandle> OpenAsync(string path, string storeUrl, DbOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -246,6 +242,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
             await _shutdown.CancelAsync().ConfigureAwait(false);
             KickFlusher();
             await _memtableFlusher.ConfigureAwait(false);
+            await _diskCachePreload.ConfigureAwait(false);
             if (writeFinalManifest && _closeCause is null)
             {
                 await UpdateManifestAsync(m => m with { WalIdLastSeen = Math.Max(m.WalIdLastSeen, _wal?.LastSealedId ?? _fenceWalId) }, CancellationToken.None).ConfigureAwait(false);

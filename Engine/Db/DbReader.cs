@@ -81,6 +81,7 @@ public sealed partial class DbReader : IAsyncDisposable
         var dbOptions = new DbOptions
         {
             BlockCache = options.BlockCache,
+            ObjectStoreCache = options.ObjectStoreCache,
             TimeProvider = options.TimeProvider,
             LoggerFactory = options.LoggerFactory,
             GarbageCollector = null,
@@ -99,6 +100,7 @@ public sealed partial class DbReader : IAsyncDisposable
             throw;
         }
 
+        view.StartDiskCachePreload();
         if (reader._mode != DbReaderMode.FixedCheckpoint)
         {
             reader._poller = Threading.BackgroundLoop.Start("reader's manifest poller", reader.PollLoopAsync, reader.OnPollerCrash, reader._stop.Token);
@@ -106,6 +108,11 @@ public sealed partial class DbReader : IAsyncDisposable
 
         return reader;
     }
+
+    /// <summary>What the disk cache (<see cref="DbReaderOptions.ObjectStoreCache"/>) served so far; null when it is off.</summary>
+    public DiskCacheStats? DiskCacheStats => _view.DiskCacheStats;
+
+    internal Task DiskCachePreload => _view.DiskCachePreload;
 
     /// <summary>Completes with the reason when the reader closes itself (its poller failed).</summary>
     internal Task<SlateFastException> Failure => _view.Failure;

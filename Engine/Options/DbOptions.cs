@@ -101,6 +101,9 @@ public sealed record DbOptions
     /// <summary>Block cache budgets.</summary>
     public BlockCacheOptions BlockCache { get; init; } = new();
 
+    /// <summary>A cache of SST bytes on local disk, for remote stores; off unless its root folder is set.</summary>
+    public ObjectStoreCacheOptions ObjectStoreCache { get; init; } = new();
+
     /// <summary>The clock for timestamps, intervals and TTLs; tests inject their own.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -147,6 +150,7 @@ public sealed record DbOptions
         Require(Enum.IsDefined(WalRecovery), nameof(WalRecovery), WalRecovery, "must be Strict or PointInTime");
         Require(Enum.IsDefined(FormatLevel), nameof(FormatLevel), FormatLevel, "must be Detect, SlateDb012, SlateDb013 or SlateDb014");
         BlockCache.Validate();
+        (ObjectStoreCache ?? ThrowHelper.Invalid<ObjectStoreCacheOptions>("invalid DbOptions.ObjectStoreCache (null): must be set")).Validate(nameof(DbOptions));
         GarbageCollector?.Validate();
         (Compactor ?? ThrowHelper.Invalid<CompactorOptions>("invalid DbOptions.Compactor (null): must be set")).Validate();
     }

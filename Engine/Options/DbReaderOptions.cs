@@ -60,6 +60,9 @@ public sealed record DbReaderOptions
     /// <summary>Block cache budgets.</summary>
     public BlockCacheOptions BlockCache { get; init; } = new();
 
+    /// <summary>A cache of SST bytes on local disk, for remote stores; off unless its root folder is set.</summary>
+    public ObjectStoreCacheOptions ObjectStoreCache { get; init; } = new();
+
     /// <summary>
     /// Folds merge operands on reads, as <see cref="DbOptions.MergeOperator"/> does for the writer
     /// (SlateDB: <c>merge_operator</c>); null makes a read that meets operands fail with
@@ -116,5 +119,6 @@ public sealed record DbReaderOptions
         }
 
         BlockCache.Validate();
+        (ObjectStoreCache ?? ThrowHelper.Invalid<ObjectStoreCacheOptions>("invalid DbReaderOptions.ObjectStoreCache (null): must be set")).Validate(nameof(DbReaderOptions));
     }
 }
