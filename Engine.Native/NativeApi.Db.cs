@@ -282,9 +282,17 @@ internal static unsafe partial class NativeApi
                 json.WriteNumber("l0_sst_count", target.L0Count);
                 json.WriteNumber("memtable_count", target.MemtableCount);
                 json.WriteNumber("unflushed_bytes", target.UnflushedBytes);
-                if (target.Store is ObjectStore.InstrumentedObjectStore store)
+                var requests = target.Store is ObjectStore.DiskCachedObjectStore cached ? cached.Inner : target.Store;
+                if (requests is ObjectStore.InstrumentedObjectStore store)
                 {
                     json.WriteNumber("object_store_requests", store.Requests);
+                }
+
+                if (target.DiskCacheStats is { } disk)
+                {
+                    json.WriteNumber("object_store_cache_part_access_count", disk.PartAccesses);
+                    json.WriteNumber("object_store_cache_part_hit_count", disk.PartHits);
+                    json.WriteNumber("object_store_cache_bytes", disk.CachedBytes);
                 }
 
                 json.WriteEndObject();

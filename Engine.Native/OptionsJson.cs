@@ -49,6 +49,9 @@ internal sealed record OptionsJson
     /// <summary>A separate WAL object store's URL, as <c>store_url</c> (<see cref="DbOptions.WalObjectStore"/>).</summary>
     public string? WalStoreUrl { get; init; }
 
+    /// <summary>The disk cache for object-store reads (SlateDB's <c>object_store_cache_options</c>).</summary>
+    public ObjectStoreCacheJson? ObjectStoreCacheOptions { get; init; }
+
     /// <summary>Parses <paramref name="json"/> (null or blank: defaults) into options; bad input is Invalid.</summary>
     public static DbOptions Parse(string? json, ILoggerFactory? loggerFactory)
     {
@@ -101,6 +104,7 @@ internal sealed record OptionsJson
                 : FormatLevels.TryParse(FormatLevel, out var level) ? level
                 : ThrowHelper.Invalid<SlateFast.FormatLevel>($"invalid options_json format_level \"{FormatLevel}\": expected {FormatLevels.Names}"),
             WalObjectStore = WalStore(WalStoreUrl),
+            ObjectStoreCache = ObjectStoreCacheJson.ToOptions(ObjectStoreCacheOptions),
         };
     }
 
@@ -129,4 +133,5 @@ internal sealed record OptionsJson
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(OptionsJson))]
 [JsonSerializable(typeof(ReaderOptionsJson))]
+[JsonSerializable(typeof(ObjectStoreCacheJson))]
 internal sealed partial class OptionsJsonContext : JsonSerializerContext;

@@ -28,6 +28,9 @@ internal sealed record ReaderOptionsJson
     /// <summary>The database's separate WAL store, as in <c>sf_db_open</c>'s options.</summary>
     public string? WalStoreUrl { get; init; }
 
+    /// <summary>The disk cache for object-store reads, as in <see cref="OptionsJson"/>.</summary>
+    public ObjectStoreCacheJson? ObjectStoreCacheOptions { get; init; }
+
     /// <summary>Parses <paramref name="json"/> (null or blank: defaults); bad input is Invalid. The engine validates the combination when the reader opens.</summary>
     public static DbReaderOptions Parse(string? json, ILoggerFactory? loggerFactory)
     {
@@ -47,6 +50,7 @@ internal sealed record ReaderOptionsJson
                 MetaCapacityBytes = parsed.BlockCacheMetaBytes ?? defaults.BlockCache.MetaCapacityBytes,
             },
             WalObjectStore = OptionsJson.WalStore(parsed.WalStoreUrl),
+            ObjectStoreCache = ObjectStoreCacheJson.ToOptions(parsed.ObjectStoreCacheOptions),
             LoggerFactory = loggerFactory,
         };
     }

@@ -156,7 +156,11 @@ typedef struct sf_reader sf_reader_t;           /* opaque */
  * the level the database shows, 0.12 for a new one; "0.12", "0.13", "0.14" or "0.15": the oldest
  * SlateDB release that must read what is written), wal_store_url (a separate object store for
  * the WAL, as store_url; SlateDB's with_wal_object_store: a database created with one must always
- * be opened with it, else SF_ERR_INVALID). Unknown names are SF_ERR_INVALID.
+ * be opened with it, else SF_ERR_INVALID), object_store_cache_options (SlateDB's: an object with
+ * root_folder (the local folder of a disk cache of SST bytes; absent: no cache),
+ * max_cache_size_bytes (default 16 GiB), part_size_bytes (default 4 MiB, a multiple of 1 KiB),
+ * cache_puts (default false), preload_disk_cache_on_startup ("L0Sst" or "AllSst")).
+ * Unknown names are SF_ERR_INVALID.
  * out_db: required; receives the handle, close it with sf_db_close. */
 sf_result_t sf_db_open(const char *path, const char *store_url /* NULL: local store in cwd */,
                        const char *options_json /* NULL: defaults */, sf_db_t **out_db);
@@ -214,7 +218,9 @@ sf_result_t sf_db_flush(sf_db_t *db);
 sf_result_t sf_db_flush_with_type(sf_db_t *db, int32_t flush_type);
 
 /* A JSON object of the database's state (path, close_reason, writer_epoch, last_seq,
- * durable_seq, l0_sst_count, memtable_count, unflushed_bytes, object_store_requests).
+ * durable_seq, l0_sst_count, memtable_count, unflushed_bytes, object_store_requests, and with a
+ * disk cache object_store_cache_part_access_count, object_store_cache_part_hit_count and
+ * object_store_cache_bytes).
  * out_json: required; free with sf_string_free. */
 sf_result_t sf_db_metrics(sf_db_t *db, char **out_json);
 
@@ -389,8 +395,8 @@ sf_result_t sf_db_ingest(sf_db_t *db, const char *const *paths, size_t count, ui
  * its own and follows new data; "fixed_checkpoint": reads exactly checkpoint_id, writes nothing;
  * "follow_latest": follows the latest manifest without a checkpoint), checkpoint_id (implies
  * fixed_checkpoint), manifest_poll_interval_ms, checkpoint_lifetime_ms, max_memtable_bytes,
- * skip_wal_replay, block_cache_data_bytes, block_cache_meta_bytes, wal_store_url (as
- * sf_db_open's). No database at path, or a
+ * skip_wal_replay, block_cache_data_bytes, block_cache_meta_bytes, wal_store_url and
+ * object_store_cache_options (as sf_db_open's). No database at path, or a
  * missing checkpoint, is SF_ERR_INVALID. out_reader: required; close with sf_reader_close. */
 sf_result_t sf_reader_open(const char *path, const char *store_url /* NULL: local store in cwd */,
                            const char *options_json /* NULL: defaults */, sf_reader_t **out_reader);

@@ -1,3 +1,4 @@
+import os
 import threading
 import unittest
 
@@ -68,6 +69,27 @@ class DbTests(ScratchTestCase):
             self.assertEqual(b"durable only in the WAL", reader.get(b"k"))
         with slatefast.open("db", url, {"wal_store_url": wal}) as db:
             self.assertEqual(b"durable only in the WAL", db.get(b"k"))
+
+    def test_a_disk_cache_serves_sst_reads_after_a_reopen(self):
+        url = self.store_url()
+        cache = {"root_folder": os.path.join(self.scratch, "cache"), "part_size_bytes": 65536}
+        options = {"l0_sst_size_bytes": 4096, "object_store_cache_options": cache}
+        with slatefast.open("db", url, options) as db:
+            for i in range(200):
+                db.put(b"key-%04d" % i, b"value-%d" % i, await_durable=False)
+            db.flush("memtable")
+        with slatefast.open("db", url, options) as db:
+            self.assertEqual(b"value-7", db.get(b"key-0007"))
+        with slatefast.open("db", url, options) as db:
+            self.assertEqual(200, len(list(db.scan())))
+            metrics = db.metrics()
+            self.assertGreater(metrics["object_store_cache_part_hit_count"], 0)
+            self.assertGreater(metrics["object_store_cache_bytes"], 0)
+        with slatefast.open_reader("db", url, {"object_store_cache_options": cache}) as reader:
+            self.assertEqual(b"value-8", reader.get(b"key-0008"))
+        bad = dict(cache, preload_disk_cache_on_startup="Everything")
+        with self.assertRaises(slatefast.InvalidError):
+            slatefast.open("db", url, {"object_store_cache_options": bad})
 
     def test_errors_raise_the_class_of_their_kind(self):
         db = slatefast.open("db", "memory:///")
