@@ -277,7 +277,7 @@ internal static class WriteCommands
         return page.Objects.Count > 0;
     }
 
-    /// <summary>Database options from the command line: the merge operator, the format level, the WAL recovery mode and a separate WAL store.</summary>
+    /// <summary>Database options from the command line: the merge operator, the format level, the WAL recovery mode, a separate WAL store and a disk cache.</summary>
     internal static DbOptions DbOptionsFrom(ParsedArgs args, CliContext context) =>
         new()
         {
@@ -285,6 +285,7 @@ internal static class WriteCommands
             MergeOperator = args.Get("--merge-operator") is { } name ? MergeOperators.FromName(name) : null,
             FormatLevel = args.Get("--format-level") is { } level ? ParseFormatLevel(level) : FormatLevel.Detect,
             WalRecovery = args.Get("--wal-recovery") is { } recovery ? ParseWalRecovery(recovery) : WalRecoveryMode.Strict,
+            ObjectStoreCache = args.Get("--disk-cache") is { } cache ? new ObjectStoreCacheOptions { RootFolder = Path.Combine(context.WorkingDirectory, cache) } : new(),
         };
 
     // Spelled out, never abbreviated: point-in-time drops WAL objects and must be asked for by name.

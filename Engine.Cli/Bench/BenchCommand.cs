@@ -28,6 +28,7 @@ internal static class BenchCommand
         }
 
         var keep = args.Has("--keep");
+        var diskCache = args.Get("--disk-cache") is { } cacheFolder ? Path.Combine(context.WorkingDirectory, cacheFolder) : null;
         var (store, prefix, where) = OpenStore(args, context);
         var console = CreateConsole(context, args.Has("--no-progress"));
         var report = new BenchReport
@@ -42,9 +43,11 @@ internal static class BenchCommand
         console.MarkupLineInterpolated($"[bold]slatefast bench[/], scale {scale}, {workloads.Count} workloads, databases under {where}");
         foreach (var workload in workloads)
         {
-            var result = await RunOneAsync(workload, scale, store, Join(prefix, workload.Name), keep, console).ConfigureAwait(false);
-            report.Results.Add(result);
-            report.Settings["slatefast"] = result.Settings ?? string.Empty;
+            foreach (var result in await RunOneAsync(workload, scale, store, Join(prefix, workload.Name), keep, diskCache, console).ConfigureAwait(false))
+            {
+                report.Results.Add(result);
+                report.Settings["slatefast"] = result.Settings ?? string.Empty;
+            }
         }
 
         console.Write(Table(report.Results));
@@ -67,17 +70,37 @@ internal static class BenchCommand
         return failed.Length == 0 ? ExitCodes.Success : ExitCodes.For(ErrorKind.Internal);
     }
 
-    private static async Task<WorkloadResult> RunOneAsync(Workload workload, double scale, IObjectStore store, string path, bool keep, IAnsiConsole console)
+    /// <summary>
+    /// One workload: its result, and with a disk cache folder, for the workloads that only read
+    /// loaded data, its timed phase again after a reopen with an empty disk cache and after one
+    /// more reopen with the cache the first filled (the block cache empty both times).
+    /// </summary>
+    private static async Task<IReadOnlyList<WorkloadResult>> RunOneAsync(Workload workload, double scale, IObjectStore store, string path, bool keep, string? diskCacheRoot, IAnsiConsole console)
     {
         await DeleteAsync(store, path).ConfigureAwait(false);
         var progress = new BenchProgress();
+        var cacheFolder = diskCacheRoot is null || workload.Kind is not (WorkloadKind.ReadRandom or WorkloadKind.ReadMissing or WorkloadKind.SeekScan)
+            ? null
+            : Path.Combine(diskCacheRoot, $"{workload.Name}-{Guid.NewGuid():N}");
         try
         {
             var run = Task.Run(async () =>
             {
                 var plan = WorkloadPlan.Build(workload, scale);
                 await using var engine = await SlateFastBenchEngine.OpenAsync(store, path).ConfigureAwait(false);
-                return await WorkloadRunner.RunAsync(plan, engine, progress).ConfigureAwait(false);
+                var results = new List<WorkloadResult> { await WorkloadRunner.RunAsync(plan, engine, progress).ConfigureAwait(false) };
+                if (cacheFolder is not null)
+                {
+                    var cache = new ObjectStoreCacheOptions { RootFolder = cacheFolder };
+                    foreach (var pass in new[] { "cold", "warm" })
+                    {
+                        await engine.ReopenAsync(cache).ConfigureAwait(false);
+                        var again = await WorkloadRunner.RunTimedAgainAsync(plan, engine, $"{workload.Name} ({pass} disk cache)", progress).ConfigureAwait(false);
+                        results.Add(again with { DiskCacheHitRatio = engine.DiskCacheStats?.HitRatio });
+                    }
+                }
+
+                return results;
             });
             if (console.Profile.Capabilities.Interactive)
             {
@@ -98,16 +121,25 @@ internal static class BenchCommand
                     }).ConfigureAwait(false);
             }
 
-            var result = await run.ConfigureAwait(false);
-            var status = result.Mismatches == 0 ? "[green]ok[/]" : "[red]FAILED[/]";
-            console.MarkupLine($"{Markup.Escape(workload.Name),-15} {BenchFormat.Rate(result.OpsPerSecond),12} ops/s  p50 {Markup.Escape(BenchFormat.Micros(result.P50Us))}  p99 {Markup.Escape(BenchFormat.Micros(result.P99Us))}  {status}");
-            return result;
+            var results = await run.ConfigureAwait(false);
+            foreach (var result in results)
+            {
+                var status = result.Mismatches == 0 ? "[green]ok[/]" : "[red]FAILED[/]";
+                var hits = result.DiskCacheHitRatio is { } ratio ? $"  disk cache hits {ratio:P0}" : string.Empty;
+                console.MarkupLine($"{Markup.Escape(result.Workload),-15} {BenchFormat.Rate(result.OpsPerSecond),12} ops/s  p50 {Markup.Escape(BenchFormat.Micros(result.P50Us))}  p99 {Markup.Escape(BenchFormat.Micros(result.P99Us))}{Markup.Escape(hits)}  {status}");
+            }
+
+            return results;
         }
         finally
         {
             if (!keep)
             {
                 await DeleteAsync(store, path).ConfigureAwait(false);
+                if (cacheFolder is not null && Directory.Exists(cacheFolder))
+                {
+                    Directory.Delete(cacheFolder, recursive: true);
+                }
             }
         }
     }

@@ -18,14 +18,16 @@ internal sealed class SlateFastBenchEngine : IBenchEngine
     public const int BenchL0MaxSsts = 64;
 
     private static readonly ScanOptions s_scan = new() { CacheBlocks = true };
-    private readonly DbHandle _db;
     private readonly InstrumentedObjectStore _store;
+    private readonly string _path;
+    private DbHandle _db;
     private readonly MeterListener _listener;
     private long _bytesWritten;
 
-    private SlateFastBenchEngine(DbHandle db, InstrumentedObjectStore store, MeterListener listener)
+    private SlateFastBenchEngine(DbHandle db, string path, InstrumentedObjectStore store, MeterListener listener)
     {
         _db = db;
+        _path = path;
         _store = store;
         _listener = listener;
     }
@@ -74,7 +76,7 @@ internal sealed class SlateFastBenchEngine : IBenchEngine
         try
         {
             var db = await DbHandle.OpenAsync(path, instrumented, Options).ConfigureAwait(false);
-            engine = new SlateFastBenchEngine(db, instrumented, listener);
+            engine = new SlateFastBenchEngine(db, path, instrumented, listener);
             listener.Start();
             return engine;
         }
@@ -83,6 +85,19 @@ internal sealed class SlateFastBenchEngine : IBenchEngine
             listener.Dispose();
             throw;
         }
+    }
+
+    /// <summary>What the disk cache served, when the database was reopened with one.</summary>
+    public DiskCacheStats? DiskCacheStats => _db.DiskCacheStats;
+
+    /// <summary>
+    /// Closes the database and opens it again, as a restarted process would: the in-memory block
+    /// cache starts empty, and <paramref name="diskCache"/> (null: none) fronts the store.
+    /// </summary>
+    public async Task ReopenAsync(ObjectStoreCacheOptions? diskCache)
+    {
+        await _db.CloseAsync().ConfigureAwait(false);
+        _db = await DbHandle.OpenAsync(_path, _store, Options with { ObjectStoreCache = diskCache ?? new() }).ConfigureAwait(false);
     }
 
     public ValueTask PutAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, bool durable)

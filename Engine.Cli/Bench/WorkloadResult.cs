@@ -62,6 +62,9 @@ internal sealed record WorkloadResult
 
     public string? Settings { get; init; }
 
+    /// <summary>Parts the disk cache served over parts read through it in the timed phase, when one was on.</summary>
+    public double? DiskCacheHitRatio { get; init; }
+
     public bool Correct => Mismatches == 0 && Checked > 0;
 }
 

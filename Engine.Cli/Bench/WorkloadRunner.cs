@@ -34,6 +34,20 @@ internal sealed class WorkloadRunner
         return await runner.RunAsync(sampler).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs the timed phase of <paramref name="plan"/> again on data an earlier run loaded (the
+    /// engine reopened in between, say), checked like the first, reported as <paramref name="name"/>.
+    /// </summary>
+    public static async Task<WorkloadResult> RunTimedAgainAsync(WorkloadPlan plan, IBenchEngine engine, string name, BenchProgress? progress = null)
+    {
+        var runner = new WorkloadRunner(plan, engine, progress);
+        using var sampler = new PeakSampler(engine);
+        var requestsBefore = engine.StoreRequests;
+        var (histogram, _, elapsed) = await runner.TimedAsync().ConfigureAwait(false);
+        sampler.Sample();
+        return runner.Result(name, histogram, elapsed, sampler) with { StoreRequests = engine.StoreRequests - requestsBefore };
+    }
+
     private async Task<WorkloadResult> RunAsync(PeakSampler sampler)
     {
         await LoadAsync().ConfigureAwait(false);
@@ -66,31 +80,35 @@ internal sealed class WorkloadRunner
             }
         }
 
-        return new WorkloadResult
+        return Result(_plan.Workload.Name, histogram, elapsed, sampler) with
         {
-            Workload = _plan.Workload.Name,
-            Engine = _engine.Name,
-            Writers = _plan.Writers,
-            Ops = histogram.Count,
-            Seconds = elapsed.TotalSeconds,
-            P50Us = histogram.Percentile(0.50) / 1000.0,
-            P99Us = histogram.Percentile(0.99) / 1000.0,
-            P999Us = histogram.Percentile(0.999) / 1000.0,
-            MeanUs = histogram.Mean / 1000.0,
-            MaxUs = histogram.Max / 1000.0,
             UserBytesWritten = _plan.TimedUserBytes(puts),
             StorageBytesWritten = written,
             StorageBytesSource = _engine.StoreBytesWritten is null ? "write-syscalls" : "object-store",
             StoreRequests = requests,
-            PeakRssBytes = sampler.PeakRss,
-            PeakNativeBytes = sampler.PeakNative,
-            PlanBytes = _plan.MemoryBytes,
-            Checked = _checked,
-            Mismatches = _mismatches,
-            FirstMismatch = _firstMismatch,
-            Settings = _engine.Settings,
         };
     }
+
+    private WorkloadResult Result(string name, LatencyHistogram histogram, TimeSpan elapsed, PeakSampler sampler) => new()
+    {
+        Workload = name,
+        Engine = _engine.Name,
+        Writers = _plan.Writers,
+        Ops = histogram.Count,
+        Seconds = elapsed.TotalSeconds,
+        P50Us = histogram.Percentile(0.50) / 1000.0,
+        P99Us = histogram.Percentile(0.99) / 1000.0,
+        P999Us = histogram.Percentile(0.999) / 1000.0,
+        MeanUs = histogram.Mean / 1000.0,
+        MaxUs = histogram.Max / 1000.0,
+        PeakRssBytes = sampler.PeakRss,
+        PeakNativeBytes = sampler.PeakNative,
+        PlanBytes = _plan.MemoryBytes,
+        Checked = _checked,
+        Mismatches = _mismatches,
+        FirstMismatch = _firstMismatch,
+        Settings = _engine.Settings,
+    };
 
     private async Task LoadAsync()
     {

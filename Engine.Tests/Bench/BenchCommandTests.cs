@@ -38,6 +38,26 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public async Task With_a_disk_cache_bench_reruns_the_read_workloads_cold_then_warm_and_reports_hit_ratios()
+    {
+        using var folder = new TempFolder("cli-bench");
+
+        var (exit, output, error) = await Run(folder.Path, "bench", "--scale", "tiny", "--workloads", "fillrandom,readrandom", "--disk-cache", "cache", "--json", "out.json");
+
+        Assert.True(exit == 0, error + output);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder.Path, "out.json")));
+        var results = json.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("workload").GetString()!);
+        Assert.Equal(["fillrandom", "readrandom", "readrandom (cold disk cache)", "readrandom (warm disk cache)"], results.Keys);
+        Assert.All(results.Values, r => Assert.Equal(0, r.GetProperty("mismatches").GetInt64()));
+        Assert.All(results.Values, r => Assert.True(r.GetProperty("checked").GetInt64() > 0));
+        var (cold, warm) = (results["readrandom (cold disk cache)"], results["readrandom (warm disk cache)"]);
+        Assert.InRange(cold.GetProperty("disk_cache_hit_ratio").GetDouble(), 0, 0.999);
+        Assert.Equal(1.0, warm.GetProperty("disk_cache_hit_ratio").GetDouble());
+        Assert.Contains("disk cache hits 100", output, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(folder.Path, "cache")));
+    }
+
+    [Fact]
     public async Task Bench_keeps_its_databases_at_an_absolute_db_path_with_keep()
     {
         using var folder = new TempFolder("cli-bench");
