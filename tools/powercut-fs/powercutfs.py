@@ -359,10 +359,7 @@ class PowerCutFs(Operations):
         return json.dumps({"error": f"unknown command {line!r}"})
 
 
-def serve_control(fs, path):
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(path)
-    server.listen(4)
+def serve_control(fs, server):
     while True:
         connection, _ = server.accept()
         with connection, connection.makefile("rw") as stream:
@@ -381,7 +378,12 @@ def main():
         return 2
     backing, mountpoint, control = sys.argv[1:]
     fs = PowerCutFs(backing)
-    threading.Thread(target=serve_control, args=(fs, control), daemon=True).start()
+    # Listening before the mount, so whoever reads "mounted" can connect at once: bound in the
+    # serving thread, the socket could appear after it on a loaded machine.
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(control)
+    server.listen(4)
+    threading.Thread(target=serve_control, args=(fs, server), daemon=True).start()
     # No caching in the kernel: after a cut, names and contents must come from BACKING again.
     FUSE(fs, mountpoint, foreground=True, nothreads=True, use_ino=True, hard_remove=True,
          direct_io=True, entry_timeout=0, attr_timeout=0, negative_timeout=0, fsname="powercutfs")

@@ -26,11 +26,15 @@ class Mount:
         self.process = subprocess.Popen(
             [sys.executable, os.path.join(HERE, "powercutfs.py"), self.backing, self.root, self.control],
             stdout=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline().strip()
-        if line != "mounted":
-            raise SystemExit(f"powercutfs did not mount (said {line!r}, exit {self.process.poll()})")
         self.socket = socket.socket(socket.AF_UNIX)
-        self.socket.connect(self.control)
+        try:
+            line = self.process.stdout.readline().strip()
+            if line != "mounted":
+                raise SystemExit(f"powercutfs did not mount (said {line!r}, exit {self.process.poll()})")
+            self.socket.connect(self.control)
+        except BaseException:
+            self.close()  # a daemon that started must not outlive a failed start
+            raise
         self.stream = self.socket.makefile("rw")
 
     def ask(self, command):
