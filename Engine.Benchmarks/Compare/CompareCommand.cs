@@ -193,7 +193,8 @@ internal static class CompareCommand
             }
 
             w.AppendLine();
-            w.AppendLine("(p50 ratios are the peer's p50 over SlateFast's: above 1 means SlateFast answers faster. n/a: the peer cannot run that workload.)");
+            w.AppendLine("(p50 ratios are the peer's p50 over SlateFast's: above 1 means SlateFast answers faster." +
+                (report.Results.Any(r => r.NotApplicable is not null) ? " n/a: the peer cannot run that workload.)" : ")"));
         }
 
         w.AppendLine();

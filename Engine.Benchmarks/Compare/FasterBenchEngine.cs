@@ -15,9 +15,9 @@ namespace SlateFast.Benchmarks.Compare;
 /// in-memory log is 512 MiB (its data cache), the hash index 64 MiB (FASTER's default, room for
 /// about 7 million keys; SlateFast's memtable is 64 MiB). The log device is FASTER's default on
 /// Linux, write-through files (opened O_SYNC), so a log flush is on disk when it completes.
-/// FASTER has no WAL: its durability is the CPR checkpoint, and the one it recommends for
-/// frequent commits is the fold-over hybrid-log checkpoint (flush the log to its tail, write a
-/// small metadata file). Non-durable puts are upserts into memory; a durable put upserts, then
+/// FASTER has no WAL: its durability is the CPR checkpoint, and its docs recommend frequent
+/// log-only checkpoints of the fold-over kind ("very fast": flush the log to its tail, write a
+/// small metadata file), with index checkpoints rarely (none here: recovery replays the log). Non-durable puts are upserts into memory; a durable put upserts, then
 /// awaits a fold-over checkpoint that started after its upsert returned (so the checkpoint's
 /// version contains it). Concurrent durable writers share checkpoints: while one runs, the
 /// writers that arrive wait together for the next (group commit, as RocksDB's sync=true
@@ -57,12 +57,12 @@ internal sealed class FasterBenchEngine : IBenchEngine
         };
         _store = new FasterKV<SpanByte, SpanByte>(_settings);
 
-        // The managed log device writes through the thread pool (file I/O on Linux is blocking
-        // calls on pool threads) while a checkpoint's completion, and upserts waiting on it, spin
-        // on pool threads. With the default minimum (one thread per core, 2 here) the spinners
-        // starve the flush they wait for until the pool adds threads, about every half second:
-        // durable runs showed 0.5-0.9 s stalls. A FASTER application with concurrent writers
-        // sizes the pool; this process runs only this engine, so the setting is its alone.
+        // The managed log device writes on the thread pool (async file I/O on Linux is blocking
+        // calls on pool threads) while a checkpoint's completion (CompleteCheckpointAsync) spins
+        // on a pool thread. With the default minimum (one thread per core, 2 here) spinning and
+        // busy threads starve the flush the checkpoint waits for until the pool injects a thread,
+        // about every half second: durable runs showed 0.5-0.9 s stalls. A FASTER application
+        // with concurrent writers sizes its pool; this process runs only this engine.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), io);
     }
