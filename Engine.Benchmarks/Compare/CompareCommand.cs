@@ -7,24 +7,40 @@ using SlateFast.ObjectStore;
 namespace SlateFast.Benchmarks.Compare;
 
 /// <summary>
-/// <c>compare</c>: the same workload plans against SlateFast, RocksDB and SlateDB in one
-/// invocation, workload by workload, alternating the engine order, each run in a fresh process
-/// (so peak RSS and bytes written are that run's alone) on a fresh folder of the same disk.
+/// <c>compare</c>: the same workload plans against SlateFast and its peers (RocksDB, SlateDB, and
+/// on request ZoneTree, FASTER and LMDB) in one invocation, workload by workload, alternating the
+/// engine order, each run in a fresh process (so peak RSS and bytes written are that run's alone)
+/// on a fresh folder of the same disk. A workload an engine cannot express (a range scan on a
+/// hash store) is reported as n/a, not run and not counted as a failure.
 /// <c>compare-run</c> is the child that runs one .NET engine on one workload.
 /// </summary>
 internal static class CompareCommand
 {
-    private static readonly string[] s_allEngines = ["slatefast", "rocksdb", "slatedb"];
+    /// <summary>Every engine the comparison knows, in report order.</summary>
+    private static readonly Peer[] s_allEngines =
+    [
+        new("slatefast"),
+        new("rocksdb"),
+        new("slatedb"),
+        new("zonetree"),
+        new("faster", OrderedScans: FasterBenchEngine.OrderedScans),
+        new("lmdb"),
+    ];
+
+    /// <summary>The engines without <c>--engines</c> (what CI's smoke runs): SlateFast and the peers of the recorded tables.</summary>
+    private static readonly string[] s_defaultEngines = ["slatefast", "rocksdb", "slatedb"];
+
+    private static readonly string[] s_engineNames = s_allEngines.Select(e => e.Name).ToArray();
 
     public static async Task<int> RunAsync(string[] args)
     {
         var scaleText = Option(args, "--scale") ?? "smoke";
         var scale = Workloads.ParseScale(scaleText);
         var workloads = Workloads.Select(Option(args, "--workloads"));
-        var engines = (Option(args, "--engines") ?? string.Join(',', s_allEngines)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (engines.Except(s_allEngines).FirstOrDefault() is { } unknown)
+        var engines = (Option(args, "--engines") ?? string.Join(',', s_defaultEngines)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (engines.Except(s_engineNames).FirstOrDefault() is { } unknown)
         {
-            Console.Error.WriteLine($"compare: unknown engine {unknown} (known: {string.Join(", ", s_allEngines)})");
+            Console.Error.WriteLine($"compare: unknown engine {unknown} (known: {string.Join(", ", s_engineNames)})");
             return 2;
         }
 
@@ -52,6 +68,13 @@ internal static class CompareCommand
             var workload = workloads[k];
             foreach (var engine in engines.Skip(k % engines.Length).Concat(engines.Take(k % engines.Length)))
             {
+                if (Missing(engine, workload) is { } why)
+                {
+                    report.Results.Add(new WorkloadResult { Workload = workload.Name, Engine = engine, NotApplicable = why });
+                    Console.WriteLine($"  {workload.Name,-15} {engine,-10} {"n/a",12}        {why}");
+                    continue;
+                }
+
                 var folder = Path.Combine(root, $"{workload.Name}-{engine}");
                 try
                 {
@@ -105,12 +128,22 @@ internal static class CompareCommand
         var scale = Workloads.ParseScale(Option(args, "--scale") ?? "smoke");
         var folder = Option(args, "--dir") ?? throw new ArgumentException("--dir is required");
         var output = Option(args, "--out") ?? throw new ArgumentException("--out is required");
+        if (Missing(engineName, workload) is { } why)
+        {
+            throw new ArgumentException($"{engineName} cannot run {workload.Name}: {why}");
+        }
+
         var plan = WorkloadPlan.Build(workload, scale);
         Directory.CreateDirectory(folder);
+
+        // ZoneTree and LMDB set durability per store rather than per write, so they open for the run's kind.
         IBenchEngine engine = engineName switch
         {
             "slatefast" => await SlateFastBenchEngine.OpenAsync(new LocalObjectStore(Path.Combine(folder, "store")), "db").ConfigureAwait(false),
             "rocksdb" => new RocksDbBenchEngine(Path.Combine(folder, "rocksdb")),
+            "zonetree" => new ZoneTreeBenchEngine(Path.Combine(folder, "zonetree"), workload.Durable, workload.KeySize + workload.ValueSize),
+            "faster" => new FasterBenchEngine(Path.Combine(folder, "faster")),
+            "lmdb" => new LmdbBenchEngine(Path.Combine(folder, "lmdb"), workload.Durable),
             _ => throw new ArgumentException($"unknown engine {engineName}"),
         };
         WorkloadResult result;
@@ -141,7 +174,7 @@ internal static class CompareCommand
         var w = new StringBuilder();
         w.AppendLine(CultureInfo.InvariantCulture, $"Scale {report.Scale}, {report.Started:yyyy-MM-dd HH:mm} UTC, {report.Machine}.");
         w.AppendLine();
-        w.Append(BenchFormat.Markdown(report.Results.OrderBy(r => Workloads.All.ToList().FindIndex(x => x.Name == r.Workload)).ThenBy(r => Array.IndexOf(s_allEngines, r.Engine))));
+        w.Append(BenchFormat.Markdown(report.Results.OrderBy(r => Workloads.All.ToList().FindIndex(x => x.Name == r.Workload)).ThenBy(r => Array.IndexOf(s_engineNames, r.Engine))));
         var peers = engines.Where(e => e != "slatefast").ToArray();
         if (engines.Contains("slatefast") && peers.Length > 0)
         {
@@ -153,12 +186,15 @@ internal static class CompareCommand
                 var sf = group.FirstOrDefault(r => r.Engine == "slatefast");
                 var cells = peers.Select(p => group.FirstOrDefault(r => r.Engine == p)).ToArray();
                 string Ratio(WorkloadResult? peer, Func<WorkloadResult, double> f, bool inverse) =>
-                    sf is null || peer is null || f(peer) <= 0 || f(sf) <= 0 ? "–" : ((inverse ? f(peer) / f(sf) : f(sf) / f(peer)).ToString("0.00", CultureInfo.InvariantCulture) + "x");
+                    peer?.NotApplicable is not null ? "n/a"
+                    : sf is null || peer is null || f(peer) <= 0 || f(sf) <= 0 ? "–"
+                    : ((inverse ? f(peer) / f(sf) : f(sf) / f(peer)).ToString("0.00", CultureInfo.InvariantCulture) + "x");
                 w.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {string.Join(" | ", cells.Select(c => Ratio(c, r => r.OpsPerSecond, false)))} | {string.Join(" | ", cells.Select(c => Ratio(c, r => r.P50Us, true)))} |");
             }
 
             w.AppendLine();
-            w.AppendLine("(p50 ratios are the peer's p50 over SlateFast's: above 1 means SlateFast answers faster.)");
+            w.AppendLine("(p50 ratios are the peer's p50 over SlateFast's: above 1 means SlateFast answers faster." +
+                (report.Results.Any(r => r.NotApplicable is not null) ? " n/a: the peer cannot run that workload.)" : ")"));
         }
 
         w.AppendLine();
@@ -194,6 +230,12 @@ internal static class CompareCommand
         yield return Line("64 durable writers >= RocksDB sync=true", sf64 is null || rd64 is null ? null : sf64.OpsPerSecond >= rd64.OpsPerSecond,
             sf64 is null || rd64 is null ? "–" : $"{sf64.OpsPerSecond / rd64.OpsPerSecond:0.00}x");
     }
+
+    /// <summary>What <paramref name="engine"/> lacks to run <paramref name="workload"/>, or null when it can.</summary>
+    private static string? Missing(string engine, Workload workload) =>
+        workload.Kind == WorkloadKind.SeekScan && s_allEngines.FirstOrDefault(e => e.Name == engine) is { OrderedScans: false }
+            ? "no ordered scans: a hash index has no key order to seek in"
+            : null;
 
     private static string RepoRoot()
     {
@@ -238,4 +280,9 @@ internal static class CompareCommand
         {
         }
     }
+
+    /// <summary>An engine of the comparison and what it can do.</summary>
+    /// <param name="Name">Its name on the command line and in reports.</param>
+    /// <param name="OrderedScans">Whether it keeps keys in order, so it can seek and scan a range.</param>
+    private sealed record Peer(string Name, bool OrderedScans = true);
 }

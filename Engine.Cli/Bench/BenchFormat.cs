@@ -23,7 +23,8 @@ internal static class BenchFormat
 
     public static string PerThousand(double? value) => value is { } v ? v.ToString(v >= 10 ? "0" : "0.00", s_invariant) : "–";
 
-    public static string Check(WorkloadResult r) => r.Mismatches == 0 ? $"ok ({r.Checked:N0})" : $"FAILED {r.Mismatches:N0}/{r.Checked:N0}";
+    public static string Check(WorkloadResult r) =>
+        r.NotApplicable is { } why ? $"n/a ({why})" : r.Mismatches == 0 ? $"ok ({r.Checked:N0})" : $"FAILED {r.Mismatches:N0}/{r.Checked:N0}";
 
     /// <summary>One markdown table of results, in the order given.</summary>
     public static string Markdown(IEnumerable<WorkloadResult> results)
@@ -33,6 +34,12 @@ internal static class BenchFormat
         w.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var r in results)
         {
+            if (r.NotApplicable is not null)
+            {
+                w.WriteLine($"| {r.Workload} | {r.Engine} | n/a | n/a | n/a | n/a | – | – | – | {Check(r)} |");
+                continue;
+            }
+
             w.WriteLine($"| {r.Workload} | {r.Engine} | {Rate(r.OpsPerSecond)} | {Micros(r.P50Us)} | {Micros(r.P99Us)} | {Micros(r.P999Us)} | {Ratio(r.WriteAmplification)} | {PerThousand(r.RequestsPer1000Ops)} | {Mib(r.PeakRssBytes)} | {Check(r)} |");
         }
 

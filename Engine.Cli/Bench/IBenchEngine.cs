@@ -4,8 +4,8 @@ namespace SlateFast.Cli.Bench;
 
 /// <summary>
 /// One database under test, opened on a fresh folder or store prefix by <see cref="WorkloadRunner"/>.
-/// Implemented for SlateFast here and for RocksDB in Engine.Benchmarks; SlateDB runs the same plan
-/// in its own Node process instead.
+/// Implemented for SlateFast here and for the .NET-hosted peers (RocksDB, ZoneTree, FASTER, LMDB)
+/// in Engine.Benchmarks; SlateDB runs the same plan in its own Node process instead.
 /// </summary>
 internal interface IBenchEngine : IAsyncDisposable
 {

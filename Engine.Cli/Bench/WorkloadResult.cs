@@ -65,6 +65,12 @@ internal sealed record WorkloadResult
     /// <summary>Parts the disk cache served over parts read through it in the timed phase, when one was on.</summary>
     public double? DiskCacheHitRatio { get; init; }
 
+    /// <summary>
+    /// Why the engine did not run this workload, when it lacks what the workload needs (a hash
+    /// store has no ordered scans); null when it ran. Such a result is neither a measurement nor a failure.
+    /// </summary>
+    public string? NotApplicable { get; init; }
+
     public bool Correct => Mismatches == 0 && Checked > 0;
 }
 
