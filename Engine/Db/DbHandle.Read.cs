@@ -268,8 +268,7 @@ public sealed partial class DbHandle
         {
             for (var block = file.Index.FindBlock(key.Span); block < file.BlockCount; block++)
             {
-                var offset = file.BlockRange(block).Offset;
-                var cacheKey = BlockCacheKey.Compacted(0, sstId, offset);
+                var cacheKey = BlockCacheKey.Compacted(0, sstId, (long)file.Index.BlockOffset(block));
                 if (!Cache.TryGet(cacheKey, BlockKind.Data, out var lease))
                 {
                     var bytes = await file.ReadBlockAsync(block, cancellationToken).ConfigureAwait(false);

@@ -120,7 +120,7 @@ internal sealed class SstFile
         var indexStored = await SliceAsync(store, path, tail, tailStart, (long)info.IndexOffset, (long)(info.IndexOffset + info.IndexLength), cancellationToken).ConfigureAwait(false);
         var indexBytes = Own(SstSections.Read(indexStored, codec, path, (long)info.IndexOffset, "index", maxSection));
         var index = Decode(path, "index", () => SsTableIndex.Decode(indexBytes));
-        long metadataBytes = FixedOverheadBytes + indexBytes.Length + infoBytes.Length;
+        long metadataBytes = FixedOverheadBytes + indexBytes.Length + index.ExtraBytes + infoBytes.Length;
 
         var filter = FilterSection.None;
         if (info.FilterLength > 0)

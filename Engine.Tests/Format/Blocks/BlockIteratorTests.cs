@@ -67,6 +67,17 @@ public sealed class BlockIteratorTests(ITestOutputHelper output)
                     if (found)
                     {
                         Assert.True(blockRows[expected].SameAs(TestRow.From(it.Current)), $"seek {Convert.ToHexString(probe)}");
+                        if (probe.Length % 3 == 0)
+                        {
+                            // From where a seek stops, the rest of the block follows in order.
+                            var rest = 1;
+                            while (it.MoveNext())
+                            {
+                                Assert.True(blockRows[expected + rest++].SameAs(TestRow.From(it.Current)), $"after seek {Convert.ToHexString(probe)}");
+                            }
+
+                            Assert.Equal(blockRows.Count, expected + rest);
+                        }
                     }
                 }
             }

@@ -274,16 +274,84 @@ internal sealed class BlockIterator
         }
 
         _interval = start;
-        Load(Offset(span, start));
-        while (Key.SequenceCompareTo(target) < 0)
-        {
-            if (!MoveNext())
-            {
-                return false;
-            }
-        }
+        return SkimTo(span, Offset(span, start), target);
+    }
 
-        return true;
+    /// <summary>
+    /// From the restart row at <paramref name="pos"/>, moves to the first row whose key is &gt;=
+    /// <paramref name="target"/>. Rows before it are skimmed: their keys are rebuilt and compared,
+    /// the rest is only measured to find the next row, and the whole row is decoded only where
+    /// the seek stops. A point read passes about half an interval, and decoding every field of
+    /// each row it passed was a fifth of its time (a profile of cached random reads). Skimmed
+    /// rows are checked as <see cref="Load"/> checks them, so corrupt bytes are still Data.
+    /// </summary>
+    private bool SkimTo(ReadOnlySpan<byte> span, int pos, ReadOnlySpan<byte> target)
+    {
+        const int fixedTail = sizeof(ulong) + 1;
+        int limit = IntervalEnd(span, _dataEnd, _count, _interval);
+        int restart = pos;
+        int keyLength = 0;
+        while (true)
+        {
+            if (pos == limit)
+            {
+                if (_interval + 1 >= _count)
+                {
+                    return _valid = false;
+                }
+
+                _interval++;
+                restart = pos;
+                limit = IntervalEnd(span, _dataEnd, _count, _interval);
+            }
+
+            ReadOnlySpan<byte> rowBytes = span[pos..limit];
+            int p = 0;
+            uint shared = Varint.Read(rowBytes, ref p);
+            uint unshared = Varint.Read(rowBytes, ref p);
+            uint valueLength = Varint.Read(rowBytes, ref p);
+            if ((ulong)p + unshared + valueLength + fixedTail > (ulong)rowBytes.Length)
+            {
+                ThrowHelper.Data("row longer than its block");
+            }
+
+            if (pos == restart ? shared != 0 : shared > (uint)keyLength)
+            {
+                ThrowHelper.Data("row shares more key bytes than its predecessor has");
+            }
+
+            int length = (int)(shared + unshared);
+            if (length > _key.Length)
+            {
+                _keyLength = keyLength;
+                GrowKey(length);
+            }
+
+            rowBytes.Slice(p, (int)unshared).CopyTo(_key.AsSpan((int)shared));
+            if (_key.AsSpan(0, length).SequenceCompareTo(target) >= 0)
+            {
+                // The row that stops the seek: decoded whole, with its predecessor's key length for the check.
+                _keyLength = keyLength;
+                Load(pos);
+                return true;
+            }
+
+            int tail = p + (int)unshared + (int)valueLength;
+            byte flags = rowBytes[tail + sizeof(ulong)];
+            if (RowFlags.DecodeKind(flags) == RowKind.Tombstone && valueLength != 0)
+            {
+                ThrowHelper.Data("tombstone row carries a value");
+            }
+
+            int end = tail + fixedTail + ((flags & RowFlags.HasExpireTs) != 0 ? sizeof(long) : 0) + ((flags & RowFlags.HasCreateTs) != 0 ? sizeof(long) : 0);
+            if (end > rowBytes.Length)
+            {
+                ThrowHelper.Data("row truncated in its timestamps");
+            }
+
+            keyLength = length;
+            pos += end;
+        }
     }
 
     private bool SeekV1(ReadOnlySpan<byte> target)
@@ -334,16 +402,27 @@ internal sealed class BlockIterator
         return h != 0 ? h : tail.SequenceCompareTo(target[head.Length..]);
     }
 
+    // The key of a restart row, read without decoding the rest of the row (the binary search
+    // needs only keys); the row's length is still checked against its interval.
     private ReadOnlySpan<byte> RestartKey(ReadOnlySpan<byte> span, int restart)
     {
         int offset = Offset(span, restart);
-        RowParts row = RowCodecV2.Decode(span[offset..IntervalEnd(span, _dataEnd, _count, restart)]);
-        if (row.Shared != 0)
+        ReadOnlySpan<byte> row = span[offset..IntervalEnd(span, _dataEnd, _count, restart)];
+        int p = 0;
+        uint shared = Varint.Read(row, ref p);
+        uint unshared = Varint.Read(row, ref p);
+        uint valueLength = Varint.Read(row, ref p);
+        if ((ulong)p + unshared + valueLength + sizeof(ulong) + 1 > (ulong)row.Length)
+        {
+            ThrowHelper.Data("row longer than its block");
+        }
+
+        if (shared != 0)
         {
             ThrowHelper.Data("row at a restart point shares key bytes");
         }
 
-        return row.KeySuffix;
+        return row.Slice(p, (int)unshared);
     }
 
     /// <summary>Decodes the row at <paramref name="pos"/> in the current interval and makes it current.</summary>
