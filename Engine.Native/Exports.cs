@@ -82,6 +82,15 @@ public static unsafe class Exports
     public static NativeResult DbGetInto(nint db, byte* key, nuint keyLength, NativeReadOptions* options, byte* buffer, nuint capacity, byte* outPresent, nuint* outValueLength) =>
         NativeApi.GetInto(db, key, keyLength, options, buffer, capacity, outPresent, outValueLength);
 
+    /// <summary><c>sf_db_get_pinned</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_db_get_pinned")]
+    public static NativeResult DbGetPinned(nint db, byte* key, nuint keyLength, NativeReadOptions* options, nint* outPinned, byte** outValue, nuint* outValueLength) =>
+        NativeApi.GetPinned(db, key, keyLength, options, outPinned, outValue, outValueLength);
+
+    /// <summary><c>sf_pinned_free</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_pinned_free")]
+    public static NativeResult PinnedFree(nint pinned) => NativeApi.PinnedFree(pinned);
+
     /// <summary><c>sf_db_flush</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_db_flush")]
     public static NativeResult DbFlush(nint db) => NativeApi.Flush(db, 0);

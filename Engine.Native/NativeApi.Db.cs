@@ -248,6 +248,88 @@ internal static unsafe partial class NativeApi
         }
     }
 
+    // Pins freed by sf_pinned_free, reused so a pinned get allocates no buffer (the pin's copy
+    // buffer lives on the pinned object heap). Bounded: a burst of live pins is not kept for good.
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<Cache.PinnedValue> s_pins = new();
+
+    /// <summary>
+    /// <c>sf_db_get_pinned</c>: the value where it lies (a cached block, held by the pin) or copied
+    /// once into the pin; the caller releases it with <c>sf_pinned_free</c>.
+    /// </summary>
+    public static NativeResult GetPinned(nint db, byte* key, nuint keyLength, NativeReadOptions* options, nint* outPinned, byte** outValue, nuint* outValueLength)
+    {
+        try
+        {
+            RequireOut(outPinned, "out_pinned");
+            RequireOut(outValue, "out_val");
+            RequireOut(outValueLength, "out_val_len");
+            *outPinned = 0;
+            *outValue = null;
+            *outValueLength = 0;
+            var target = Db(db).Db;
+            var pin = s_pins.TryDequeue(out var reused) ? reused : new Cache.PinnedValue();
+            try
+            {
+                if (Wait(target.TryGetPinnedAsync(NativeMemoryView.Key(key, keyLength), pin, NativeOptionConversions.Read(options))))
+                {
+                    *outPinned = Handles.Add(pin);
+                    *outValue = pin.Pointer;
+                    *outValueLength = (nuint)pin.Length;
+                    pin = null;
+                }
+            }
+            finally
+            {
+                if (pin is not null)
+                {
+                    ReturnPin(pin);
+                }
+            }
+
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    /// <summary><c>sf_pinned_free</c>: NULL does nothing; a second free is Invalid.</summary>
+    public static NativeResult PinnedFree(nint pinned)
+    {
+        try
+        {
+            if (pinned == 0)
+            {
+                return NativeResult.Ok;
+            }
+
+            if (Handles.Free<Cache.PinnedValue>(pinned, out _) is { } pin)
+            {
+                ReturnPin(pin);
+            }
+            else
+            {
+                Lookup<Cache.PinnedValue>(pinned, "sf_pinned_t");
+            }
+
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
+    private static void ReturnPin(Cache.PinnedValue pin)
+    {
+        pin.Reset();
+        if (s_pins.Count < 64)
+        {
+            s_pins.Enqueue(pin);
+        }
+    }
+
     /// <summary><c>sf_db_flush</c> (type 0: WAL, 1: memtable).</summary>
     public static NativeResult Flush(nint db, int type)
     {

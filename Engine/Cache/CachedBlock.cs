@@ -57,6 +57,13 @@ internal sealed unsafe class CachedBlock : MemoryManager<byte>
 
     public ReadOnlySpan<byte> Bytes => new(_pointer, _length);
 
+    /// <summary>Whether <paramref name="span"/> lies inside this block's bytes.</summary>
+    public bool Contains(ReadOnlySpan<byte> span)
+    {
+        var start = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(span));
+        return start >= _pointer && start + span.Length <= _pointer + _length;
+    }
+
     public override Span<byte> GetSpan() => new(_pointer, _length);
 
     public override MemoryHandle Pin(int elementIndex = 0)

@@ -46,6 +46,24 @@ public sealed partial class DbHandle
         return row.Found;
     }
 
+    /// <summary>
+    /// Reads the value of <paramref name="key"/> into <paramref name="pin"/> (reset first) without
+    /// copying it when it lies in a cached SST block: the pin then holds the block until it is
+    /// reset or disposed. Whether the key has a value; for the C ABI's pinned get.
+    /// </summary>
+    internal async ValueTask<bool> TryGetPinnedAsync(ReadOnlyMemory<byte> key, PinnedValue pin, ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pin);
+        pin.Reset();
+        var row = await LookupAsync(key, ulong.MaxValue, options ?? ReadOptions.Default, pin, cancellationToken).ConfigureAwait(false);
+        if (!row.Found)
+        {
+            pin.Reset();
+        }
+
+        return row.Found;
+    }
+
     /// <summary>The row of <paramref name="key"/> with its sequence number and timestamps, or null.</summary>
     public async ValueTask<KeyValue?> GetKeyValueAsync(ReadOnlyMemory<byte> key, ReadOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -224,6 +242,9 @@ public sealed partial class DbHandle
         {
             case RowKind.Value when (flags & RowFlags.HasExpireTs) != 0 && expireTs <= hideAt:
                 return new LookupResult(false, seq, null, null);
+            case RowKind.Value when destination is PinnedValue pin:
+                pin.WriteValue(value);
+                return new LookupResult(true, seq, (flags & RowFlags.HasCreateTs) != 0 ? createTs : null, (flags & RowFlags.HasExpireTs) != 0 ? expireTs : null);
             case RowKind.Value:
                 destination.Write(value);
                 return new LookupResult(true, seq, (flags & RowFlags.HasCreateTs) != 0 ? createTs : null, (flags & RowFlags.HasExpireTs) != 0 ? expireTs : null);
@@ -287,7 +308,18 @@ public sealed partial class DbHandle
 
                 using (lease)
                 {
+                    var pin = destination as PinnedValue;
+                    if (pin is not null)
+                    {
+                        pin.Candidate = lease.Block;
+                    }
+
                     var (done, result, passed) = Scan(iterator, lease.Memory, file.Format, key.Span, readSeq, hideAt, destination);
+                    if (pin is not null)
+                    {
+                        pin.Candidate = null;
+                    }
+
                     if (done || passed)
                     {
                         return (done, result);

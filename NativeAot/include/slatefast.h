@@ -142,6 +142,7 @@ typedef struct sf_iterator sf_iterator_t;       /* opaque */
 typedef struct sf_snapshot sf_snapshot_t;       /* opaque */
 typedef struct sf_transaction sf_transaction_t; /* opaque */
 typedef struct sf_reader sf_reader_t;           /* opaque */
+typedef struct sf_pinned sf_pinned_t;           /* opaque: a value held by sf_db_get_pinned */
 
 /* Opens (creating if needed) the database at path inside the object store.
  * path: required, e.g. "orders". store_url: NULL for a local store rooted at the current
@@ -210,6 +211,18 @@ sf_result_t sf_db_get_with_options(sf_db_t *db, const uint8_t *key, size_t key_l
  * the buffer's content is unspecified: call again with a buffer that large. Allocates nothing. */
 sf_result_t sf_db_get_into(sf_db_t *db, const uint8_t *key, size_t key_len, const sf_read_options_t *options,
                            uint8_t *buf, size_t buf_len, bool *out_present, size_t *out_val_len);
+
+/* Reads key without copying the value out of a cached SST block, as RocksDB's rocksdb_get_pinned:
+ * when present, *out_pinned holds the value, *out_val points at it (*out_val_len bytes) and both
+ * stay valid until sf_pinned_free(*out_pinned), even after the database closes. The block stays
+ * allocated while pinned; a value from a memtable or an uncached block is copied once into the
+ * pin. When absent, *out_pinned and *out_val are NULL. options: NULL for defaults. out_pinned,
+ * out_val and out_val_len: required. */
+sf_result_t sf_db_get_pinned(sf_db_t *db, const uint8_t *key, size_t key_len, const sf_read_options_t *options,
+                             sf_pinned_t **out_pinned, const uint8_t **out_val, size_t *out_val_len);
+
+/* Releases a value sf_db_get_pinned pinned. NULL does nothing; a second free is SF_ERR_INVALID. */
+sf_result_t sf_pinned_free(sf_pinned_t *pinned);
 
 /* Writes buffered WAL rows as a WAL object (same as sf_db_flush_with_type(db, SF_FLUSH_WAL)). */
 sf_result_t sf_db_flush(sf_db_t *db);
