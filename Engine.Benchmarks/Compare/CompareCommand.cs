@@ -220,9 +220,25 @@ internal static class CompareCommand
         var (sfFill, rdFill) = (R("fillrandom", "slatefast"), R("fillrandom", "rocksdb"));
         yield return Line("non-durable fillrandom >= 2x RocksDB", sfFill is null || rdFill is null ? null : sfFill.OpsPerSecond >= 2 * rdFill.OpsPerSecond,
             sfFill is null || rdFill is null ? "–" : $"{sfFill.OpsPerSecond / rdFill.OpsPerSecond:0.00}x");
-        var (sfRead, rdRead) = (R("readrandom", "slatefast"), R("readrandom", "rocksdb"));
-        yield return Line("readrandom >= 1.5x RocksDB", sfRead is null || rdRead is null ? null : sfRead.OpsPerSecond >= 1.5 * rdRead.OpsPerSecond,
-            sfRead is null || rdRead is null ? "–" : $"{sfRead.OpsPerSecond / rdRead.OpsPerSecond:0.00}x");
+        // Issue 17's read goals: ops/s ratios to a peer, each met at or above its factor.
+        foreach (var (workload, peer, factor) in new[]
+        {
+            ("readrandom", "rocksdb", 1.5), ("readmissing", "rocksdb", 1.5), ("seekrandom", "rocksdb", 1.5), ("readrandom-400", "rocksdb", 1.5),
+            ("readrandom", "zonetree", 1.3), ("readrandom", "lmdb", 1.0), ("seekrandom", "zonetree", 1.0), ("seekrandom", "lmdb", 1.0),
+        })
+        {
+            var (sf, other) = (R(workload, "slatefast"), R(workload, peer));
+            yield return Line($"{workload} >= {factor:0.0}x {peer}", sf is null || other is null ? null : sf.OpsPerSecond >= factor * other.OpsPerSecond,
+                sf is null || other is null ? "–" : $"{sf.OpsPerSecond / other.OpsPerSecond:0.00}x");
+        }
+
+        // Peak RSS on the read workloads: at most 1.2x RocksDB's.
+        foreach (var workload in new[] { "readrandom", "readmissing", "seekrandom", "readrandom-400" })
+        {
+            var (sf, rd) = (R(workload, "slatefast"), R(workload, "rocksdb"));
+            yield return Line($"{workload} peak RSS <= 1.2x RocksDB's", sf is null || rd is null || rd.PeakRssBytes <= 0 ? null : sf.PeakRssBytes <= 1.2 * rd.PeakRssBytes,
+                sf is null || rd is null || rd.PeakRssBytes <= 0 ? "–" : $"{(double)sf.PeakRssBytes / rd.PeakRssBytes:0.00}x");
+        }
         var sfDurable = R("durable1", "slatefast");
         yield return Line("durable write, 1 writer, local store, p50 < 1 ms", sfDurable is null ? null : sfDurable.P50Us < 1000,
             sfDurable is null ? "–" : $"p50 {BenchFormat.Micros(sfDurable.P50Us)}");

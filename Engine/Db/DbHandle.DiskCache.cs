@@ -22,7 +22,7 @@ public sealed partial class DbHandle
     private static IObjectStore StorePipeline(IObjectStore store, ObjectStoreCacheOptions? diskCache = null)
     {
         var pipeline = store is RetryingObjectStore or InstrumentedObjectStore or DiskCachedObjectStore ? store : new InstrumentedObjectStore(new RetryingObjectStore(store));
-        return diskCache is { Enabled: true } && pipeline is not DiskCachedObjectStore ? new DiskCachedObjectStore(pipeline, diskCache) : pipeline;
+        return diskCache is { Enabled: true } && pipeline is not DiskCachedObjectStore ? new DiskCachedObjectStore(pipeline, diskCache) { OwnedByDatabase = true } : pipeline;
     }
 
     /// <summary>

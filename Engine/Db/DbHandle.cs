@@ -259,6 +259,11 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
             FailPending(new SlateFastException(ErrorKind.Closed, CloseReason.Clean, "the database was closed before the write became durable"));
             ReleaseMemtables();
             Volatile.Read(ref _cache)?.Dispose();
+            if (_store is DiskCachedObjectStore { OwnedByDatabase: true } diskCache)
+            {
+                diskCache.Dispose();
+            }
+
             Diagnostics.DbMetrics.Closed(this);
             _progress.Notify();
         }

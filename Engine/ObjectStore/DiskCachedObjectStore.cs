@@ -21,7 +21,7 @@ namespace SlateFast.ObjectStore;
 /// <item>every part carries checksums; a part that fails them is removed and fetched again.</item>
 /// </list>
 /// </summary>
-public sealed class DiskCachedObjectStore : ObjectStoreDecorator
+public sealed class DiskCachedObjectStore : ObjectStoreDecorator, IDisposable
 {
     private readonly DiskCacheStorage _storage;
     private readonly string _folder;
@@ -36,6 +36,7 @@ public sealed class DiskCachedObjectStore : ObjectStoreDecorator
     private long _hits;
     private long _fetchedBytes;
     private long _corrupt;
+    private int _disposed;
 
     /// <summary>Caches <paramref name="inner"/>'s SSTs under <paramref name="options"/>' root folder.</summary>
     public DiskCachedObjectStore(IObjectStore inner, ObjectStoreCacheOptions options)
@@ -54,6 +55,22 @@ public sealed class DiskCachedObjectStore : ObjectStoreDecorator
         _folder = Path.Combine(_storage.Root, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(inner.ToString() ?? string.Empty)).AsSpan(0, 8)));
         _partSize = options.PartSizeBytes;
         _cachePuts = options.CachePuts;
+    }
+
+    /// <summary>Set when a database made this cache around the store it was given, and so disposes it when it closes.</summary>
+    internal bool OwnedByDatabase { get; init; }
+
+    /// <summary>
+    /// Lets go of the folder's index: once every store over the folder in this process is
+    /// disposed, the next one rebuilds the index from the files, as a restarted process does.
+    /// The store keeps working afterwards. Idempotent.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _storage.Release();
+        }
     }
 
     /// <summary>What this store's reads found in the cache so far.</summary>
@@ -144,7 +161,7 @@ public sealed class DiskCachedObjectStore : ObjectStoreDecorator
         await ForgetAsync(path).ConfigureAwait(false);
         if (_cachePuts)
         {
-            await StoreWrittenAsync(meta, [data]).ConfigureAwait(false);
+            await StoreWrittenAsync(meta, data).ConfigureAwait(false);
         }
 
         return meta;
@@ -381,25 +398,17 @@ public sealed class DiskCachedObjectStore : ObjectStoreDecorator
         await _storage.TryWriteAsync(file, header, data).ConfigureAwait(false);
     }
 
-    // After a write this process made: the head, then the parts, from the bytes it wrote.
-    private async ValueTask StoreWrittenAsync(ObjectMeta meta, IReadOnlyList<ReadOnlyMemory<byte>> parts)
+    // After a put this process made: the parts, then the head that makes them count.
+    private async ValueTask StoreWrittenAsync(ObjectMeta meta, ReadOnlyMemory<byte> data)
     {
+        for (var index = 0; (long)index * _partSize < data.Length; index++)
+        {
+            var start = index * _partSize;
+            await StorePartAsync(PartFileOf(meta.Path, index), data.Slice(start, Math.Min(_partSize, data.Length - start))).ConfigureAwait(false);
+        }
+
         await _storage.TryWriteAsync(Path.Combine(ObjectFolder(meta.Path), DiskCacheStorage.HeadName), PartFile.EncodeHead(meta.Size, meta.ETag), ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
-        var index = 0L;
-        foreach (var data in parts.SelectMany(Split))
-        {
-            await StorePartAsync(PartFileOf(meta.Path, index++), data).ConfigureAwait(false);
-        }
-
         _checked[meta.Path] = meta;
-    }
-
-    private IEnumerable<ReadOnlyMemory<byte>> Split(ReadOnlyMemory<byte> data)
-    {
-        for (var start = 0; start < data.Length; start += _partSize)
-        {
-            yield return data.Slice(start, Math.Min(_partSize, data.Length - start));
-        }
     }
 
     private enum CachedRead
@@ -410,15 +419,19 @@ public sealed class DiskCachedObjectStore : ObjectStoreDecorator
     }
 
     /// <summary>
-    /// Passes a streaming write through and, once it completes, makes the cache agree: the old
-    /// object's parts go and, with <see cref="ObjectStoreCacheOptions.CachePuts"/>, the new bytes
-    /// enter the cache. The bytes are kept in part-sized pooled buffers meanwhile (an SST is
-    /// written once, so this holds it whole only when caching puts).
+    /// Passes a streaming write through and makes the cache agree with it. Without
+    /// <see cref="ObjectStoreCacheOptions.CachePuts"/>, completing drops whatever the path held.
+    /// With it, each part enters the cache as soon as it is full (memory stays one part, whatever
+    /// the object's size) and the head, which makes the parts count, only once the object is
+    /// complete: parts without a head are disowned by the next check (see RFC 0023), so an
+    /// aborted or crashed write leaves nothing that is ever served.
     /// </summary>
     private sealed class CachingWriter(DiskCachedObjectStore cache, IObjectWriter inner) : IObjectWriter
     {
-        private readonly List<byte[]> _parts = [];
+        private byte[]? _part;
         private int _filled;
+        private long _index;
+        private bool _completed;
 
         public string Path => inner.Path;
 
@@ -427,22 +440,48 @@ public sealed class DiskCachedObjectStore : ObjectStoreDecorator
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
         {
             await inner.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-            if (cache._cachePuts)
+            while (cache._cachePuts && data.Length > 0)
             {
-                Keep(data.Span);
+                _part ??= ArrayPool<byte>.Shared.Rent(cache._partSize);
+                var n = Math.Min(data.Length, cache._partSize - _filled);
+                data.Span[..n].CopyTo(_part.AsSpan(_filled));
+                _filled += n;
+                data = data[n..];
+                if (_filled == cache._partSize)
+                {
+                    await cache.StorePartAsync(cache.PartFileOf(Path, _index++), _part.AsMemory(0, _filled)).ConfigureAwait(false);
+                    _filled = 0;
+                }
             }
         }
 
         public async ValueTask<ObjectMeta> CompleteAsync(CancellationToken cancellationToken = default)
         {
-            var meta = await inner.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            await cache.ForgetAsync(meta.Path).ConfigureAwait(false);
-            if (cache._cachePuts)
+            ObjectMeta meta;
+            try
             {
-                var parts = _parts.Select((p, i) => (ReadOnlyMemory<byte>)p.AsMemory(0, i == _parts.Count - 1 ? _filled : cache._partSize)).ToList();
-                await cache.StoreWrittenAsync(meta, parts).ConfigureAwait(false);
+                meta = await inner.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await cache.ForgetAsync(Path).ConfigureAwait(false);
+                throw;
             }
 
+            _completed = true;
+            if (!cache._cachePuts)
+            {
+                await cache.ForgetAsync(meta.Path).ConfigureAwait(false);
+                return meta;
+            }
+
+            if (_filled > 0)
+            {
+                await cache.StorePartAsync(cache.PartFileOf(Path, _index), _part.AsMemory(0, _filled)).ConfigureAwait(false);
+            }
+
+            await cache._storage.TryWriteAsync(System.IO.Path.Combine(cache.ObjectFolder(meta.Path), DiskCacheStorage.HeadName), PartFile.EncodeHead(meta.Size, meta.ETag), ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+            cache._checked[meta.Path] = meta;
             Release();
             return meta;
         }
@@ -451,40 +490,27 @@ public sealed class DiskCachedObjectStore : ObjectStoreDecorator
         {
             Release();
             await inner.AbortAsync(cancellationToken).ConfigureAwait(false);
+            await cache.ForgetAsync(Path).ConfigureAwait(false);
         }
 
         public async ValueTask DisposeAsync()
         {
             Release();
             await inner.DisposeAsync().ConfigureAwait(false);
-        }
-
-        private void Keep(ReadOnlySpan<byte> data)
-        {
-            while (data.Length > 0)
+            if (!_completed)
             {
-                if (_parts.Count == 0 || _filled == cache._partSize)
-                {
-                    _parts.Add(ArrayPool<byte>.Shared.Rent(cache._partSize));
-                    _filled = 0;
-                }
-
-                var n = Math.Min(data.Length, cache._partSize - _filled);
-                data[..n].CopyTo(_parts[^1].AsSpan(_filled));
-                _filled += n;
-                data = data[n..];
+                // Disposing an uncompleted writer aborts it: its parts must go too.
+                await cache.ForgetAsync(Path).ConfigureAwait(false);
             }
         }
 
         private void Release()
         {
-            foreach (var part in _parts)
+            if (_part is not null)
             {
-                ArrayPool<byte>.Shared.Return(part);
+                ArrayPool<byte>.Shared.Return(_part);
+                _part = null;
             }
-
-            _parts.Clear();
-            _filled = 0;
         }
     }
 }

@@ -2,8 +2,9 @@
  * Per-call cost of non-durable puts and of gets through the C ABI, on the workloads of
  * Engine.Benchmarks' PutBenchmarks (20,000 random 16-byte keys, 100-byte values, in-memory
  * store) and ReadBenchmarks (10,000 reads over 100,000 rows in the memtable), so the figures
- * compare with the same calls made from managed code. Also the cost of a small transaction
- * (begin, get, put, non-durable commit) through the ABI. Prints the median of several rounds.
+ * compare with the same calls made from managed code; then the reads again from L0 SSTs with a
+ * warm block cache (ReadBenchmarks with Source = l0), by copy and pinned. Also the cost of a small
+ * transaction (begin, get, put, non-durable commit) through the ABI. Prints the median of several rounds.
  *   gcc -O2 -std=c99 -I NativeAot/include NativeAot/bench/bench_slatefast.c -L artifacts/native \
  *       -lslatefast -Wl,-rpath,$PWD/artifacts/native -o /tmp/bench_slatefast && /tmp/bench_slatefast
  */
@@ -104,6 +105,31 @@ int main(void) {
         samples[r] = (now_ns() - start) / TXNS;
     }
     printf("transaction (begin, get_into, put, commit await_durable=0): %.0f ns/txn\n", median(samples));
+    ok(sf_db_close(db), "close");
+
+    /* The same reads from L0 SSTs with a warm block cache: ReadBenchmarks with Source = l0. */
+    ok(sf_db_open("bench-l0", "memory:///", "{\"l0_sst_size_bytes\": 4194304, \"l0_max_ssts\": 1000}", &db), "open");
+    for (int i = 0; i < ROWS; i++) ok(sf_db_put(db, keys[i], 16, value, sizeof value, 0, NULL), "load");
+    ok(sf_db_flush_with_type(db, SF_FLUSH_MEMTABLE), "flush");
+    for (int i = 0; i < ROWS; i++) ok(sf_db_get_into(db, keys[i], 16, NULL, buf, sizeof buf, &present, &len), "warm");
+    for (int r = 0; r < ROUNDS; r++) {
+        double start = now_ns();
+        for (int i = 0; i < READS; i++)
+            ok(sf_db_get_into(db, keys[(i * 7919) % ROWS], 16, NULL, buf, sizeof buf, &present, &len), "get_into");
+        samples[r] = (now_ns() - start) / READS;
+    }
+    printf("L0, warm block cache: sf_db_get_into hit: %.0f ns/get\n", median(samples));
+    for (int r = 0; r < ROUNDS; r++) {
+        double start = now_ns();
+        for (int i = 0; i < READS; i++) {
+            sf_pinned_t *pinned = NULL;
+            const uint8_t *val = NULL;
+            ok(sf_db_get_pinned(db, keys[(i * 7919) % ROWS], 16, NULL, &pinned, &val, &len), "get_pinned");
+            ok(sf_pinned_free(pinned), "pinned_free");
+        }
+        samples[r] = (now_ns() - start) / READS;
+    }
+    printf("L0, warm block cache: sf_db_get_pinned + sf_pinned_free hit: %.0f ns/get\n", median(samples));
     ok(sf_db_close(db), "close");
     return 0;
 }

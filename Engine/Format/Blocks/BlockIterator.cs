@@ -287,7 +287,6 @@ internal sealed class BlockIterator
     /// </summary>
     private bool SkimTo(ReadOnlySpan<byte> span, int pos, ReadOnlySpan<byte> target)
     {
-        const int fixedTail = sizeof(ulong) + 1;
         int limit = IntervalEnd(span, _dataEnd, _count, _interval);
         int restart = pos;
         int keyLength = 0;
@@ -306,15 +305,7 @@ internal sealed class BlockIterator
             }
 
             ReadOnlySpan<byte> rowBytes = span[pos..limit];
-            int p = 0;
-            uint shared = Varint.Read(rowBytes, ref p);
-            uint unshared = Varint.Read(rowBytes, ref p);
-            uint valueLength = Varint.Read(rowBytes, ref p);
-            if ((ulong)p + unshared + valueLength + fixedTail > (ulong)rowBytes.Length)
-            {
-                ThrowHelper.Data("row longer than its block");
-            }
-
+            int p = RowCodecV2.ReadLengths(rowBytes, out uint shared, out uint unshared, out uint valueLength);
             if (pos == restart ? shared != 0 : shared > (uint)keyLength)
             {
                 ThrowHelper.Data("row shares more key bytes than its predecessor has");
@@ -336,21 +327,8 @@ internal sealed class BlockIterator
                 return true;
             }
 
-            int tail = p + (int)unshared + (int)valueLength;
-            byte flags = rowBytes[tail + sizeof(ulong)];
-            if (RowFlags.DecodeKind(flags) == RowKind.Tombstone && valueLength != 0)
-            {
-                ThrowHelper.Data("tombstone row carries a value");
-            }
-
-            int end = tail + fixedTail + ((flags & RowFlags.HasExpireTs) != 0 ? sizeof(long) : 0) + ((flags & RowFlags.HasCreateTs) != 0 ? sizeof(long) : 0);
-            if (end > rowBytes.Length)
-            {
-                ThrowHelper.Data("row truncated in its timestamps");
-            }
-
             keyLength = length;
-            pos += end;
+            pos += RowCodecV2.SkipRest(rowBytes, p, unshared, valueLength);
         }
     }
 
@@ -408,15 +386,7 @@ internal sealed class BlockIterator
     {
         int offset = Offset(span, restart);
         ReadOnlySpan<byte> row = span[offset..IntervalEnd(span, _dataEnd, _count, restart)];
-        int p = 0;
-        uint shared = Varint.Read(row, ref p);
-        uint unshared = Varint.Read(row, ref p);
-        uint valueLength = Varint.Read(row, ref p);
-        if ((ulong)p + unshared + valueLength + sizeof(ulong) + 1 > (ulong)row.Length)
-        {
-            ThrowHelper.Data("row longer than its block");
-        }
-
+        int p = RowCodecV2.ReadLengths(row, out uint shared, out uint unshared, out _);
         if (shared != 0)
         {
             ThrowHelper.Data("row at a restart point shares key bytes");

@@ -63,14 +63,7 @@ internal static class RowCodecV2
     /// </summary>
     public static RowParts Decode(ReadOnlySpan<byte> src)
     {
-        int pos = 0;
-        uint shared = Varint.Read(src, ref pos);
-        uint unshared = Varint.Read(src, ref pos);
-        uint valueLength = Varint.Read(src, ref pos);
-        if ((ulong)pos + unshared + valueLength + FixedTail > (ulong)src.Length)
-        {
-            ThrowHelper.Data("row longer than its block");
-        }
+        int pos = ReadLengths(src, out uint shared, out uint unshared, out uint valueLength);
 
         // Keys are at most 64 KiB, so a larger shared length can only be corruption.
         if (shared > ushort.MaxValue)
@@ -95,5 +88,48 @@ internal static class RowCodecV2
 
         pos = RowTail.ReadTimestamps(src, pos, flags, out long expireTs, out long createTs);
         return new RowParts((int)shared, suffix, value, seq, flags, kind, expireTs, createTs, valueStart, pos);
+    }
+
+    /// <summary>
+    /// Reads the three lengths that start a row and checks that the key suffix, the value and the
+    /// fixed tail fit in <paramref name="src"/>; returns where the key suffix starts. What a reader
+    /// that needs only keys (a block seek) reads; <see cref="Decode"/> starts the same way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ReadLengths(ReadOnlySpan<byte> src, out uint shared, out uint unshared, out uint valueLength)
+    {
+        int pos = 0;
+        shared = Varint.Read(src, ref pos);
+        unshared = Varint.Read(src, ref pos);
+        valueLength = Varint.Read(src, ref pos);
+        if ((ulong)pos + unshared + valueLength + FixedTail > (ulong)src.Length)
+        {
+            ThrowHelper.Data("row longer than its block");
+        }
+
+        return pos;
+    }
+
+    /// <summary>
+    /// The length of the row whose lengths <see cref="ReadLengths"/> read (key suffix at
+    /// <paramref name="suffixStart"/>), checked as <see cref="Decode"/> checks the rest of a row
+    /// (flags, a tombstone's empty value, the timestamps' bytes) without decoding it.
+    /// </summary>
+    public static int SkipRest(ReadOnlySpan<byte> src, int suffixStart, uint unshared, uint valueLength)
+    {
+        int tail = suffixStart + (int)unshared + (int)valueLength;
+        byte flags = src[tail + sizeof(ulong)];
+        if (RowFlags.DecodeKind(flags) == RowKind.Tombstone && valueLength != 0)
+        {
+            ThrowHelper.Data("tombstone row carries a value");
+        }
+
+        int end = tail + FixedTail + ((flags & RowFlags.HasExpireTs) != 0 ? sizeof(long) : 0) + ((flags & RowFlags.HasCreateTs) != 0 ? sizeof(long) : 0);
+        if (end > src.Length)
+        {
+            ThrowHelper.Data("row truncated in its timestamps");
+        }
+
+        return end;
     }
 }

@@ -4,8 +4,8 @@ namespace SlateFast.ObjectStore.DiskCache;
 
 /// <summary>
 /// The cache's folder: its files, the bytes they take and which to remove when over budget. One
-/// per folder per process (<see cref="Open"/>), so two databases sharing a folder share one
-/// budget and never count a file twice. The index is rebuilt from the folder when first opened
+/// per folder per process while any store uses it (<see cref="Open"/>, <see cref="Release"/>), so
+/// two databases sharing a folder share one budget and never count a file twice. The index is rebuilt from the folder when first opened
 /// (the cache survives restarts), ordered by each file's last write; after that a read moves a
 /// part to the front. Parts are removed least recently read first.
 /// </summary>
@@ -15,9 +15,10 @@ internal sealed class DiskCacheStorage
     private const string PartPrefix = "sf-part-";
     private const string TempMarker = ".tmp-";
 
-    // Weak, so once no store uses a folder its index goes, and the next open rebuilds it from
-    // the folder as a new process would. Guarded by its own lock.
-    private static readonly Dictionary<string, WeakReference<DiskCacheStorage>> s_open = new(StringComparer.Ordinal);
+    // The folders some store uses, each with its count of users (guarded by this dictionary's
+    // lock): when the last one is disposed the index goes, and the next open rebuilds it from the
+    // folder as a new process would.
+    private static readonly Dictionary<string, DiskCacheStorage> s_open = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Task _scan;
@@ -27,6 +28,7 @@ internal sealed class DiskCacheStorage
     private long _bytes;
     private long _clock;
     private long _maxBytes = long.MaxValue;
+    private int _users;
 
     private DiskCacheStorage(string root)
     {
@@ -53,11 +55,13 @@ internal sealed class DiskCacheStorage
         DiskCacheStorage? storage;
         lock (s_open)
         {
-            if (!s_open.TryGetValue(folder, out var weak) || !weak.TryGetTarget(out storage))
+            if (!s_open.TryGetValue(folder, out storage))
             {
                 storage = new DiskCacheStorage(folder);
-                s_open[folder] = new WeakReference<DiskCacheStorage>(storage);
+                s_open[folder] = storage;
             }
+
+            storage._users++;
         }
 
         long current;
@@ -66,6 +70,18 @@ internal sealed class DiskCacheStorage
         }
 
         return storage;
+    }
+
+    /// <summary>One user of the folder is done with it; the last one drops the index.</summary>
+    public void Release()
+    {
+        lock (s_open)
+        {
+            if (--_users == 0 && s_open.TryGetValue(Root, out var open) && open == this)
+            {
+                s_open.Remove(Root);
+            }
+        }
     }
 
     public static string PartName(int partSize, long index) => $"{PartPrefix}{partSize / 1024}k-{index:D6}";
