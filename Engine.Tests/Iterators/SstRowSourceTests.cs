@@ -94,6 +94,49 @@ public sealed class SstRowSourceTests
     }
 
     [Fact]
+    public async Task Over_cached_blocks_a_scan_looks_up_only_the_blocks_it_reaches_however_far_it_may_read_ahead()
+    {
+        var store = new CountingStore(new InMemoryObjectStore());
+        var (file, _) = await TestSsts.WriteAsync(store, Rows(500), blockSize: 256);
+        using var cache = new BlockCache();
+        await using (var warm = RowSources.Sst(store, file, 7, ScanDirection.Ascending, provider: new CachedBlockProvider(cache, 1, insert: true)))
+        {
+            await Drain(warm);
+        }
+
+        // A seek and 10 rows of an open-ended range (as a seek and a row limit are): rows 100..109
+        // sit in one or two blocks; reading ahead four chunks would look up four more.
+        var provider = new CountingProvider(new CachedBlockProvider(cache, 1, insert: false));
+        var range = new KeyRange(KeyBound.Included(ModelRow.Bytes("key00100")), KeyBound.Unbounded);
+        await using (var source = RowSources.Sst(store, file, 7, ScanDirection.Ascending, range, provider: provider, options: new RowScanOptions { MaxFetchTasks = 4 }))
+        {
+            var keys = new List<string>();
+            while (keys.Count < 10 && await source.MoveNextAsync())
+            {
+                keys.Add(System.Text.Encoding.ASCII.GetString(source.Key));
+            }
+
+            Assert.Equal(Enumerable.Range(100, 10).Select(i => $"key{i:d5}"), keys);
+        }
+
+        Assert.InRange(provider.Lookups, 1, 3);
+        cache.CheckInvariants();
+    }
+
+    private sealed class CountingProvider(IBlockProvider inner) : IBlockProvider
+    {
+        public int Lookups { get; private set; }
+
+        public bool TryGet(UInt128 sstId, long offset, out BlockHandle block)
+        {
+            Lookups++;
+            return inner.TryGet(sstId, offset, out block);
+        }
+
+        public BlockHandle Admit(UInt128 sstId, long offset, ReadOnlyMemory<byte> block) => inner.Admit(sstId, offset, block);
+    }
+
+    [Fact]
     public async Task A_sorted_run_opens_only_the_ssts_a_scan_reaches()
     {
         var store = new InMemoryObjectStore();

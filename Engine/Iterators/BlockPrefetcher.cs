@@ -130,10 +130,13 @@ internal sealed class BlockPrefetcher : IAsyncDisposable
         _tail = chunk;
     }
 
-    // Keeps MaxFetchTasks reads in flight beyond the chunk being read.
+    // Keeps MaxFetchTasks reads in flight beyond the chunk being read, while reads are real: once
+    // the newest chunk came whole from the cache, the next is looked up when asked for. A short
+    // scan over cached blocks (a seek and 100 rows) then takes no lease on a block it never
+    // reaches, in each of the merge's sources: the extra lookups were a sixth of a seek's time.
     private void TopUp()
     {
-        while (_chunks.Count <= _options.MaxFetchTasks && _tail is not null)
+        while (_chunks.Count <= _options.MaxFetchTasks && _tail is not null && !(_tail.Pending.IsCompletedSuccessfully && !_tail.Fetched))
         {
             var next = _forward ? _tail.Hi + 1 : _tail.Lo - 1;
             if (next < FirstBlock || next > LastBlock)
@@ -151,6 +154,7 @@ internal sealed class BlockPrefetcher : IAsyncDisposable
         chunk.Lo = lo;
         chunk.Hi = hi;
         chunk.Awaited = false;
+        chunk.Fetched = false;
         chunk.Pending = default;
         if (chunk.Blocks.Length < hi - lo + 1)
         {
@@ -178,6 +182,7 @@ internal sealed class BlockPrefetcher : IAsyncDisposable
                 }
             }
 
+            chunk.Fetched = firstMiss >= 0;
             if (firstMiss < 0)
             {
                 return;
@@ -259,6 +264,8 @@ internal sealed class BlockPrefetcher : IAsyncDisposable
         public int Lo;
         public int Hi;
         public bool Awaited;
+        // Whether filling it read from the store (some block was not cached).
+        public bool Fetched;
         public ValueTask Pending;
         public BlockHandle[] Blocks = new BlockHandle[1];
     }
