@@ -11,6 +11,11 @@ internal static class Program
             return await Db.DurableLatency.RunAsync(args);
         }
 
+        if (args.Length > 0 && args[0] == "readscale")
+        {
+            return await Db.ReadScaling.RunAsync(args);
+        }
+
         if (args.Length > 0 && args[0] == "txn")
         {
             return await Transactions.TransactionContention.RunAsync(args);

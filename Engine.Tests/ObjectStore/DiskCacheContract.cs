@@ -71,6 +71,8 @@ public abstract class DiskCacheContract(ITestOutputHelper output) : IDisposable
         }
 
         Assert.True(cache.Stats.PartHits > 0);
+        var misuse = await Assert.ThrowsAsync<SlateFastException>(async () => await cache.GetRangeAsync(objects[0].Path, -1, 1));
+        Assert.Equal(ErrorKind.Invalid, misuse.Kind);
     }
 
     [Fact]

@@ -115,8 +115,7 @@ public sealed class DiskCachedObjectStore : ObjectStoreDecorator, IDisposable
             return await Inner.GetRangeAsync(path, offset, length, cancellationToken).ConfigureAwait(false);
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        CheckRange(offset, length);
         var meta = await CheckedAsync(path, cancellationToken).ConfigureAwait(false);
         var bytes = new byte[(int)Math.Clamp(meta.Size - offset, 0, length)];
         await ReadPartsAsync(path, meta, offset, bytes, cancellationToken).ConfigureAwait(false);
@@ -131,7 +130,7 @@ public sealed class DiskCachedObjectStore : ObjectStoreDecorator, IDisposable
             return await Inner.ReadRangeAsync(path, offset, destination, cancellationToken).ConfigureAwait(false);
         }
 
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        CheckRange(offset, destination.Length);
         var meta = await CheckedAsync(path, cancellationToken).ConfigureAwait(false);
         var length = (int)Math.Clamp(meta.Size - offset, 0, destination.Length);
         await ReadPartsAsync(path, meta, offset, destination[..length], cancellationToken).ConfigureAwait(false);
@@ -237,6 +236,15 @@ public sealed class DiskCachedObjectStore : ObjectStoreDecorator, IDisposable
         }
 
         return loaded;
+    }
+
+    // The stores' own rule for a bad range: misuse, Invalid.
+    private static void CheckRange(long offset, int length)
+    {
+        if (offset < 0 || length < 0)
+        {
+            ThrowHelper.Invalid($"invalid range: offset {offset}, length {length}");
+        }
     }
 
     private string ObjectFolder(string path) => Path.Combine(_folder, path.Replace('/', Path.DirectorySeparatorChar));
