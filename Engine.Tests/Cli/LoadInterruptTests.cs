@@ -17,14 +17,17 @@ public sealed partial class LoadInterruptTests
     public async Task Sigint_in_the_middle_of_load_stops_after_whole_batches_and_skip_resumes_exactly_once()
     {
         using var folder = new TempFolder("cli-load-sigint");
-        const int lines = 400_000;
+        // Long enough that the interrupt lands mid-load even when starting `kill` takes a second
+        // on a busy machine (400,000 lines once finished first in CI, and the load said done).
+        const int lines = 1_600_000;
         var input = Path.Combine(folder.Path, "rows.jsonl");
-        await using (var writer = new StreamWriter(input))
+        using (var writer = new StreamWriter(input))
         {
+            var keys = Enumerable.Range(0, 16).Select(k => Convert.ToHexString(Encoding.ASCII.GetBytes($"m{k:d2}"))).ToArray();
             for (var i = 0; i < lines; i++)
             {
                 // Every line is a merge of one byte into one of 16 keys: a line applied twice shows.
-                await writer.WriteLineAsync($$"""{"key":"{{Convert.ToHexString(Encoding.ASCII.GetBytes($"m{i % 16:d2}"))}}","merge":"78"}""");
+                writer.WriteLine($$"""{"key":"{{keys[i % 16]}}","merge":"78"}""");
             }
         }
 
