@@ -180,10 +180,13 @@ public sealed class ReadPathTests
         using var snapshot = db.Snapshot();
         var expected = await Keys(snapshot.ScanAsync(KeyRange.All));
         using var stop = new CancellationTokenSource();
+        // Each writer is bounded: with 4 KiB L0 SSTs every few hundred writes add an SST that
+        // every later scan merges, so writers left to run for as long as the scans take made the
+        // scans slower and themselves longer, without limit on a busy machine (minutes, GBs).
         var writers = Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
         {
             var random = new Random(w);
-            while (!stop.IsCancellationRequested)
+            for (var op = 0; op < 5_000 && !stop.IsCancellationRequested; op++)
             {
                 var k = B($"k{random.Next(400):d3}");
                 if (random.Next(3) == 0)
