@@ -154,6 +154,31 @@ public sealed class BlockCorruptionTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void A_seek_refuses_unknown_flags_in_every_restart_row_its_binary_search_reads()
+    {
+        var rows = RandomRows.Sorted(new Random(42), 60, maxKeyLength: 10, maxValueLength: 20);
+        byte[] block = SampleBlock(BlockFormat.V2);
+        var probe = new BlockIterator();
+        probe.Reset(block, BlockFormat.V2);
+        Assert.True(probe.OffsetCount >= 3);
+        int dataEnd = probe.DataLength;
+        for (int restart = 1; restart < probe.OffsetCount; restart++)
+        {
+            // Unknown bit 0x80 in the flags byte of this restart row (after suffix, value and seq).
+            byte[] copy = (byte[])block.Clone();
+            int offset = (copy[dataEnd + (2 * restart)] << 8) | copy[dataEnd + (2 * restart) + 1];
+            RowParts row = RowCodecV2.Decode(copy.AsSpan(offset, dataEnd - offset));
+            copy[offset + row.ValueStart + row.Value.Length + sizeof(ulong)] |= 0x80;
+            var it = new BlockIterator();
+            it.Reset(copy, BlockFormat.V2);
+
+            // Every seek reads the middle restart row first; the last key reads the later ones too.
+            var e = Assert.Throws<SlateFastException>(() => it.Seek(rows[^1].Key));
+            Assert.Equal(ErrorKind.Data, e.Kind);
+        }
+    }
+
     private static byte[] SampleBlock(BlockFormat format)
     {
         var rows = RandomRows.Sorted(new Random(42), 60, maxKeyLength: 10, maxValueLength: 20);

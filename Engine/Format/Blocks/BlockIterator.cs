@@ -380,18 +380,20 @@ internal sealed class BlockIterator
         return h != 0 ? h : tail.SequenceCompareTo(target[head.Length..]);
     }
 
-    // The key of a restart row, read without decoding the rest of the row (the binary search
-    // needs only keys); the row's length is still checked against its interval.
+    // The key of a restart row, without decoding the rest of the row (the binary search needs
+    // only keys). The rest is still checked as Decode checks it (flags it does not know, a
+    // tombstone with a value, timestamps past the interval are Data), only not decoded.
     private ReadOnlySpan<byte> RestartKey(ReadOnlySpan<byte> span, int restart)
     {
         int offset = Offset(span, restart);
         ReadOnlySpan<byte> row = span[offset..IntervalEnd(span, _dataEnd, _count, restart)];
-        int p = RowCodecV2.ReadLengths(row, out uint shared, out uint unshared, out _);
+        int p = RowCodecV2.ReadLengths(row, out uint shared, out uint unshared, out uint valueLength);
         if (shared != 0)
         {
             ThrowHelper.Data("row at a restart point shares key bytes");
         }
 
+        RowCodecV2.SkipRest(row, p, unshared, valueLength);
         return row.Slice(p, (int)unshared);
     }
 
