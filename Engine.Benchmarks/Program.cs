@@ -36,6 +36,11 @@ internal static class Program
             return await Compare.CompareCommand.RunOneAsync(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "codecs")
+        {
+            return Format.CodecComparison.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "perf-regression")
         {
             return Regression.PerfRegression.Run(args[1..]);

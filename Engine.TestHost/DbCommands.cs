@@ -169,9 +169,27 @@ internal static class DbCommands
     {
         try
         {
-            await using var db = await DbHandle.OpenAsync("db", new ObjectStore.LocalObjectStore(root), new DbOptions { Compression = codec, GarbageCollector = null });
-            await db.PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+            var options = new DbOptions { Compression = codec, GarbageCollector = null };
+            await using (var db = await DbHandle.OpenAsync("db", new ObjectStore.LocalObjectStore(root), options))
+            {
+                await db.PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+                await db.FlushAsync(FlushType.MemTable); // an L0 SST as well as the WAL object
+            }
+
             Console.WriteLine("stored");
+            await using (var db = await DbHandle.OpenAsync("db", new ObjectStore.LocalObjectStore(root), options))
+            {
+                byte[]? value = await db.GetAsync("k"u8.ToArray());
+                Console.WriteLine(value is null ? "missing after reopen" : $"read {System.Text.Encoding.UTF8.GetString(value)}");
+            }
+
+            string implementation = codec switch
+            {
+                CompressionCodec.Zstd => Format.ZstdCodec.Backend.Name,
+                CompressionCodec.Lz4 => Format.Lz4Codec.Backend.Name,
+                _ => "managed",
+            };
+            Console.WriteLine($"through {implementation}");
             return 0;
         }
         catch (SlateFastException e)

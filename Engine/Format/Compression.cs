@@ -9,8 +9,10 @@ namespace SlateFast.Format;
 /// <remarks>
 /// Decompression treats its input as hostile: a declared size above <c>maxOutputSize</c>, a
 /// size that does not match, or any decode failure is <see cref="ErrorKind.Data"/>, and no more
-/// than <c>maxOutputSize</c> bytes are ever requested from the writer. LZ4 and Zstd load their
-/// native library on first use; a missing library is <see cref="ErrorKind.Invalid"/>, naming it.
+/// than <c>maxOutputSize</c> bytes are ever requested from the writer. Every codec has a managed
+/// implementation; LZ4 and Zstd use the system library instead where <see cref="CodecBackends"/>
+/// says so, and a library the user required but this machine lacks is
+/// <see cref="ErrorKind.Invalid"/>, naming it.
 /// </remarks>
 internal static class Compression
 {
@@ -72,7 +74,7 @@ internal static class Compression
 
     /// <summary>
     /// Fails (<see cref="ErrorKind.Invalid"/>, naming the library) when <paramref name="codec"/>
-    /// needs a native library this machine cannot load. Opening a writer checks this, so a missing
+    /// was required to use a system library this machine cannot load. Opening a writer checks this, so a missing
     /// library is an error at open rather than a failure of the first WAL object.
     /// </summary>
     public static void EnsureAvailable(CompressionCodec codec)

@@ -5,10 +5,14 @@ namespace SlateFast.Format;
 
 /// <summary>
 /// SlateDB's LZ4 layout (lz4_flex <c>compress_prepend_size</c>): u32 little-endian uncompressed
-/// length, then one raw LZ4 block, through the system liblz4.
+/// length, then one raw LZ4 block. The block comes from K4os.Compression.LZ4 (managed) or the
+/// system liblz4, whichever <see cref="CodecBackends"/> chose; the checks here are the same for both.
 /// </summary>
-internal static unsafe class Lz4Codec
+internal static class Lz4Codec
 {
+    /// <summary>Whether liblz4 beats the managed port on the measurement in RFC 0025.</summary>
+    internal const bool NativeIsFaster = true;
+
     private const int SizePrefixLength = 4;
 
     // LZ4_MAX_INPUT_SIZE in lz4.h.
@@ -17,9 +21,22 @@ internal static unsafe class Lz4Codec
     private static readonly NativeCodecLibrary s_library =
         new("LZ4", "SLATEFAST_LZ4_LIBRARY", "liblz4.so.1", "liblz4.so", "liblz4.1.dylib", "liblz4.dylib", "liblz4.dll", "lz4.dll");
 
-    private static Api? s_api;
+    private static Lz4Backend? s_backend;
+    private static NativeLz4? s_native;
 
-    public static void Compress(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
+    /// <summary>The implementation this process uses, chosen on first use.</summary>
+    internal static Lz4Backend Backend => s_backend ??= CodecBackends.Choose<Lz4Backend>(
+        CodecBackends.FromEnvironment(), s_library.Requested, NativeIsFaster, () => Native, ManagedLz4.Instance);
+
+    /// <summary>The system liblz4; <see cref="ErrorKind.Invalid"/>, naming it, when it cannot be loaded.</summary>
+    internal static Lz4Backend Native => s_native ??= new NativeLz4(s_library);
+
+    public static void Compress(ReadOnlySpan<byte> input, IBufferWriter<byte> output) => Compress(Backend, input, output);
+
+    public static int Decompress(ReadOnlySpan<byte> input, int maxOutputSize, IBufferWriter<byte> output) =>
+        Decompress(Backend, input, maxOutputSize, output);
+
+    internal static void Compress(Lz4Backend api, ReadOnlySpan<byte> input, IBufferWriter<byte> output)
     {
         if (input.Length > MaxInputSize)
         {
@@ -33,26 +50,19 @@ internal static unsafe class Lz4Codec
             return;
         }
 
-        Api api = GetApi();
         int bound = api.CompressBound(input.Length);
         Span<byte> destination = output.GetSpan(SizePrefixLength + bound);
         BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)input.Length);
-        int written;
-        fixed (byte* src = input)
-        fixed (byte* dst = destination.Slice(SizePrefixLength))
-        {
-            written = api.CompressDefault(src, dst, input.Length, bound);
-        }
-
+        int written = api.Compress(input, destination.Slice(SizePrefixLength, bound));
         if (written <= 0)
         {
-            ThrowHelper.Internal($"LZ4_compress_default failed for {input.Length} bytes (returned {written})");
+            ThrowHelper.Internal($"LZ4 compression ({api.Name}) failed for {input.Length} bytes (returned {written})");
         }
 
         output.Advance(SizePrefixLength + written);
     }
 
-    public static int Decompress(ReadOnlySpan<byte> input, int maxOutputSize, IBufferWriter<byte> output)
+    internal static int Decompress(Lz4Backend api, ReadOnlySpan<byte> input, int maxOutputSize, IBufferWriter<byte> output)
     {
         if (input.Length < SizePrefixLength)
         {
@@ -79,19 +89,12 @@ internal static unsafe class Lz4Codec
             ThrowHelper.Data($"LZ4 data declares {size} bytes but has no block");
         }
 
-        Api api = GetApi();
         Span<byte> destination = output.GetSpan(size).Slice(0, size);
-        int produced;
-        fixed (byte* src = block)
-        fixed (byte* dst = destination)
-        {
-            produced = api.DecompressSafe(src, dst, block.Length, size);
-        }
-
+        int produced = api.Decompress(block, destination);
         if (produced != size)
         {
             ThrowHelper.Data(produced < 0
-                ? $"LZ4 block is corrupt (LZ4_decompress_safe returned {produced})"
+                ? $"LZ4 block is corrupt (the {api.Name} decoder returned {produced})"
                 : $"LZ4 block decoded to {produced} bytes, but {size} were declared");
         }
 
@@ -99,28 +102,6 @@ internal static unsafe class Lz4Codec
         return size;
     }
 
-    /// <summary>Loads the native library now; <see cref="ErrorKind.Invalid"/>, naming it, if it is missing.</summary>
-    public static void EnsureAvailable() => GetApi();
-
-    private static Api GetApi() => s_api ??= new Api(s_library);
-
-    private sealed class Api
-    {
-        private readonly delegate* unmanaged<int, int> _compressBound;
-        private readonly delegate* unmanaged<byte*, byte*, int, int, int> _compressDefault;
-        private readonly delegate* unmanaged<byte*, byte*, int, int, int> _decompressSafe;
-
-        public Api(NativeCodecLibrary library)
-        {
-            _compressBound = (delegate* unmanaged<int, int>)library.GetExport("LZ4_compressBound");
-            _compressDefault = (delegate* unmanaged<byte*, byte*, int, int, int>)library.GetExport("LZ4_compress_default");
-            _decompressSafe = (delegate* unmanaged<byte*, byte*, int, int, int>)library.GetExport("LZ4_decompress_safe");
-        }
-
-        public int CompressBound(int inputSize) => _compressBound(inputSize);
-
-        public int CompressDefault(byte* src, byte* dst, int srcSize, int dstCapacity) => _compressDefault(src, dst, srcSize, dstCapacity);
-
-        public int DecompressSafe(byte* src, byte* dst, int srcSize, int dstCapacity) => _decompressSafe(src, dst, srcSize, dstCapacity);
-    }
+    /// <summary>Chooses the implementation now; <see cref="ErrorKind.Invalid"/>, naming the library, if a required one is missing.</summary>
+    public static void EnsureAvailable() => _ = Backend;
 }

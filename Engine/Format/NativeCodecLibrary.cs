@@ -22,8 +22,13 @@ internal sealed class NativeCodecLibrary
     public NativeCodecLibrary(string codec, string overrideVariable, params string[] names)
     {
         _codec = codec;
-        _names = Environment.GetEnvironmentVariable(overrideVariable) is { Length: > 0 } chosen ? [chosen] : names;
+        string? chosen = Environment.GetEnvironmentVariable(overrideVariable);
+        Requested = !string.IsNullOrEmpty(chosen);
+        _names = Requested ? [chosen!] : names;
     }
+
+    /// <summary>Whether the user named the library, so running without it is an error.</summary>
+    public bool Requested { get; }
 
     /// <summary>Loads the library now; <see cref="ErrorKind.Invalid"/>, naming it, if it cannot be loaded.</summary>
     public void EnsureLoaded() => Handle();

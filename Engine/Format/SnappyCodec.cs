@@ -4,14 +4,17 @@ namespace SlateFast.Format;
 
 /// <summary>
 /// SlateDB's Snappy layout: the raw Snappy block format (varint uncompressed length, then literal
-/// and copy elements), no framing. Compression uses IronSnappy; decompression is our own so it can
-/// write straight into the caller's buffer and bound every length by the declared size.
+/// and copy elements), no framing, through Snappier in both directions, straight into the
+/// caller's buffer. Our own decoder served until Snappier measured 1.4x faster at 4 KiB blocks
+/// (RFC 0025); the declared length is still read and bounded here before anything is written.
 /// </summary>
 internal static class SnappyCodec
 {
-    public static void Compress(ReadOnlySpan<byte> input, IBufferWriter<byte> output) =>
-        // IronSnappy only returns a fresh array; writes are not the hot path, reads are.
-        output.Write(IronSnappy.Snappy.Encode(input));
+    public static void Compress(ReadOnlySpan<byte> input, IBufferWriter<byte> output)
+    {
+        Span<byte> destination = output.GetSpan(Snappier.Snappy.GetMaxCompressedLength(input.Length));
+        output.Advance(Snappier.Snappy.Compress(input, destination));
+    }
 
     public static int Decompress(ReadOnlySpan<byte> input, int maxOutputSize, IBufferWriter<byte> output)
     {
@@ -20,7 +23,23 @@ internal static class SnappyCodec
         Compression.CheckDeclaredSize(CompressionCodec.Snappy, declared, maxOutputSize);
         int size = (int)declared;
         Span<byte> destination = output.GetSpan(Math.Max(size, 1)).Slice(0, size);
-        Decode(input.Slice(position), destination);
+        int written;
+        try
+        {
+            // The whole input, length varint included: Snappier reads the length itself and
+            // fails when the elements do not fill it.
+            written = Snappier.Snappy.Decompress(input, destination);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or OverflowException)
+        {
+            return ThrowHelper.Data<int>($"Snappy data is corrupt: {ex.Message}");
+        }
+
+        if (written != size)
+        {
+            ThrowHelper.Data($"Snappy data decoded to {written} bytes, but {size} were declared");
+        }
+
         output.Advance(size);
         return size;
     }
@@ -45,121 +64,5 @@ internal static class SnappyCodec
         }
 
         return ThrowHelper.Data<uint>("Snappy length varint is longer than 5 bytes");
-    }
-
-    /// <summary>Decodes the elements after the length; they must fill <paramref name="destination"/> exactly.</summary>
-    private static void Decode(ReadOnlySpan<byte> src, Span<byte> destination)
-    {
-        int s = 0;
-        int d = 0;
-        while (s < src.Length)
-        {
-            byte tag = src[s++];
-            int length;
-            int offset;
-            switch (tag & 3)
-            {
-                case 0:
-                    length = tag >> 2;
-                    if (length >= 60)
-                    {
-                        // 60..63: the literal length minus one follows in 1..4 little-endian bytes.
-                        int extra = length - 59;
-                        if (src.Length - s < extra)
-                        {
-                            ThrowHelper.Data("Snappy data ends inside a literal length");
-                        }
-
-                        uint value = 0;
-                        for (int i = 0; i < extra; i++)
-                        {
-                            value |= (uint)src[s + i] << (8 * i);
-                        }
-
-                        s += extra;
-                        if (value >= (uint)(destination.Length - d))
-                        {
-                            ThrowHelper.Data("Snappy literal runs past the declared length");
-                        }
-
-                        length = (int)value;
-                    }
-
-                    length++;
-                    if (length > destination.Length - d || length > src.Length - s)
-                    {
-                        ThrowHelper.Data("Snappy literal runs past the declared length or the input");
-                    }
-
-                    src.Slice(s, length).CopyTo(destination.Slice(d));
-                    s += length;
-                    d += length;
-                    continue;
-                case 1:
-                    if (s >= src.Length)
-                    {
-                        ThrowHelper.Data("Snappy data ends inside a copy");
-                    }
-
-                    length = 4 + ((tag >> 2) & 7);
-                    offset = ((tag >> 5) << 8) | src[s++];
-                    break;
-                case 2:
-                    if (src.Length - s < 2)
-                    {
-                        ThrowHelper.Data("Snappy data ends inside a copy");
-                    }
-
-                    length = 1 + (tag >> 2);
-                    offset = src[s] | (src[s + 1] << 8);
-                    s += 2;
-                    break;
-                default:
-                    if (src.Length - s < 4)
-                    {
-                        ThrowHelper.Data("Snappy data ends inside a copy");
-                    }
-
-                    length = 1 + (tag >> 2);
-                    uint wide = (uint)(src[s] | (src[s + 1] << 8) | (src[s + 2] << 16)) | ((uint)src[s + 3] << 24);
-                    s += 4;
-                    offset = wide > int.MaxValue ? int.MaxValue : (int)wide;
-                    break;
-            }
-
-            if (offset == 0 || offset > d)
-            {
-                ThrowHelper.Data($"Snappy copy offset {offset} points outside the {d} bytes decoded so far");
-            }
-
-            if (length > destination.Length - d)
-            {
-                ThrowHelper.Data("Snappy copy runs past the declared length");
-            }
-
-            Copy(destination, d, offset, length);
-            d += length;
-        }
-
-        if (d != destination.Length)
-        {
-            ThrowHelper.Data($"Snappy data decoded to {d} bytes, but {destination.Length} were declared");
-        }
-    }
-
-    private static void Copy(Span<byte> buffer, int position, int offset, int length)
-    {
-        int from = position - offset;
-        if (offset >= length)
-        {
-            buffer.Slice(from, length).CopyTo(buffer.Slice(position));
-            return;
-        }
-
-        // Overlapping copy repeats the last `offset` bytes; byte order matters.
-        for (int i = 0; i < length; i++)
-        {
-            buffer[position + i] = buffer[from + i];
-        }
     }
 }
