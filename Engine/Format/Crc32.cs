@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics.X86;
-
 namespace SlateFast.Format;
 
 /// <summary>
@@ -8,25 +6,22 @@ namespace SlateFast.Format;
 /// big-endian after the bytes it covers.
 /// </summary>
 /// <remarks>
-/// Values passed in and returned are finished CRCs, as with zlib's <c>crc32(crc, buf, len)</c>, so
-/// <c>Append(Compute(a), b) == Compute(a ++ b)</c> and <c>Compute(empty) == 0</c>.
+/// The base class library's <see cref="System.IO.Hashing.Crc32"/> computes it. It matched our own
+/// carry-less multiply version (13.2 against 13.8 GB/s at 4 KiB, 14.3 against 14.1 at 64 KiB; RFC
+/// 0025) and is vectorized on Arm as well, where ours fell back to a table at 1.9 GB/s, so ours
+/// went. This type stays as the one place that names the CRC the format uses.
 /// </remarks>
-internal static partial class Crc32
+internal static class Crc32
 {
-    /// <summary>True when <see cref="Compute"/> uses the carry-less multiply path on this machine.</summary>
-    public static bool IsVectorized => Pclmulqdq.IsSupported && Sse41.IsSupported;
+    /// <summary>The CRC-32 of <paramref name="data"/>; 0 for nothing.</summary>
+    public static uint Compute(ReadOnlySpan<byte> data) => System.IO.Hashing.Crc32.HashToUInt32(data);
 
-    /// <summary>The CRC-32 of <paramref name="data"/>.</summary>
-    public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
-
-    /// <summary>Extends the CRC <paramref name="crc"/> of some earlier bytes with <paramref name="data"/>.</summary>
-    public static uint Append(uint crc, ReadOnlySpan<byte> data) =>
-        ~(IsVectorized ? UpdateVectorized(~crc, data) : UpdateScalar(~crc, data));
-
-    /// <summary>The table-driven path alone; for tests and benchmarks.</summary>
-    public static uint ComputeScalar(ReadOnlySpan<byte> data) => ~UpdateScalar(~0u, data);
-
-    /// <summary>The carry-less multiply path (falls back to the table when the CPU lacks it); for tests and benchmarks.</summary>
-    public static uint ComputeVectorized(ReadOnlySpan<byte> data) =>
-        IsVectorized ? ~UpdateVectorized(~0u, data) : ComputeScalar(data);
+    /// <summary>The CRC-32 of <paramref name="first"/> followed by <paramref name="second"/>.</summary>
+    public static uint Compute(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        var crc = new System.IO.Hashing.Crc32();
+        crc.Append(first);
+        crc.Append(second);
+        return crc.GetCurrentHashAsUInt32();
+    }
 }

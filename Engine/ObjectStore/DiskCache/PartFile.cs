@@ -52,7 +52,7 @@ internal static class PartFile
     }
 
     private static uint HeaderCrc(ReadOnlySpan<byte> header) =>
-        Crc32.Append(Crc32.Compute(header[..16]), header[FixedHeader..]);
+        Crc32.Compute(header[..16], header[FixedHeader..]);
 
     /// <summary>
     /// Reads bytes [<paramref name="start"/>, start + destination length) of the part's data from
