@@ -3,15 +3,18 @@ using SlateFast.Tests.Support;
 namespace SlateFast.Tests.Packaging;
 
 /// <summary>
-/// What a .NET user does first works: <c>dotnet add package SlateFast</c> from the packed folder
-/// into a fresh console app, which then writes, reads, reopens and reads again, with every codec
-/// managed (<c>SLATEFAST_CODECS=managed</c>), as on a machine without liblz4 or libzstd.
+/// What a .NET user does first works: <c>dotnet add package SlateFast</c> (and
+/// <c>SlateFast.Extensions.Hosting</c>) from the packed folder into a fresh console app, which
+/// then writes, reads, reopens and reads again, with every codec managed
+/// (<c>SLATEFAST_CODECS=managed</c>) as on a machine without liblz4 or libzstd, and finally opens
+/// the same database through a generic host configured the way appsettings.json would.
 /// </summary>
 public sealed class NuGetConsumerTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
     private const string Program = """
+        using Microsoft.Extensions.DependencyInjection;
         using SlateFast;
         using SlateFast.ObjectStore;
 
@@ -27,6 +30,20 @@ public sealed class NuGetConsumerTests
         {
             byte[]? value = await db.GetAsync("order-1"u8.ToArray());
             Console.WriteLine($"reopened: {System.Text.Encoding.UTF8.GetString(value ?? "missing"u8)}");
+        }
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration["SlateFast:store_url"] = new Uri(args[0]).AbsoluteUri;
+        builder.Configuration["SlateFast:path"] = "orders";
+        builder.Configuration["SlateFast:compression_codec"] = "zstd";
+        builder.Services.AddSlateFast();
+        using (var host = builder.Build())
+        {
+            await host.StartAsync();
+            var db = host.Services.GetRequiredService<DbHandle>();
+            byte[]? value = await db.GetAsync("order-1"u8.ToArray());
+            Console.WriteLine($"hosted: {System.Text.Encoding.UTF8.GetString(value ?? "missing"u8)}");
+            await host.StopAsync();
         }
         """;
 
@@ -46,8 +63,12 @@ public sealed class NuGetConsumerTests
         };
 
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        await Run("dotnet", ["pack", Path.Combine(RepoPaths.Root, "Engine", "Engine.csproj"), "-c", configuration, "--no-build", "-o", packages, "-nologo"], app, environment);
-        string package = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(packages, "SlateFast.*.nupkg")));
+        foreach (string project in new[] { "Engine/Engine.csproj", "Extensions.Hosting/SlateFast.Extensions.Hosting.csproj" })
+        {
+            await Run("dotnet", ["pack", Path.Combine(RepoPaths.Root, project), "-c", configuration, "--no-build", "-o", packages, "-nologo"], app, environment);
+        }
+
+        string package = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(packages, "SlateFast.?.*.nupkg")));
         string version = package["SlateFast.".Length..];
 
         await Run("dotnet", ["new", "console", "--framework", "net10.0", "--name", "OrdersApp", "--output", app], app, environment);
@@ -61,10 +82,15 @@ public sealed class NuGetConsumerTests
             </configuration>
             """);
         await Run("dotnet", ["add", "package", "SlateFast", "--version", version], app, environment);
+        await Run("dotnet", ["add", "package", "SlateFast.Extensions.Hosting", "--version", version], app, environment);
+        await Run("dotnet", ["add", "package", "Microsoft.Extensions.Hosting", "--version", "10.0.0"], app, environment);
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program);
 
         var run = await Run("dotnet", ["run", "--", Path.Combine(temp.Path, "store")], app, environment);
-        Assert.Equal("reopened: paid", run.Out.Trim());
+        // The host also logs to the console (the engine's "opened orders as writer" among them).
+        string[] results = run.Out.Split('\n').Select(line => line.Trim()).Where(line => line.StartsWith("reopened:") || line.StartsWith("hosted:")).ToArray();
+        Assert.Equal(["reopened: paid", "hosted: paid"], results);
+        Assert.Contains("opened orders as writer", run.Out, StringComparison.Ordinal);
     }
 
     private static async Task<(int Exit, string Out, string Err)> Run(string program, string[] args, string directory, Dictionary<string, string?> environment)
