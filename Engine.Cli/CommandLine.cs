@@ -1,3 +1,8 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+
 namespace SlateFast.Cli;
 
 /// <summary>A command of the <c>slatefast</c> tool.</summary>
@@ -40,7 +45,11 @@ internal sealed class ParsedArgs
     public string? Get(string option) => Options.TryGetValue(option, out var v) ? v : null;
 }
 
-/// <summary>Dispatches the command line to a <see cref="Command"/>; no reflection, so it trims and AOT-compiles.</summary>
+/// <summary>
+/// Dispatches the command line to a <see cref="Command"/>. The commands are records here; the
+/// parsing, per-command help (<c>slatefast put --help</c>), completions and parse errors are
+/// System.CommandLine's, built from them, so every command's options behave alike.
+/// </summary>
 internal static class CommandLine
 {
     public static IReadOnlyList<Command> Commands { get; } =
@@ -97,11 +106,25 @@ internal static class CommandLine
         new(["compact"], "<db> [--store URL] [--full] [--max-sst-size BYTES]", "claim the compactor epoch and compact until the size-tiered scheduler is caught up (--full: everything into one sorted run)", ["--full"], ["--store", "--max-sst-size"], CompactCommands.CompactAsync),
     ];
 
+    private static readonly ParserConfiguration s_parser = new()
+    {
+        // A key or value may begin with '@' or bundle letters after '-'; neither is special here.
+        ResponseFileTokenReplacer = null,
+        EnablePosixBundling = false,
+    };
+
+    private static readonly Lazy<Parsed> s_tree = new(BuildTree);
+
+    /// <summary>The System.CommandLine tree: help, completion (the <c>[suggest]</c> directive) and parse errors come from it.</summary>
+    internal static RootCommand Root => s_tree.Value.Root;
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, Stream? rawStdout = null, Stream? stdin = null, CancellationToken interrupt = default, bool terminal = false)
     {
         var context = new CliContext(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory(), rawStdout, stdin, interrupt, terminal);
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "-?" or "help")
         {
+            // The overview lists every command with the store URLs and exit codes, which the
+            // per-command help does not repeat.
             PrintHelp(stdout);
             return args.Length == 0 ? 2 : 0;
         }
@@ -112,37 +135,39 @@ internal static class CommandLine
             return 0;
         }
 
-        var command = Commands
-            .Where(c => c.Path.Length <= args.Length && c.Path.SequenceEqual(args.Take(c.Path.Length)))
-            .MaxBy(c => c.Path.Length);
-        if (command is null)
+        var tree = s_tree.Value;
+        var result = tree.Root.Parse(args, s_parser);
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        if (result.Action is not null && result.Action is not ParseErrorAction && !tree.Commands.ContainsKey(result.CommandResult.Command))
+        {
+            return await result.InvokeAsync(invocation, interrupt).ConfigureAwait(false); // a directive such as [suggest]
+        }
+
+        if (!tree.Commands.TryGetValue(result.CommandResult.Command, out var command))
         {
             stderr.WriteLine($"slatefast: unknown command '{string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}'");
             PrintHelp(stderr);
             return 2;
         }
 
-        var rest = args.Skip(command.Path.Length).ToArray();
-        if (rest.Contains("--help") || rest.Contains("-h"))
+        if (result.Action is HelpAction)
         {
-            stdout.WriteLine($"usage: slatefast {command.Name} {command.Usage}");
-            stdout.WriteLine();
-            stdout.WriteLine($"  {command.Summary}");
+            await result.InvokeAsync(invocation, interrupt).ConfigureAwait(false);
             return 0;
         }
 
-        ParsedArgs parsed;
-        try
+        if (result.Errors.Count > 0)
         {
-            parsed = Parse(command, rest);
-        }
-        catch (UsageException e)
-        {
-            stderr.WriteLine($"slatefast {command.Name}: {e.Message}");
+            foreach (var error in result.Errors)
+            {
+                stderr.WriteLine($"slatefast {command.Name}: {error.Message}");
+            }
+
             stderr.WriteLine($"usage: slatefast {command.Name} {command.Usage}");
             return 2;
         }
 
+        var parsed = tree.ToParsedArgs(result, command);
         try
         {
             return await command.Run(parsed, context).ConfigureAwait(false);
@@ -164,36 +189,91 @@ internal static class CommandLine
         }
     }
 
-    private static ParsedArgs Parse(Command command, string[] args)
+    private static Parsed BuildTree()
     {
-        var parsed = new ParsedArgs();
-        for (var i = 0; i < args.Length; i++)
+        var root = new RootCommand($"slatefast {VersionInfo.Version}: a SlateDB-compatible LSM key-value store on object storage");
+        var parsed = new Parsed(root);
+        foreach (var command in Commands)
         {
-            var a = args[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal) || a == "--")
+            System.CommandLine.Command parent = root;
+            foreach (var word in command.Path[..^1])
             {
-                parsed.Positional.Add(a);
-                continue;
+                // Groups ("store", "sst", "manifest", "checkpoint") only hold their subcommands.
+                parent = parent.Subcommands.FirstOrDefault(c => c.Name == word) ?? Add(parent, new System.CommandLine.Command(word, $"{word} commands"));
             }
 
-            var eq = a.IndexOf('=', StringComparison.Ordinal);
-            var name = eq > 0 ? a[..eq] : a;
-            if (command.Flags.Contains(name))
+            var leaf = Add(parent, new System.CommandLine.Command(command.Path[^1], $"{command.Summary}\n\nslatefast {command.Name} {command.Usage}"));
+            var positional = new Argument<string[]>("args") { Arity = ArgumentArity.ZeroOrMore, Description = PositionalUsage(command.Usage) };
+            // Unknown options would otherwise land here as arguments; the old parser refused them too.
+            positional.Validators.Add(result =>
             {
-                parsed.Options[name] = null;
-            }
-            else if (command.Options.Contains(name))
+                foreach (var token in result.Tokens)
+                {
+                    if (token.Value.StartsWith("--", StringComparison.Ordinal) && token.Value != "--")
+                    {
+                        result.AddError($"unknown option {token.Value}");
+                    }
+                }
+            });
+            leaf.Add(positional);
+            foreach (var flag in command.Flags)
             {
-                var value = eq > 0 ? a[(eq + 1)..] : (i + 1 < args.Length ? args[++i] : throw new UsageException($"option {name} needs a value"));
-                parsed.Options[name] = value;
+                leaf.Add(new Option<bool>(flag) { Description = OptionHelp.Describe(flag), Arity = ArgumentArity.Zero });
             }
-            else
+
+            foreach (var name in command.Options)
             {
-                throw new UsageException($"unknown option {name}");
+                var option = new Option<string>(name) { Description = OptionHelp.Describe(name), HelpName = OptionHelp.ValueName(name) };
+                if (OptionHelp.Choices(name) is { } choices)
+                {
+                    option.CompletionSources.Add(choices);
+                }
+
+                leaf.Add(option);
             }
+
+            parsed.Commands[leaf] = command;
+            parsed.Positionals[command] = positional;
         }
 
         return parsed;
+    }
+
+    private static System.CommandLine.Command Add(System.CommandLine.Command parent, System.CommandLine.Command child)
+    {
+        parent.Add(child);
+        return child;
+    }
+
+    // "<db> <key> (<value> | --value-file FILE|-) [--create] ..." -> "<db> <key> (<value> | --value-file FILE|-)".
+    private static string PositionalUsage(string usage)
+    {
+        var options = usage.IndexOf("[--", StringComparison.Ordinal);
+        var text = (options < 0 ? usage : usage[..options]).Trim();
+        return text.Length == 0 ? "none" : text;
+    }
+
+    /// <summary>The tree and how its commands map back to <see cref="Command"/> records.</summary>
+    private sealed class Parsed(RootCommand root)
+    {
+        public RootCommand Root { get; } = root;
+
+        public Dictionary<System.CommandLine.Command, Command> Commands { get; } = [];
+
+        public Dictionary<Command, Argument<string[]>> Positionals { get; } = [];
+
+        public ParsedArgs ToParsedArgs(ParseResult result, Command command)
+        {
+            var parsed = new ParsedArgs();
+            parsed.Positional.AddRange(result.GetValue(Positionals[command]) ?? []);
+            foreach (var child in result.CommandResult.Children.OfType<OptionResult>().Where(o => !o.Implicit))
+            {
+                var name = child.Option.Name;
+                parsed.Options[name] = command.Flags.Contains(name) ? null : child.GetValueOrDefault<string>();
+            }
+
+            return parsed;
+        }
     }
 
     private static void PrintHelp(TextWriter w)
@@ -212,7 +292,8 @@ internal static class CommandLine
         w.WriteLine();
         w.WriteLine("Store URLs: file:///abs/path (default: the current folder), memory:///,");
         w.WriteLine("s3://bucket/prefix?endpoint=http://host:port&region=us-east-1 (credentials from the standard AWS sources).");
-        w.WriteLine("Run 'slatefast <command> --help' for a command's arguments.");
+        w.WriteLine("Run 'slatefast <command> --help' for a command's arguments and options. Shell completion goes");
+        w.WriteLine("through System.CommandLine's [suggest] directive (dotnet-suggest).");
         w.WriteLine();
         w.WriteLine("exit codes:");
         foreach (var line in ExitCodes.Describe())
