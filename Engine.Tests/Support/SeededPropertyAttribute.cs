@@ -70,6 +70,19 @@ public sealed class SeededPropertyTestCase : PropertyTestCase
     {
         var attribute = TestMethod.Method.GetCustomAttributes(typeof(SeededPropertyAttribute)).Single();
         var note = PropertySeed.Note(attribute.GetNamedArgument<string>(nameof(PropertyAttribute.Replay)));
+        if (aggregator.ToException() is { } setupFailure)
+        {
+            // A fixture failed (e.g. the S3 server is not there). FsCheck.Xunit would not look and
+            // would run the property against the broken fixture; fail with the cause instead, as a Fact does.
+            var test = new XunitTest(this, DisplayName);
+            messageBus.QueueMessage(new TestCaseStarting(this));
+            messageBus.QueueMessage(new TestStarting(test));
+            messageBus.QueueMessage(new TestFailed(test, 0, note, setupFailure));
+            messageBus.QueueMessage(new TestFinished(test, 0, note));
+            messageBus.QueueMessage(new TestCaseFinished(this, 0, 1, 1, 0));
+            return Task.FromResult(new RunSummary { Total = 1, Failed = 1 });
+        }
+
         return base.RunAsync(diagnosticMessageSink, new NotingBus(messageBus, note), constructorArguments, aggregator, cancellationTokenSource);
     }
 
