@@ -2,11 +2,10 @@ using FsCheck;
 using FsCheck.Fluent;
 using SlateFast.Cli.Bench;
 using SlateFast.Tests.Support;
-using Xunit.Abstractions;
 
 namespace SlateFast.Tests.Bench;
 
-public sealed class LatencyHistogramTests(ITestOutputHelper output)
+public sealed class LatencyHistogramTests
 {
     private static long ExactPercentile(long[] sorted, double q) =>
         sorted[Math.Max(0, (int)Math.Ceiling(q * sorted.Length) - 1)];
@@ -51,10 +50,9 @@ public sealed class LatencyHistogramTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Percentiles_are_within_one_64th_of_the_exact_sorted_sample()
-    {
-        var prop = Prop.ForAll(
+    [SeededProperty(MaxTest = 200)]
+    public Property Percentiles_are_within_one_64th_of_the_exact_sorted_sample() =>
+        Prop.ForAll(
             Gen.ListOf(Gen.Choose(0, int.MaxValue)).Where(l => l.Count > 0).ToArbitrary(),
             Gen.Elements(0.5, 0.9, 0.99, 0.999, 1.0).ToArbitrary(),
             (samples, q) =>
@@ -70,9 +68,6 @@ public sealed class LatencyHistogramTests(ITestOutputHelper output)
                 var reported = h.Percentile(q);
                 return reported >= exact && reported <= exact + (exact / 64) + 1;
             });
-
-        prop.Check(FsCheckSeeds.Seeded(output, 200));
-    }
 
     [Fact]
     public void Merging_histograms_equals_recording_every_sample_in_one()

@@ -2,7 +2,6 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using SlateFast.ObjectStore;
-using Xunit.Abstractions;
 
 namespace SlateFast.Tests.Compacting;
 
@@ -11,7 +10,7 @@ namespace SlateFast.Tests.Compacting;
 /// reopens against a sorted-dictionary model: after every step a full scan and a point read equal
 /// the model, and an older snapshot still reads the model as it was when it was taken.
 /// </summary>
-public sealed class CompactionModelTests(ITestOutputHelper output)
+public sealed class CompactionModelTests
 {
     private const int MaxKey = 30;
 
@@ -166,19 +165,15 @@ public sealed class CompactionModelTests(ITestOutputHelper output)
 
     private sealed class HistoryException(string message, Exception inner) : Exception(message, inner);
 
-    [Fact]
-    public void Random_histories_with_compactions_read_like_the_model()
-    {
-        Prop.ForAll(Histories(), h => Run(h, new InMemoryObjectStore()).GetAwaiter().GetResult()).Check(Support.FsCheckSeeds.Seeded(output, 150));
-    }
+    [SeededProperty(MaxTest = 150)]
+    public Property Random_histories_with_compactions_read_like_the_model() =>
+        Prop.ForAll(Histories(), h => Run(h, new InMemoryObjectStore()).GetAwaiter().GetResult());
 
-    [Fact]
-    public void Random_histories_with_compactions_on_the_local_store_read_like_the_model()
-    {
+    [SeededProperty(MaxTest = 30)]
+    public Property Random_histories_with_compactions_on_the_local_store_read_like_the_model() =>
         Prop.ForAll(Histories(), h =>
         {
             using var folder = new Support.TempFolder("compaction-model");
             Run(h, new LocalObjectStore(folder.Path)).GetAwaiter().GetResult();
-        }).Check(Support.FsCheckSeeds.Seeded(output, 30));
-    }
+        });
 }

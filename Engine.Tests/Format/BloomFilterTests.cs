@@ -44,28 +44,23 @@ public sealed class BloomFilterTests(ITestOutputHelper output)
         Assert.Equal(length, BloomFilterBuilder.EncodedLength(rows, bitsPerKey));
     }
 
-    [Fact]
-    public void Added_keys_are_never_reported_absent()
+    [SeededProperty(MaxTest = 300)]
+    public bool Added_keys_are_never_reported_absent(byte[]?[] generated)
     {
-        var property = Prop.ForAll<byte[][]>(keys =>
+        byte[][] keys = [.. generated.OfType<byte[]>()];
+        if (keys.Length == 0)
         {
-            keys = keys.Where(k => k is not null).ToArray();
-            if (keys.Length == 0)
-            {
-                return true;
-            }
+            return true;
+        }
 
-            var builder = new BloomFilterBuilder();
-            foreach (byte[] key in keys)
-            {
-                builder.Add(key);
-            }
+        var builder = new BloomFilterBuilder();
+        foreach (byte[] key in keys)
+        {
+            builder.Add(key);
+        }
 
-            var filter = BloomFilter.Parse(Build(builder, 10));
-            return keys.All(k => filter.MightContain(k));
-        });
-
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), property);
+        var filter = BloomFilter.Parse(Build(builder, 10));
+        return keys.All(k => filter.MightContain(k));
     }
 
     [Fact]

@@ -5,16 +5,17 @@ using Xunit.Abstractions;
 namespace SlateFast.Tests.Format;
 
 /// <summary>
-/// A fresh seed per run, logged to the test output, so random tests explore new inputs yet every
-/// failure can be replayed with <c>SLATEFAST_TEST_SEED</c>.
+/// The seed of a test built on one seeded <see cref="Random"/> input (not a property: it runs a single
+/// case). Fresh per test, written to the test output, and pinned by the same
+/// <c>SLATEFAST_TEST_SEED</c> that replays the property tests (<see cref="PropertySeed"/>).
 /// </summary>
 internal static class TestSeed
 {
     public static int Next(ITestOutputHelper output, [CallerMemberName] string test = "")
     {
-        string? fixedSeed = Environment.GetEnvironmentVariable("SLATEFAST_TEST_SEED");
+        string? fixedSeed = Environment.GetEnvironmentVariable(PropertySeed.Variable);
         int seed = fixedSeed is null ? Random.Shared.Next() : int.Parse(fixedSeed, CultureInfo.InvariantCulture);
-        output.WriteLine($"{test}: seed {seed} (replay with SLATEFAST_TEST_SEED={seed})");
+        output.WriteLine($"{test}: seed {seed} (replay with {PropertySeed.Variable}={seed})");
         return seed;
     }
 }

@@ -1,9 +1,8 @@
 using SlateFast.Format;
-using Xunit.Abstractions;
 
 namespace SlateFast.Tests.Format;
 
-public sealed class VarintTests(ITestOutputHelper output)
+public sealed class VarintTests
 {
     [Theory]
     [InlineData(0u, "00")]
@@ -26,19 +25,16 @@ public sealed class VarintTests(ITestOutputHelper output)
         Assert.Equal(written, pos);
     }
 
-    [Fact]
-    public void Varint_round_trips_random_values_of_every_width()
+    [SeededProperty(MaxTest = 500)]
+    public void Varint_round_trips_random_values_of_every_width(CaseSeed seed)
     {
-        SeededProperty.Check(output, 500, seed =>
-        {
-            var rng = new Random(seed);
-            uint value = (uint)rng.NextInt64(0, 1L << 32) >> rng.Next(32);
-            Span<byte> buffer = stackalloc byte[Varint.MaxLength + 3];
-            int written = Varint.Write(buffer[2..], value);
-            int pos = 2;
-            Assert.Equal(value, Varint.Read(buffer, ref pos));
-            Assert.Equal(2 + written, pos);
-        });
+        var rng = seed.NewRandom();
+        uint value = (uint)rng.NextInt64(0, 1L << 32) >> rng.Next(32);
+        Span<byte> buffer = stackalloc byte[Varint.MaxLength + 3];
+        int written = Varint.Write(buffer[2..], value);
+        int pos = 2;
+        Assert.Equal(value, Varint.Read(buffer, ref pos));
+        Assert.Equal(2 + written, pos);
     }
 
     [Theory]

@@ -5,7 +5,6 @@ using SlateFast.Iterators;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Tests.Format;
-using Xunit.Abstractions;
 
 namespace SlateFast.Tests.Iterators;
 
@@ -14,7 +13,7 @@ namespace SlateFast.Tests.Iterators;
 /// sorted runs (small blocks, keys straddling SSTs, view ranges) equals the model of spec §9.5 for
 /// random snapshots, directions, ranges and seeks.
 /// </summary>
-public sealed class MergeIteratorPropertyTests(ITestOutputHelper output)
+public sealed class MergeIteratorPropertyTests
 {
     private enum SourceKind
     {
@@ -25,9 +24,8 @@ public sealed class MergeIteratorPropertyTests(ITestOutputHelper output)
         SortedRun,
     }
 
-    [Fact]
-    public void Merged_scans_over_every_kind_of_source_equal_the_model() =>
-        SeededProperty.Check(output, 150, seed => Task.Run(() => RunCaseAsync(seed)).GetAwaiter().GetResult());
+    [SeededProperty(MaxTest = 150)]
+    public Task Merged_scans_over_every_kind_of_source_equal_the_model(CaseSeed seed) => RunCaseAsync(seed.Value);
 
     private static async Task RunCaseAsync(int seed)
     {

@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using SlateFast.ObjectStore;
-using Xunit.Abstractions;
 
 namespace SlateFast.Tests.Properties;
 
@@ -9,7 +8,7 @@ namespace SlateFast.Tests.Properties;
 /// Random histories of writes, flushes and reopens against a sorted-dictionary model: after
 /// every step, reads through the database equal the model.
 /// </summary>
-public sealed class DbModelTests(ITestOutputHelper output)
+public sealed class DbModelTests
 {
     public abstract record Op;
 
@@ -151,23 +150,17 @@ public sealed class DbModelTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Random_histories_on_the_in_memory_store_match_the_model()
-    {
-        Prop.ForAll(Gen.ListOf(OpGen()).Select(l => (IReadOnlyList<Op>)l.ToList()).ToArbitrary(), ops =>
-                Run(ops, () => new InMemoryObjectStore()).GetAwaiter().GetResult())
-            .Check(Seeded(60));
-    }
+    private static Arbitrary<IReadOnlyList<Op>> Histories() => Gen.ListOf(OpGen()).Select(l => (IReadOnlyList<Op>)l.ToList()).ToArbitrary();
 
-    [Fact]
-    public void Random_histories_on_the_local_store_match_the_model()
-    {
-        Prop.ForAll(Gen.ListOf(OpGen()).Select(l => (IReadOnlyList<Op>)l.ToList()).ToArbitrary(), ops =>
+    [SeededProperty(MaxTest = 60)]
+    public Property Random_histories_on_the_in_memory_store_match_the_model() =>
+        Prop.ForAll(Histories(), ops => Run(ops, () => new InMemoryObjectStore()).GetAwaiter().GetResult());
+
+    [SeededProperty(MaxTest = 20)]
+    public Property Random_histories_on_the_local_store_match_the_model() =>
+        Prop.ForAll(Histories(), ops =>
         {
             using var folder = new Support.TempFolder("model");
             Run(ops, () => new LocalObjectStore(folder.Path)).GetAwaiter().GetResult();
-        }).Check(Seeded(20));
-    }
-
-    private Config Seeded(int cases) => Support.FsCheckSeeds.Seeded(output, cases);
+        });
 }

@@ -2,7 +2,6 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using SlateFast.ObjectStore;
-using Xunit.Abstractions;
 
 namespace SlateFast.Tests.Properties;
 
@@ -12,7 +11,7 @@ namespace SlateFast.Tests.Properties;
 /// earlier step (checked against the model as it was then) all equal the model; at each reopen a
 /// read-only open reads the same.
 /// </summary>
-public sealed class DbScanModelTests(ITestOutputHelper output)
+public sealed class DbScanModelTests
 {
     private const int MaxKey = 40;
 
@@ -288,35 +287,26 @@ public sealed class DbScanModelTests(ITestOutputHelper output)
 
     private sealed class HistoryException(string message, Exception inner) : Exception(message, inner);
 
-    [Fact]
-    public void Random_histories_on_the_in_memory_store_scan_seek_and_snapshot_like_the_model()
-    {
-        Prop.ForAll(Histories(), h => Run(h, () => new InMemoryObjectStore()).GetAwaiter().GetResult()).Check(Seeded(400));
-    }
+    [SeededProperty(MaxTest = 400)]
+    public Property Random_histories_on_the_in_memory_store_scan_seek_and_snapshot_like_the_model() =>
+        Prop.ForAll(Histories(), h => Run(h, () => new InMemoryObjectStore()).GetAwaiter().GetResult());
 
-    [Fact]
-    public void Random_histories_on_the_local_store_scan_seek_and_snapshot_like_the_model()
-    {
+    [SeededProperty(MaxTest = 80)]
+    public Property Random_histories_on_the_local_store_scan_seek_and_snapshot_like_the_model() =>
         Prop.ForAll(Histories(), h =>
         {
             using var folder = new Support.TempFolder("scan-model");
             Run(h, () => new LocalObjectStore(folder.Path)).GetAwaiter().GetResult();
-        }).Check(Seeded(80));
-    }
-
-    private Config Seeded(int cases) => Support.FsCheckSeeds.Seeded(output, cases);
+        });
 
 }
 
 /// <summary>The same histories against the real S3-compatible server, fewer of them (each step is a network round trip).</summary>
 [Collection(Support.S3ServerCollection.Name)]
-public sealed class S3DbScanModelTests(Support.S3Server server, ITestOutputHelper output)
+public sealed class S3DbScanModelTests(Support.S3Server server)
 {
-    [Fact]
-    public void Random_histories_on_the_s3_store_scan_seek_and_snapshot_like_the_model()
-    {
+    [SeededProperty(MaxTest = 15)]
+    public Property Random_histories_on_the_s3_store_scan_seek_and_snapshot_like_the_model() =>
         Prop.ForAll(DbScanModelTests.Histories(), h =>
-            DbScanModelTests.Run(h, () => server.CreateStore($"scan-model-{Guid.NewGuid():N}")).GetAwaiter().GetResult())
-            .Check(Support.FsCheckSeeds.Seeded(output, 15));
-    }
+            DbScanModelTests.Run(h, () => server.CreateStore($"scan-model-{Guid.NewGuid():N}")).GetAwaiter().GetResult());
 }

@@ -311,8 +311,8 @@ public sealed class SstWriterReaderTests
         }
     }
 
-    [Fact]
-    public void Random_ssts_round_trip_through_builder_and_reader()
+    [SeededProperty(MaxTest = 60)]
+    public Property Random_ssts_round_trip_through_builder_and_reader()
     {
         var keyGen = Gen.Choose(1, 40).SelectMany(n => Gen.ArrayOf(Gen.Elements<byte>(0x00, 0x01, 0x7F, 0xFE, 0xFF), n));
         var rowGen =
@@ -328,7 +328,7 @@ public sealed class SstWriterReaderTests
             from codec in Gen.Elements(CompressionCodec.None, CompressionCodec.Snappy, CompressionCodec.Zlib, CompressionCodec.Lz4, CompressionCodec.Zstd)
             select (rows, blockSize, codec);
 
-        Prop.ForAll(gen.ToArbitrary(), input =>
+        return Prop.ForAll(gen.ToArbitrary(), input =>
         {
             var (rawRows, blockSize, codec) = input;
             var rows = rawRows
@@ -359,7 +359,7 @@ public sealed class SstWriterReaderTests
                 Assert.Equal(rows[i].kind == RowKind.Tombstone ? 0 : rows[i].valueLength, read[i].Value.Length);
                 Assert.Equal(read[i].Value, reader.GetAsync(rows[i].key).AsTask().Result!.Value);
             }
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(60));
+        });
     }
 
     private sealed class RecordingStore(IObjectStore inner) : ObjectStoreDecorator(inner)

@@ -1,9 +1,8 @@
 using SlateFast.Format;
-using Xunit.Abstractions;
 
 namespace SlateFast.Tests.Format;
 
-public sealed class BlockBuilderV1Tests(ITestOutputHelper output)
+public sealed class BlockBuilderV1Tests
 {
     [Fact]
     public void V1_block_has_one_offset_per_row_and_prefixes_shared_with_the_first_key()
@@ -21,18 +20,15 @@ public sealed class BlockBuilderV1Tests(ITestOutputHelper output)
         Assert.Equal(expected, Convert.ToHexString(builder.Finish()));
     }
 
-    [Fact]
-    public void V1_block_boundaries_follow_the_spec_fit_rule_exactly()
+    [SeededProperty(MaxTest = 120)]
+    public void V1_block_boundaries_follow_the_spec_fit_rule_exactly(CaseSeed seed)
     {
-        SeededProperty.Check(output, 120, seed =>
-        {
-            var rng = new Random(seed);
-            int blockSize = rng.Next(1024, 65537);
-            List<TestRow> rows = RandomRows.Sorted(rng, rng.Next(1, 600), maxKeyLength: 100, maxValueLength: rng.Next(10) == 0 ? 70000 : 400);
+        var rng = seed.NewRandom();
+        int blockSize = rng.Next(1024, 65537);
+        List<TestRow> rows = RandomRows.Sorted(rng, rng.Next(1, 600), maxKeyLength: 100, maxValueLength: rng.Next(10) == 0 ? 70000 : 400);
 
-            var actual = Blocks.Build(rows, BlockFormat.V1, blockSize).Select(b => b.Rows.Count).ToList();
-            Assert.Equal(ExpectedV1Boundaries(rows, blockSize), actual);
-        });
+        var actual = Blocks.Build(rows, BlockFormat.V1, blockSize).Select(b => b.Rows.Count).ToList();
+        Assert.Equal(ExpectedV1Boundaries(rows, blockSize), actual);
     }
 
     /// <summary>Spec §5.3 V1 rule restated: a row joins a non-empty block iff 2 + 2*offsets + data_len + row_len &lt;= block_size.</summary>

@@ -1,10 +1,9 @@
 using System.Buffers.Binary;
 using SlateFast.Format;
-using Xunit.Abstractions;
 
 namespace SlateFast.Tests.Format;
 
-public sealed class BlockBuilderV2Tests(ITestOutputHelper output)
+public sealed class BlockBuilderV2Tests
 {
     [Fact]
     public void Single_put_block_matches_the_spec_worked_example()
@@ -39,18 +38,15 @@ public sealed class BlockBuilderV2Tests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Block_boundaries_follow_the_spec_fit_rule_exactly()
+    [SeededProperty(MaxTest = 120)]
+    public void Block_boundaries_follow_the_spec_fit_rule_exactly(CaseSeed seed)
     {
-        SeededProperty.Check(output, 120, seed =>
-        {
-            var rng = new Random(seed);
-            int blockSize = rng.Next(1024, 65537);
-            List<TestRow> rows = RandomRows.Sorted(rng, rng.Next(1, 600), maxKeyLength: 100, maxValueLength: rng.Next(10) == 0 ? 70000 : 400);
+        var rng = seed.NewRandom();
+        int blockSize = rng.Next(1024, 65537);
+        List<TestRow> rows = RandomRows.Sorted(rng, rng.Next(1, 600), maxKeyLength: 100, maxValueLength: rng.Next(10) == 0 ? 70000 : 400);
 
-            var actual = Blocks.Build(rows, BlockFormat.V2, blockSize).Select(b => b.Rows.Count).ToList();
-            Assert.Equal(ExpectedV2Boundaries(rows, blockSize), actual);
-        });
+        var actual = Blocks.Build(rows, BlockFormat.V2, blockSize).Select(b => b.Rows.Count).ToList();
+        Assert.Equal(ExpectedV2Boundaries(rows, blockSize), actual);
     }
 
     [Fact]

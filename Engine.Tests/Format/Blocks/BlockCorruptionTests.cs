@@ -42,24 +42,24 @@ public sealed class BlockCorruptionTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Random_mutations_never_escape_as_anything_but_data_errors(int version)
-    {
-        var format = (BlockFormat)version;
-        byte[] block = SampleBlock(format);
-        SeededProperty.Check(output, 2000, seed =>
-        {
-            var rng = new Random(seed);
-            byte[] copy = (byte[])block.Clone();
-            for (int i = rng.Next(1, 5); i > 0; i--)
-            {
-                copy[rng.Next(copy.Length)] = (byte)rng.Next(256);
-            }
+    [SeededProperty(MaxTest = 2000)]
+    public void Random_mutations_never_escape_as_anything_but_data_errors_V1(CaseSeed seed) =>
+        Random_mutations_never_escape_as_anything_but_data_errors(BlockFormat.V1, seed);
 
-            ReadFully(copy, format);
-        });
+    [SeededProperty(MaxTest = 2000)]
+    public void Random_mutations_never_escape_as_anything_but_data_errors_V2(CaseSeed seed) =>
+        Random_mutations_never_escape_as_anything_but_data_errors(BlockFormat.V2, seed);
+
+    private static void Random_mutations_never_escape_as_anything_but_data_errors(BlockFormat format, CaseSeed seed)
+    {
+        byte[] copy = SampleBlock(format);
+        var rng = seed.NewRandom();
+        for (int i = rng.Next(1, 5); i > 0; i--)
+        {
+            copy[rng.Next(copy.Length)] = (byte)rng.Next(256);
+        }
+
+        ReadFully(copy, format);
     }
 
     [Theory]
