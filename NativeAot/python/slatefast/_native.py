@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import os
 from ctypes import POINTER, c_bool, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint8, c_uint64, c_void_p
-from typing import Any
+from typing import Any, Optional  # Optional, not X | None: Python 3.9 is supported
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Where the wheel puts the library (tools/python-wheel/build_wheel.py); absent in a source checkout.
@@ -127,7 +127,7 @@ def library_path() -> str:
     return _REPO_LIB
 
 
-def load(path: str | None = None) -> ctypes.CDLL:
+def load(path: Optional[str] = None) -> ctypes.CDLL:
     path = path or library_path()
     try:
         lib = ctypes.CDLL(path)
@@ -150,7 +150,7 @@ def load(path: str | None = None) -> ctypes.CDLL:
     return lib
 
 
-_lib: ctypes.CDLL | None = None
+_lib: Optional[ctypes.CDLL] = None
 
 
 def lib() -> ctypes.CDLL:
