@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using System.Text;
+using System.Xml.Linq;
 using SlateFast.Tests.Support;
 
 namespace SlateFast.Tests.Native;
 
 /// <summary>
 /// The built C ABI library and the tools that exercise it from outside .NET: gcc/g++, valgrind,
-/// python3. The library comes from scripts/build-native (run by the test command first; run here
-/// once if it is missing).
+/// python3, pkg-config. The library comes from scripts/build-native (run by the test command first;
+/// run here once if it is missing); the packages made of it from scripts/pack-native and pack-python.
 /// </summary>
 internal static class NativeToolchain
 {
     private static readonly SemaphoreSlim BuildGate = new(1, 1);
+    private static readonly SemaphoreSlim PackGate = new(1, 1);
 
     public static string LibraryDirectory => Path.Combine(RepoPaths.Root, "artifacts", "native");
 
@@ -26,6 +28,56 @@ internal static class NativeToolchain
     /// a 4 GiB range (hex, no 0x: the runtime's format) lets the runtime start under it.
     /// </summary>
     public static IReadOnlyDictionary<string, string> ValgrindEnvironment { get; } = new Dictionary<string, string> { ["DOTNET_GCRegionRange"] = "100000000" };
+
+    /// <summary>The release version, Directory.Build.props' &lt;Version&gt; (the packages are named after it).</summary>
+    public static string ReleaseVersion =>
+        XDocument.Load(Path.Combine(RepoPaths.Root, "Directory.Build.props")).Descendants("Version").First().Value;
+
+    private static string? s_releaseFolder;
+    private static string? s_wheel;
+
+    /// <summary>
+    /// Runs scripts/pack-native once per test run (it lays out the C release folder and its .tar.gz
+    /// from the built library); returns the folder. Later calls reuse it: the script is deterministic.
+    /// </summary>
+    public static async Task<string> EnsureReleaseFolderAsync()
+    {
+        await PackGate.WaitAsync();
+        try
+        {
+            return s_releaseFolder ??= await PackAsync("pack-native");
+        }
+        finally
+        {
+            PackGate.Release();
+        }
+    }
+
+    /// <summary>Runs scripts/pack-python once per test run; returns the wheel it built.</summary>
+    public static async Task<string> EnsureWheelAsync()
+    {
+        await PackGate.WaitAsync();
+        try
+        {
+            return s_wheel ??= await PackAsync("pack-python");
+        }
+        finally
+        {
+            PackGate.Release();
+        }
+    }
+
+    /// <summary>Runs a packaging script; returns the first path it prints ("script: path", relative to the repository).</summary>
+    private static async Task<string> PackAsync(string script)
+    {
+        await EnsureLibraryAsync();
+        var result = await RunAsync(Path.Combine(RepoPaths.Root, "scripts", script), [], timeout: TimeSpan.FromMinutes(5));
+        Assert.True(result.ExitCode == 0, $"scripts/{script} failed:\n{result}");
+        var prefix = script + ": ";
+        var line = result.Stdout.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        Assert.True(line is not null, $"scripts/{script} printed no path:\n{result}");
+        return Path.GetFullPath(Path.Combine(RepoPaths.Root, line[prefix.Length..].Trim()));
+    }
 
     public static async Task<string> EnsureLibraryAsync()
     {
@@ -66,7 +118,9 @@ internal static class NativeToolchain
         IEnumerable<string> args,
         string? stdin = null,
         IReadOnlyDictionary<string, string>? environment = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        IEnumerable<string>? unsetEnvironment = null,
+        string? workingDirectory = null)
     {
         var psi = new ProcessStartInfo(program)
         {
@@ -76,7 +130,7 @@ internal static class NativeToolchain
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
         foreach (var a in args)
         {
@@ -86,6 +140,11 @@ internal static class NativeToolchain
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             psi.Environment[key] = value;
+        }
+
+        foreach (var key in unsetEnvironment ?? [])
+        {
+            psi.Environment.Remove(key);
         }
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");

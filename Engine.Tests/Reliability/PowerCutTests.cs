@@ -171,6 +171,7 @@ public sealed class PowerCutTests(ITestOutputHelper output)
     {
         var info = Redirected("python3", Path.Combine(RepoPaths.Root, "NativeAot", "python", "tests", "crash_writer.py"), new Uri(root).AbsoluteUri, db);
         info.Environment["SLATEFAST_LIB"] = library;
+        info.Environment["PYTHONDONTWRITEBYTECODE"] = "1"; // no __pycache__ in the source tree
         return info;
     }
 

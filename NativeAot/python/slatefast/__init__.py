@@ -5,7 +5,9 @@
         db.put(b"k", b"v")
         assert db.get(b"k") == b"v"
 
-The library is found at $SLATEFAST_LIB or at the repository's artifacts/native/libslatefast.so.
+The library (libslatefast.so) is the first of: $SLATEFAST_LIB when set, so an explicit choice
+always wins; the copy bundled in the installed wheel (slatefast/_lib/libslatefast.so); the
+repository's artifacts/native/libslatefast.so when the package is used from a source checkout.
 Keys and values are bytes (str is encoded as UTF-8). Calls release the GIL while they run.
 
     with db.begin_transaction("serializable") as txn:
@@ -24,6 +26,7 @@ From asyncio (calls run on a thread pool of the database, never blocking the loo
 
 from __future__ import annotations
 
+from ._version import __version__
 from .aio import AsyncDb, open_async
 from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, open, open_reader, version
 from .errors import (
@@ -37,6 +40,7 @@ from .errors import (
 )
 
 __all__ = [
+    "__version__",
     "open",
     "open_async",
     "AsyncDb",

@@ -5,9 +5,13 @@ from __future__ import annotations
 import ctypes
 import os
 from ctypes import POINTER, c_bool, c_char_p, c_int, c_int32, c_int64, c_size_t, c_uint8, c_uint64, c_void_p
-from typing import Any
+from typing import Any, Optional  # Optional, not X | None: Python 3.9 is supported
 
-_REPO_LIB = os.path.join(os.path.dirname(__file__), "..", "..", "..", "artifacts", "native", "libslatefast.so")
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# Where the wheel puts the library (tools/python-wheel/build_wheel.py); absent in a source checkout.
+_BUNDLED_LIB = os.path.join(_PACKAGE_DIR, "_lib", "libslatefast.so")
+# Where scripts/build-native puts it, seen from NativeAot/python/slatefast in the repository.
+_REPO_LIB = os.path.normpath(os.path.join(_PACKAGE_DIR, "..", "..", "..", "artifacts", "native", "libslatefast.so"))
 
 
 class Result(ctypes.Structure):
@@ -112,11 +116,18 @@ _OTHER: dict[str, tuple[list[Any], Any]] = {
 
 
 def library_path() -> str:
-    """$SLATEFAST_LIB, else the repository's artifacts/native/libslatefast.so."""
-    return os.environ.get("SLATEFAST_LIB") or os.path.normpath(_REPO_LIB)
+    """The library to load: $SLATEFAST_LIB when set (an explicit choice wins, e.g. a debug build),
+    else the copy bundled in the installed package (slatefast/_lib/libslatefast.so: built with this
+    very Python code), else the repository's artifacts/native/libslatefast.so (a source checkout)."""
+    explicit = os.environ.get("SLATEFAST_LIB")
+    if explicit:
+        return explicit
+    if os.path.isfile(_BUNDLED_LIB):
+        return _BUNDLED_LIB
+    return _REPO_LIB
 
 
-def load(path: str | None = None) -> ctypes.CDLL:
+def load(path: Optional[str] = None) -> ctypes.CDLL:
     path = path or library_path()
     try:
         lib = ctypes.CDLL(path)
@@ -139,7 +150,7 @@ def load(path: str | None = None) -> ctypes.CDLL:
     return lib
 
 
-_lib: ctypes.CDLL | None = None
+_lib: Optional[ctypes.CDLL] = None
 
 
 def lib() -> ctypes.CDLL:

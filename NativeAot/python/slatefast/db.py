@@ -7,7 +7,9 @@ import json
 import os
 from collections.abc import Iterable
 from ctypes import byref, c_bool, c_size_t, c_uint64, c_uint8, c_void_p, POINTER
-from typing import Any, ClassVar, TypeVar, Union, cast
+# Optional and Union rather than X | None: the package supports Python 3.9, whose
+# typing.get_type_hints cannot evaluate the | form.
+from typing import Any, ClassVar, Optional, TypeVar, Union, cast
 
 from . import _native
 from .errors import ClosedError, InvalidError, check
@@ -49,7 +51,7 @@ def _path(value: PathLike, what: str = "path") -> str:
     return value
 
 
-def _store_url(value: PathLike | None) -> bytes | None:
+def _store_url(value: Optional[PathLike]) -> Optional[bytes]:
     """None, a URL string, or a folder given as os.PathLike (a local store rooted there)."""
     if value is None:
         return None
@@ -63,7 +65,7 @@ def version() -> str:
     return cast(bytes, _native.lib().sf_version()).decode()
 
 
-def open(path: PathLike, store_url: PathLike | None = None, options: dict[str, Any] | None = None) -> Db:  # noqa: A001 - the issue names it open
+def open(path: PathLike, store_url: Optional[PathLike] = None, options: Optional[dict[str, Any]] = None) -> Db:  # noqa: A001 - the issue names it open
     """Opens (creating if needed) the database at path. store_url: None for a local store in the
     current directory, or file:///abs/root, memory:///[name], s3://bucket/prefix?endpoint=...
     options: a dict of sf_db_open's options_json fields (e.g. {"flush_interval_ms": 50})."""
@@ -192,11 +194,11 @@ def _read_options(hide_expired: bool) -> _native.ReadOptions:
     return options
 
 
-def _lifetime_ms(lifetime_ms: int | None) -> int:
+def _lifetime_ms(lifetime_ms: Optional[int]) -> int:
     return 0 if lifetime_ms is None else int(lifetime_ms)
 
 
-def _bounds(start: Bytes | None, end: Bytes | None) -> tuple[bytes | None, int, bytes | None, int]:
+def _bounds(start: Optional[Bytes], end: Optional[Bytes]) -> tuple[Optional[bytes], int, Optional[bytes], int]:
     s = _b(start, "start") if start is not None else None
     e = _b(end, "end") if end is not None else None
     return s, len(s) if s else 0, e, len(e) if e else 0
@@ -208,13 +210,13 @@ class Snapshot(_Handle):
     _close_fn = "sf_snapshot_close"
     _what = "snapshot"
 
-    def get(self, key: Bytes) -> bytes | None:
+    def get(self, key: Bytes) -> Optional[bytes]:
         k = _b(key)
         present, value, length = c_bool(), POINTER(c_uint8)(), c_size_t()
         check(self._lib, self._lib.sf_snapshot_get(self._h, k, len(k), None, byref(present), byref(value), byref(length)))
         return _take(self._lib, value, length) if present.value else None
 
-    def scan(self, start: Bytes | None = None, end: Bytes | None = None, *, reverse: bool = False) -> Iterator:
+    def scan(self, start: Optional[Bytes] = None, end: Optional[Bytes] = None, *, reverse: bool = False) -> Iterator:
         it = c_void_p()
         options = _scan_options(reverse)
         check(self._lib, self._lib.sf_snapshot_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
@@ -235,7 +237,7 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_put(self._h, k, len(k), v, len(v), 1 if await_durable else 0, byref(seq)))
         return seq.value
 
-    def get(self, key: Bytes, *, hide_expired: bool = False) -> bytes | None:
+    def get(self, key: Bytes, *, hide_expired: bool = False) -> Optional[bytes]:
         """The value of key, or None. hide_expired: a value whose TTL has passed reads as None
         (by default it stays readable until a flush or compaction drops it, as in SlateDB)."""
         k = _b(key)
@@ -267,7 +269,7 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_write(self._h, batch._h, byref(options), byref(seq)))
         return seq.value
 
-    def scan(self, start: Bytes | None = None, end: Bytes | None = None, *, reverse: bool = False, hide_expired: bool = False) -> Iterator:
+    def scan(self, start: Optional[Bytes] = None, end: Optional[Bytes] = None, *, reverse: bool = False, hide_expired: bool = False) -> Iterator:
         """Yields (key, value) for start <= key < end (None: unbounded), in key order or reversed."""
         it = c_void_p()
         options = _scan_options(reverse, hide_expired)
@@ -295,7 +297,7 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_begin_transaction(self._h, _ISOLATION[isolation], byref(handle)))
         return Transaction(self._lib, handle)
 
-    def create_checkpoint(self, scope: str = "all", *, lifetime_ms: int | None = None, name: str | None = None) -> str:
+    def create_checkpoint(self, scope: str = "all", *, lifetime_ms: Optional[int] = None, name: Optional[str] = None) -> str:
         """Creates a checkpoint and returns its id (a UUID string). scope: "all" (flushes first:
         every write so far) or "durable". lifetime_ms: None never expires."""
         if scope not in _SCOPES:
@@ -305,7 +307,7 @@ class Db(_Handle):
         check(self._lib, self._lib.sf_db_create_checkpoint(self._h, _SCOPES[scope], _lifetime_ms(lifetime_ms), n, out, None))
         return out.value.decode()
 
-    def refresh_checkpoint(self, checkpoint_id: str, *, lifetime_ms: int | None = None) -> None:
+    def refresh_checkpoint(self, checkpoint_id: str, *, lifetime_ms: Optional[int] = None) -> None:
         """Sets the checkpoint to expire lifetime_ms from now (None: never)."""
         check(self._lib, self._lib.sf_db_refresh_checkpoint(self._h, checkpoint_id.encode(), _lifetime_ms(lifetime_ms)))
 
@@ -357,7 +359,7 @@ class Transaction(_Handle):
     _close_fn = "sf_txn_rollback"
     _what = "transaction"
 
-    def get(self, key: Bytes, *, hide_expired: bool = False) -> bytes | None:
+    def get(self, key: Bytes, *, hide_expired: bool = False) -> Optional[bytes]:
         k = _b(key)
         present, value, length = c_bool(), POINTER(c_uint8)(), c_size_t()
         options = _read_options(hide_expired)
@@ -376,7 +378,7 @@ class Transaction(_Handle):
         k, v = _b(key), _b(operand, "operand")
         check(self._lib, self._lib.sf_txn_merge(self._h, k, len(k), v, len(v), None))
 
-    def scan(self, start: Bytes | None = None, end: Bytes | None = None, *, reverse: bool = False) -> Iterator:
+    def scan(self, start: Optional[Bytes] = None, end: Optional[Bytes] = None, *, reverse: bool = False) -> Iterator:
         """(key, value) pairs as the transaction sees them; the iterator closes with the transaction."""
         it = c_void_p()
         options = _scan_options(reverse)
@@ -393,7 +395,7 @@ class Transaction(_Handle):
         k = _b(key)
         check(self._lib, self._lib.sf_txn_unmark_write(self._h, k, len(k)))
 
-    def commit(self, *, await_durable: bool = True) -> int | None:
+    def commit(self, *, await_durable: bool = True) -> Optional[int]:
         """Applies the writes; returns the commit's sequence number, or None when the transaction
         wrote nothing. Finishes the transaction whatever the outcome."""
         handle = self._h  # ClosedError once committed or rolled back
@@ -409,7 +411,7 @@ class Transaction(_Handle):
             self._finished = "rolled back"
 
 
-def open_reader(path: PathLike, store_url: PathLike | None = None, options: dict[str, Any] | None = None) -> Reader:
+def open_reader(path: PathLike, store_url: Optional[PathLike] = None, options: Optional[dict[str, Any]] = None) -> Reader:
     """Opens a read-only Reader of the database at path. options: a dict of sf_reader_open's
     options_json fields, e.g. {"checkpoint_id": id} or {"mode": "follow_latest"}."""
     lib = _native.lib()
@@ -425,14 +427,14 @@ class Reader(_Handle):
     _close_fn = "sf_reader_close"
     _what = "reader"
 
-    def get(self, key: Bytes, *, hide_expired: bool = False) -> bytes | None:
+    def get(self, key: Bytes, *, hide_expired: bool = False) -> Optional[bytes]:
         k = _b(key)
         present, value, length = c_bool(), POINTER(c_uint8)(), c_size_t()
         options = _read_options(hide_expired)
         check(self._lib, self._lib.sf_reader_get(self._h, k, len(k), byref(options), byref(present), byref(value), byref(length)))
         return _take(self._lib, value, length) if present.value else None
 
-    def scan(self, start: Bytes | None = None, end: Bytes | None = None, *, reverse: bool = False) -> Iterator:
+    def scan(self, start: Optional[Bytes] = None, end: Optional[Bytes] = None, *, reverse: bool = False) -> Iterator:
         it = c_void_p()
         options = _scan_options(reverse)
         check(self._lib, self._lib.sf_reader_scan(self._h, *_bounds(start, end), byref(options), byref(it)))

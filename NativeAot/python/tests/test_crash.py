@@ -11,7 +11,7 @@ class CrashTests(ScratchTestCase):
     def test_acknowledged_durable_puts_survive_sigkill_of_the_writer(self):
         url = self.store_url()
         child = subprocess.Popen(
-            [sys.executable, os.path.join(os.path.dirname(__file__), "crash_writer.py"), url],
+            [sys.executable, "-B", os.path.join(os.path.dirname(__file__), "crash_writer.py"), url],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import unittest
 
-from support import ScratchTestCase, slatefast
+from support import ScratchTestCase, python_env, slatefast
 
 
 class FirstHourTests(ScratchTestCase):
@@ -41,9 +41,8 @@ class FirstHourTests(ScratchTestCase):
 
     def test_a_library_that_cannot_be_found_is_a_clear_error_naming_it_and_the_fix(self):
         script = "import slatefast\ntry:\n    slatefast.version()\nexcept slatefast.InvalidError as e:\n    print(type(e).__name__, e)\n"
-        env = dict(os.environ, SLATEFAST_LIB=os.path.join(self.scratch, "missing", "libslatefast.so"))
-        package = os.path.join(os.path.dirname(__file__), "..")
-        result = subprocess.run([sys.executable, "-c", script], cwd=package, env=env, capture_output=True, text=True, check=False)
+        env = python_env(SLATEFAST_LIB=os.path.join(self.scratch, "missing", "libslatefast.so"))
+        result = subprocess.run([sys.executable, "-B", "-c", script], cwd=self.scratch, env=env, capture_output=True, text=True, check=False)
         self.assertIn("InvalidError cannot load the SlateFast library", result.stdout, result.stderr)
         self.assertIn("missing/libslatefast.so", result.stdout)
         self.assertIn("set SLATEFAST_LIB", result.stdout)

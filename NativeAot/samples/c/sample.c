@@ -1,5 +1,7 @@
-/* Opens a database, writes, reads and scans through the C ABI.
+/* Opens a database, writes, reads and scans through the C ABI, then closes and reopens it to
+ * read what was written.
  * Build: gcc -std=c99 -I NativeAot/include sample.c -L artifacts/native -lslatefast
+ *        (from a release folder: cc sample.c $(pkg-config --cflags --libs slatefast))
  * Run:   LD_LIBRARY_PATH=artifacts/native ./a.out [/abs/store/root]   (default: in memory) */
 #include "slatefast.h"
 
@@ -15,7 +17,8 @@ static int failed(sf_result_t r, const char *what) {
 }
 
 int main(int argc, char **argv) {
-    char url[4096] = "memory:///";
+    /* A named memory store lives as long as the process, so the reopen below finds the data. */
+    char url[4096] = "memory:///sample";
     if (argc > 1) snprintf(url, sizeof url, "file://%s", argv[1]);
 
     sf_db_t *db = NULL;
@@ -50,6 +53,13 @@ int main(int argc, char **argv) {
     }
     failed(sf_iterator_close(it), "iterator close");
     if (failed(sf_db_close(db), "close")) return 1;
+
+    /* Reopening replays what the closed database left durable: every put above awaited it. */
+    if (failed(sf_db_open("sample", url, NULL, &db), "reopen")) return 1;
+    if (failed(sf_db_get(db, (const uint8_t *)"cherry", 6, &present, &val, &len), "get after reopen")) return 1;
+    if (present) printf("reopened: cherry = %.*s\n", (int)len, (const char *)val);
+    sf_bytes_free(val, len);
+    if (failed(sf_db_close(db), "close after reopen")) return 1;
     printf("slatefast %s\n", sf_version());
     return 0;
 }
