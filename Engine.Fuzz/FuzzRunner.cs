@@ -96,12 +96,7 @@ internal sealed class FuzzRunner(FindingWriter findings, TextWriter log, TimeSpa
         accepted = false;
         try
         {
-            target.Run(input);
-            accepted = true;
-            return null;
-        }
-        catch (SlateFastException ex) when (ex.Kind == ErrorKind.Data)
-        {
+            accepted = FuzzContract.Run(target, input);
             return null;
         }
         catch (Exception ex)

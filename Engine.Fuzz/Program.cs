@@ -18,6 +18,7 @@ internal static class Program
                Engine.Fuzz --target NAME --repro FILE
                Engine.Fuzz --list
                Engine.Fuzz --ops ... | --ops-replay FILE | --soak ...   (see --ops --help, --soak --help)
+               Engine.Fuzz --afl TARGET | --export-seeds TARGET DIR | --afl-repro TARGET FILE   (AFL++, scripts/fuzz-afl)
 
           --target      a target name from --list, or all (default all)
           --seconds     total time budget, split evenly between the chosen targets (default 10)
@@ -39,6 +40,9 @@ internal static class Program
             case "--ops": return Operations.OperationFuzzer.Run(args[1..], replay: false);
             case "--ops-replay": return Operations.OperationFuzzer.Run(args[1..], replay: true);
             case "--soak": return Operations.Soak.Run(args[1..]);
+            case "--afl": return AflMode.Run(args);
+            case "--export-seeds": return AflMode.ExportSeeds(args);
+            case "--afl-repro": return AflMode.Repro(args);
         }
 
         Options options;
