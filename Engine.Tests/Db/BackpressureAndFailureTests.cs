@@ -1,4 +1,5 @@
 using SlateFast.ObjectStore;
+using SlateFast.Testing;
 
 namespace SlateFast.Tests.Db;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using SlateFast.ObjectStore;
+using SlateFast.Testing;
 
 namespace SlateFast.Tests.Db;
 

@@ -6,6 +6,7 @@ using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Testing;
 
 namespace SlateFast.Tests.Flush;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Testing;
 using SlateFast.Tests.Interop;
 using SlateFast.Tests.Support;
 

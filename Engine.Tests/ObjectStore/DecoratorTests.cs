@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using SlateFast.Diagnostics;
 using SlateFast.ObjectStore;
+using SlateFast.Testing;
 
 namespace SlateFast.Tests.ObjectStore;
 

@@ -3,6 +3,7 @@ using System.Text;
 using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
+using SlateFast.Testing;
 using SlateFast.Wal;
 
 namespace SlateFast.Tests.Wal;

@@ -1,4 +1,6 @@
-namespace SlateFast.ObjectStore;
+using SlateFast.ObjectStore;
+
+namespace SlateFast.Testing;
 
 /// <summary>The kinds of failure <see cref="FaultInjectingObjectStore"/> can inject.</summary>
 public enum FaultKind
