@@ -78,6 +78,32 @@ public sealed class CodecBackendTests(ITestOutputHelper output)
         Assert.Equal(ErrorKind.Data, error.Kind);
     }
 
+    [Theory]
+    [InlineData("managed")]
+    [InlineData("native")]
+    public void A_finished_threads_zstd_contexts_are_freed_not_leaked(string backend)
+    {
+        long freedBefore = ZstdBackend.FreedContexts;
+        WeakReference contexts = null!;
+        var thread = new Thread(() =>
+        {
+            byte[] compressed = Compress("zstd", backend, new byte[10_000]);
+            Decompress("zstd", backend, compressed, 10_000);
+            contexts = new WeakReference(Zstd(backend).CurrentThreadContexts());
+        });
+        thread.Start();
+        thread.Join();
+
+        for (int i = 0; i < 10 && contexts.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(contexts.IsAlive, "the ended thread's contexts are still reachable");
+        Assert.True(ZstdBackend.FreedContexts - freedBefore >= 2, "its compression and decompression contexts were not freed");
+    }
+
     [Fact]
     public void Managed_never_touches_the_system_library()
     {
