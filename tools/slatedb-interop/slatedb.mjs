@@ -12,6 +12,7 @@ import { follow, followOptions } from "./lib/commands/follow.mjs";
 import { gc, gcOptions } from "./lib/commands/gc.mjs";
 import { pinCheckpoint } from "./lib/commands/pin-checkpoint.mjs";
 import { get, scan } from "./lib/commands/read.mjs";
+import { walDump, walDumpOptions } from "./lib/commands/wal-dump.mjs";
 import { write, writeOptions, writerOptions } from "./lib/commands/write.mjs";
 import { assertEngineVersion, UsageError } from "./lib/engine.mjs";
 import { log } from "./lib/output.mjs";
@@ -32,6 +33,7 @@ const COMMANDS = {
   "pin-checkpoint": { options: { "lifetime-ms": { type: "string" } }, run: pinCheckpoint },
   gc: { options: gcOptions, run: gc },
   follow: { options: followOptions, run: follow },
+  "wal-dump": { options: walDumpOptions, run: walDump },
 };
 
 async function main(argv) {
