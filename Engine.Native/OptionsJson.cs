@@ -134,4 +134,5 @@ internal sealed record OptionsJson
 [JsonSerializable(typeof(OptionsJson))]
 [JsonSerializable(typeof(ReaderOptionsJson))]
 [JsonSerializable(typeof(ObjectStoreCacheJson))]
+[JsonSerializable(typeof(WalReaderOptionsJson))]
 internal sealed partial class OptionsJsonContext : JsonSerializerContext;

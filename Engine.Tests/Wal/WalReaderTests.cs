@@ -251,7 +251,8 @@ public sealed class WalReaderTests
     {
         Assert.Equal(ErrorKind.Invalid, Assert.Throws<SlateFastException>(() => new WalReader("db", new InMemoryObjectStore(), new WalReaderOptions { PollInterval = TimeSpan.Zero })).Kind);
         var reader = new WalReader("db", new InMemoryObjectStore());
-        Assert.Equal(ErrorKind.Invalid, (await Assert.ThrowsAsync<SlateFastException>(async () => await TakeAsync(reader.FollowAsync(WalStart.AtWalId(0)), 1))).Kind);
+        Assert.Equal(ErrorKind.Invalid, Assert.Throws<SlateFastException>(() => WalStart.AtWalId(0)).Kind);
+        Assert.Equal(ErrorKind.Invalid, Assert.Throws<SlateFastException>(() => WalStart.After(0, 5)).Kind);
         Assert.Equal(ErrorKind.Invalid, (await Assert.ThrowsAsync<SlateFastException>(async () => await TakeAsync(reader.FollowAsync(WalStart.Beginning), 1))).Kind);
     }
 

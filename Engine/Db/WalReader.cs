@@ -195,8 +195,6 @@ public sealed class WalReader
     {
         switch (start.Kind)
         {
-            case WalStartKind.AtWalId or WalStartKind.After when (start.Kind == WalStartKind.After ? start.WalId : start.Value) == 0:
-                throw new SlateFastException(ErrorKind.Invalid, "WAL ids start at 1");
             case WalStartKind.AtWalId:
                 return (start.Value, 0, null);
             case WalStartKind.After:

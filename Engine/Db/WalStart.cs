@@ -12,7 +12,7 @@ public readonly record struct WalStart
     public static WalStart End => new(WalStartKind.End, 0);
 
     /// <summary>Every row of WAL object <paramref name="walId"/> and of those after it.</summary>
-    public static WalStart AtWalId(ulong walId) => new(WalStartKind.AtWalId, walId);
+    public static WalStart AtWalId(ulong walId) => new(WalStartKind.AtWalId, ValidWalId(walId));
 
     /// <summary>
     /// The rows whose sequence number is above <paramref name="seq"/>: resume after the last commit
@@ -33,7 +33,9 @@ public readonly record struct WalStart
     /// <see cref="WalRow.WalId"/> and <see cref="WalRow.Seq"/> of the last row of the last commit
     /// processed whole.
     /// </summary>
-    public static WalStart After(ulong walId, ulong seq) => new(WalStartKind.After, seq, walId);
+    public static WalStart After(ulong walId, ulong seq) => new(WalStartKind.After, seq, ValidWalId(walId));
+
+    private static ulong ValidWalId(ulong walId) => walId > 0 ? walId : ThrowHelper.Invalid<ulong>("WAL ids start at 1");
 
     /// <summary>Which kind of start this is.</summary>
     public WalStartKind Kind { get; }

@@ -430,6 +430,83 @@ sf_result_t sf_reader_refresh(sf_reader_t *reader);
  * then answer SF_ERR_CLOSED until closed). A second close is SF_ERR_INVALID. */
 sf_result_t sf_reader_close(sf_reader_t *reader);
 
+/* ---- WAL reader: change data capture ------------------------------------------------------ */
+
+typedef struct sf_wal_reader sf_wal_reader_t; /* opaque */
+typedef struct sf_wal_cursor sf_wal_cursor_t; /* opaque */
+
+/* What a WAL row holds. */
+enum {
+    SF_ROW_VALUE = 0,     /* a put */
+    SF_ROW_TOMBSTONE = 1, /* a delete; value is NULL */
+    SF_ROW_MERGE = 2      /* a merge operand */
+};
+
+/* Where sf_wal_reader_follow starts. */
+enum {
+    SF_WAL_START_BEGINNING = 0,   /* the oldest WAL object still in the store */
+    SF_WAL_START_END = 1,         /* only WAL objects written after the newest there is now */
+    SF_WAL_START_AT_WAL_ID = 2,   /* every row of WAL object wal_id and of the later ones */
+    SF_WAL_START_AFTER_SEQ = 3,   /* rows with a sequence number above seq */
+    SF_WAL_START_AFTER = 4        /* rows of WAL object wal_id above seq, then every later object:
+                                     resume after the last row processed, passing its wal_id and seq */
+};
+
+/* One row of a WAL object. key and value are lent by the cursor: valid until the next call on it
+ * or its close, never freed by the caller. value is NULL for a tombstone. Timestamps are ms since
+ * the Unix epoch, meaningful only when their has_ flag is set. */
+typedef struct {
+    uint64_t wal_id;
+    uint64_t seq;
+    int32_t kind; /* SF_ROW_* */
+    bool has_create_ts;
+    bool has_expire_ts;
+    int64_t create_ts;
+    int64_t expire_ts;
+    const uint8_t *key;
+    size_t key_len;
+    const uint8_t *value;
+    size_t value_len;
+} sf_wal_row_t;
+
+/* Opens a reader of the write-ahead log of the database at path (SlateDB's WalReader). It only
+ * reads: it never fences a writer. store_url as sf_db_open. options_json: NULL, or a JSON object
+ * with any of wal_store_url (the database's separate WAL store) and poll_interval_ms (how long a
+ * follower waits before looking for new WAL objects once caught up; default 1000). out_reader:
+ * required; close with sf_wal_reader_close. */
+sf_result_t sf_wal_reader_open(const char *path, const char *store_url /* NULL: local store in cwd */,
+                               const char *options_json /* NULL: defaults */, sf_wal_reader_t **out_reader);
+
+/* The WAL objects with start_id <= id < end_id (0: unbounded) as a JSON array of objects
+ * {"id", "path", "size", "last_modified_ms"} in id order (free with sf_string_free). Fences a
+ * newer writer wrote are listed too and hold no rows. */
+sf_result_t sf_wal_reader_list(sf_wal_reader_t *reader, uint64_t start_id, uint64_t end_id, char **out_json);
+
+/* A cursor over the rows of WAL object wal_id in the order it stores them (by key); it ends after
+ * the last row. A WAL object that was never written is SF_ERR_INVALID, as is one garbage
+ * collection removed (the message names it); a damaged one is SF_ERR_DATA. */
+sf_result_t sf_wal_reader_read(sf_wal_reader_t *reader, uint64_t wal_id, sf_wal_cursor_t **out_cursor);
+
+/* A cursor that follows every row writers commit from start on (SF_WAL_START_*; wal_id and seq as
+ * the start needs, else 0), in commit order: by sequence number, the rows of one write batch
+ * together. It never ends; a WAL object it needs that garbage collection removed is SF_ERR_INVALID
+ * naming the first missing id. */
+sf_result_t sf_wal_reader_follow(sf_wal_reader_t *reader, int32_t start, uint64_t wal_id, uint64_t seq,
+                                 sf_wal_cursor_t **out_cursor);
+
+/* Waits up to timeout_ms (negative: without limit) for the cursor's next row into *out_row.
+ * *out_present false: a read cursor has ended, or a follower had no new row in time (call again).
+ * out_present and out_row: required. Closing the cursor from another thread ends a wait with
+ * SF_ERR_CLOSED. */
+sf_result_t sf_wal_cursor_next(sf_wal_cursor_t *cursor, int64_t timeout_ms, bool *out_present, sf_wal_row_t *out_row);
+
+/* Stops and frees the cursor; also needed for one its reader's close already closed. */
+sf_result_t sf_wal_cursor_close(sf_wal_cursor_t *cursor);
+
+/* Closes the reader and its cursors (they then answer SF_ERR_CLOSED until closed). A second close
+ * is SF_ERR_INVALID. */
+sf_result_t sf_wal_reader_close(sf_wal_reader_t *reader);
+
 #ifdef __cplusplus
 }
 #endif
