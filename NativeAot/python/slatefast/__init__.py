@@ -18,6 +18,12 @@ Keys and values are bytes (str is encoded as UTF-8). Calls release the GIL while
     with slatefast.open_reader("orders", url, {"checkpoint_id": checkpoint}) as reader:
         reader.get(b"k")
 
+Change data capture: every row writers commit, in commit order, from the write-ahead log:
+
+    with slatefast.open_wal_reader("orders", url) as wal:
+        for row in wal.follow(start="beginning"):
+            handle(row.seq, row.kind, row.key, row.value)
+
 From asyncio (calls run on a thread pool of the database, never blocking the loop):
 
     async with await slatefast.open_async("orders", url) as db:
@@ -29,6 +35,7 @@ from __future__ import annotations
 from ._version import __version__
 from .aio import AsyncDb, open_async
 from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, open, open_reader, version
+from .wal import WalCursor, WalReader, WalRow, open_wal_reader
 from .errors import (
     ClosedError,
     DataError,
@@ -45,6 +52,7 @@ __all__ = [
     "open_async",
     "AsyncDb",
     "open_reader",
+    "open_wal_reader",
     "version",
     "Db",
     "Iterator",
@@ -52,6 +60,9 @@ __all__ = [
     "Snapshot",
     "Transaction",
     "WriteBatch",
+    "WalReader",
+    "WalCursor",
+    "WalRow",
     "SlateFastError",
     "TransactionError",
     "ClosedError",

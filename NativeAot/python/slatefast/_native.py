@@ -44,6 +44,24 @@ class ScanOptions(ctypes.Structure):
     ]
 
 
+class WalRow(ctypes.Structure):
+    """sf_wal_row_t; key and value point into the cursor's own buffer until its next call."""
+
+    _fields_ = [
+        ("wal_id", c_uint64),
+        ("seq", c_uint64),
+        ("kind", c_int32),
+        ("has_create_ts", c_bool),
+        ("has_expire_ts", c_bool),
+        ("create_ts", c_int64),
+        ("expire_ts", c_int64),
+        ("key", c_void_p),
+        ("key_len", c_size_t),
+        ("value", c_void_p),
+        ("value_len", c_size_t),
+    ]
+
+
 LOG_CALLBACK = ctypes.CFUNCTYPE(None, c_int32, c_char_p, c_char_p, c_void_p)
 
 _bytes_p = POINTER(c_uint8)
@@ -103,6 +121,13 @@ _SIGNATURES: dict[str, list[Any]] = {
     "sf_reader_scan": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
     "sf_reader_refresh": [c_void_p],
     "sf_reader_close": [c_void_p],
+    "sf_wal_reader_open": [c_char_p, c_char_p, c_char_p, _handle_p],
+    "sf_wal_reader_list": [c_void_p, c_uint64, c_uint64, POINTER(c_void_p)],
+    "sf_wal_reader_read": [c_void_p, c_uint64, _handle_p],
+    "sf_wal_reader_follow": [c_void_p, c_int32, c_uint64, c_uint64, _handle_p],
+    "sf_wal_cursor_next": [c_void_p, c_int64, POINTER(c_bool), POINTER(WalRow)],
+    "sf_wal_cursor_close": [c_void_p],
+    "sf_wal_reader_close": [c_void_p],
 }
 
 CHECKPOINT_ID_LEN = 37
