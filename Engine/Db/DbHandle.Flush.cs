@@ -136,6 +136,7 @@ public sealed partial class DbHandle
             Memory.Atomic.Max(ref _durableSeq, memtable.MaxSeq);
         }
 
+        StatusChanged();
         Compactor?.Kick();
     }
 

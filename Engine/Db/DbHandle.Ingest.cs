@@ -155,6 +155,7 @@ public sealed partial class DbHandle
 
             Memory.Atomic.Max(ref _durableSeq, seq);
             _progress.Notify();
+            StatusChanged();
             _log.LogInformation("ingested {Rows} rows from {Files} SSTs into {Path} at seq {Seq}", rows, files.Count, Path, seq);
             return new IngestResult(seq, rows, bytes, [.. written.Select(s => s.Id.ToString())]);
         }

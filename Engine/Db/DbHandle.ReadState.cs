@@ -27,6 +27,8 @@ public sealed partial class DbHandle
         {
             Volatile.Write(ref _view, _view with { Memtables = memtables });
         }
+
+        StatusChanged();
     }
 
     // Under _manifestLock (or before the database is shared). A flush's version lists the
@@ -41,6 +43,7 @@ public sealed partial class DbHandle
                 Volatile.Write(ref _view, _view with { Manifest = manifest });
             }
 
+            StatusChanged();
             return;
         }
 
@@ -53,6 +56,8 @@ public sealed partial class DbHandle
                 Volatile.Write(ref _view, new Db.ReadState(memtables, manifest));
             }
         }
+
+        StatusChanged();
     }
 
     private void PublishReadState(Db.ReadState state)
@@ -61,5 +66,7 @@ public sealed partial class DbHandle
         {
             Volatile.Write(ref _view, state);
         }
+
+        StatusChanged();
     }
 }

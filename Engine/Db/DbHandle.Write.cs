@@ -378,6 +378,7 @@ public sealed partial class DbHandle
     {
         Memory.Atomic.Max(ref _durableSeq, lastSeq);
         _progress.Notify();
+        StatusChanged();
     }
 
     void IWalHost.Fail(CloseReason reason, string message, Exception? cause) => Fail(reason, message, cause);

@@ -217,6 +217,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
 
                 // A database that failed (fenced, panic) still has loops to stop and memory to free.
                 _closeTask = CloseCoreAsync(writeFinalManifest: wasOpen);
+                StatusChanged();
             }
 
             return _closeTask;
@@ -340,6 +341,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         WakeDurabilityLoop();
         KickFlusher();
         _progress.Notify();
+        StatusChanged();
     }
 
     private void ReleaseMemtables()

@@ -109,6 +109,19 @@ public sealed partial class DbReader : IAsyncDisposable
         return reader;
     }
 
+    /// <summary>
+    /// What the reader shows now: the highest sequence number it sees (<see cref="DbStatus.DurableSeq"/>;
+    /// everything a reader sees is durable), the manifest it reads, its close reason.
+    /// </summary>
+    public DbStatus Status => _view.Status;
+
+    /// <summary>
+    /// The status now, then each time newer data becomes visible (a poll found a new manifest or
+    /// WAL objects) or the reader closes; as <see cref="DbHandle.SubscribeAsync"/>. A consumer
+    /// waits on this instead of polling <see cref="RefreshAsync"/> (SlateDB #1408).
+    /// </summary>
+    public IAsyncEnumerable<DbStatus> SubscribeAsync(CancellationToken cancellationToken = default) => _view.WatchStatusAsync(cancellationToken);
+
     /// <summary>What the disk cache (<see cref="DbReaderOptions.ObjectStoreCache"/>) served so far; null when it is off.</summary>
     public DiskCacheStats? DiskCacheStats => _view.DiskCacheStats;
 
