@@ -430,6 +430,38 @@ sf_result_t sf_reader_refresh(sf_reader_t *reader);
  * then answer SF_ERR_CLOSED until closed). A second close is SF_ERR_INVALID. */
 sf_result_t sf_reader_close(sf_reader_t *reader);
 
+/* ---- Status and subscribe ------------------------------------------------------------------ */
+
+/* What a database or reader shows at one moment (SlateDB's DbStatus and more). */
+typedef struct {
+    uint64_t durable_seq;     /* the highest durable sequence number (a reader: the highest it sees) */
+    uint64_t last_seq;        /* the highest sequence number a read sees now */
+    int32_t close_reason;     /* SF_CLOSE_*; SF_CLOSE_NONE while open */
+    uint64_t manifest_id;     /* the manifest version reads consult */
+    uint64_t writer_epoch;    /* that manifest's writer epoch */
+    uint64_t compactor_epoch; /* that manifest's compactor epoch */
+    uint64_t last_l0_seq;     /* the highest sequence number flushed into L0 SSTs */
+    int64_t last_l0_flush_ms; /* when the newest L0 SST was written (Unix ms); 0: none yet */
+    int32_t frozen_memtables; /* memtables waiting for their L0 flush */
+    int32_t l0_ssts;          /* L0 SSTs in the manifest */
+    int32_t sorted_runs;      /* sorted runs in the manifest */
+} sf_status_t;
+
+/* The status now. A database that closed itself (fenced, a failed background task) still answers,
+ * with its close_reason. out_status: required. */
+sf_result_t sf_db_status(sf_db_t *db, sf_status_t *out_status);
+sf_result_t sf_reader_status(sf_reader_t *reader, sf_status_t *out_status);
+
+/* Subscribe, as a wait: returns at once with the status now when last is NULL; otherwise waits up
+ * to timeout_ms (negative: without limit) for a status that differs from *last (a durable write,
+ * a flush, newer data a reader found, the close). *out_changed false: none within the time, and
+ * *out_status is *last. A reader's waits replace polling with sf_reader_refresh. out_changed and
+ * out_status: required. */
+sf_result_t sf_db_status_wait(sf_db_t *db, const sf_status_t *last /* nullable */, int64_t timeout_ms,
+                              bool *out_changed, sf_status_t *out_status);
+sf_result_t sf_reader_status_wait(sf_reader_t *reader, const sf_status_t *last /* nullable */, int64_t timeout_ms,
+                                  bool *out_changed, sf_status_t *out_status);
+
 /* ---- WAL reader: change data capture ------------------------------------------------------ */
 
 typedef struct sf_wal_reader sf_wal_reader_t; /* opaque */

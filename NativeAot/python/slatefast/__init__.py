@@ -35,6 +35,7 @@ from __future__ import annotations
 from ._version import __version__
 from .aio import AsyncDb, open_async
 from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, open, open_reader, version
+from .status import DbStatus
 from .wal import WalCursor, WalReader, WalRow, open_wal_reader
 from .errors import (
     ClosedError,
@@ -63,6 +64,7 @@ __all__ = [
     "WalReader",
     "WalCursor",
     "WalRow",
+    "DbStatus",
     "SlateFastError",
     "TransactionError",
     "ClosedError",

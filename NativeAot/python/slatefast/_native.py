@@ -62,6 +62,24 @@ class WalRow(ctypes.Structure):
     ]
 
 
+class Status(ctypes.Structure):
+    """sf_status_t."""
+
+    _fields_ = [
+        ("durable_seq", c_uint64),
+        ("last_seq", c_uint64),
+        ("close_reason", c_int32),
+        ("manifest_id", c_uint64),
+        ("writer_epoch", c_uint64),
+        ("compactor_epoch", c_uint64),
+        ("last_l0_seq", c_uint64),
+        ("last_l0_flush_ms", c_int64),
+        ("frozen_memtables", c_int32),
+        ("l0_ssts", c_int32),
+        ("sorted_runs", c_int32),
+    ]
+
+
 LOG_CALLBACK = ctypes.CFUNCTYPE(None, c_int32, c_char_p, c_char_p, c_void_p)
 
 _bytes_p = POINTER(c_uint8)
@@ -121,6 +139,10 @@ _SIGNATURES: dict[str, list[Any]] = {
     "sf_reader_scan": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
     "sf_reader_refresh": [c_void_p],
     "sf_reader_close": [c_void_p],
+    "sf_db_status": [c_void_p, POINTER(Status)],
+    "sf_db_status_wait": [c_void_p, POINTER(Status), c_int64, POINTER(c_bool), POINTER(Status)],
+    "sf_reader_status": [c_void_p, POINTER(Status)],
+    "sf_reader_status_wait": [c_void_p, POINTER(Status), c_int64, POINTER(c_bool), POINTER(Status)],
     "sf_wal_reader_open": [c_char_p, c_char_p, c_char_p, _handle_p],
     "sf_wal_reader_list": [c_void_p, c_uint64, c_uint64, POINTER(c_void_p)],
     "sf_wal_reader_read": [c_void_p, c_uint64, _handle_p],

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Optional, TypeVar, Union, cast
 
 from . import _native
 from .errors import ClosedError, InvalidError, check
+from .status import StatusSource
 
 _FLUSH_TYPES = {"wal": 0, "memtable": 1}
 _ISOLATION = {"snapshot": 0, "serializable": 1}
@@ -223,11 +224,13 @@ class Snapshot(_Handle):
         return Iterator(self._lib, it)
 
 
-class Db(_Handle):
+class Db(_Handle, StatusSource):
     """An open database. Thread-safe; a context manager that closes it."""
 
     _close_fn = "sf_db_close"
     _what = "database"
+    _status_fn = "sf_db_status"
+    _status_wait_fn = "sf_db_status_wait"
 
     def put(self, key: Bytes, value: Bytes, *, await_durable: bool = True) -> int:
         """Writes value under key; returns the write's sequence number. With await_durable (the
@@ -421,11 +424,13 @@ def open_reader(path: PathLike, store_url: Optional[PathLike] = None, options: O
     return Reader(lib, handle)
 
 
-class Reader(_Handle):
+class Reader(_Handle, StatusSource):
     """A read-only view of a database that never fences its writer; a context manager."""
 
     _close_fn = "sf_reader_close"
     _what = "reader"
+    _status_fn = "sf_reader_status"
+    _status_wait_fn = "sf_reader_status_wait"
 
     def get(self, key: Bytes, *, hide_expired: bool = False) -> Optional[bytes]:
         k = _b(key)

@@ -650,6 +650,7 @@ int main(int argc, char **argv) {
         test_reader_misuse();
         test_ingest();
         test_wal_reader();
+        test_status();
     }
     printf("%d checks, %d failed\n", checks, failures);
     fflush(stdout);

@@ -51,4 +51,7 @@ void test_ingest(void);
 /* test_wal_reader.c */
 void test_wal_reader(void);
 
+/* test_status.c */
+void test_status(void);
+
 #endif
