@@ -91,6 +91,7 @@ public sealed partial class DbReader
             }
 
             await RefreshCheckpointIfHalfOverAsync(cancellationToken).ConfigureAwait(false);
+            await TendRetiredCheckpointsAsync(cancellationToken).ConfigureAwait(false);
         }
         else if (HasNewTables(_latest, _pinned))
         {
@@ -123,7 +124,8 @@ public sealed partial class DbReader
             next = Uuid.NewV4(_random);
         }
 
-        var old = _checkpointBox?.Id;
+        // A checkpoint a snapshot still reads through stays, retired, until the snapshot goes.
+        var old = _checkpointBox?.Id is { } current && ReleasableOrRetire(current) ? current : (Uuid?)null;
         var options = new CheckpointOptions { Lifetime = _options.CheckpointLifetime };
         var now = _options.TimeProvider.GetUtcNow();
         var (id, state) = await EditAsync(

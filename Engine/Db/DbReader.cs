@@ -194,11 +194,13 @@ public sealed partial class DbReader : IAsyncDisposable
         await _refreshLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            WarnIfSnapshotsOpen();
             if (_mode == DbReaderMode.ManagedCheckpoint && _checkpointBox?.Id is { } own)
             {
+                Uuid[] mine = [own, .. RetiredCheckpoints()];
                 try
                 {
-                    await EditAsync((_, m) => CheckpointEdits.Remove(m, own), CancellationToken.None).ConfigureAwait(false);
+                    await EditAsync((_, m) => mine.Aggregate((ManifestState?)null, (acc, id) => CheckpointEdits.Remove(acc ?? m, id) ?? acc), CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is SlateFastException or IOException)
                 {
