@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace SlateFast.Native;
 
-/// <summary>The C ABI's status and subscribe: <c>sf_db_status</c>, <c>sf_reader_status</c> and their waits, one line each as <see cref="Exports"/>.</summary>
+/// <summary>The C ABI's status and subscribe (<c>sf_db_status</c>, <c>sf_reader_status</c> and their waits) and reader snapshots, one line each as <see cref="Exports"/>.</summary>
 public static unsafe class StatusExports
 {
     /// <summary><c>sf_db_status</c>.</summary>
@@ -17,6 +17,10 @@ public static unsafe class StatusExports
     /// <summary><c>sf_reader_status</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_reader_status")]
     public static NativeResult ReaderStatus(nint reader, NativeStatus* outStatus) => NativeApi.ReaderStatus(reader, outStatus);
+
+    /// <summary><c>sf_reader_snapshot</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_reader_snapshot")]
+    public static NativeResult ReaderSnapshot(nint reader, nint* outSnapshot) => NativeApi.ReaderSnapshot(reader, outSnapshot);
 
     /// <summary><c>sf_reader_status_wait</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_reader_status_wait")]

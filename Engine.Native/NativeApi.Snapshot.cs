@@ -22,6 +22,35 @@ internal static unsafe partial class NativeApi
         }
     }
 
+    /// <summary><c>sf_reader_snapshot</c>: a view of what the reader shows now that stays as it is while the reader moves on.</summary>
+    public static NativeResult ReaderSnapshot(nint reader, nint* outSnapshot)
+    {
+        try
+        {
+            RequireOut(outSnapshot, "out_snapshot");
+            *outSnapshot = 0;
+            var owner = Reader(reader);
+            var native = new NativeSnapshot(Wait(owner.Reader.SnapshotAsync()), owner);
+            try
+            {
+                native.Token = Handles.Add(native);
+            }
+            catch
+            {
+                native.Dispose();
+                throw;
+            }
+
+            owner.Adopt(native);
+            *outSnapshot = native.Token;
+            return NativeResult.Ok;
+        }
+        catch (Exception e)
+        {
+            return NativeResult.From(e);
+        }
+    }
+
     /// <summary><c>sf_snapshot_get</c>.</summary>
     public static NativeResult SnapshotGet(nint snapshot, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength)
     {
@@ -34,7 +63,7 @@ internal static unsafe partial class NativeApi
             *outValue = null;
             *outValueLength = 0;
             var native = Lookup<NativeSnapshot>(snapshot, "sf_snapshot_t");
-            var value = Wait(native.Snapshot.GetAsync(NativeMemoryView.Key(key, keyLength), NativeOptionConversions.Read(options)));
+            var value = Wait(native.GetAsync(NativeMemoryView.Key(key, keyLength), NativeOptionConversions.Read(options)));
             if (value is not null)
             {
                 SetBytes(outValue, outValueLength, value);
@@ -58,7 +87,7 @@ internal static unsafe partial class NativeApi
             *outIterator = 0;
             var native = Lookup<NativeSnapshot>(snapshot, "sf_snapshot_t");
             var range = Range(start, startLength, end, endLength);
-            *outIterator = AddIterator(native.Snapshot.ScanAsync(range, NativeOptionConversions.Scan(options)), native.Owner);
+            *outIterator = AddIterator(native.ScanAsync(range, NativeOptionConversions.Scan(options)), native.Owner);
             return NativeResult.Ok;
         }
         catch (Exception e)
@@ -76,7 +105,7 @@ internal static unsafe partial class NativeApi
             if (wasLive)
             {
                 native.Owner.Release(native);
-                native.Snapshot.Dispose();
+                native.Dispose();
             }
 
             return NativeResult.Ok;

@@ -251,15 +251,32 @@ internal sealed class NativeIterator : INativeChild
 }
 
 /// <summary>What an <c>sf_snapshot_t</c> names.</summary>
-internal sealed class NativeSnapshot(DbSnapshot snapshot, NativeDb owner) : INativeChild
+internal sealed class NativeSnapshot : INativeChild
 {
-    public DbSnapshot Snapshot { get; } = snapshot;
+    // One of the two: a database's snapshot or a reader's.
+    private readonly DbSnapshot? _db;
+    private readonly DbReaderSnapshot? _reader;
 
-    public NativeDb Owner { get; } = owner;
+    public NativeSnapshot(DbSnapshot snapshot, NativeParent owner) => (_db, Owner) = (snapshot, owner);
+
+    public NativeSnapshot(DbReaderSnapshot snapshot, NativeParent owner) => (_reader, Owner) = (snapshot, owner);
+
+    public NativeParent Owner { get; }
 
     public nint Token { get; set; }
 
-    public void CloseWithDb() => Snapshot.Dispose();
+    public ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, ReadOptions? options) =>
+        _db?.GetAsync(key, options) ?? _reader!.GetAsync(key, options);
+
+    public DbIterator ScanAsync(KeyRange range, ScanOptions? options) => _db?.ScanAsync(range, options) ?? _reader!.ScanAsync(range, options);
+
+    public void Dispose()
+    {
+        _db?.Dispose();
+        _reader?.Dispose();
+    }
+
+    public void CloseWithDb() => Dispose();
 }
 
 /// <summary>

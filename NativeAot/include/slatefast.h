@@ -426,6 +426,12 @@ sf_result_t sf_reader_scan(sf_reader_t *reader, const uint8_t *start, size_t sta
  * fixed checkpoint). */
 sf_result_t sf_reader_refresh(sf_reader_t *reader);
 
+/* A snapshot of what the reader shows now (sf_snapshot_get, sf_snapshot_scan, sf_snapshot_close)
+ * that stays as it is however the reader refreshes meanwhile; in managed_checkpoint mode the
+ * checkpoint it reads through stays in the manifest until it is closed, so garbage collection
+ * keeps its SSTs. It closes with the reader. out_snapshot: required. */
+sf_result_t sf_reader_snapshot(sf_reader_t *reader, sf_snapshot_t **out_snapshot);
+
 /* Stops polling, deletes the reader's own checkpoint (managed mode), closes its iterators (they
  * then answer SF_ERR_CLOSED until closed). A second close is SF_ERR_INVALID. */
 sf_result_t sf_reader_close(sf_reader_t *reader);

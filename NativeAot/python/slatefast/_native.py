@@ -142,6 +142,7 @@ _SIGNATURES: dict[str, list[Any]] = {
     "sf_db_status": [c_void_p, POINTER(Status)],
     "sf_db_status_wait": [c_void_p, POINTER(Status), c_int64, POINTER(c_bool), POINTER(Status)],
     "sf_reader_status": [c_void_p, POINTER(Status)],
+    "sf_reader_snapshot": [c_void_p, _handle_p],
     "sf_reader_status_wait": [c_void_p, POINTER(Status), c_int64, POINTER(c_bool), POINTER(Status)],
     "sf_wal_reader_open": [c_char_p, c_char_p, c_char_p, _handle_p],
     "sf_wal_reader_list": [c_void_p, c_uint64, c_uint64, POINTER(c_void_p)],

@@ -445,6 +445,13 @@ class Reader(_Handle, StatusSource):
         check(self._lib, self._lib.sf_reader_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
         return Iterator(self._lib, it)
 
+    def snapshot(self) -> Snapshot:
+        """A view of what the reader shows now that stays as it is while the reader moves on;
+        its checkpoint keeps garbage collection from its SSTs until it is closed."""
+        handle = c_void_p()
+        check(self._lib, self._lib.sf_reader_snapshot(self._h, byref(handle)))
+        return Snapshot(self._lib, handle)
+
     def refresh(self) -> None:
         """Polls for newer data now (nothing at a fixed checkpoint)."""
         check(self._lib, self._lib.sf_reader_refresh(self._h))

@@ -34,6 +34,12 @@ class StatusTest(ScratchTestCase):
             while status.durable_seq < seq:
                 status = next(statuses)
             self.assertEqual(b"2", reader.get(b"b"))
+
+            with reader.snapshot() as snapshot:
+                db.put(b"b", b"3")
+                reader.refresh()
+                self.assertEqual(b"3", reader.get(b"b"))
+                self.assertEqual(b"2", snapshot.get(b"b"))
             reader.close()
 
         with slatefast.open("db", url) as db:
