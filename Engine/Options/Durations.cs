@@ -68,6 +68,12 @@ internal static class Durations
                 break;
             }
 
+            if (rest[i] == '*')
+            {
+                error = $"{what}: '{text}' multiplies ('*'), which SlateFast does not read; write the product, for example 10m";
+                return null;
+            }
+
             var start = i;
             while (i < rest.Length && (char.IsAsciiDigit(rest[i]) || rest[i] == '.'))
             {
@@ -97,7 +103,7 @@ internal static class Durations
             {
                 error = i < rest.Length && rest[i] == '*'
                     ? $"{what}: '{text}' multiplies ('*'), which SlateFast does not read; write the product, for example 10m"
-                    : $"{what} needs a unit after {number.ToString()} in '{text}'; write for example {number.ToString()}s";
+                    : $"{what} needs a unit after {number.ToString()} in '{text}' (SlateDB would read seconds); write for example {number.ToString()}s";
                 return null;
             }
 
