@@ -31,7 +31,8 @@ internal sealed record Command(
 /// <param name="In">Standard input as bytes, for <c>--value-file -</c>; null where there is none.</param>
 /// <param name="Interrupt">Cancelled on Ctrl-C (SIGINT), so long commands can stop at a clean point.</param>
 /// <param name="Terminal">Whether messages go to a terminal (progress is drawn only there, unless asked for).</param>
-internal sealed record CliContext(TextWriter Out, TextWriter Error, string WorkingDirectory, Stream? RawOut = null, Stream? In = null, CancellationToken Interrupt = default, bool Terminal = false);
+/// <param name="Environment">Environment variables for <c>SLATEDB_</c> settings; null: the process's.</param>
+internal sealed record CliContext(TextWriter Out, TextWriter Error, string WorkingDirectory, Stream? RawOut = null, Stream? In = null, CancellationToken Interrupt = default, bool Terminal = false, IReadOnlyDictionary<string, string>? Environment = null);
 
 /// <summary>Positional arguments and options of one invocation.</summary>
 internal sealed class ParsedArgs
@@ -83,36 +84,36 @@ internal static class CommandLine
         new(["wal", "tail"], "<db> [--from-start | --from-id N | --after-seq N] [--poll-interval 1s] [--limit N] [--output jsonl|text|hex] [--store URL] [--wal-store URL]",
             "follow the WAL like tail -f: print every row writers commit from now on (or from the start, a WAL id, after a sequence number) as wal dump does, until Ctrl-C; never fences a writer; exit 4 (Invalid) when the WAL objects it needs were garbage collected",
             ["--from-start"], ["--store", "--wal-store", "--from-id", "--after-seq", "--poll-interval", "--limit", "--output"], WalCommands.TailAsync),
-        new(["put"], "<db> <key> (<value> | --value-file FILE|-) [--create] [--store URL] [--wal-store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
+        new(["put"], "<db> <key> (<value> | --value-file FILE|-) [--settings FILE] [--create] [--store URL] [--wal-store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
             "write a value under a key and wait until it is durable (key and value are UTF-8, or hex with --hex; --value-file takes the value's bytes from a file or stdin)",
-            ["--hex", "--create"], ["--wal-recovery", "--store", "--wal-store", "--merge-operator", "--format-level", "--value-file"], WriteCommands.PutAsync),
-        new(["merge"], "<db> <key> (<operand> | --value-file FILE|-) --merge-operator concat [--create] [--store URL] [--wal-store URL] [--hex] [--wal-recovery strict|point-in-time]",
+            ["--hex", "--create"], ["--settings", "--wal-recovery", "--store", "--wal-store", "--merge-operator", "--format-level", "--value-file"], WriteCommands.PutAsync),
+        new(["merge"], "<db> <key> (<operand> | --value-file FILE|-) --merge-operator concat [--settings FILE] [--create] [--store URL] [--wal-store URL] [--hex] [--wal-recovery strict|point-in-time]",
             "write a merge operand for a key and wait until it is durable; reads fold operands with the named operator",
-            ["--hex", "--create"], ["--wal-recovery", "--store", "--wal-store", "--merge-operator", "--format-level", "--value-file"], WriteCommands.MergeAsync),
-        new(["delete"], "<db> <key> [--create] [--store URL] [--wal-store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
+            ["--hex", "--create"], ["--settings", "--wal-recovery", "--store", "--wal-store", "--merge-operator", "--format-level", "--value-file"], WriteCommands.MergeAsync),
+        new(["delete"], "<db> <key> [--settings FILE] [--create] [--store URL] [--wal-store URL] [--hex] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
             "delete a key and wait until the delete is durable (the key is UTF-8, or hex with --hex)",
-            ["--hex", "--create"], ["--wal-recovery", "--store", "--wal-store", "--merge-operator", "--format-level"], WriteCommands.DeleteAsync),
-        new(["load"], "<db> (FILE.jsonl | --input FILE.jsonl) [--skip N] [--progress] [--create] [--store URL] [--wal-store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
+            ["--hex", "--create"], ["--settings", "--wal-recovery", "--store", "--wal-store", "--merge-operator", "--format-level"], WriteCommands.DeleteAsync),
+        new(["load"], "<db> (FILE.jsonl | --input FILE.jsonl) [--settings FILE] [--skip N] [--progress] [--create] [--store URL] [--wal-store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
             "apply a JSON-lines file in order, {\"key\":hex,\"value\":hex}, {\"key\":hex,\"merge\":hex} or {\"key\":hex,\"delete\":true} per line, in batches of 1000; durable when it returns. Ctrl-C stops after the last whole batch and prints the --skip N that resumes",
-            ["--create", "--progress"], ["--wal-recovery", "--store", "--wal-store", "--input", "--skip", "--merge-operator", "--format-level"], WriteCommands.LoadAsync),
-        new(["ingest"], "<db> <sst>... [--source-store URL] [--create] [--store URL] [--wal-store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
+            ["--create", "--progress"], ["--settings", "--wal-recovery", "--store", "--wal-store", "--input", "--skip", "--merge-operator", "--format-level"], WriteCommands.LoadAsync),
+        new(["ingest"], "<db> <sst>... [--settings FILE] [--source-store URL] [--create] [--store URL] [--wal-store URL] [--merge-operator concat] [--format-level detect|0.12|0.13|0.14] [--wal-recovery strict|point-in-time]",
             "add SSTs written by SstWriter (object paths on the source store, default the database's) atomically at one new sequence number; durable when it returns",
-            ["--create"], ["--wal-recovery", "--store", "--wal-store", "--source-store", "--merge-operator", "--format-level"], IngestCommands.RunAsync),
-        new(["get"], "<db> <key> [--output text|hex|raw|jsonl] [--store URL] [--wal-store URL] [--disk-cache DIR] [--hex] [--merge-operator concat] [--wal-recovery strict|point-in-time]",
+            ["--create"], ["--settings", "--wal-recovery", "--store", "--wal-store", "--source-store", "--merge-operator", "--format-level"], IngestCommands.RunAsync),
+        new(["get"], "<db> <key> [--settings FILE] [--output text|hex|raw|jsonl] [--store URL] [--wal-store URL] [--disk-cache DIR] [--hex] [--merge-operator concat] [--wal-recovery strict|point-in-time]",
             "print a key's value (read-only: never fences a running writer); exit 1 when the key has none. text shows UTF-8 as is and other bytes as 0x-prefixed hex; raw writes the bytes alone",
-            ["--hex"], ["--wal-recovery", "--store", "--wal-store", "--disk-cache", "--merge-operator", "--output"], ReadCommands.GetAsync),
-        new(["scan"], "<db> [--from K] [--to K] [--prefix P] [--reverse] [--limit N] [--output text|hex|jsonl] [--store URL] [--wal-store URL] [--disk-cache DIR] [--hex] [--merge-operator concat] [--wal-recovery strict|point-in-time]",
+            ["--hex"], ["--settings", "--wal-recovery", "--store", "--wal-store", "--disk-cache", "--merge-operator", "--output"], ReadCommands.GetAsync),
+        new(["scan"], "<db> [--settings FILE] [--from K] [--to K] [--prefix P] [--reverse] [--limit N] [--output text|hex|jsonl] [--store URL] [--wal-store URL] [--disk-cache DIR] [--hex] [--merge-operator concat] [--wal-recovery strict|point-in-time]",
             "print the rows of a key range in order (read-only); --from is inclusive, --to exclusive; jsonl prints {\"key\":hex,\"value\":hex} per row",
-            ["--hex", "--reverse"], ["--wal-recovery", "--store", "--wal-store", "--disk-cache", "--from", "--to", "--prefix", "--limit", "--format", "--output", "--merge-operator"], ReadCommands.ScanAsync),
+            ["--hex", "--reverse"], ["--settings", "--wal-recovery", "--store", "--wal-store", "--disk-cache", "--from", "--to", "--prefix", "--limit", "--format", "--output", "--merge-operator"], ReadCommands.ScanAsync),
         new(["checkpoint", "create"], "<db> [--lifetime 15m] [--source ID] [--name N] [--store URL]", "create a checkpoint of the durable state (never fences a running writer); prints its id and manifest", [], ["--store", "--lifetime", "--source", "--name"], CheckpointCommands.CreateAsync),
         new(["checkpoint", "list"], "<db> [--store URL]", "list the checkpoints of the latest manifest: id, manifest, create and expire times, name", [], ["--store"], CheckpointCommands.ListAsync),
         new(["checkpoint", "delete"], "<db> <id> [--store URL]", "delete a checkpoint; exit 1 when there is none with that id", [], ["--store"], CheckpointCommands.DeleteAsync),
-        new(["gc"], "<db> [--dry-run] [--min-age 300s] [--store URL] [--wal-store URL]", "one garbage collection pass (expired checkpoints, manifests, WAL, compacted SSTs, compactions files); prints what it deleted or would delete", ["--dry-run"], ["--store", "--wal-store", "--min-age"], GcCommands.RunAsync),
+        new(["gc"], "<db> [--settings FILE] [--dry-run] [--min-age 300s] [--store URL] [--wal-store URL]", "one garbage collection pass (expired checkpoints, manifests, WAL, compacted SSTs, compactions files); prints what it deleted or would delete", ["--dry-run"], ["--settings", "--store", "--wal-store", "--min-age"], GcCommands.RunAsync),
         new(["clone"], "<parent-db> <clone-db> [--checkpoint ID] [--store URL]", "create a database from a checkpoint of another (a new one if none given) that reads the parent's SSTs in place", [], ["--store", "--checkpoint"], CheckpointCommands.CloneAsync),
         new(["bench"], "[--db PATH] [--store URL] [--disk-cache DIR] [--scale N|tiny|smoke|default|full] [--workloads a,b] [--json FILE] [--keep] [--no-progress] [--tiered]",
             "db_bench-style workloads on SlateFast (fills, reads, scans, durable writers, a Zipf mix): live progress, a results table, JSON; --disk-cache reruns the read workloads after reopening with a cold, then a warm disk cache in DIR",
             ["--keep", "--no-progress", "--tiered"], ["--db", "--store", "--disk-cache", "--scale", "--workloads", "--json"], Bench.BenchCommand.RunAsync),
-        new(["compact"], "<db> [--store URL] [--full] [--max-sst-size BYTES]", "claim the compactor epoch and compact until the size-tiered scheduler is caught up (--full: everything into one sorted run)", ["--full"], ["--store", "--max-sst-size"], CompactCommands.CompactAsync),
+        new(["compact"], "<db> [--settings FILE] [--store URL] [--full] [--max-sst-size BYTES]", "claim the compactor epoch and compact until the size-tiered scheduler is caught up (--full: everything into one sorted run)", ["--full"], ["--settings", "--store", "--max-sst-size"], CompactCommands.CompactAsync),
     ];
 
     private static readonly ParserConfiguration s_parser = new()
@@ -127,9 +128,9 @@ internal static class CommandLine
     /// <summary>The System.CommandLine tree: help, completion (the <c>[suggest]</c> directive) and parse errors come from it.</summary>
     internal static RootCommand Root => s_tree.Value.Root;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, Stream? rawStdout = null, Stream? stdin = null, CancellationToken interrupt = default, bool terminal = false)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, Stream? rawStdout = null, Stream? stdin = null, CancellationToken interrupt = default, bool terminal = false, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var context = new CliContext(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory(), rawStdout, stdin, interrupt, terminal);
+        var context = new CliContext(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory(), rawStdout, stdin, interrupt, terminal, environment);
         if (args.Length == 0 || args[0] is "--help" or "-h" or "-?" or "help")
         {
             // The overview lists every command with the store URLs and exit codes, which the

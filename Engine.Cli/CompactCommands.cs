@@ -24,10 +24,13 @@ internal static class CompactCommands
             throw new UsageException("the database path must not be empty");
         }
 
-        var maxSst = args.Get("--max-sst-size") is { } text
-            ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1024 ? n : throw new UsageException($"--max-sst-size must be a number of bytes >= 1024, got '{text}'")
-            : new CompactorOptions().MaxSstSize;
-        var options = new DbOptions { Compactor = new CompactorOptions { MaxSstSize = maxSst } };
+        var options = CliSettings.Load(args, context).ToDbOptions();
+        if (args.Get("--max-sst-size") is { } text)
+        {
+            var maxSst = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1024 ? n : throw new UsageException($"--max-sst-size must be a number of bytes >= 1024, got '{text}'");
+            options = options with { Compactor = options.Compactor with { MaxSstSize = maxSst } };
+        }
+
         var store = Stores.Open(args.Get("--store"), context);
         await using var compactor = await Compactor.OpenAsync(store, path, options).ConfigureAwait(false);
         context.Out.WriteLine($"compactor epoch {compactor.Epoch} claimed for {path}");

@@ -6,9 +6,13 @@ internal static class GcCommands
     public static async Task<int> RunAsync(ParsedArgs args, CliContext context)
     {
         var admin = CheckpointCommands.Admin(args, context, expected: 1, "<db>");
-        var minAge = args.Get("--min-age") is { } m ? Durations.Parse(m, "--min-age") : TimeSpan.FromSeconds(300);
+        // --min-age wins over the settings' garbage_collector_options; settings that turn the
+        // background collector off still leave this explicit pass its defaults.
+        var options = args.Get("--min-age") is { } m
+            ? GarbageCollectorOptions.All(Durations.Parse(m, "--min-age"))
+            : CliSettings.Load(args, context).ToGarbageCollectorOptions() ?? new GarbageCollectorOptions();
         var dryRun = args.Has("--dry-run");
-        var result = await admin.CollectGarbageAsync(GarbageCollectorOptions.All(minAge), dryRun).ConfigureAwait(false);
+        var result = await admin.CollectGarbageAsync(options, dryRun).ConfigureAwait(false);
         var verb = dryRun ? "would delete" : "deleted";
         foreach (var id in result.ExpiredCheckpoints)
         {

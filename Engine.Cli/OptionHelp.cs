@@ -54,6 +54,7 @@ internal static class OptionHelp
         ["--tiered"] = ("compact with the tiered scheduler", null, null),
         ["--full"] = ("compact everything into one sorted run", null, null),
         ["--max-sst-size"] = ("the largest SST compaction writes", "BYTES", null),
+        ["--settings"] = ("a SlateDB-style settings file (.json, .toml, .yaml) with the database's options; SLATEDB_ environment variables override it, flags override both (docs/settings.md)", "FILE", null),
     };
 
     public static string Describe(string option) =>

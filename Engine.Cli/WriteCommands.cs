@@ -277,16 +277,41 @@ internal static class WriteCommands
         return page.Objects.Count > 0;
     }
 
-    /// <summary>Database options from the command line: the merge operator, the format level, the WAL recovery mode, a separate WAL store and a disk cache.</summary>
-    internal static DbOptions DbOptionsFrom(ParsedArgs args, CliContext context) =>
-        new()
+    /// <summary>
+    /// Database options: the settings (<see cref="CliSettings"/>), then the flags given, which
+    /// win: the merge operator, the format level, the WAL recovery mode, a separate WAL store and
+    /// a disk cache.
+    /// </summary>
+    internal static DbOptions DbOptionsFrom(ParsedArgs args, CliContext context)
+    {
+        var options = CliSettings.Load(args, context).ToDbOptions();
+        if (args.Get("--wal-store") is { } walStore)
         {
-            WalObjectStore = args.Get("--wal-store") is { } walStore ? Stores.Open(walStore, context) : null,
-            MergeOperator = args.Get("--merge-operator") is { } name ? MergeOperators.FromName(name) : null,
-            FormatLevel = args.Get("--format-level") is { } level ? ParseFormatLevel(level) : FormatLevel.Detect,
-            WalRecovery = args.Get("--wal-recovery") is { } recovery ? ParseWalRecovery(recovery) : WalRecoveryMode.Strict,
-            ObjectStoreCache = args.Get("--disk-cache") is { } cache ? new ObjectStoreCacheOptions { RootFolder = Path.Combine(context.WorkingDirectory, cache) } : new(),
-        };
+            options = options with { WalObjectStore = Stores.Open(walStore, context) };
+        }
+
+        if (args.Get("--merge-operator") is { } name)
+        {
+            options = options with { MergeOperator = MergeOperators.FromName(name) };
+        }
+
+        if (args.Get("--format-level") is { } level)
+        {
+            options = options with { FormatLevel = ParseFormatLevel(level) };
+        }
+
+        if (args.Get("--wal-recovery") is { } recovery)
+        {
+            options = options with { WalRecovery = ParseWalRecovery(recovery) };
+        }
+
+        if (args.Get("--disk-cache") is { } cache)
+        {
+            options = options with { ObjectStoreCache = options.ObjectStoreCache with { RootFolder = Path.Combine(context.WorkingDirectory, cache) } };
+        }
+
+        return options;
+    }
 
     // Spelled out, never abbreviated: point-in-time drops WAL objects and must be asked for by name.
     internal static WalRecoveryMode ParseWalRecovery(string text) => text switch

@@ -378,21 +378,56 @@ internal sealed unsafe class NativeWalCursor : INativeChild
     }
 }
 
-/// <summary>The <c>options_json</c> of <c>sf_wal_reader_open</c>: <c>wal_store_url</c>, <c>poll_interval_ms</c>; unknown fields are Invalid.</summary>
-internal sealed record WalReaderOptionsJson
+/// <summary>
+/// The <c>options_json</c> of <c>sf_wal_reader_open</c>: <c>wal_store_url</c>, and the poll
+/// interval as <c>poll_interval</c> (a duration, <c>"500ms"</c>) or <c>poll_interval_ms</c>.
+/// Unknown keys and bad values are Invalid, naming the key.
+/// </summary>
+internal static class WalReaderOptionsJson
 {
-    public string? WalStoreUrl { get; init; }
-
-    public long? PollIntervalMs { get; init; }
-
     public static WalReaderOptions Parse(string? json)
     {
-        var parsed = string.IsNullOrWhiteSpace(json) ? new WalReaderOptionsJson() : OptionsJson.Deserialize(json, OptionsJsonContext.Default.WalReaderOptionsJson);
-        var defaults = new WalReaderOptions();
-        return defaults with
+        var options = new WalReaderOptions();
+        if (string.IsNullOrWhiteSpace(json))
         {
-            WalObjectStore = OptionsJson.WalStore(parsed.WalStoreUrl),
-            PollInterval = parsed.PollIntervalMs is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.PollInterval,
-        };
+            return options;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new SlateFastException(ErrorKind.Invalid, $"options_json is not valid JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                ThrowHelper.Invalid("options_json must be a JSON object");
+            }
+
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                var value = property.Value;
+                options = property.Name switch
+                {
+                    "wal_store_url" when value.ValueKind == JsonValueKind.String =>
+                        options with { WalObjectStore = ObjectStore.ObjectStores.FromUrl(value.GetString()!) },
+                    "poll_interval_ms" when value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var ms) && ms > 0 =>
+                        options with { PollInterval = TimeSpan.FromMilliseconds(ms) },
+                    "poll_interval" when value.ValueKind == JsonValueKind.String =>
+                        options with { PollInterval = Durations.TryParse(value.GetString()!, "poll_interval", out var error) ?? ThrowHelper.Invalid<TimeSpan>(error) },
+                    "wal_store_url" or "poll_interval_ms" or "poll_interval" =>
+                        ThrowHelper.Invalid<WalReaderOptions>($"options_json \"{property.Name}\" has a bad value: {value.GetRawText()}"),
+                    _ => ThrowHelper.Invalid<WalReaderOptions>($"options_json has an unknown key \"{property.Name}\": sf_wal_reader_open takes wal_store_url, poll_interval and poll_interval_ms"),
+                };
+            }
+        }
+
+        return options;
     }
 }

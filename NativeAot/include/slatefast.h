@@ -148,19 +148,23 @@ typedef struct sf_pinned sf_pinned_t;           /* opaque: a value held by sf_db
  * path: required, e.g. "orders". store_url: NULL for a local store rooted at the current
  * directory, or "file:///abs/root", "memory:///" (fresh), "memory:///name" (shared in the
  * process), "s3://bucket/prefix?endpoint=http://host:port&region=r".
- * options_json: NULL for defaults, or a JSON object with any of flush_interval_ms,
- * flush_on_durable_waiters, l0_sst_size_bytes, l0_max_ssts, max_unflushed_bytes,
- * manifest_poll_interval_ms, manifest_update_timeout_ms, wal_enabled, compression_codec
- * ("none", "snappy", "zlib", "lz4", "zstd"), block_size, filter_bits_per_key, min_filter_keys,
- * default_ttl_ms, block_cache_data_bytes, block_cache_meta_bytes, seed, merge_operator
+ * options_json: NULL for defaults, or a SlateDB Settings document in JSON, bound as SlateDB
+ * settings files are (docs/settings.md lists every key): SlateDB's names and durations, e.g.
+ * {"flush_interval": "100ms", "l0_sst_size_bytes": 67108864, "compression_codec": "Zstd",
+ * "compactor_options": {"poll_interval": "5s", "scheduler_options": {...}},
+ * "garbage_collector_options": {"wal_options": {"interval": "60s", "min_age": "60s"}},
+ * "object_store_cache_options": {"root_folder": "/var/cache/db"}}, plus SlateFast's own:
+ * flush_on_durable_waiters, wal_recovery ("strict", "point_in_time"), block_size,
+ * block_cache_data_bytes, block_cache_meta_bytes, block_cache_shard_count, seed, merge_operator
  * ("concat": the existing value followed by the operand), format_level ("detect", the default:
  * the level the database shows, 0.12 for a new one; "0.12", "0.13", "0.14" or "0.15": the oldest
  * SlateDB release that must read what is written), wal_store_url (a separate object store for
  * the WAL, as store_url; SlateDB's with_wal_object_store: a database created with one must always
- * be opened with it, else SF_ERR_INVALID), object_store_cache_options (SlateDB's: an object with
- * root_folder (the local folder of a disk cache of SST bytes; absent: no cache),
- * max_cache_size_bytes (default 16 GiB), part_size_bytes (default 4 MiB, a multiple of 1 KiB),
- * cache_puts (default false), preload_disk_cache_on_startup ("L0Sst" or "AllSst")).
+ * be opened with it, else SF_ERR_INVALID). The first names of this ABI stay as aliases in whole
+ * milliseconds: flush_interval_ms, manifest_poll_interval_ms, manifest_update_timeout_ms,
+ * default_ttl_ms (an alias and its SlateDB name together are SF_ERR_INVALID).
+ * Unknown names, malformed values and SlateDB settings SlateFast cannot honour (e.g.
+ * garbage_collector_options.*.dry_run true) are SF_ERR_INVALID naming the key's path.
  * Unknown names are SF_ERR_INVALID.
  * out_db: required; receives the handle, close it with sf_db_close. */
 sf_result_t sf_db_open(const char *path, const char *store_url /* NULL: local store in cwd */,
@@ -403,13 +407,15 @@ sf_result_t sf_db_ingest(sf_db_t *db, const char *const *paths, size_t count, ui
 /* ---- Readers ------------------------------------------------------------------------------ */
 
 /* Opens a read-only view of the database at path that another process (or this one) writes; it
- * never fences the writer. store_url as sf_db_open. options_json: NULL for defaults, or a JSON
- * object with any of mode ("managed_checkpoint": the default, the reader keeps a checkpoint of
+ * never fences the writer. store_url as sf_db_open. options_json: NULL for defaults, or a SlateDB
+ * DbReaderOptions document in JSON: manifest_poll_interval and checkpoint_lifetime (durations,
+ * "10s", "10m"), max_memtable_bytes, skip_wal_replay, object_store_cache_options (as sf_db_open's),
+ * plus SlateFast's mode ("managed_checkpoint": the default, the reader keeps a checkpoint of
  * its own and follows new data; "fixed_checkpoint": reads exactly checkpoint_id, writes nothing;
  * "follow_latest": follows the latest manifest without a checkpoint), checkpoint_id (implies
- * fixed_checkpoint), manifest_poll_interval_ms, checkpoint_lifetime_ms, max_memtable_bytes,
- * skip_wal_replay, block_cache_data_bytes, block_cache_meta_bytes, wal_store_url and
- * object_store_cache_options (as sf_db_open's). No database at path, or a
+ * fixed_checkpoint), wal_recovery, block_cache_data_bytes, block_cache_meta_bytes,
+ * block_cache_shard_count, merge_operator and wal_store_url; manifest_poll_interval_ms and
+ * checkpoint_lifetime_ms stay as aliases in milliseconds. No database at path, or a
  * missing checkpoint, is SF_ERR_INVALID. out_reader: required; close with sf_reader_close. */
 sf_result_t sf_reader_open(const char *path, const char *store_url /* NULL: local store in cwd */,
                            const char *options_json /* NULL: defaults */, sf_reader_t **out_reader);

@@ -69,7 +69,8 @@ def version() -> str:
 def open(path: PathLike, store_url: Optional[PathLike] = None, options: Optional[dict[str, Any]] = None) -> Db:  # noqa: A001 - the issue names it open
     """Opens (creating if needed) the database at path. store_url: None for a local store in the
     current directory, or file:///abs/root, memory:///[name], s3://bucket/prefix?endpoint=...
-    options: a dict of sf_db_open's options_json fields (e.g. {"flush_interval_ms": 50})."""
+    options: a dict of sf_db_open's options_json: SlateDB setting names and durations (e.g.
+    {"flush_interval": "50ms", "compactor_options": {"poll_interval": "5s"}}; docs/settings.md)."""
     lib = _native.lib()
     handle = c_void_p()
     options_json = json.dumps(options).encode() if options is not None else None

@@ -59,6 +59,20 @@ class DbTests(ScratchTestCase):
             self.assertEqual(200, len(list(db.scan())))
             self.assertEqual(b"value-7", db.get(b"key-0007"))
 
+    def test_options_take_slatedb_setting_names_and_durations(self):
+        url = self.store_url()
+        options = {"flush_interval": "20ms", "l0_sst_size_bytes": 4096, "compression_codec": "Zstd",
+                   "compactor_options": {"poll_interval": "1s"}}
+        with slatefast.open("db", url, options) as db:
+            db.put(b"k", b"v")
+            db.flush("memtable")
+            self.assertGreaterEqual(db.metrics()["l0_sst_count"], 1)
+        with slatefast.open("db", url) as db:
+            self.assertEqual(b"v", db.get(b"k"))
+        with self.assertRaises(slatefast.InvalidError) as raised:
+            slatefast.open("db", url, {"compactor_options": {"poll_intervall": "1s"}})
+        self.assertIn("compactor_options.poll_intervall", str(raised.exception))
+
     def test_a_separate_wal_store_holds_the_wal_and_every_open_must_name_it(self):
         url, wal = self.store_url("main"), self.store_url("wal")
         with slatefast.open("db", url, {"wal_store_url": wal}) as db:
