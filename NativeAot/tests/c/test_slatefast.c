@@ -649,6 +649,7 @@ int main(int argc, char **argv) {
         test_checkpoints_and_readers();
         test_reader_misuse();
         test_ingest();
+        test_admin();
     }
     printf("%d checks, %d failed\n", checks, failures);
     fflush(stdout);

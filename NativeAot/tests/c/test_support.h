@@ -48,4 +48,7 @@ void test_checkpoints_and_readers(void);
 void test_reader_misuse(void);
 void test_ingest(void);
 
+/* test_admin.c */
+void test_admin(void);
+
 #endif
