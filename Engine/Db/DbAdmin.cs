@@ -120,8 +120,9 @@ public sealed class DbAdmin
     }
 
     /// <summary>
-    /// Every manifest version in the store, oldest first, with whether it decodes (and why not)
-    /// and, when it does, its epochs, replay point and table counts. Reads only.
+    /// Every manifest version in the store, oldest first (SlateDB's <c>list_manifests</c>): its id,
+    /// size and the time the store wrote it, whether it decodes (and why not) and, when it does,
+    /// its epochs, replay point and table counts. Reads only.
     /// </summary>
     public Task<IReadOnlyList<ManifestVersionInfo>> ListManifestsAsync(CancellationToken cancellationToken = default) =>
         Db.Checkpoints.ManifestRollback.ListAsync(_manifests, cancellationToken);
