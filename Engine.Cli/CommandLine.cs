@@ -32,7 +32,8 @@ internal sealed record Command(
 /// <param name="Interrupt">Cancelled on Ctrl-C (SIGINT), so long commands can stop at a clean point.</param>
 /// <param name="Terminal">Whether messages go to a terminal (progress is drawn only there, unless asked for).</param>
 /// <param name="Environment">Environment variables for <c>SLATEDB_</c> settings; null: the process's.</param>
-internal sealed record CliContext(TextWriter Out, TextWriter Error, string WorkingDirectory, Stream? RawOut = null, Stream? In = null, CancellationToken Interrupt = default, bool Terminal = false, IReadOnlyDictionary<string, string>? Environment = null);
+/// <param name="Termination">SIGTERM, which a command that stops cleanly on it arms; null in process (tests cancel <paramref name="Interrupt"/>).</param>
+internal sealed record CliContext(TextWriter Out, TextWriter Error, string WorkingDirectory, Stream? RawOut = null, Stream? In = null, CancellationToken Interrupt = default, bool Terminal = false, IReadOnlyDictionary<string, string>? Environment = null, TerminationTrap? Termination = null);
 
 /// <summary>Positional arguments and options of one invocation.</summary>
 internal sealed class ParsedArgs
@@ -68,10 +69,10 @@ internal static class CommandLine
             [], ["--store", "--input"], WriteCommands.SstWriteAsync),
         new(["manifest", "dump"], "<db> [--store URL] [--id N]",
             "print a database's manifest (the latest, or --id N) as JSON: epochs, WAL ids, L0 and sorted runs, checkpoints",
-            [], ["--store", "--id"], DumpCommands.ManifestDumpAsync),
-        new(["manifest", "list"], "<db> [--store URL]",
-            "list every manifest version with whether it decodes (epochs, replay point, tables); exit 15 (Data) when the latest does not decode",
-            [], ["--store"], ManifestCommands.ListAsync),
+            [], ["--store", "--id"], AdminCommands.ManifestDumpAsync),
+        new(["manifest", "list"], "<db> [--json] [--store URL]",
+            "list every manifest version: id, size, time written, whether it decodes (epochs, replay point, tables); --json prints an array; exit 15 (Data) when the latest does not decode",
+            ["--json"], ["--store"], ManifestCommands.ListAsync),
         new(["manifest", "rollback"], "<db> --to N [--discard-wal] [--store URL]",
             "write manifest N's state again as the next version, with epochs that fence a running writer and compactor; refused when N does not decode or its SSTs are gone. Stop writers first",
             ["--discard-wal"], ["--store", "--to"], ManifestCommands.RollbackAsync),
@@ -113,7 +114,22 @@ internal static class CommandLine
         new(["bench"], "[--db PATH] [--store URL] [--disk-cache DIR] [--scale N|tiny|smoke|default|full] [--workloads a,b] [--json FILE] [--keep] [--no-progress] [--tiered]",
             "db_bench-style workloads on SlateFast (fills, reads, scans, durable writers, a Zipf mix): live progress, a results table, JSON; --disk-cache reruns the read workloads after reopening with a cold, then a warm disk cache in DIR",
             ["--keep", "--no-progress", "--tiered"], ["--db", "--store", "--disk-cache", "--scale", "--workloads", "--json"], Bench.BenchCommand.RunAsync),
-        new(["compact"], "<db> [--settings FILE] [--store URL] [--full] [--max-sst-size BYTES]", "claim the compactor epoch and compact until the size-tiered scheduler is caught up (--full: everything into one sorted run)", ["--full"], ["--settings", "--store", "--max-sst-size"], CompactCommands.CompactAsync),
+        new(["compact"], "<db> [--settings FILE] [--store URL] [--full] [--max-sst-size BYTES] [--merge-operator concat]", "claim the compactor epoch and compact until the size-tiered scheduler is caught up (--full: everything into one sorted run)", ["--full"], ["--settings", "--store", "--max-sst-size", "--merge-operator"], CompactCommands.CompactAsync),
+        new(["compactor", "run"], "<db> [--store URL] [--poll-interval 5s] [--max-sst-size BYTES] [--merge-operator concat]",
+            "run a standalone compactor until SIGINT or SIGTERM (then exit 0): it claims the compactor epoch and compacts the L0 SSTs of writers opened with their own compactor off, logging each compaction on stderr; exit 12 (Closed) when another compactor takes over",
+            [], ["--store", "--poll-interval", "--max-sst-size", "--merge-operator"], CompactCommands.RunAsync),
+        new(["compactions", "dump"], "<db> [--id N] [--store URL]",
+            "print the compactor's state file (the latest, or --id N) as JSON: its epoch and each compaction's sources, destination, outputs and status; exit 1 when there is none",
+            [], ["--store", "--id"], AdminCommands.CompactionsDumpAsync),
+        new(["seq-to-ts"], "<db> <seq> [--round down|up] [--store URL]",
+            "the time (UTC, to the second) sequence number <seq> was written, from the latest manifest's sequence tracker; between samples --round picks the earlier (down) or later one; exit 1 when there is none",
+            [], ["--store", "--round"], AdminCommands.SeqToTsAsync),
+        new(["ts-to-seq"], "<db> <time> [--round down|up] [--store URL]",
+            "the sequence number current at <time> (Unix seconds or ISO 8601), from the latest manifest's sequence tracker; exit 1 when there is none",
+            [], ["--store", "--round"], AdminCommands.TsToSeqAsync),
+        new(["delete-db"], "<db> [--force] [--quiet-period 60s] [--store URL] [--wal-store URL]",
+            "delete every object of a database (manifests last; the WAL in --wal-store too); refused while it looks in use (unexpired checkpoints, writes within the quiet period, foreign objects under the path) unless --force; deleting again deletes nothing",
+            ["--force"], ["--store", "--wal-store", "--quiet-period"], AdminCommands.DeleteDbAsync),
     ];
 
     private static readonly ParserConfiguration s_parser = new()
@@ -128,9 +144,9 @@ internal static class CommandLine
     /// <summary>The System.CommandLine tree: help, completion (the <c>[suggest]</c> directive) and parse errors come from it.</summary>
     internal static RootCommand Root => s_tree.Value.Root;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, Stream? rawStdout = null, Stream? stdin = null, CancellationToken interrupt = default, bool terminal = false, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, Stream? rawStdout = null, Stream? stdin = null, CancellationToken interrupt = default, bool terminal = false, IReadOnlyDictionary<string, string>? environment = null, TerminationTrap? termination = null)
     {
-        var context = new CliContext(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory(), rawStdout, stdin, interrupt, terminal, environment);
+        var context = new CliContext(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory(), rawStdout, stdin, interrupt, terminal, environment, termination);
         if (args.Length == 0 || args[0] is "--help" or "-h" or "-?" or "help")
         {
             // The overview lists every command with the store URLs and exit codes, which the

@@ -1,45 +1,58 @@
 using System.Globalization;
-using SlateFast.Compacting;
 
 namespace SlateFast.Cli;
 
 /// <summary>
-/// <c>compact</c>: runs a compactor in this process against a database another process may be
-/// writing. It claims the compactor epoch (fencing any other compactor, SlateDB's included), then
-/// runs scheduler passes until the size-tiered rules propose nothing more ("caught up"), or with
-/// <c>--full</c> merges every L0 SST and sorted run into one run. It never fences the writer.
+/// <c>compact</c> and <c>compactor run</c>: a compactor in this process, through
+/// <see cref="DbAdmin"/>, for a database other processes (on other machines too) may be writing.
+/// Both claim the compactor epoch, fencing any other compactor (SlateDB's included), and never
+/// fence the writer. <c>compact</c> runs scheduler passes until the size-tiered rules propose
+/// nothing more ("caught up"), or with <c>--full</c> merges every L0 SST and sorted run into one
+/// run. <c>compactor run</c> is the standalone compactor of writers opened with their own one
+/// off: it polls until SIGINT or SIGTERM, then stops cleanly (exit 0).
 /// </summary>
 internal static class CompactCommands
 {
     public static async Task<int> CompactAsync(ParsedArgs args, CliContext context)
     {
-        if (args.Positional.Count != 1)
-        {
-            throw new UsageException("expected <db>");
-        }
-
-        var path = args.Positional[0].Trim('/');
-        if (path.Length == 0)
-        {
-            throw new UsageException("the database path must not be empty");
-        }
-
-        var options = CliSettings.Load(args, context).ToDbOptions();
-        if (args.Get("--max-sst-size") is { } text)
-        {
-            var maxSst = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1024 ? n : throw new UsageException($"--max-sst-size must be a number of bytes >= 1024, got '{text}'");
-            options = options with { Compactor = options.Compactor with { MaxSstSize = maxSst } };
-        }
-
-        var store = Stores.Open(args.Get("--store"), context);
-        await using var compactor = await Compactor.OpenAsync(store, path, options).ConfigureAwait(false);
-        context.Out.WriteLine($"compactor epoch {compactor.Epoch} claimed for {path}");
-        var count = args.Has("--full")
-            ? (await compactor.CompactAllAsync().ConfigureAwait(false) ? 1 : 0)
-            : await compactor.RunUntilCaughtUpAsync().ConfigureAwait(false);
-        var (id, manifest) = compactor.Manifest;
+        var admin = CheckpointCommands.Admin(args, context, expected: 1, "<db>");
+        var r = await admin.CompactAsync(Options(args, context), args.Has("--full"), context.Interrupt).ConfigureAwait(false);
+        context.Out.WriteLine($"compactor epoch {r.CompactorEpoch} claimed for {admin.Path}");
         context.Out.WriteLine(
-            $"{count} compaction(s), {compactor.BytesRead} bytes read, {compactor.BytesWritten} bytes written; manifest {id}: {manifest.L0.Length} L0 SST(s), sorted runs [{string.Join(", ", manifest.Compacted.Select(r => $"{r.Id}: {r.Ssts.Length} SST(s)"))}]");
-        return 0;
+            $"{r.Compactions} compaction(s), {r.BytesRead} bytes read, {r.BytesWritten} bytes written; manifest {r.ManifestId}: {r.L0Ssts} L0 SST(s), sorted runs [{string.Join(", ", r.SortedRuns.Select(run => $"{run.Id}: {run.Ssts.Count} SST(s)"))}]");
+        return ExitCodes.Success;
+    }
+
+    public static async Task<int> RunAsync(ParsedArgs args, CliContext context)
+    {
+        var admin = CheckpointCommands.Admin(args, context, expected: 1, "<db>");
+        using var logs = new CliLoggerFactory(context.Error);
+        var options = Options(args, context) with { LoggerFactory = logs };
+        var stop = context.Termination?.Arm() ?? context.Interrupt;
+        context.Error.WriteLine($"compactor for {admin.Path}: running until SIGINT or SIGTERM (poll every {options.Compactor.PollInterval.TotalSeconds:0.###} s)");
+        await admin.RunCompactorAsync(options, stop).ConfigureAwait(false);
+        context.Error.WriteLine($"compactor for {admin.Path}: stopped");
+        return ExitCodes.Success;
+    }
+
+    // The settings file and SLATEDB_ variables first (compact takes --settings), flags over them.
+    private static DbOptions Options(ParsedArgs args, CliContext context)
+    {
+        var settings = CliSettings.Load(args, context).ToDbOptions();
+        var defaults = settings.Compactor;
+        var maxSst = args.Get("--max-sst-size") is { } text
+            ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1024 ? n : throw new UsageException($"--max-sst-size must be a number of bytes >= 1024, got '{text}'")
+            : defaults.MaxSstSize;
+        var poll = args.Get("--poll-interval") is { } p ? Durations.Parse(p, "--poll-interval") : defaults.PollInterval;
+        if (poll <= TimeSpan.Zero)
+        {
+            throw new UsageException("--poll-interval must be positive");
+        }
+
+        return settings with
+        {
+            Compactor = defaults with { MaxSstSize = maxSst, PollInterval = poll },
+            MergeOperator = args.Get("--merge-operator") is { } name ? MergeOperators.FromName(name) : settings.MergeOperator,
+        };
     }
 }

@@ -4,7 +4,7 @@ namespace SlateFast.Cli;
 
 /// <summary>
 /// <c>manifest list</c> and <c>manifest rollback</c>: the way back from a damaged manifest
-/// (RFC 0017). <c>manifest dump --id N</c> shows one version in full.
+/// (RFC 0017). <c>manifest dump --id N</c> (<see cref="AdminCommands"/>) shows one version in full.
 /// </summary>
 internal static class ManifestCommands
 {
@@ -12,18 +12,26 @@ internal static class ManifestCommands
     {
         var admin = CheckpointCommands.Admin(args, context, expected: 1, "<db>");
         var versions = await admin.ListManifestsAsync().ConfigureAwait(false);
-        foreach (var v in versions)
+        var damaged = versions.Count(v => !v.Decodes);
+
+        // Exit 15 when the latest does not decode: the database cannot open, which scripts want to know.
+        var exit = versions.Count > 0 && !versions[^1].Decodes ? ExitCodes.For(ErrorKind.Data) : ExitCodes.Success;
+        if (args.Has("--json"))
         {
-            context.Out.WriteLine(v.Decodes
-                ? $"{v.Id} ok {v.SizeBytes} bytes, writer epoch {v.WriterEpoch}, compactor epoch {v.CompactorEpoch}, replay after WAL {v.ReplayAfterWalId}, last L0 seq {v.LastL0Seq}, {v.L0Ssts} L0, {v.SortedRuns} sorted runs, {v.Checkpoints} checkpoints"
-                : $"{v.Id} DAMAGED {v.SizeBytes} bytes: {v.Error}");
+            context.Out.WriteLine(DbAdminJson.Manifests(versions, indented: true));
+            return exit;
         }
 
-        var damaged = versions.Count(v => !v.Decodes);
-        context.Out.WriteLine($"{versions.Count} manifests, {damaged} do not decode");
+        foreach (var v in versions)
+        {
+            var written = v.LastModified is { } t ? $" {t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}" : string.Empty;
+            context.Out.WriteLine(v.Decodes
+                ? $"{v.Id} ok {v.SizeBytes} bytes{written}, writer epoch {v.WriterEpoch}, compactor epoch {v.CompactorEpoch}, replay after WAL {v.ReplayAfterWalId}, last L0 seq {v.LastL0Seq}, {v.L0Ssts} L0, {v.SortedRuns} sorted runs, {v.Checkpoints} checkpoints"
+                : $"{v.Id} DAMAGED {v.SizeBytes} bytes{written}: {v.Error}");
+        }
 
-        // Exit 1 when the latest does not decode: the database cannot open, which scripts want to know.
-        return versions.Count > 0 && !versions[^1].Decodes ? ExitCodes.For(ErrorKind.Data) : ExitCodes.Success;
+        context.Out.WriteLine($"{versions.Count} manifests, {damaged} do not decode");
+        return exit;
     }
 
     public static async Task<int> RollbackAsync(ParsedArgs args, CliContext context)

@@ -31,7 +31,7 @@ internal static class OptionHelp
         ["--reverse"] = ("from the last key down", null, null),
         ["--limit"] = ("at most N rows", "N", null),
         ["--blocks"] = ("add an annotated hex dump of the blocks", null, null),
-        ["--id"] = ("the manifest id (default: the latest)", "N", null),
+        ["--id"] = ("the manifest or compactions file version (default: the latest)", "N", null),
         ["--discard-wal"] = ("drop WAL objects written after the manifest", null, null),
         ["--lifetime"] = ("how long the checkpoint lives, e.g. 15m (default: until deleted)", "DURATION", null),
         ["--source"] = ("the checkpoint to copy (default: the current state)", "ID", null),
@@ -48,13 +48,17 @@ internal static class OptionHelp
         ["--db"] = ("the folder the benchmark databases go in (default: ./slatefast-bench)", "PATH", null),
         ["--scale"] = ("the benchmark's size: a factor, or tiny, smoke, default or full", "N", ["tiny", "smoke", "default", "full"]),
         ["--workloads"] = ("run only these workloads, comma-separated", "a,b", null),
-        ["--json"] = ("also write the results as JSON", "FILE", null),
+        ["--json"] = ("bench: also write the results as JSON to FILE; manifest list: print JSON instead of text", "FILE", null),
         ["--keep"] = ("keep the benchmark databases", null, null),
         ["--no-progress"] = ("no live progress bar", null, null),
         ["--tiered"] = ("compact with the tiered scheduler", null, null),
         ["--full"] = ("compact everything into one sorted run", null, null),
         ["--max-sst-size"] = ("the largest SST compaction writes", "BYTES", null),
         ["--settings"] = ("a SlateDB-style settings file (.json, .toml, .yaml) with the database's options; SLATEDB_ environment variables override it, flags override both (docs/settings.md)", "FILE", null),
+        ["--poll-interval"] = ("how often the compactor reads the manifest for new work, e.g. 5s", "DURATION", null),
+        ["--round"] = ("between two samples of the sequence tracker, take the earlier (down, default) or the later (up)", "DIRECTION", ["down", "up"]),
+        ["--force"] = ("delete even when the database looks in use", null, null),
+        ["--quiet-period"] = ("a manifest or WAL object newer than this means a writer is active, e.g. 60s", "DURATION", null),
     };
 
     public static string Describe(string option) =>

@@ -16,6 +16,7 @@ internal static class Program
                 interrupt.Cancel();
             }
         };
-        return await CommandLine.RunAsync(args, Console.Out, Console.Error, rawStdout: rawOut, stdin: stdin, interrupt: interrupt.Token, terminal: !Console.IsErrorRedirected);
+        using var termination = new TerminationTrap(interrupt);
+        return await CommandLine.RunAsync(args, Console.Out, Console.Error, rawStdout: rawOut, stdin: stdin, interrupt: interrupt.Token, terminal: !Console.IsErrorRedirected, termination: termination);
     }
 }

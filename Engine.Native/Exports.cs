@@ -266,4 +266,36 @@ public static unsafe class Exports
     /// <summary><c>sf_reader_close</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_reader_close")]
     public static NativeResult ReaderClose(nint reader) => NativeApi.ReaderClose(reader);
+
+    /// <summary><c>sf_admin_open</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_admin_open")]
+    public static NativeResult AdminOpen(byte* path, byte* storeUrl, byte* walStoreUrl, nint* outAdmin) => NativeApi.AdminOpen(path, storeUrl, walStoreUrl, outAdmin);
+
+    /// <summary><c>sf_admin_list_manifests</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_admin_list_manifests")]
+    public static NativeResult AdminListManifests(nint admin, byte** outJson) => NativeApi.AdminListManifests(admin, outJson);
+
+    /// <summary><c>sf_admin_read_manifest</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_admin_read_manifest")]
+    public static NativeResult AdminReadManifest(nint admin, ulong id, byte** outJson) => NativeApi.AdminReadManifest(admin, id, outJson);
+
+    /// <summary><c>sf_admin_read_compactions</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_admin_read_compactions")]
+    public static NativeResult AdminReadCompactions(nint admin, ulong id, byte** outJson) => NativeApi.AdminReadCompactions(admin, id, outJson);
+
+    /// <summary><c>sf_admin_seq_to_ts</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_admin_seq_to_ts")]
+    public static NativeResult AdminSeqToTs(nint admin, ulong seq, byte roundUp, byte* outPresent, long* outUnixSeconds) => NativeApi.AdminSeqToTs(admin, seq, roundUp, outPresent, outUnixSeconds);
+
+    /// <summary><c>sf_admin_ts_to_seq</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_admin_ts_to_seq")]
+    public static NativeResult AdminTsToSeq(nint admin, long unixSeconds, byte roundUp, byte* outPresent, ulong* outSeq) => NativeApi.AdminTsToSeq(admin, unixSeconds, roundUp, outPresent, outSeq);
+
+    /// <summary><c>sf_admin_delete_db</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_admin_delete_db")]
+    public static NativeResult AdminDeleteDb(nint admin, byte force, ulong* outObjectsDeleted) => NativeApi.AdminDeleteDb(admin, force, outObjectsDeleted);
+
+    /// <summary><c>sf_admin_close</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_admin_close")]
+    public static NativeResult AdminClose(nint admin) => NativeApi.AdminClose(admin);
 }

@@ -139,6 +139,12 @@ internal sealed partial class Compactor : IAsyncDisposable
         }, _stop.Token);
     }
 
+    /// <summary>
+    /// Completes when the loop <see cref="Start"/> began has stopped: stopped, cancelled, fenced
+    /// (<see cref="IsFenced"/>, then <see cref="ThrowIfFenced"/> says by whom) or crashed.
+    /// </summary>
+    public Task Completion => _loop;
+
     /// <summary>Asks the loop for a pass now (for example because L0 grew) instead of at the next poll.</summary>
     public void Kick() => _kick.Set();
 
@@ -513,7 +519,8 @@ internal sealed partial class Compactor : IAsyncDisposable
 
     private static bool IsFence(SlateFastException e) => e.Kind == ErrorKind.Closed && e.CloseReason == CloseReason.Fenced;
 
-    private void ThrowIfFenced()
+    /// <summary>Throws <see cref="ErrorKind.Closed"/> (<see cref="CloseReason.Fenced"/>) naming the newer compactor, once one took over.</summary>
+    public void ThrowIfFenced()
     {
         if (Volatile.Read(ref _fenced) is { } fenced)
         {

@@ -1,3 +1,5 @@
+using SlateFast.Compacting;
+using SlateFast.Db.Admin;
 using SlateFast.Db.Checkpoints;
 using SlateFast.GarbageCollection;
 using SlateFast.Manifest;
@@ -7,8 +9,10 @@ namespace SlateFast;
 
 /// <summary>
 /// Administration of a database without opening a writer (SlateDB's <c>Admin</c>): checkpoints,
-/// one-off garbage collection and clones. Nothing here claims an epoch, so a running writer is
-/// never fenced; its manifest updates and these interleave safely (each re-applied on conflict).
+/// one-off garbage collection, clones, reading manifests and the compactions file, sequence
+/// number and time lookups, deleting a database and running a standalone compactor. Only the
+/// compactor methods claim an epoch (the compactor's), so a running writer is never fenced; its
+/// manifest updates and these interleave safely (each re-applied on conflict).
 /// </summary>
 public sealed class DbAdmin
 {
@@ -116,8 +120,9 @@ public sealed class DbAdmin
     }
 
     /// <summary>
-    /// Every manifest version in the store, oldest first, with whether it decodes (and why not)
-    /// and, when it does, its epochs, replay point and table counts. Reads only.
+    /// Every manifest version in the store, oldest first (SlateDB's <c>list_manifests</c>): its id,
+    /// size and the time the store wrote it, whether it decodes (and why not) and, when it does,
+    /// its epochs, replay point and table counts. Reads only.
     /// </summary>
     public Task<IReadOnlyList<ManifestVersionInfo>> ListManifestsAsync(CancellationToken cancellationToken = default) =>
         Db.Checkpoints.ManifestRollback.ListAsync(_manifests, cancellationToken);
@@ -141,6 +146,169 @@ public sealed class DbAdmin
         }
 
         return Db.Checkpoints.ManifestRollback.RollbackAsync(_manifests, _store, Path, toId, discardWal, cancellationToken);
+    }
+
+    /// <summary>
+    /// Manifest version <paramref name="id"/>, or the latest when null, with every table,
+    /// checkpoint and sequence tracker sample (SlateDB's <c>read_manifest</c>). A version that is
+    /// not there (never written, or collected) and a path without a database are
+    /// <see cref="ErrorKind.Invalid"/>; one that does not decode is <see cref="ErrorKind.Data"/>.
+    /// </summary>
+    public async Task<DbManifest> ReadManifestAsync(ulong? id = null, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var target = id ?? await _manifests.LatestIdAsync(cancellationToken).ConfigureAwait(false);
+            if (target == 0)
+            {
+                ThrowHelper.Invalid($"no database at {Path} in {_store}: no manifest under {DbPaths.DirPrefix(Path, DbPaths.ManifestDir)}");
+            }
+
+            var path = _manifests.PathOf(target);
+            var data = await _store.GetAsync(path, cancellationToken).ConfigureAwait(false);
+            if (data is null)
+            {
+                // The latest, listed and then collected: newer versions landed meanwhile.
+                if (id is null && attempt < 10)
+                {
+                    continue;
+                }
+
+                ThrowHelper.Invalid($"{Path}: there is no manifest {target} ({path}); 'slatefast manifest list' shows the versions there are");
+            }
+
+            ManifestState state;
+            try
+            {
+                state = ManifestCodec.Decode(data.Data.Span);
+            }
+            catch (SlateFastException e) when (e.Kind == ErrorKind.Data)
+            {
+                throw new SlateFastException(ErrorKind.Data, $"manifest {target} ({path}) does not decode: {e.Message}", e);
+            }
+
+            return DbManifest.From(target, path, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(data.Data.Span), state);
+        }
+    }
+
+    /// <summary>
+    /// Version <paramref name="id"/> of the compactions file, or the latest when null: the
+    /// compactor epoch and the compactions in flight plus the last finished one (SlateDB's
+    /// <c>read_compactions</c>). Null when there is no such file (no compactor has run, or the
+    /// version was collected); a path without a database is <see cref="ErrorKind.Invalid"/>.
+    /// </summary>
+    public async Task<DbCompactions?> ReadCompactionsAsync(ulong? id = null, CancellationToken cancellationToken = default)
+    {
+        var compactions = new CompactionsStore(_store, Path);
+        (ulong Id, CompactionsState State)? found = id is { } wanted
+            ? await compactions.TryLoadAsync(wanted, cancellationToken).ConfigureAwait(false) is { } state ? (wanted, state) : null
+            : await compactions.LoadLatestAsync(cancellationToken).ConfigureAwait(false);
+        if (found is null && await _manifests.LatestIdAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            ThrowHelper.Invalid($"no database at {Path} in {_store}");
+        }
+
+        return found is { } f ? DbCompactions.From(f.Id, compactions.PathOf(f.Id), f.State) : null;
+    }
+
+    /// <summary>
+    /// When sequence number <paramref name="seq"/> was written, to the second, from the latest
+    /// manifest's sequence tracker (SlateDB's <c>get_timestamp_for_sequence</c>). Between two
+    /// samples, <paramref name="roundUp"/> takes the later one, else the earlier; null when there
+    /// is no sample on that side (an empty tracker: SlateFast writers keep the samples they find
+    /// and add none). A path without a database is <see cref="ErrorKind.Invalid"/>.
+    /// </summary>
+    public async Task<DateTimeOffset?> GetTimestampForSequenceAsync(ulong seq, bool roundUp = false, CancellationToken cancellationToken = default)
+    {
+        var tracker = await LatestTrackerAsync(cancellationToken).ConfigureAwait(false);
+        return tracker.FindTime(seq, roundUp) is { } seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+    }
+
+    /// <summary>
+    /// The sequence number current at <paramref name="timestamp"/> (whole seconds; a fraction is
+    /// dropped), from the latest manifest's sequence tracker (SlateDB's
+    /// <c>get_sequence_for_timestamp</c>); rounding as in <see cref="GetTimestampForSequenceAsync"/>.
+    /// </summary>
+    public async Task<ulong?> GetSequenceForTimestampAsync(DateTimeOffset timestamp, bool roundUp = false, CancellationToken cancellationToken = default)
+    {
+        var tracker = await LatestTrackerAsync(cancellationToken).ConfigureAwait(false);
+        return tracker.FindSeq(timestamp.ToUnixTimeSeconds(), roundUp);
+    }
+
+    /// <summary>
+    /// Deletes the database: every object under its path (manifests, WAL, compacted SSTs,
+    /// compactions files, GC boundaries), and its WAL in the separate WAL store when one was
+    /// given. Refused (<see cref="ErrorKind.Invalid"/>) while it looks in use (unexpired
+    /// checkpoints, recent writes, objects under the path that are not the database's) unless
+    /// <see cref="DeleteDatabaseOptions.Force"/>; stop writers and compactors first, since an idle
+    /// one leaves no sign. Running it again after it stopped half-way finishes the job; on a path
+    /// with nothing it deletes nothing. SSTs a clone inherited live under the parent's path and
+    /// stay. RFC 0029.
+    /// </summary>
+    public Task<DeleteDatabaseResult> DeleteDatabaseAsync(DeleteDatabaseOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= DeleteDatabaseOptions.Default;
+        options.Validate();
+        return DbDeletion.DeleteAsync(_store, _walStore, Path, options, _time, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a compactor for this database until <paramref name="cancellationToken"/> fires, then
+    /// stops it cleanly and returns (SlateDB's <c>run_compactor</c>): the standalone compactor for
+    /// writers opened with <see cref="CompactorOptions.Enabled"/> off. It claims the compactor
+    /// epoch, which fences any other compactor (SlateDB's included), polls the manifest every
+    /// <see cref="CompactorOptions.PollInterval"/> and compacts L0 SSTs and sorted runs by the
+    /// size-tiered rules; compactions in flight at the stop are abandoned (their outputs are
+    /// garbage for the collector). When a newer compactor takes over it throws
+    /// <see cref="ErrorKind.Closed"/> (<see cref="CloseReason.Fenced"/>). Of
+    /// <paramref name="options"/>, <see cref="DbOptions.Compactor"/>, <see cref="DbOptions.MergeOperator"/>,
+    /// <see cref="DbOptions.Compression"/>, <see cref="DbOptions.FormatLevel"/>,
+    /// <see cref="DbOptions.LoggerFactory"/> (progress is logged there) and
+    /// <see cref="DbOptions.TimeProvider"/> apply.
+    /// </summary>
+    public async Task RunCompactorAsync(DbOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options = CompactorDbOptions(options);
+        await using var compactor = await Compactor.OpenAsync(_store, Path, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Exception? crash = null;
+        compactor.Start(cancellationToken, (_, e) => crash = e);
+        await compactor.Completion.ConfigureAwait(false);
+        compactor.ThrowIfFenced();
+        if (crash is not null)
+        {
+            throw new SlateFastException(ErrorKind.Closed, CloseReason.Panic, $"{Path}: {Threading.BackgroundLoop.Describe("compactor", crash)}", crash);
+        }
+    }
+
+    /// <summary>
+    /// Claims the compactor epoch (fencing any other compactor) and compacts once: until the
+    /// size-tiered scheduler proposes nothing more, or with <paramref name="full"/> every L0 SST
+    /// and sorted run into one sorted run. Options as for <see cref="RunCompactorAsync"/>.
+    /// </summary>
+    public async Task<CompactResult> CompactAsync(DbOptions? options = null, bool full = false, CancellationToken cancellationToken = default)
+    {
+        options = CompactorDbOptions(options);
+        await using var compactor = await Compactor.OpenAsync(_store, Path, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var count = full
+            ? (await compactor.CompactAllAsync(cancellationToken).ConfigureAwait(false) ? 1 : 0)
+            : await compactor.RunUntilCaughtUpAsync(cancellationToken).ConfigureAwait(false);
+        var (id, manifest) = compactor.Manifest;
+        return new CompactResult(compactor.Epoch, count, compactor.BytesRead, compactor.BytesWritten, id, manifest.L0.Length, [.. manifest.Compacted.Select(DbManifestSortedRun.From)]);
+    }
+
+    // A standalone compactor runs whatever the options say about the writer's own one.
+    private static DbOptions CompactorDbOptions(DbOptions? options)
+    {
+        options ??= new DbOptions();
+        options.Validate();
+        return options.Compactor.Enabled ? options : options with { Compactor = options.Compactor with { Enabled = true } };
+    }
+
+    private async Task<SequenceTracker> LatestTrackerAsync(CancellationToken cancellationToken)
+    {
+        var (_, state) = await _manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {Path} in {_store}");
+        return state.SequenceTracker;
     }
 
     private Uuid NewId()

@@ -74,7 +74,7 @@ void sf_result_free(sf_result_t *result);
  * came with the pointer. */
 void sf_bytes_free(uint8_t *ptr, size_t len);
 
-/* Frees a string the library handed out (sf_db_metrics, sf_db_list_checkpoints). str may be NULL. */
+/* Frees a string the library handed out (sf_db_metrics, sf_db_list_checkpoints, sf_admin_*). str may be NULL. */
 void sf_string_free(char *str);
 
 /* The library version, a static string: do not free. */
@@ -142,6 +142,7 @@ typedef struct sf_iterator sf_iterator_t;       /* opaque */
 typedef struct sf_snapshot sf_snapshot_t;       /* opaque */
 typedef struct sf_transaction sf_transaction_t; /* opaque */
 typedef struct sf_reader sf_reader_t;           /* opaque */
+typedef struct sf_admin sf_admin_t;             /* opaque */
 typedef struct sf_pinned sf_pinned_t;           /* opaque: a value held by sf_db_get_pinned */
 
 /* Opens (creating if needed) the database at path inside the object store.
@@ -550,6 +551,52 @@ sf_result_t sf_wal_cursor_close(sf_wal_cursor_t *cursor);
 /* Closes the reader and its cursors (they then answer SF_ERR_CLOSED until closed). A second close
  * is SF_ERR_INVALID. */
 sf_result_t sf_wal_reader_close(sf_wal_reader_t *reader);
+
+/* ---- Administration ----------------------------------------------------------------------- */
+
+/* Administers the database at path without opening a writer (SlateDB's Admin): reads manifests
+ * and the compactions file, maps sequence numbers to times, deletes the database. Nothing is read
+ * until a call needs it, so opening never fails for a missing database. store_url as
+ * sf_db_open; wal_store_url: the database's separate WAL store (NULL: none), whose WAL
+ * sf_admin_delete_db deletes too. out_admin: required; close with sf_admin_close. */
+sf_result_t sf_admin_open(const char *path, const char *store_url /* NULL: local store in cwd */,
+                          const char *wal_store_url /* nullable */, sf_admin_t **out_admin);
+
+/* Every manifest version, oldest first, as a JSON array of objects {"id", "size",
+ * "last_modified_s", "decodes", "error" (when it does not decode), "writer_epoch",
+ * "compactor_epoch", "replay_after_wal_id", "last_l0_seq", "l0", "sorted_runs", "checkpoints"}.
+ * No database is SF_ERR_INVALID. out_json: required; free with sf_string_free. */
+sf_result_t sf_admin_list_manifests(sf_admin_t *admin, char **out_json);
+
+/* Manifest version id (0: the latest) as a JSON object: epochs, WAL ids, "l0" and "sorted_runs"
+ * with every SST (ids, hex keys, format), "segments", "checkpoints", "external_dbs" and
+ * "sequence_tracker" ([{"seq", "ts"}], ts in Unix seconds). A missing version or database is
+ * SF_ERR_INVALID, one that does not decode SF_ERR_DATA. out_json: required; sf_string_free. */
+sf_result_t sf_admin_read_manifest(sf_admin_t *admin, uint64_t id, char **out_json);
+
+/* Compactions file version id (0: the latest) as a JSON object {"id", "path", "version",
+ * "compactor_epoch", "compactions": [{"id", "start_time_ms", "status", "kind", "l0_sources",
+ * "sorted_run_sources", "destination", "output_ssts", ...}]}. *out_json is NULL (and the result
+ * SF_OK) when there is no such file (no compactor has run). out_json: required; sf_string_free. */
+sf_result_t sf_admin_read_compactions(sf_admin_t *admin, uint64_t id, char **out_json);
+
+/* When sequence number seq was written (Unix seconds), from the latest manifest's sequence
+ * tracker; between two samples round_up takes the later one, else the earlier. *out_present is
+ * false when there is no sample on that side. out_present, out_unix_s: required. */
+sf_result_t sf_admin_seq_to_ts(sf_admin_t *admin, uint64_t seq, bool round_up, bool *out_present, int64_t *out_unix_s);
+
+/* The sequence number current at unix_s, from the latest manifest's sequence tracker; rounding
+ * and *out_present as sf_admin_seq_to_ts. out_present, out_seq: required. */
+sf_result_t sf_admin_ts_to_seq(sf_admin_t *admin, int64_t unix_s, bool round_up, bool *out_present, uint64_t *out_seq);
+
+/* Deletes every object of the database (manifests last; the WAL in the WAL store too). Unless
+ * force, a database that looks in use (an unexpired checkpoint, a manifest or WAL object written
+ * in the last minute, objects under the path that are not the database's) is SF_ERR_INVALID.
+ * Deleting again deletes nothing (SF_OK, 0 objects). out_objects_deleted: nullable. */
+sf_result_t sf_admin_delete_db(sf_admin_t *admin, bool force, uint64_t *out_objects_deleted /* nullable */);
+
+/* Releases the handle. A second close is SF_ERR_INVALID. */
+sf_result_t sf_admin_close(sf_admin_t *admin);
 
 #ifdef __cplusplus
 }

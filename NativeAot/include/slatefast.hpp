@@ -400,6 +400,58 @@ private:
     detail::Owned<sf_db_t, sf_db_close> h_;
 };
 
+// Administration without a writer (sf_admin_*): manifests and the compactions file as JSON,
+// sequence number <-> time lookups, deleting a database.
+class Admin {
+public:
+    static Admin open(const std::string &path, const std::string &store_url = {}, const std::string &wal_store_url = {}) {
+        sf_admin_t *a = nullptr;
+        detail::check(sf_admin_open(path.c_str(), store_url.empty() ? nullptr : store_url.c_str(),
+                                    wal_store_url.empty() ? nullptr : wal_store_url.c_str(), &a));
+        return Admin(a);
+    }
+    std::string list_manifests_json() {
+        char *json = nullptr;
+        detail::check(sf_admin_list_manifests(h_.get(), &json));
+        return detail::take_string(json);
+    }
+    // id 0: the latest.
+    std::string read_manifest_json(uint64_t id = 0) {
+        char *json = nullptr;
+        detail::check(sf_admin_read_manifest(h_.get(), id, &json));
+        return detail::take_string(json);
+    }
+    // nullopt when there is no compactions file (no compactor has run).
+    std::optional<std::string> read_compactions_json(uint64_t id = 0) {
+        char *json = nullptr;
+        detail::check(sf_admin_read_compactions(h_.get(), id, &json));
+        if (json == nullptr) return std::nullopt;
+        return detail::take_string(json);
+    }
+    std::optional<int64_t> seq_to_ts(uint64_t seq, bool round_up = false) {
+        bool present = false;
+        int64_t ts = 0;
+        detail::check(sf_admin_seq_to_ts(h_.get(), seq, round_up, &present, &ts));
+        return present ? std::optional<int64_t>(ts) : std::nullopt;
+    }
+    std::optional<uint64_t> ts_to_seq(int64_t unix_s, bool round_up = false) {
+        bool present = false;
+        uint64_t seq = 0;
+        detail::check(sf_admin_ts_to_seq(h_.get(), unix_s, round_up, &present, &seq));
+        return present ? std::optional<uint64_t>(seq) : std::nullopt;
+    }
+    uint64_t delete_db(bool force = false) {
+        uint64_t deleted = 0;
+        detail::check(sf_admin_delete_db(h_.get(), force, &deleted));
+        return deleted;
+    }
+    void close() { h_.close(); }
+
+private:
+    explicit Admin(sf_admin_t *h) : h_(h) {}
+    detail::Owned<sf_admin_t, sf_admin_close> h_;
+};
+
 inline std::string version() { return sf_version(); }
 
 } // namespace slatefast

@@ -13,15 +13,16 @@ internal static class ManifestRollback
     public static async Task<IReadOnlyList<ManifestVersionInfo>> ListAsync(ManifestStore manifests, CancellationToken cancellationToken)
     {
         var result = new List<ManifestVersionInfo>();
-        foreach (var (id, size) in await ListedAsync(manifests, cancellationToken).ConfigureAwait(false))
+        foreach (var (id, size, modified) in await ListedAsync(manifests, cancellationToken).ConfigureAwait(false))
         {
             try
             {
                 var state = await manifests.TryLoadAsync(id, cancellationToken).ConfigureAwait(false);
                 result.Add(state is null
-                    ? new ManifestVersionInfo(id, size, false, "gone (collected since it was listed)")
+                    ? new ManifestVersionInfo(id, size, false, "gone (collected since it was listed)") { LastModified = modified }
                     : new ManifestVersionInfo(id, size, true, null)
                     {
+                        LastModified = modified,
                         WriterEpoch = state.WriterEpoch,
                         CompactorEpoch = state.CompactorEpoch,
                         ReplayAfterWalId = state.ReplayAfterWalId,
@@ -33,7 +34,7 @@ internal static class ManifestRollback
             }
             catch (SlateFastException e) when (e.Kind == ErrorKind.Data)
             {
-                result.Add(new ManifestVersionInfo(id, size, false, e.Message));
+                result.Add(new ManifestVersionInfo(id, size, false, e.Message) { LastModified = modified });
             }
         }
 
@@ -123,14 +124,14 @@ internal static class ManifestRollback
         }
     }
 
-    private static async Task<List<(ulong Id, long Size)>> ListedAsync(ManifestStore manifests, CancellationToken cancellationToken)
+    private static async Task<List<(ulong Id, long Size, DateTimeOffset Modified)>> ListedAsync(ManifestStore manifests, CancellationToken cancellationToken)
     {
-        var listed = new List<(ulong Id, long Size)>();
+        var listed = new List<(ulong Id, long Size, DateTimeOffset Modified)>();
         await foreach (var meta in manifests.Store.ListAsync(DbPaths.DirPrefix(manifests.Db, DbPaths.ManifestDir), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             if (manifests.TryParse(meta.Path, out var id))
             {
-                listed.Add((id, meta.Size));
+                listed.Add((id, meta.Size, meta.LastModified));
             }
         }
 
@@ -143,10 +144,10 @@ internal static class ManifestRollback
         return listed;
     }
 
-    private static string Describe(List<(ulong Id, long Size)> listed) =>
+    private static string Describe(List<(ulong Id, long Size, DateTimeOffset Modified)> listed) =>
         listed.Count <= 10 ? string.Join(", ", listed.Select(m => m.Id)) : $"{listed[0].Id}..{listed[^1].Id}";
 
-    private static async Task<(ulong Id, ManifestState State)> NewestDecodingAsync(ManifestStore manifests, List<(ulong Id, long Size)> listed, ulong floor, CancellationToken cancellationToken)
+    private static async Task<(ulong Id, ManifestState State)> NewestDecodingAsync(ManifestStore manifests, List<(ulong Id, long Size, DateTimeOffset Modified)> listed, ulong floor, CancellationToken cancellationToken)
     {
         for (var i = listed.Count - 1; i >= 0 && listed[i].Id >= floor; i--)
         {

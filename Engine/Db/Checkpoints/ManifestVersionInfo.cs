@@ -7,6 +7,9 @@ namespace SlateFast;
 /// <param name="Error">Why it does not decode.</param>
 public sealed record ManifestVersionInfo(ulong Id, long SizeBytes, bool Decodes, string? Error)
 {
+    /// <summary>When the store last wrote the object (as the store reports it; null where it reports none).</summary>
+    public DateTimeOffset? LastModified { get; init; }
+
     /// <summary>The writer epoch it records.</summary>
     public ulong? WriterEpoch { get; init; }
 

@@ -33,6 +33,7 @@ From asyncio (calls run on a thread pool of the database, never blocking the loo
 from __future__ import annotations
 
 from ._version import __version__
+from .admin import Admin, open_admin
 from .aio import AsyncDb, open_async
 from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, open, open_reader, version
 from .status import DbStatus
@@ -72,4 +73,6 @@ __all__ = [
     "InvalidError",
     "DataError",
     "InternalError",
+    "Admin",
+    "open_admin",
 ]

@@ -151,6 +151,14 @@ _SIGNATURES: dict[str, list[Any]] = {
     "sf_wal_cursor_next": [c_void_p, c_int64, POINTER(c_bool), POINTER(WalRow)],
     "sf_wal_cursor_close": [c_void_p],
     "sf_wal_reader_close": [c_void_p],
+    "sf_admin_open": [c_char_p, c_char_p, c_char_p, _handle_p],
+    "sf_admin_list_manifests": [c_void_p, POINTER(c_void_p)],
+    "sf_admin_read_manifest": [c_void_p, c_uint64, POINTER(c_void_p)],
+    "sf_admin_read_compactions": [c_void_p, c_uint64, POINTER(c_void_p)],
+    "sf_admin_seq_to_ts": [c_void_p, c_uint64, c_bool, POINTER(c_bool), POINTER(c_int64)],
+    "sf_admin_ts_to_seq": [c_void_p, c_int64, c_bool, POINTER(c_bool), POINTER(c_uint64)],
+    "sf_admin_delete_db": [c_void_p, c_bool, POINTER(c_uint64)],
+    "sf_admin_close": [c_void_p],
 }
 
 CHECKPOINT_ID_LEN = 37

@@ -651,6 +651,7 @@ int main(int argc, char **argv) {
         test_ingest();
         test_wal_reader();
         test_status();
+        test_admin();
     }
     printf("%d checks, %d failed\n", checks, failures);
     fflush(stdout);

@@ -53,5 +53,7 @@ void test_wal_reader(void);
 
 /* test_status.c */
 void test_status(void);
+/* test_admin.c */
+void test_admin(void);
 
 #endif
