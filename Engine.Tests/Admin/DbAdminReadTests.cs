@@ -141,6 +141,9 @@ public sealed class DbAdminReadTests
             await db.FlushAsync(FlushType.MemTable);
         }
 
-        Assert.Equal(0ul, await new DbAdmin("db", store).GetSequenceForTimestampAsync(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)));
+        // The sample it found stays; its own first commit is sampled after it.
+        var admin = new DbAdmin("db", store);
+        Assert.Equal(0ul, await admin.GetSequenceForTimestampAsync(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000)));
+        Assert.Equal(1ul, await admin.GetSequenceForTimestampAsync(DateTimeOffset.UtcNow.AddMinutes(1)));
     }
 }

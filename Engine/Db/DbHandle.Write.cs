@@ -302,6 +302,7 @@ public sealed partial class DbHandle
     private WriteHandle EndCommit(Memtable.Memtable active, ulong seq, long now, int rows, bool awaitDurable)
     {
         Volatile.Write(ref _visibleSeq, seq);
+        active.TrackSequence(seq, now);
         var ticket = _wal?.Ticket ?? active.FlushTicket;
         var hurry = false;
         if (awaitDurable)

@@ -159,6 +159,7 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
             LastL0Seq = lastSeq,
             LastL0ClockTick = Math.Max(m.LastL0ClockTick, memtable.LastTick),
             RecentSnapshotMinSeq = snapshots.Length > 0 ? Math.Min(snapshots[0], lastSeq) : lastSeq,
+            SequenceTracker = m.SequenceTracker.Extend(memtable.SequenceSamples),
         };
     }
 

@@ -21,6 +21,54 @@ internal sealed record SequenceTracker(ImmutableArray<SequenceSample> Samples)
 {
     public static SequenceTracker Empty { get; } = new(ImmutableArray<SequenceSample>.Empty);
 
+    /// <summary>The least time between two samples, as SlateDB's tracker keeps it.</summary>
+    public const long IntervalSeconds = 60;
+
+    /// <summary>The most samples kept; beyond it every other one goes, as SlateDB downsamples.</summary>
+    public const int Capacity = 8192;
+
+    /// <summary>
+    /// This tracker with <paramref name="samples"/> appended as SlateDB merges a flushed
+    /// memtable's samples: each a minute or more after the previous one appended, never going
+    /// back in sequence number or time (such a sample is skipped, where SlateDB would assert), and
+    /// halved by taking every other sample whenever it outgrows <see cref="Capacity"/>.
+    /// </summary>
+    public SequenceTracker Extend(IReadOnlyList<SequenceSample> samples)
+    {
+        if (samples.Count == 0)
+        {
+            return this;
+        }
+
+        var merged = Samples.ToBuilder();
+        long? lastAppended = null;
+        var changed = false;
+        foreach (var sample in samples)
+        {
+            if ((lastAppended is { } t && sample.UnixSeconds - t < IntervalSeconds)
+                || (merged.Count > 0 && (sample.Seq < merged[^1].Seq || sample.UnixSeconds < merged[^1].UnixSeconds)))
+            {
+                continue;
+            }
+
+            merged.Add(sample);
+            lastAppended = sample.UnixSeconds;
+            changed = true;
+            if (merged.Count > Capacity)
+            {
+                var halved = ImmutableArray.CreateBuilder<SequenceSample>((merged.Count + 1) / 2);
+                for (var i = 0; i < merged.Count; i += 2)
+                {
+                    halved.Add(merged[i]);
+                }
+
+                merged = halved;
+            }
+        }
+
+        return changed ? new SequenceTracker(merged.ToImmutable()) : this;
+    }
+
     /// <summary>The time, in Unix seconds, of the sample for <paramref name="seq"/>; null when the tracker has none on that side.</summary>
     public long? FindTime(ulong seq, bool roundUp) =>
         Find(seq, static s => s.Seq, roundUp) is { } i ? Samples[i].UnixSeconds : null;

@@ -24,6 +24,12 @@ internal sealed class Memtable
     private ulong _maxSeq;
     private long _lastTick = long.MinValue;
 
+    // Sequence-tracker samples of the commits into this memtable (SlateDB records them per
+    // memtable and merges them into the manifest's tracker with its L0), at most one a minute.
+    // Written under the database's commit lock; read by the flush once the memtable is frozen.
+    private List<Manifest.SequenceSample>? _samples;
+    private long _nextSampleSecond = long.MinValue;
+
     public Memtable(long arenaCapacity)
     {
         _arena = new NativeArena(arenaCapacity);
@@ -57,6 +63,25 @@ internal sealed class Memtable
 
     /// <summary>Completes when the memtable is an L0 SST listed in the manifest.</summary>
     public TaskCompletionSource Flushed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The sequence-tracker samples of the commits into this memtable, oldest first.</summary>
+    public IReadOnlyList<Manifest.SequenceSample> SequenceSamples => (IReadOnlyList<Manifest.SequenceSample>?)_samples ?? [];
+
+    /// <summary>
+    /// Records that commit <paramref name="seq"/> happened at <paramref name="unixMs"/>, when a
+    /// minute has passed since the last sample: one comparison per commit otherwise.
+    /// </summary>
+    public void TrackSequence(ulong seq, long unixMs)
+    {
+        var second = unixMs / 1000;
+        if (second < _nextSampleSecond)
+        {
+            return;
+        }
+
+        (_samples ??= []).Add(new Manifest.SequenceSample(seq, second));
+        _nextSampleSecond = second + Manifest.SequenceTracker.IntervalSeconds;
+    }
 
     public InsertResult Insert(ReadOnlySpan<byte> key, ulong seq, byte flags, ReadOnlySpan<byte> value, long createTs, long expireTs)
     {
