@@ -170,10 +170,11 @@ public sealed class BlockTransformerTests
     }
 
     [Fact]
-    public async Task A_database_written_with_a_transformer_fails_with_Data_when_opened_without_it()
+    public async Task A_database_written_with_a_transformer_fails_with_Data_when_opened_without_it_and_still_opens_with_it()
     {
         var store = new InMemoryObjectStore();
-        await using (var db = await DbHandle.OpenAsync("db", store, Options(new Xor(0x33))))
+        var xor = new Xor(0x33);
+        await using (var db = await DbHandle.OpenAsync("db", store, Options(xor)))
         {
             await db.PutAsync(B("a"), B("secret"));
             await db.FlushAsync(FlushType.MemTable);
@@ -187,6 +188,11 @@ public sealed class BlockTransformerTests
         });
 
         Assert.Equal(ErrorKind.Data, e.Kind);
+
+        // The failed open left a fence of its own, without the transformer.
+        await using var again = await DbHandle.OpenAsync("db", store, Options(xor));
+        Assert.Equal("in the wal", S(await again.GetAsync(B("b"))));
+        Assert.Equal("secret", S(await again.GetAsync(B("a"))));
     }
 
     [Fact]

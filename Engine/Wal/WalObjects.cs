@@ -111,8 +111,23 @@ internal static class WalObjects
         }
         catch (SlateFastException e) when (e.Kind == ErrorKind.Data && e is not ObjectNotFoundException)
         {
+            // A writer opened once without the block transformer (and failed at replay) left its
+            // fence untransformed; it holds no rows, and refusing it would lock the database out
+            // of its own transformer.
+            if (transformer is not null && head.Size <= EmptySstMaxSize && await IsPlainFenceAsync(store, path, head.Size, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
             throw new CorruptWalObjectException(path, walId, head.Size, e.Message, e);
         }
+    }
+
+    private static async ValueTask<bool> IsPlainFenceAsync(IObjectStore store, string path, long size, CancellationToken cancellationToken)
+    {
+        var bytes = await store.GetRangeAsync(path, 0, (int)size, cancellationToken).ConfigureAwait(false);
+        return bytes.Span.SequenceEqual(Recovery.DbRecovery.FenceBytes(FormatLevel.SlateDb012).Span)
+            || bytes.Span.SequenceEqual(Recovery.DbRecovery.FenceBytes(FormatLevel.SlateDb013).Span);
     }
 
     /// <summary>

@@ -649,6 +649,8 @@ int main(int argc, char **argv) {
         test_checkpoints_and_readers();
         test_reader_misuse();
         test_ingest();
+        test_callbacks();
+        test_gc_and_clone();
     }
     printf("%d checks, %d failed\n", checks, failures);
     fflush(stdout);

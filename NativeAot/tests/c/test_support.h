@@ -48,4 +48,8 @@ void test_checkpoints_and_readers(void);
 void test_reader_misuse(void);
 void test_ingest(void);
 
+/* test_callbacks.c */
+void test_callbacks(void);
+void test_gc_and_clone(void);
+
 #endif
