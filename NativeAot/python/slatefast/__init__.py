@@ -28,7 +28,8 @@ from __future__ import annotations
 
 from ._version import __version__
 from .aio import AsyncDb, open_async
-from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, open, open_reader, version
+from ._callbacks import CompactionEntry
+from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, collect_garbage, create_clone, open, open_reader, version
 from .errors import (
     ClosedError,
     DataError,
@@ -46,6 +47,9 @@ __all__ = [
     "AsyncDb",
     "open_reader",
     "version",
+    "collect_garbage",
+    "create_clone",
+    "CompactionEntry",
     "Db",
     "Iterator",
     "Reader",
