@@ -59,7 +59,7 @@ internal sealed record SstPieces(
     private static byte[]? Section(byte[] sst, ulong offset, ulong length, CompressionCodec codec) =>
         length == 0
             ? null
-            : SstSections.Read(sst.AsMemory((int)offset, (int)length), codec, Path, (long)offset, "section", SstFile.DefaultMaxSectionSize).ToArray();
+            : SstSections.Read(sst.AsMemory((int)offset, (int)length), codec, null, Path, (long)offset, "section", SstFile.DefaultMaxSectionSize).ToArray();
 
     private static IEnumerable<int> Pick(int count, int max)
     {

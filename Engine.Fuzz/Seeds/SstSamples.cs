@@ -138,11 +138,11 @@ internal static class SstSamples
             byte[] first = block.FirstKey.ToArray();
             index.AddBlock((ulong)output.WrittenCount, previousLast is null ? [] : IndexKey.ShortestSeparator(previousLast, first));
             previousLast = block.LastKey.ToArray();
-            SstSections.Write(block.Finish(), CompressionCodec.None, output);
+            SstSections.Write(block.Finish(), CompressionCodec.None, null, output);
         }
 
         ulong filterOffset = (ulong)output.WrittenCount;
-        ulong indexLength = (ulong)SstSections.Write(index.Finish(), CompressionCodec.None, output);
+        ulong indexLength = (ulong)SstSections.Write(index.Finish(), CompressionCodec.None, null, output);
         var info = new SsTableInfo
         {
             FirstEntry = rows[0].Key,

@@ -55,7 +55,7 @@ internal static class SstChecksums
         changed |= Fix(sst, (long)info.IndexOffset, (long)(info.IndexOffset + info.IndexLength));
         var stored = sst.AsMemory((int)info.IndexOffset, (int)info.IndexLength);
         // A copy: fixing a block's CRC may write into the index bytes when fuzzed sections overlap.
-        var index = SsTableIndex.Decode(SstSections.Read(stored, info.Compression, "fuzz", (long)info.IndexOffset, "index", SstFile.DefaultMaxSectionSize).ToArray());
+        var index = SsTableIndex.Decode(SstSections.Read(stored, info.Compression, null, "fuzz", (long)info.IndexOffset, "index", SstFile.DefaultMaxSectionSize).ToArray());
         for (int i = 0; i < index.BlockCount; i++)
         {
             ulong start = index.BlockOffset(i);

@@ -75,7 +75,7 @@ public sealed class WalFenceTests
         var fences = new List<string>();
         foreach (var meta in before)
         {
-            if (await SlateFast.Wal.WalObjects.IsFenceAsync(_store, meta, default))
+            if (await SlateFast.Wal.WalObjects.IsFenceAsync(_store, meta, null, default))
             {
                 fences.Add(meta.Path);
             }
@@ -100,9 +100,9 @@ public sealed class WalFenceTests
     public async Task A_small_WAL_object_the_collector_cannot_read_is_kept_as_a_possible_fence()
     {
         var meta = await _store.PutAsync(DbPaths.WalSstPath("db", 7), new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20 });
-        Assert.True(await SlateFast.Wal.WalObjects.IsFenceAsync(_store, meta, default));
+        Assert.True(await SlateFast.Wal.WalObjects.IsFenceAsync(_store, meta, null, default));
         var big = await _store.PutAsync(DbPaths.WalSstPath("db", 8), new byte[4096]);
-        Assert.False(await SlateFast.Wal.WalObjects.IsFenceAsync(_store, big, default));
+        Assert.False(await SlateFast.Wal.WalObjects.IsFenceAsync(_store, big, null, default));
     }
 
     [Fact]

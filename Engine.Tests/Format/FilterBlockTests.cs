@@ -56,7 +56,7 @@ public sealed class FilterBlockTests(ITestOutputHelper output)
     private static byte[] Section(ReadOnlySpan<byte> payload)
     {
         using var buffer = new PooledBufferWriter(256);
-        SstSections.Write(payload, CompressionCodec.None, buffer);
+        SstSections.Write(payload, CompressionCodec.None, null, buffer);
         return buffer.WrittenSpan.ToArray();
     }
 

@@ -44,7 +44,7 @@ public sealed class GarbageCollectorTests
         var pinned = await new ManifestStore(_store, "db").LoadAsync((await Admin.ListCheckpointsAsync()).Single().ManifestId);
         // The writer's fence (WAL 1, an SST without rows) stays too: see WalFenceTests.
         var fence = DbPaths.WalSstPath("db", 1);
-        Assert.True(await SlateFast.Wal.WalObjects.IsFenceAsync(_store, (await _store.HeadAsync(fence))!.Value, default));
+        Assert.True(await SlateFast.Wal.WalObjects.IsFenceAsync(_store, (await _store.HeadAsync(fence))!.Value, null, default));
         var below = (await WalIdsAsync()).Where(id => id > 1 && id < latest.ReplayAfterWalId).ToList();
         var protectedIds = below.Where(id => id > pinned.ReplayAfterWalId && id <= pinned.WalIdLastSeen).ToList();
         Assert.NotEmpty(protectedIds);

@@ -30,7 +30,7 @@ public sealed class CompositeFilterSstTests
     }
 
     private static byte[] Payload(byte[] sst, SsTableInfo info) =>
-        SstSections.Read(sst.AsMemory((int)info.FilterOffset, (int)info.FilterLength), info.Compression, "x", (long)info.FilterOffset, "filter", int.MaxValue).ToArray();
+        SstSections.Read(sst.AsMemory((int)info.FilterOffset, (int)info.FilterLength), info.Compression, null, "x", (long)info.FilterOffset, "filter", int.MaxValue).ToArray();
 
     [Theory]
     [InlineData(CompressionCodec.None)]

@@ -24,7 +24,7 @@ public sealed class WalBufferTests
 
         var store = new InMemoryObjectStore();
         await store.PutAsync(DbPaths.WalSstPath("db", 42), wal.Finish().ToArray());
-        var contents = await WalObjects.ReadForReplayAsync(store, "db", 42, CancellationToken.None);
+        var contents = await WalObjects.ReadForReplayAsync(store, "db", 42, null, CancellationToken.None);
         var rows = new List<string>();
         var iterator = new BlockIterator();
         foreach (var block in contents!.Blocks)

@@ -247,6 +247,22 @@ public sealed class WalReaderTests
     }
 
     [Fact]
+    public async Task The_WAL_of_a_database_written_through_a_block_transformer_reads_with_it_and_is_Data_without_it()
+    {
+        var store = new InMemoryObjectStore();
+        var transformer = new SlateFast.Tests.Sst.BlockTransformerTests.Xor(0x5a);
+        await using var db = await DbHandle.OpenAsync("db", store, Options() with { BlockTransformer = transformer });
+        var h = await db.PutAsync(B("secret"), B("v"));
+
+        var rows = await TakeAsync(new WalReader("db", store, Fast() with { BlockTransformer = transformer }).FollowAsync(WalStart.Beginning), 1);
+        Assert.Equal((h.Seq, "secret"), (rows[0].Seq, S(rows[0].Key)));
+
+        var plain = new WalReader("db", store);
+        var withRows = (await plain.ListAsync()).First(f => f.Id == rows[0].WalId);
+        Assert.Equal(ErrorKind.Data, (await Assert.ThrowsAsync<SlateFastException>(() => plain.ReadAsync(withRows.Id))).Kind);
+    }
+
+    [Fact]
     public async Task Bad_options_a_WAL_id_of_zero_and_a_path_without_a_database_are_Invalid()
     {
         Assert.Equal(ErrorKind.Invalid, Assert.Throws<SlateFastException>(() => new WalReader("db", new InMemoryObjectStore(), new WalReaderOptions { PollInterval = TimeSpan.Zero })).Kind);

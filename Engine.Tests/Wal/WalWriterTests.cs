@@ -42,7 +42,7 @@ public sealed class WalWriterTests
 
         Assert.Equal(6UL, wal.LastWrittenId);
         Assert.Equal([3UL], host.Written);
-        var contents = await WalObjects.ReadForReplayAsync(store, "db", 6, CancellationToken.None);
+        var contents = await WalObjects.ReadForReplayAsync(store, "db", 6, null, CancellationToken.None);
         Assert.Equal(["a@1", "b@2", "c@3"], Rows(contents!));
         await StopAsync(wal, host, gate, loop);
     }

@@ -13,7 +13,7 @@ public sealed partial class DbHandle
     {
         if (_options.GarbageCollector is { } gcOptions)
         {
-            _gc = new GarbageCollector(_store, Path, gcOptions, _options.TimeProvider, _options.LoggerFactory, _walStore);
+            _gc = new GarbageCollector(_store, Path, gcOptions, _options.TimeProvider, _options.LoggerFactory, _walStore, _options.BlockTransformer);
             _gc.Start(OnLoopCrash);
         }
     }

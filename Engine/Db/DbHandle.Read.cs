@@ -359,8 +359,8 @@ public sealed partial class DbHandle
     {
         var opened = Cache.Tables.GetOrOpenAsync(
             view.Sst.Id,
-            static (id, state) => SstFile.OpenAsync(state.Store, DbPaths.CompactedSstPath(state.Path, state.ExternalDbs, id), state.Version, cancellationToken: CancellationToken.None).AsTask(),
-            (Store: _store, Path, Version: view.Sst.FormatVersion, CurrentManifest.ExternalDbs),
+            static (id, state) => SstFile.OpenAsync(state.Store, DbPaths.CompactedSstPath(state.Path, state.ExternalDbs, id), state.Version, transformer: state.Transformer, cancellationToken: CancellationToken.None).AsTask(),
+            (Store: _store, Path, Version: view.Sst.FormatVersion, CurrentManifest.ExternalDbs, Transformer: _options.BlockTransformer),
             cancellationToken);
 
         // A manifest entry is compared with its SST once (the table cache may hold the file for

@@ -51,7 +51,7 @@ public sealed partial class DbReader : IAsyncDisposable
         _manifests = manifests;
         _options = options;
         _mode = options.EffectiveMode;
-        _replayer = new WalReplayer(view.WalStore, view.Path, options.WalRecovery, options.MaxMemtableBytes, ReplayMemtable(options.MaxMemtableBytes));
+        _replayer = new WalReplayer(view.WalStore, view.Path, options.WalRecovery, options.MaxMemtableBytes, ReplayMemtable(options.MaxMemtableBytes), options.BlockTransformer);
         _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlateFast.DbReader");
     }
 
@@ -86,6 +86,7 @@ public sealed partial class DbReader : IAsyncDisposable
             LoggerFactory = options.LoggerFactory,
             GarbageCollector = null,
             MergeOperator = options.MergeOperator,
+            BlockTransformer = options.BlockTransformer,
             WalObjectStore = options.WalObjectStore,
         };
         var view = DbHandle.CreateReadView(path, store, dbOptions);

@@ -136,7 +136,7 @@ public sealed class WalReader
         WalContents? contents;
         try
         {
-            contents = await WalObjects.ReadForReplayAsync(_walStore, Path, walId, cancellationToken).ConfigureAwait(false);
+            contents = await WalObjects.ReadForReplayAsync(_walStore, Path, walId, _options.BlockTransformer, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectNotFoundException)
         {

@@ -23,6 +23,7 @@ internal sealed class GarbageCollector : IAsyncDisposable
     private readonly IObjectStore _walStore;
     private readonly string _db;
     private readonly GarbageCollectorOptions _options;
+    private readonly IBlockTransformer? _transformer;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
@@ -30,8 +31,9 @@ internal sealed class GarbageCollector : IAsyncDisposable
     private long _passes;
 
     /// <summary>A collector for the database at <paramref name="db"/>; its WAL is in <paramref name="walStore"/> when it has a separate one.</summary>
-    public GarbageCollector(IObjectStore store, string db, GarbageCollectorOptions options, TimeProvider time, ILoggerFactory? loggers, IObjectStore? walStore = null)
+    public GarbageCollector(IObjectStore store, string db, GarbageCollectorOptions options, TimeProvider time, ILoggerFactory? loggers, IObjectStore? walStore = null, IBlockTransformer? transformer = null)
     {
+        _transformer = transformer;
         options.Validate();
         _store = store;
         _walStore = walStore ?? store;
@@ -72,7 +74,7 @@ internal sealed class GarbageCollector : IAsyncDisposable
     /// <summary>Expires checkpoints, then runs every configured kind once: manifests, WAL, compacted SSTs, compactions files.</summary>
     public async Task<GarbageCollectionResult> RunOnceAsync(bool dryRun, CancellationToken cancellationToken = default)
     {
-        var context = new GcContext(_store, _walStore, _db, _time, dryRun, _log);
+        var context = new GcContext(_store, _walStore, _db, _time, dryRun, _log, _transformer);
         var expired = dryRun ? await ExpiredAsync(context, cancellationToken).ConfigureAwait(false) : await RemoveExpiredCheckpointsAsync(cancellationToken).ConfigureAwait(false);
         var manifests = await CollectAsync(context, GcKind.Manifest, cancellationToken).ConfigureAwait(false);
         var wal = await CollectAsync(context, GcKind.Wal, cancellationToken).ConfigureAwait(false);
@@ -129,7 +131,7 @@ internal sealed class GarbageCollector : IAsyncDisposable
             {
                 await Task.Delay(interval, _time, token).ConfigureAwait(false);
                 await RemoveExpiredCheckpointsAsync(token).ConfigureAwait(false);
-                await CollectAsync(new GcContext(_store, _walStore, _db, _time, dryRun: false, _log), kind, token).ConfigureAwait(false);
+                await CollectAsync(new GcContext(_store, _walStore, _db, _time, dryRun: false, _log, _transformer), kind, token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

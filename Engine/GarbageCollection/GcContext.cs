@@ -9,7 +9,7 @@ namespace SlateFast.GarbageCollection;
 /// What every collector task reads and how it deletes. In a dry run the latest manifest is read
 /// as if expired checkpoints were already removed, and deletions are only recorded.
 /// </summary>
-internal sealed class GcContext(IObjectStore store, IObjectStore walStore, string db, TimeProvider time, bool dryRun, ILogger log)
+internal sealed class GcContext(IObjectStore store, IObjectStore walStore, string db, TimeProvider time, bool dryRun, ILogger log, IBlockTransformer? transformer = null)
 {
     public IObjectStore Store => store;
 
@@ -21,6 +21,9 @@ internal sealed class GcContext(IObjectStore store, IObjectStore walStore, strin
     public ManifestStore Manifests { get; } = new(store, db);
 
     public bool DryRun => dryRun;
+
+    /// <summary>Decodes WAL objects when the collector looks inside one (a fence has no rows).</summary>
+    public IBlockTransformer? Transformer => transformer;
 
     public DateTimeOffset Now => time.GetUtcNow();
 

@@ -22,7 +22,7 @@ internal static class WalGc
                 && id < latest.ReplayAfterWalId
                 && context.OlderThan(meta.LastModified, minAge)
                 && !referenced.Values.Any(m => NeedsWal(m, id))
-                && !await Wal.WalObjects.IsFenceAsync(context.WalStore, meta, cancellationToken).ConfigureAwait(false))
+                && !await Wal.WalObjects.IsFenceAsync(context.WalStore, meta, context.Transformer, cancellationToken).ConfigureAwait(false))
             {
                 doomed.Add(meta.Path);
             }

@@ -29,6 +29,9 @@ internal sealed class PooledBufferWriter(int initialCapacity = 4096) : IBufferWr
 
     public void ResetWrittenCount() => _written = 0;
 
+    /// <summary>Forgets what was written after the first <paramref name="count"/> bytes (a section that failed half way).</summary>
+    public void Truncate(int count) => _written = Math.Min(_written, Math.Max(count, 0));
+
     public void Advance(int count)
     {
         if (count < 0 || _written + count > _buffer.Length)

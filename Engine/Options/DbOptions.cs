@@ -95,6 +95,21 @@ public sealed record DbOptions
     /// </summary>
     public IMergeOperator? MergeOperator { get; init; }
 
+    /// <summary>
+    /// Makes a filter per compaction job that sees every row the job writes and may keep, drop,
+    /// delete or rewrite it (SlateDB: <c>compaction_filter_supplier</c>); null (the default): none.
+    /// See <see cref="ICompactionFilter"/> for what dropping means here.
+    /// </summary>
+    public ICompactionFilterSupplier? CompactionFilter { get; init; }
+
+    /// <summary>
+    /// Encodes every SST block this database writes and decodes every block it reads, for example
+    /// to encrypt them (SlateDB: <c>with_block_transformer</c>); null (the default): blocks are
+    /// stored as compressed. A database must always be opened with the transformer it was written
+    /// with; SlateDB reads it with the same transformation.
+    /// </summary>
+    public IBlockTransformer? BlockTransformer { get; init; }
+
     /// <summary>Time to live of puts whose <see cref="PutOptions.Ttl"/> is <see cref="Ttl.Default"/>; null: no expiry (SlateDB: <c>default_ttl</c>).</summary>
     public TimeSpan? DefaultTtl { get; init; }
 

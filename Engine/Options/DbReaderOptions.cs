@@ -70,6 +70,9 @@ public sealed record DbReaderOptions
     /// </summary>
     public IMergeOperator? MergeOperator { get; init; }
 
+    /// <summary>The block transformer the database was written with (see <see cref="DbOptions.BlockTransformer"/>); null: none.</summary>
+    public IBlockTransformer? BlockTransformer { get; init; }
+
     /// <summary>The database's separate WAL store, as its writer has it (<see cref="DbOptions.WalObjectStore"/>; SlateDB's <c>DbReaderBuilder::with_wal_object_store</c>).</summary>
     public IObjectStore? WalObjectStore { get; init; }
 

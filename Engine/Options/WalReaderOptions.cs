@@ -17,6 +17,9 @@ public sealed record WalReaderOptions
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The block transformer the database was written with (see <see cref="DbOptions.BlockTransformer"/>); null: none.</summary>
+    public IBlockTransformer? BlockTransformer { get; init; }
+
     /// <summary>The clock the follower waits on; null: the system clock.</summary>
     public TimeProvider? TimeProvider { get; init; }
 

@@ -37,10 +37,14 @@ internal static class DbRecovery
     private static readonly Lazy<byte[]> s_fencingWal = new(() => FencingWal(FilterFormat.Legacy));
     private static readonly Lazy<byte[]> s_compositeFencingWal = new(() => FencingWal(FilterFormat.Composite));
 
-    /// <summary>The bytes of a WAL fence at <paramref name="level"/> (what a writer's open writes).</summary>
-    internal static ReadOnlyMemory<byte> FenceBytes(FormatLevel level) => level switch
+    /// <summary>
+    /// The bytes of a WAL fence at <paramref name="level"/> (what a writer's open writes); its
+    /// index goes through <paramref name="transformer"/> as every SST section does.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> FenceBytes(FormatLevel level, IBlockTransformer? transformer = null) => level switch
     {
         >= FormatLevel.SlateDb014 => ReadOnlyMemory<byte>.Empty,
+        _ when transformer is not null => FencingWal(level == FormatLevel.SlateDb013 ? FilterFormat.Composite : FilterFormat.Legacy, transformer),
         FormatLevel.SlateDb013 => s_compositeFencingWal.Value,
         _ => s_fencingWal.Value,
     };
@@ -100,7 +104,7 @@ internal static class DbRecovery
 
         // Listed after the epoch claim: no older writer can move the replay point any more, so the
         // fence id is above it (the check SlateDB added for #1622 holds by construction; asserted below).
-        var fence = FenceBytes(options.FormatLevel);
+        var fence = FenceBytes(options.FormatLevel, options.BlockTransformer);
         var claimed = state;
         var replayFrom = claimed.ReplayAfterWalId;
         var fencingId = (walIds.Count > 0 ? walIds.Max : replayFrom) + 1;
@@ -201,11 +205,11 @@ internal static class DbRecovery
 
     // Writer-sized memtables, frozen at the L0 size as a writer's are.
     private static WalReplayer Replayer(IObjectStore store, string path, DbOptions options, Func<long, Memtable.Memtable> newMemtable) =>
-        new(store, path, options.WalRecovery, options.L0SstSizeBytes, (need, _) => newMemtable(need));
+        new(store, path, options.WalRecovery, options.L0SstSizeBytes, (need, _) => newMemtable(need), options.BlockTransformer);
 
-    private static byte[] FencingWal(FilterFormat format)
+    private static byte[] FencingWal(FilterFormat format, IBlockTransformer? transformer = null)
     {
-        using var builder = new SstBuilder(new SstBuildSettings(4096, CompressionCodec.None, 10, 1000, SstType.Compacted, format));
+        using var builder = new SstBuilder(new SstBuildSettings(4096, CompressionCodec.None, 10, 1000, SstType.Compacted, format, transformer));
         builder.Finish();
         return builder.Pending.ToArray();
     }

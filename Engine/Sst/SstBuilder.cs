@@ -18,14 +18,15 @@ namespace SlateFast.Sst;
 /// SST, WAL and filterless ones included, declares the format and the bloom filter is a
 /// one-entry composite block named <c>_bf</c>.
 /// </param>
-internal readonly record struct SstBuildSettings(int BlockSize, CompressionCodec Compression, int FilterBitsPerKey, int MinFilterKeys, SstType Type, FilterFormat FilterFormat = FilterFormat.Legacy)
+/// <param name="Transformer">Encodes every compressed section but the info (null: none).</param>
+internal readonly record struct SstBuildSettings(int BlockSize, CompressionCodec Compression, int FilterBitsPerKey, int MinFilterKeys, SstType Type, FilterFormat FilterFormat = FilterFormat.Legacy, IBlockTransformer? Transformer = null)
 {
-    public static SstBuildSettings Wal(CompressionCodec compression, int blockSize = 4096, FilterFormat filterFormat = FilterFormat.Legacy) =>
-        new(blockSize, compression, 10, int.MaxValue, SstType.Wal, filterFormat);
+    public static SstBuildSettings Wal(CompressionCodec compression, int blockSize = 4096, FilterFormat filterFormat = FilterFormat.Legacy, IBlockTransformer? transformer = null) =>
+        new(blockSize, compression, 10, int.MaxValue, SstType.Wal, filterFormat, transformer);
 
     /// <summary>The settings of the compacted SSTs a database writes (flushes, compactions, ingestion).</summary>
     public static SstBuildSettings Compacted(DbOptions options) =>
-        new(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted, options.SstFilterFormat);
+        new(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted, options.SstFilterFormat, options.BlockTransformer);
 }
 
 /// <summary>
@@ -63,6 +64,7 @@ internal sealed class SstBuilder : IDisposable
     private int _blockDeletes;
     private int _blockMerges;
     private bool _finished;
+    private SlateFastException? _failure;
 
     public SstBuilder(SstBuildSettings settings)
     {
@@ -125,6 +127,8 @@ internal sealed class SstBuilder : IDisposable
             ThrowHelper.Invalid("the SST is already finished");
         }
 
+        ThrowIfFailed();
+
         if (row.Key.IsEmpty || row.Key.Length > BlockLimits.MaxKeyLength)
         {
             ThrowHelper.Invalid($"key length must be 1..{BlockLimits.MaxKeyLength} bytes, got {row.Key.Length}");
@@ -182,6 +186,7 @@ internal sealed class SstBuilder : IDisposable
             ThrowHelper.Invalid("the SST is already finished");
         }
 
+        ThrowIfFailed();
         _finished = true;
         if (!_block.IsEmpty)
         {
@@ -205,7 +210,7 @@ internal sealed class SstBuilder : IDisposable
             }
 
             _filter.Build(_settings.FilterBitsPerKey, payload);
-            filterLength = (ulong)SstSections.Write(payload.WrittenSpan, codec, _output);
+            filterLength = (ulong)SstSections.Write(payload.WrittenSpan, codec, _settings.Transformer, _output);
         }
 
         var indexOffset = (ulong)Position;
@@ -219,7 +224,7 @@ internal sealed class SstBuilder : IDisposable
             entries = entries[(10 + keyLength)..];
         }
 
-        var indexLength = (ulong)SstSections.Write(index.Finish(), codec, _output);
+        var indexLength = (ulong)SstSections.Write(index.Finish(), codec, _settings.Transformer, _output);
 
         ulong statsOffset = 0, statsLength = 0;
         if (_settings.Type == SstType.Compacted)
@@ -234,7 +239,7 @@ internal sealed class SstBuilder : IDisposable
                 RawValueSize = (ulong)RawValueSize,
                 Blocks = [.. System.Runtime.InteropServices.MemoryMarshal.Cast<byte, BlockStats>(_blockStats.WrittenSpan)],
             };
-            statsLength = (ulong)SstSections.Write(SstStatsCodec.Encode(stats), codec, _output);
+            statsLength = (ulong)SstSections.Write(SstStatsCodec.Encode(stats), codec, _settings.Transformer, _output);
         }
 
         ReadOnlyMemory<byte>? firstEntry = null, lastEntry = null;
@@ -315,7 +320,7 @@ internal sealed class SstBuilder : IDisposable
 
         last.CopyTo(_prevBlockLastKey);
         _prevBlockLastKeyLength = last.Length;
-        SstSections.Write(_block.Finish(), _settings.Compression, _output);
+        WriteSection(_block.Finish());
         if (_settings.Type == SstType.Compacted)
         {
             var stats = new BlockStats((ushort)_blockPuts, (ushort)_blockDeletes, (ushort)_blockMerges);
@@ -325,6 +330,26 @@ internal sealed class SstBuilder : IDisposable
         _blockCount++;
         _blockPuts = _blockDeletes = _blockMerges = 0;
         _block.Reset();
+    }
+
+    private void WriteSection(ReadOnlySpan<byte> block)
+    {
+        if (_settings.Transformer is null)
+        {
+            SstSections.Write(block, _settings.Compression, null, _output);
+            return;
+        }
+
+        try
+        {
+            SstSections.Write(block, _settings.Compression, _settings.Transformer, _output);
+        }
+        catch (SlateFastException e)
+        {
+            // The block's rows are gone from the stream: the builder must not finish an SST without them.
+            _failure = e;
+            throw;
+        }
     }
 
     private void CheckOrder(scoped in RowEntry row)
@@ -363,6 +388,14 @@ internal sealed class SstBuilder : IDisposable
         key.CopyTo(_lastKey);
         _lastKeyLength = key.Length;
         _lastSeq = seq;
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null)
+        {
+            ThrowHelper.Data($"the SST lost a block when the block transformer failed earlier: {_failure.Message}", _failure);
+        }
     }
 
     private static byte[] SeqKey(ulong seq)

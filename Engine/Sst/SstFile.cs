@@ -26,9 +26,11 @@ internal sealed class SstFile
 
     private readonly IObjectStore _store;
     private readonly int _maxSectionSize;
+    private readonly IBlockTransformer? _transformer;
 
-    private SstFile(IObjectStore store, string path, long size, ushort footerVersion, BlockFormat format, SsTableInfo info, SsTableIndex index, FilterSection filter, SstStats? stats, int maxSectionSize)
+    private SstFile(IObjectStore store, string path, long size, ushort footerVersion, BlockFormat format, SsTableInfo info, SsTableIndex index, FilterSection filter, SstStats? stats, int maxSectionSize, IBlockTransformer? transformer)
     {
+        _transformer = transformer;
         _store = store;
         Path = path;
         Size = size;
@@ -74,8 +76,11 @@ internal sealed class SstFile
     /// </summary>
     public long MetadataBytes { get; private init; }
 
-    /// <summary>Opens the SST. <paramref name="formatVersion"/> overrides the footer's version (manifest entries carry it).</summary>
-    public static async ValueTask<SstFile> OpenAsync(IObjectStore store, string path, ushort? formatVersion = null, int maxSectionSize = DefaultMaxSectionSize, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Opens the SST. <paramref name="formatVersion"/> overrides the footer's version (manifest
+    /// entries carry it); <paramref name="transformer"/> decodes its sections (not the info).
+    /// </summary>
+    public static async ValueTask<SstFile> OpenAsync(IObjectStore store, string path, ushort? formatVersion = null, int maxSectionSize = DefaultMaxSectionSize, IBlockTransformer? transformer = null, CancellationToken cancellationToken = default)
     {
         var head = await store.HeadAsync(path, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException(path);
         var size = head.Size;
@@ -104,7 +109,7 @@ internal sealed class SstFile
         }
 
         var infoStored = await SliceAsync(store, path, tail, tailStart, (long)metaOffset, infoEnd, cancellationToken).ConfigureAwait(false);
-        var infoBytes = SstSections.Read(infoStored, CompressionCodec.None, path, (long)metaOffset, "info", int.MaxValue);
+        var infoBytes = SstSections.Read(infoStored, CompressionCodec.None, null, path, (long)metaOffset, "info", int.MaxValue);
         var info = Decode(path, "info", () => SsTableInfoCodec.Decode(infoBytes.Span));
         var codec = info.Compression;
 
@@ -118,7 +123,7 @@ internal sealed class SstFile
 
         var maxSection = maxSectionSize;
         var indexStored = await SliceAsync(store, path, tail, tailStart, (long)info.IndexOffset, (long)(info.IndexOffset + info.IndexLength), cancellationToken).ConfigureAwait(false);
-        var indexBytes = Own(SstSections.Read(indexStored, codec, path, (long)info.IndexOffset, "index", maxSection));
+        var indexBytes = Own(SstSections.Read(indexStored, codec, transformer, path, (long)info.IndexOffset, "index", maxSection));
         var index = Decode(path, "index", () => SsTableIndex.Decode(indexBytes));
         long metadataBytes = FixedOverheadBytes + indexBytes.Length + index.ExtraBytes + infoBytes.Length;
 
@@ -126,7 +131,7 @@ internal sealed class SstFile
         if (info.FilterLength > 0)
         {
             var filterStored = await SliceAsync(store, path, tail, tailStart, (long)info.FilterOffset, (long)(info.FilterOffset + info.FilterLength), cancellationToken).ConfigureAwait(false);
-            var filterBytes = SstSections.Read(filterStored, codec, path, (long)info.FilterOffset, "filter", maxSection);
+            var filterBytes = SstSections.Read(filterStored, codec, transformer, path, (long)info.FilterOffset, "filter", maxSection);
 
             // A legacy filter wraps the section itself; a composite block's chosen filter is copied out of it.
             filter = FilterBlock.Decode(info.FilterFormat == FilterFormat.Legacy ? Own(filterBytes) : filterBytes, info.FilterFormat, path, (long)info.FilterOffset);
@@ -137,7 +142,7 @@ internal sealed class SstFile
         if (info.StatsLength > 0)
         {
             var statsStored = await SliceAsync(store, path, tail, tailStart, (long)info.StatsOffset, (long)(info.StatsOffset + info.StatsLength), cancellationToken).ConfigureAwait(false);
-            var statsBytes = SstSections.Read(statsStored, codec, path, (long)info.StatsOffset, "stats", maxSection);
+            var statsBytes = SstSections.Read(statsStored, codec, transformer, path, (long)info.StatsOffset, "stats", maxSection);
             stats = Decode(path, "stats", () => SstStatsCodec.Decode(statsBytes.Span));
             metadataBytes += statsBytes.Length;
         }
@@ -150,7 +155,7 @@ internal sealed class SstFile
             2 => BlockFormat.V2,
             _ => ThrowHelper.Data<BlockFormat>($"{path}: unsupported SST format version {version}"),
         };
-        return new SstFile(store, path, size, footerVersion, format, info, index, filter, stats, maxSectionSize) { MetadataBytes = metadataBytes };
+        return new SstFile(store, path, size, footerVersion, format, info, index, filter, stats, maxSectionSize, transformer) { MetadataBytes = metadataBytes };
     }
 
     /// <summary>Offset and stored length (CRC included) of block <paramref name="block"/>.</summary>
@@ -161,7 +166,7 @@ internal sealed class SstFile
         return (start, (int)(end - start));
     }
 
-    /// <summary>Reads, verifies and decompresses one data block.</summary>
+    /// <summary>Reads, verifies, decodes and decompresses one data block.</summary>
     public async ValueTask<ReadOnlyMemory<byte>> ReadBlockAsync(int block, CancellationToken cancellationToken = default)
     {
         if ((uint)block >= (uint)BlockCount)
@@ -176,7 +181,7 @@ internal sealed class SstFile
 
     /// <summary>Verifies and decompresses a block read by the caller (for batched read-ahead).</summary>
     public ReadOnlyMemory<byte> DecodeBlock(int block, ReadOnlyMemory<byte> stored) =>
-        SstSections.Read(stored, Info.Compression, Path, (long)Index.BlockOffset(block), $"block {block}", _maxSectionSize);
+        SstSections.Read(stored, Info.Compression, _transformer, Path, (long)Index.BlockOffset(block), $"block {block}", _maxSectionSize);
 
     // An uncompressed section is a slice of the read that fetched it (often the 64 KiB tail); kept
     // as is, it would pin the whole read and make the metadata charge a lie.

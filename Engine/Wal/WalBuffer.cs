@@ -12,9 +12,9 @@ internal sealed class WalBuffer : IDisposable
 {
     private readonly SstBuilder _builder;
 
-    public WalBuffer(CompressionCodec codec, int blockSize, FilterFormat filterFormat = FilterFormat.Legacy)
+    public WalBuffer(CompressionCodec codec, int blockSize, FilterFormat filterFormat = FilterFormat.Legacy, IBlockTransformer? transformer = null)
     {
-        _builder = new SstBuilder(SstBuildSettings.Wal(codec, blockSize, filterFormat));
+        _builder = new SstBuilder(SstBuildSettings.Wal(codec, blockSize, filterFormat, transformer));
     }
 
     public DurabilityTicket Ticket { get; } = new();

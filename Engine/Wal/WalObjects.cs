@@ -72,7 +72,7 @@ internal static class WalObjects
     /// without rows. Missing throws <see cref="ObjectNotFoundException"/>; anything unreadable
     /// throws <see cref="CorruptWalObjectException"/> naming the object.
     /// </summary>
-    public static async ValueTask<WalContents?> ReadForReplayAsync(IObjectStore store, string db, ulong walId, CancellationToken cancellationToken)
+    public static async ValueTask<WalContents?> ReadForReplayAsync(IObjectStore store, string db, ulong walId, IBlockTransformer? transformer, CancellationToken cancellationToken)
     {
         var path = DbPaths.WalSstPath(db, walId);
         var head = await store.HeadAsync(path, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException(path);
@@ -92,7 +92,7 @@ internal static class WalObjects
 
         try
         {
-            var file = await SstFile.OpenAsync(store, path, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var file = await SstFile.OpenAsync(store, path, transformer: transformer, cancellationToken: cancellationToken).ConfigureAwait(false);
             var blocks = new ReadOnlyMemory<byte>[file.BlockCount];
             var iterator = new BlockIterator();
             for (var block = 0; block < blocks.Length; block++)
@@ -111,8 +111,23 @@ internal static class WalObjects
         }
         catch (SlateFastException e) when (e.Kind == ErrorKind.Data && e is not ObjectNotFoundException)
         {
+            // A writer opened once without the block transformer (and failed at replay) left its
+            // fence untransformed; it holds no rows, and refusing it would lock the database out
+            // of its own transformer.
+            if (transformer is not null && head.Size <= EmptySstMaxSize && await IsPlainFenceAsync(store, path, head.Size, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
             throw new CorruptWalObjectException(path, walId, head.Size, e.Message, e);
         }
+    }
+
+    private static async ValueTask<bool> IsPlainFenceAsync(IObjectStore store, string path, long size, CancellationToken cancellationToken)
+    {
+        var bytes = await store.GetRangeAsync(path, 0, (int)size, cancellationToken).ConfigureAwait(false);
+        return bytes.Span.SequenceEqual(Recovery.DbRecovery.FenceBytes(FormatLevel.SlateDb012).Span)
+            || bytes.Span.SequenceEqual(Recovery.DbRecovery.FenceBytes(FormatLevel.SlateDb013).Span);
     }
 
     /// <summary>
@@ -120,7 +135,7 @@ internal static class WalObjects
     /// a fence would let the writer it fenced create that id again and have a write acknowledged
     /// that no one replays (SlateDB #1622). Only small objects are opened to look for rows.
     /// </summary>
-    public static async ValueTask<bool> IsFenceAsync(IObjectStore store, ObjectMeta meta, CancellationToken cancellationToken)
+    public static async ValueTask<bool> IsFenceAsync(IObjectStore store, ObjectMeta meta, IBlockTransformer? transformer, CancellationToken cancellationToken)
     {
         if (IsShortFence(meta.Size))
         {
@@ -134,7 +149,7 @@ internal static class WalObjects
 
         try
         {
-            var file = await SstFile.OpenAsync(store, meta.Path, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var file = await SstFile.OpenAsync(store, meta.Path, transformer: transformer, cancellationToken: cancellationToken).ConfigureAwait(false);
             return file.BlockCount == 0;
         }
         catch (SlateFastException e) when (e.Kind == ErrorKind.Data)

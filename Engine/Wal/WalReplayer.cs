@@ -26,7 +26,8 @@ internal enum MissingWal
 /// <param name="recovery">What a damaged object does: fail (strict), or end the replay before it.</param>
 /// <param name="memtableBytes">A memtable is frozen at the end of the WAL object that brings it to this size.</param>
 /// <param name="newMemtable">A memtable for the n-th table of a replay (0 first) with room for a row of the given size.</param>
-internal sealed class WalReplayer(IObjectStore store, string db, WalRecoveryMode recovery, long memtableBytes, Func<long, int, Memtable.Memtable> newMemtable)
+/// <param name="transformer">The database's block transformer, which decodes the objects' blocks (null: none).</param>
+internal sealed class WalReplayer(IObjectStore store, string db, WalRecoveryMode recovery, long memtableBytes, Func<long, int, Memtable.Memtable> newMemtable, IBlockTransformer? transformer = null)
 {
     /// <summary>
     /// The replayed memtables, newest first; every one but <see cref="Open"/> is frozen, its
@@ -57,7 +58,7 @@ internal sealed class WalReplayer(IObjectStore store, string db, WalRecoveryMode
                 WalContents? contents;
                 try
                 {
-                    contents = await WalObjects.ReadForReplayAsync(store, db, id, cancellationToken).ConfigureAwait(false);
+                    contents = await WalObjects.ReadForReplayAsync(store, db, id, transformer, cancellationToken).ConfigureAwait(false);
                 }
                 catch (ObjectNotFoundException) when (missing == MissingWal.Stop)
                 {

@@ -272,5 +272,5 @@ internal sealed class WalWriter : IDisposable
         return true;
     }
 
-    private WalBuffer NewBuffer() => new(_options.Compression, _options.BlockSize, _options.SstFilterFormat);
+    private WalBuffer NewBuffer() => new(_options.Compression, _options.BlockSize, _options.SstFilterFormat, _options.BlockTransformer);
 }

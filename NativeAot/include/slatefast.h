@@ -598,6 +598,101 @@ sf_result_t sf_admin_delete_db(sf_admin_t *admin, bool force, uint64_t *out_obje
 /* Releases the handle. A second close is SF_ERR_INVALID. */
 sf_result_t sf_admin_close(sf_admin_t *admin);
 
+/* ---- Callbacks: merge operator, compaction filter, block transformer (RFC 0028) ----
+ *
+ * Callbacks run on engine threads (reads, writes, flushes, compactions), possibly several at
+ * once; they must be thread-safe, must not call back into the database, and their user data must
+ * stay valid until sf_db_close returns.
+ *
+ * Output buffer protocol, for every callback that produces bytes: the engine passes out (out_cap
+ * bytes). Return SF_CALLBACK_OK after writing *out_len <= out_cap bytes. If the result does not
+ * fit, return SF_CALLBACK_BUFFER_TOO_SMALL with *out_len set to the size needed: the engine calls
+ * once more with a buffer that large. Return SF_CALLBACK_ERROR_MESSAGE with a UTF-8 message in
+ * out[0..*out_len) to fail with that message, or any other non-zero code to fail with the code.
+ * A failure reaches the caller as SF_ERR_INVALID naming the callback (a block transformer's as
+ * SF_ERR_DATA; a compaction filter's fails that compaction, and sf_db_compact reports it). */
+enum { SF_CALLBACK_OK = 0, SF_CALLBACK_BUFFER_TOO_SMALL = 1, SF_CALLBACK_ERROR_MESSAGE = 2 };
+
+/* Row kinds a compaction filter sees. */
+enum { SF_ROW_VALUE = 0, SF_ROW_TOMBSTONE = 1, SF_ROW_MERGE = 2 };
+
+/* A compaction filter's decisions. DROP deletes the version: a merge operand leaves its chain; a
+ * value or tombstone becomes a tombstone, so older versions never reappear (it vanishes where
+ * nothing older lies beneath). VALUE and MERGE replace the row with out[0..*out_len). */
+enum {
+    SF_COMPACTION_KEEP = 0,
+    SF_COMPACTION_DROP = 1,
+    SF_COMPACTION_TOMBSTONE = 2,
+    SF_COMPACTION_VALUE = 3,
+    SF_COMPACTION_MERGE = 4
+};
+
+/* One row a compaction writes (after TTL expiry, snapshot retention and merge folding), with its
+ * job's context. Pointers are valid during the call only. */
+typedef struct sf_compaction_entry {
+    const uint8_t *key;
+    size_t key_len;
+    const uint8_t *value; /* NULL for a tombstone */
+    size_t value_len;
+    uint64_t seq;
+    int32_t kind; /* SF_ROW_* */
+    int32_t has_create_ts;
+    int64_t create_ts;
+    int32_t has_expire_ts;
+    int64_t expire_ts;
+    uint32_t destination;      /* the sorted run the job writes */
+    int32_t is_dest_last_run;  /* non-zero: nothing older lies beneath it */
+    int64_t clock_tick;        /* the tick the job expires TTLs against */
+    uint64_t retention_min_seq; /* versions above it may be read by snapshots */
+} sf_compaction_entry_t;
+
+/* Writes operand applied to existing (has_existing zero: the key has no value) into out. Must be
+ * associative and deterministic (see the .NET IMergeOperator). */
+typedef int32_t (*sf_merge_fn)(void *user_data, const uint8_t *key, size_t key_len, int32_t has_existing,
+                               const uint8_t *existing, size_t existing_len, const uint8_t *operand,
+                               size_t operand_len, uint8_t *out, size_t out_cap, size_t *out_len);
+
+/* Sets *out_decision (SF_COMPACTION_*), writing the new value or operand into out for VALUE/MERGE. */
+typedef int32_t (*sf_compaction_filter_fn)(void *user_data, const sf_compaction_entry_t *entry, int32_t *out_decision,
+                                           uint8_t *out, size_t out_cap, size_t *out_len);
+
+/* Encodes or decodes one SST block (after compression, before the checksum, as SlateDB 0.12's
+ * BlockTransformer); decode must invert encode exactly. */
+typedef int32_t (*sf_block_transform_fn)(void *user_data, const uint8_t *in, size_t in_len, uint8_t *out,
+                                         size_t out_cap, size_t *out_len);
+
+/* Every field is optional (NULL: not used). block_encode and block_decode go together. */
+typedef struct sf_callbacks {
+    const char *merge_operator_name; /* for errors; NULL: "c-merge" */
+    sf_merge_fn merge;               /* excludes options_json "merge_operator" */
+    void *merge_user_data;
+    sf_compaction_filter_fn compaction_filter;
+    void *compaction_filter_user_data;
+    sf_block_transform_fn block_encode;
+    sf_block_transform_fn block_decode;
+    void *block_transformer_user_data;
+} sf_callbacks_t;
+
+/* sf_db_open with callbacks (NULL: none). A database written with a block transformer must
+ * always be opened with it; without it, reads fail with SF_ERR_DATA. */
+sf_result_t sf_db_open_with_callbacks(const char *path, const char *store_url, const char *options_json,
+                                      const sf_callbacks_t *callbacks, sf_db_t **out_db);
+
+/* Compacts every L0 SST and sorted run into one sorted run now (after running compactions
+ * finish). Needs the in-process compactor (the default). */
+sf_result_t sf_db_compact(sf_db_t *db);
+
+/* One garbage collection pass over the database at path (store_url as in sf_db_open), with
+ * SlateDB's minimum ages, expired checkpoints first. dry_run non-zero: nothing is deleted.
+ * out_removed: optional; the objects deleted (or that would be). */
+sf_result_t sf_admin_collect_garbage(const char *path, const char *store_url, int dry_run, uint64_t *out_removed);
+
+/* Makes path a clone of parent_path in the same store, as of checkpoint parent_checkpoint_id
+ * (NULL: a new short-lived checkpoint of its durable state). Calling it again resumes an
+ * interrupted clone. out_created: optional; false when path already was that clone. */
+sf_result_t sf_admin_create_clone(const char *path, const char *store_url, const char *parent_path,
+                                  const char *parent_checkpoint_id, bool *out_created);
+
 #ifdef __cplusplus
 }
 #endif

@@ -299,6 +299,14 @@ public:
                                  options_json.empty() ? nullptr : options_json.c_str(), &db));
         return Db(db);
     }
+    // sf_db_open_with_callbacks: the C callbacks (and their user data) must outlive the Db.
+    static Db open(const std::string &path, const std::string &store_url, const std::string &options_json,
+                   const sf_callbacks_t &callbacks) {
+        sf_db_t *db = nullptr;
+        detail::check(sf_db_open_with_callbacks(path.c_str(), store_url.empty() ? nullptr : store_url.c_str(),
+                                                options_json.empty() ? nullptr : options_json.c_str(), &callbacks, &db));
+        return Db(db);
+    }
     // Returns the write's sequence number.
     uint64_t put(std::string_view key, std::string_view value, bool await_durable = true) {
         uint64_t seq = 0;
@@ -393,6 +401,7 @@ public:
         sf_string_free(json);
         return out;
     }
+    void compact() { detail::check(sf_db_compact(h_.get())); }
     void close() { h_.close(); }
 
 private:

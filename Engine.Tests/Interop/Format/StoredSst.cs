@@ -68,5 +68,5 @@ internal sealed class StoredSst
     private ReadOnlyMemory<byte> Section(ulong offset, ulong length, string what) =>
         length == 0
             ? ReadOnlyMemory<byte>.Empty
-            : SstSections.Read(Bytes.AsMemory((int)offset, (int)length), File.Info.Compression, File.Path, (long)offset, what, SstFile.DefaultMaxSectionSize);
+            : SstSections.Read(Bytes.AsMemory((int)offset, (int)length), File.Info.Compression, null, File.Path, (long)offset, what, SstFile.DefaultMaxSectionSize);
 }

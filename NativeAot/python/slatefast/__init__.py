@@ -35,7 +35,8 @@ from __future__ import annotations
 from ._version import __version__
 from .admin import Admin, open_admin
 from .aio import AsyncDb, open_async
-from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, open, open_reader, version
+from ._callbacks import CompactionEntry
+from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, collect_garbage, create_clone, open, open_reader, version
 from .status import DbStatus
 from .wal import WalCursor, WalReader, WalRow, open_wal_reader
 from .errors import (
@@ -56,6 +57,9 @@ __all__ = [
     "open_reader",
     "open_wal_reader",
     "version",
+    "collect_garbage",
+    "create_clone",
+    "CompactionEntry",
     "Db",
     "Iterator",
     "Reader",

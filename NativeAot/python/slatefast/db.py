@@ -11,7 +11,7 @@ from ctypes import byref, c_bool, c_size_t, c_uint64, c_uint8, c_void_p, POINTER
 # typing.get_type_hints cannot evaluate the | form.
 from typing import Any, ClassVar, Optional, TypeVar, Union, cast
 
-from . import _native
+from . import _callbacks, _native
 from .errors import ClosedError, InvalidError, check
 from .status import StatusSource
 
@@ -66,16 +66,58 @@ def version() -> str:
     return cast(bytes, _native.lib().sf_version()).decode()
 
 
-def open(path: PathLike, store_url: Optional[PathLike] = None, options: Optional[dict[str, Any]] = None) -> Db:  # noqa: A001 - the issue names it open
+def open(  # noqa: A001 - the issue names it open
+    path: PathLike,
+    store_url: Optional[PathLike] = None,
+    options: Optional[dict[str, Any]] = None,
+    *,
+    merge_operator: Optional[_callbacks.MergeOperator] = None,
+    compaction_filter: Optional[_callbacks.CompactionFilter] = None,
+    block_transformer: Optional[_callbacks.BlockTransformer] = None,
+) -> Db:
     """Opens (creating if needed) the database at path. store_url: None for a local store in the
     current directory, or file:///abs/root, memory:///[name], s3://bucket/prefix?endpoint=...
     options: a dict of sf_db_open's options_json: SlateDB setting names and durations (e.g.
-    {"flush_interval": "50ms", "compactor_options": {"poll_interval": "5s"}}; docs/settings.md)."""
+    {"flush_interval": "50ms", "compactor_options": {"poll_interval": "5s"}}; docs/settings.md).
+
+    Callbacks (RFC 0028; they run on engine threads, must be thread-safe and must not use the db):
+    merge_operator(key, existing or None, operand) -> bytes, associative (instead of
+    options["merge_operator"]); compaction_filter(entry: CompactionEntry) -> None/"keep", "drop",
+    "tombstone", ("value", bytes) or ("merge", bytes), once per row a compaction writes;
+    block_transformer with encode(bytes) -> bytes and decode(bytes) -> bytes for every SST block
+    (a database written with one must always be opened with it). An exception in a callback
+    fails the call that needed it (a compaction for the filter) with a SlateFastError whose
+    __cause__ is that exception."""
     lib = _native.lib()
     handle = c_void_p()
     options_json = json.dumps(options).encode() if options is not None else None
-    check(lib, lib.sf_db_open(_path(path).encode(), _store_url(store_url), options_json, byref(handle)))
-    return Db(lib, handle)
+    if merge_operator is None and compaction_filter is None and block_transformer is None:
+        check(lib, lib.sf_db_open(_path(path).encode(), _store_url(store_url), options_json, byref(handle)))
+        return Db(lib, handle)
+    registration = _callbacks.Registration(merge_operator, compaction_filter, block_transformer)
+    check(lib, lib.sf_db_open_with_callbacks(_path(path).encode(), _store_url(store_url), options_json, ctypes.addressof(registration.struct), byref(handle)))
+    db = Db(lib, handle)
+    db._registration = registration
+    return db
+
+
+def collect_garbage(path: PathLike, store_url: Optional[PathLike] = None, *, dry_run: bool = False) -> int:
+    """One garbage collection pass over the database at path (SlateDB's minimum ages, expired
+    checkpoints first); returns how many objects went (or, with dry_run, would go)."""
+    lib = _native.lib()
+    removed = c_uint64()
+    check(lib, lib.sf_admin_collect_garbage(_path(path).encode(), _store_url(store_url), 1 if dry_run else 0, byref(removed)))
+    return removed.value
+
+
+def create_clone(path: PathLike, parent_path: PathLike, store_url: Optional[PathLike] = None, *, parent_checkpoint: Optional[str] = None) -> bool:
+    """Makes path a clone of parent_path in the same store, as of checkpoint parent_checkpoint
+    (None: a new one of its durable state). False when path already was that clone."""
+    lib = _native.lib()
+    created = c_bool()
+    checkpoint = parent_checkpoint.encode() if parent_checkpoint is not None else None
+    check(lib, lib.sf_admin_create_clone(_path(path).encode(), _store_url(store_url), _path(parent_path, "parent_path").encode(), checkpoint, byref(created)))
+    return created.value
 
 
 _H = TypeVar("_H", bound="_Handle")
@@ -232,6 +274,12 @@ class Db(_Handle, StatusSource):
     _what = "database"
     _status_fn = "sf_db_status"
     _status_wait_fn = "sf_db_status_wait"
+    # The callbacks of open(..., merge_operator=...) and friends: alive as long as the Db.
+    _registration: Optional[_callbacks.Registration] = None
+
+    def compact(self) -> None:
+        """Compacts every L0 SST and sorted run into one sorted run now."""
+        check(self._lib, self._lib.sf_db_compact(self._h))
 
     def put(self, key: Bytes, value: Bytes, *, await_durable: bool = True) -> int:
         """Writes value under key; returns the write's sequence number. With await_durable (the

@@ -65,4 +65,8 @@ def check(lib: ctypes.CDLL, result: _native.Result) -> None:
     message = ctypes.string_at(result.message).decode("utf-8", "replace") if result.message else "unknown error"
     kind, reason = result.kind, result.close_reason
     lib.sf_result_free(ctypes.byref(result))
-    raise _BY_KIND.get(kind, InternalError)(message, reason)
+    # A Python callback that raised (merge operator, compaction filter, block transformer) left
+    # its exception under a token in the message: it becomes the cause.
+    from ._callbacks import claim
+
+    raise _BY_KIND.get(kind, InternalError)(message, reason) from claim(message)

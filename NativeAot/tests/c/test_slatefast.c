@@ -652,6 +652,8 @@ int main(int argc, char **argv) {
         test_wal_reader();
         test_status();
         test_admin();
+        test_callbacks();
+        test_gc_and_clone();
     }
     printf("%d checks, %d failed\n", checks, failures);
     fflush(stdout);

@@ -55,5 +55,8 @@ void test_wal_reader(void);
 void test_status(void);
 /* test_admin.c */
 void test_admin(void);
+/* test_callbacks.c */
+void test_callbacks(void);
+void test_gc_and_clone(void);
 
 #endif
