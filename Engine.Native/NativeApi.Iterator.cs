@@ -132,13 +132,7 @@ internal static unsafe partial class NativeApi
     {
         try
         {
-            var native = Handles.Free<NativeIterator>(iterator, out var wasLive) ?? Lookup<NativeIterator>(iterator, "sf_iterator_t");
-            if (wasLive)
-            {
-                native.Owner.Release(native);
-                native.Close();
-            }
-
+            FreeChild<NativeIterator>(iterator, "sf_iterator_t");
             return NativeResult.Ok;
         }
         catch (Exception e)
@@ -147,9 +141,12 @@ internal static unsafe partial class NativeApi
         }
     }
 
-    private static nint AddIterator(DbIterator iterator, NativeParent owner) => AddIterator(new NativeIterator(iterator, owner));
+    private static nint AddIterator(DbIterator iterator, NativeParent owner) => AddChild(new NativeIterator(iterator, owner));
 
-    private static nint AddIterator(NativeIterator native)
+    private static nint AddIterator(NativeIterator native) => AddChild(native);
+
+    /// <summary>Puts a child in the handle table and registers it with its parent; closes it when either fails.</summary>
+    internal static nint AddChild(INativeOwnedChild native)
     {
         try
         {
@@ -163,6 +160,21 @@ internal static unsafe partial class NativeApi
 
         native.Owner.Adopt(native);
         return native.Token;
+    }
+
+    /// <summary>
+    /// Frees a child's handle: the first free unregisters and closes it (also one its parent's close
+    /// already closed); a second is Invalid.
+    /// </summary>
+    internal static void FreeChild<T>(nint token, string what)
+        where T : class, INativeOwnedChild
+    {
+        var native = Handles.Free<T>(token, out var wasLive) ?? Lookup<T>(token, what);
+        if (wasLive)
+        {
+            native.Owner.Release(native);
+            native.Close();
+        }
     }
 
     private static KeyRange Range(byte* start, nuint startLength, byte* end, nuint endLength)

@@ -92,7 +92,7 @@ internal static unsafe partial class NativeApi
             *outCursor = 0;
             var owner = WalReaderOf(reader);
             var rows = Wait(owner.Reader.ReadAsync(walId));
-            *outCursor = AddWalCursor(new NativeWalCursor(_ => Enumerate(rows), owner));
+            *outCursor = AddChild(new NativeWalCursor(_ => Enumerate(rows), owner));
             return NativeResult.Ok;
         }
         catch (Exception e)
@@ -127,7 +127,7 @@ internal static unsafe partial class NativeApi
                 WalStartAfter => WalStart.After(walId, seq),
                 _ => ThrowHelper.Invalid<WalStart>($"start must be one of SF_WAL_START_*, got {start}"),
             };
-            *outCursor = AddWalCursor(new NativeWalCursor(token => owner.Reader.FollowAsync(from, token), owner));
+            *outCursor = AddChild(new NativeWalCursor(token => owner.Reader.FollowAsync(from, token), owner));
             return NativeResult.Ok;
         }
         catch (Exception e)
@@ -167,13 +167,7 @@ internal static unsafe partial class NativeApi
     {
         try
         {
-            var native = Handles.Free<NativeWalCursor>(cursor, out var wasLive) ?? Lookup<NativeWalCursor>(cursor, "sf_wal_cursor_t");
-            if (wasLive)
-            {
-                native.Owner.Release(native);
-                native.Close();
-            }
-
+            FreeChild<NativeWalCursor>(cursor, "sf_wal_cursor_t");
             return NativeResult.Ok;
         }
         catch (Exception e)
@@ -208,22 +202,6 @@ internal static unsafe partial class NativeApi
     }
 
     private static NativeWalReader WalReaderOf(nint token) => Lookup<NativeWalReader>(token, "sf_wal_reader_t");
-
-    private static nint AddWalCursor(NativeWalCursor native)
-    {
-        try
-        {
-            native.Token = Handles.Add(native);
-        }
-        catch
-        {
-            native.Close();
-            throw;
-        }
-
-        native.Owner.Adopt(native);
-        return native.Token;
-    }
 }
 
 /// <summary>What an <c>sf_wal_reader_t</c> names: a <see cref="WalReader"/> and the cursors it handed out.</summary>
@@ -237,7 +215,7 @@ internal sealed class NativeWalReader(WalReader reader) : NativeParent
 /// out keeps its pending step, so the next call continues it rather than starting another (an
 /// async enumerator allows one step at a time). The gate serialises C callers.
 /// </summary>
-internal sealed unsafe class NativeWalCursor : INativeChild
+internal sealed unsafe class NativeWalCursor : INativeOwnedChild
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly IAsyncEnumerator<WalRow> _rows;

@@ -10,6 +10,19 @@ internal interface INativeChild
     void CloseWithDb();
 }
 
+/// <summary>A child that owns resources of its own: registered by <see cref="NativeApi.AddChild"/>, freed by <see cref="NativeApi.FreeChild"/>.</summary>
+internal interface INativeOwnedChild : INativeChild
+{
+    /// <summary>The child's token, set once it is in the handle table.</summary>
+    new nint Token { get; set; }
+
+    /// <summary>The handle it closes with.</summary>
+    NativeParent Owner { get; }
+
+    /// <summary>Releases what it holds; idempotent.</summary>
+    void Close();
+}
+
 /// <summary>
 /// A handle whose children (iterators, snapshots, transactions) close with it, so a C program
 /// that forgets them leaks no engine state once the parent is closed.
@@ -81,7 +94,7 @@ internal sealed class NativeReader(DbReader reader) : NativeParent
 /// scan) or the rows of a transaction's scan. Neither is thread-safe; the gate serialises C
 /// callers. Lock order: an iterator's gate before its transaction's.
 /// </summary>
-internal sealed class NativeIterator : INativeChild
+internal sealed class NativeIterator : INativeOwnedChild
 {
     private readonly DbIterator? _iterator;
     private readonly IAsyncEnumerator<KeyValue>? _rows;

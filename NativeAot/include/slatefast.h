@@ -613,8 +613,7 @@ sf_result_t sf_admin_close(sf_admin_t *admin);
  * SF_ERR_DATA; a compaction filter's fails that compaction, and sf_db_compact reports it). */
 enum { SF_CALLBACK_OK = 0, SF_CALLBACK_BUFFER_TOO_SMALL = 1, SF_CALLBACK_ERROR_MESSAGE = 2 };
 
-/* Row kinds a compaction filter sees. */
-enum { SF_ROW_VALUE = 0, SF_ROW_TOMBSTONE = 1, SF_ROW_MERGE = 2 };
+/* A compaction filter sees rows of the kinds SF_ROW_* (defined with the WAL reader above). */
 
 /* A compaction filter's decisions. DROP deletes the version: a merge operand leaves its chain; a
  * value or tombstone becomes a tombstone, so older versions never reappear (it vanishes where

@@ -28,18 +28,22 @@ class AdminTests(ScratchTestCase):
             with self.assertRaises(slatefast.InvalidError):
                 admin.read_manifest(999)
 
-    def test_the_compactions_file_shows_the_writers_compactor_and_lookups_without_samples_answer_none(self):
+    def test_the_compactions_file_shows_the_writers_compactor_and_lookups_answer_from_the_writers_samples(self):
         url = self.store_url()
         self.write_db(url)
         with slatefast.Admin.open("db", url) as admin:
-            # The writer's own compactor claimed epoch 1 and wrote the file; SlateFast writers record no samples.
+            # The writer's own compactor claimed epoch 1 and wrote the file; its L0 flush recorded a
+            # sequence-tracker sample of its first commit.
             compactions = admin.read_compactions()
             self.assertEqual(compactions["compactor_epoch"], 1)
             self.assertEqual(compactions["compactions"], [])
             self.assertIsNone(admin.read_compactions(99))
-            self.assertIsNone(admin.seq_to_ts(1, round_up=True))
-            self.assertIsNone(admin.ts_to_seq(datetime(2030, 1, 1, tzinfo=timezone.utc)))
-            self.assertIsNone(admin.ts_to_seq(1_700_000_000, round_up=True))
+            written = admin.seq_to_ts(1)
+            self.assertIsNotNone(written)
+            self.assertLess(abs((written - datetime.now(timezone.utc)).total_seconds()), 600)
+            self.assertEqual(1, admin.ts_to_seq(datetime(2100, 1, 1, tzinfo=timezone.utc)))
+            self.assertEqual(1, admin.ts_to_seq(1_700_000_000, round_up=True))
+            self.assertIsNone(admin.ts_to_seq(1_700_000_000))
 
     def test_delete_db_refuses_a_database_in_use_unless_forced_and_deletes_nothing_twice(self):
         url = self.store_url()
