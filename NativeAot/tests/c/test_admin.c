@@ -28,7 +28,7 @@ void test_admin(void) {
     CHECK(json_contains(json, "\"last_modified_s\":"));
     json = (char *)1;
     OK(sf_admin_read_manifest(admin, 0, &json));
-    CHECK(json_contains(json, "\"sequence_tracker\":[]"));
+    CHECK(json_contains(json, "\"sequence_tracker\":[{\"seq\":1,"));
     json = (char *)1;
     OK(sf_admin_read_manifest(admin, 1, &json));
     CHECK(json_contains(json, "\"id\":1,"));
