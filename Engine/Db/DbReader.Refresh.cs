@@ -90,7 +90,7 @@ public sealed partial class DbReader
                 await ReplayNewWalAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await RefreshCheckpointIfHalfOverAsync(cancellationToken).ConfigureAwait(false);
+            await RefreshCheckpointIfHalfOverAsync(_checkpointBox!.Id, cancellationToken).ConfigureAwait(false);
             await TendRetiredCheckpointsAsync(cancellationToken).ConfigureAwait(false);
         }
         else if (HasNewTables(_latest, _pinned))
@@ -137,9 +137,9 @@ public sealed partial class DbReader
         _log.LogDebug("reader of {Path} now reads manifest {Manifest} through checkpoint {Checkpoint}", Path, id, next);
     }
 
-    private async Task RefreshCheckpointIfHalfOverAsync(CancellationToken cancellationToken)
+    // The reader's own checkpoint, and the retired ones snapshots still read through.
+    private async Task RefreshCheckpointIfHalfOverAsync(Uuid own, CancellationToken cancellationToken)
     {
-        var own = _checkpointBox!.Id;
         var checkpoint = CheckpointEdits.Find(_latest, own);
         var now = _options.TimeProvider.GetUtcNow();
         var refreshAfter = DateTimeOffset.FromUnixTimeSeconds(checkpoint?.ExpireTimeSeconds ?? 0) - (_options.CheckpointLifetime / 2);
@@ -150,6 +150,12 @@ public sealed partial class DbReader
 
         (_latestId, _latest) = await EditAsync((_, m) => CheckpointEdits.Refresh(m, own, _options.CheckpointLifetime, now), cancellationToken).ConfigureAwait(false);
     }
+
+    // One manifest update that removes every checkpoint of `ids` still listed.
+    private async Task RemoveCheckpointsAsync(IReadOnlyCollection<Uuid> ids, CancellationToken cancellationToken) =>
+        (_latestId, _latest) = await EditAsync(
+            (_, m) => ids.Aggregate((ManifestState?)null, (changed, id) => CheckpointEdits.Remove(changed ?? m, id) ?? changed),
+            cancellationToken).ConfigureAwait(false);
 
     private async Task<(ulong Id, ManifestState State)> EditAsync(Func<ulong, ManifestState, ManifestState?> change, CancellationToken cancellationToken)
     {

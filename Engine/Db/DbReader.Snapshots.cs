@@ -102,24 +102,16 @@ public sealed partial class DbReader
 
         if (free.Length > 0)
         {
-            (_latestId, _latest) = await EditAsync(
-                (_, m) => free.Aggregate((ManifestState?)null, (acc, id) => CheckpointEdits.Remove(acc ?? m, id) ?? acc),
-                cancellationToken).ConfigureAwait(false);
+            await RemoveCheckpointsAsync(free, cancellationToken).ConfigureAwait(false);
             lock (_pins)
             {
                 _retired.ExceptWith(free);
             }
         }
 
-        var now = _options.TimeProvider.GetUtcNow();
         foreach (var id in held)
         {
-            var checkpoint = CheckpointEdits.Find(_latest, id);
-            var refreshAfter = DateTimeOffset.FromUnixTimeSeconds(checkpoint?.ExpireTimeSeconds ?? 0) - (_options.CheckpointLifetime / 2);
-            if (checkpoint is not null && now > refreshAfter)
-            {
-                (_latestId, _latest) = await EditAsync((_, m) => CheckpointEdits.Refresh(m, id, _options.CheckpointLifetime, now), cancellationToken).ConfigureAwait(false);
-            }
+            await RefreshCheckpointIfHalfOverAsync(id, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -201,7 +201,7 @@ public sealed partial class DbReader : IAsyncDisposable
                 Uuid[] mine = [own, .. RetiredCheckpoints()];
                 try
                 {
-                    await EditAsync((_, m) => mine.Aggregate((ManifestState?)null, (acc, id) => CheckpointEdits.Remove(acc ?? m, id) ?? acc), CancellationToken.None).ConfigureAwait(false);
+                    await RemoveCheckpointsAsync(mine, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is SlateFastException or IOException)
                 {
