@@ -81,6 +81,30 @@ public sealed record DbOptions
     public int MinFilterKeys { get; init; } = 1000;
 
     /// <summary>
+    /// Also hashes each key's prefix into the SST bloom filters (SlateDB 0.13's
+    /// <c>BloomFilterPolicy::with_prefix_extractor</c>), so a prefix scan whose prefix the
+    /// extractor recognises skips SSTs without it; null (the default): whole keys only. Needs
+    /// <see cref="FormatLevel"/> 0.13 or later (the composite filter layout names the extractor).
+    /// </summary>
+    public IPrefixExtractor? FilterPrefixExtractor { get; init; }
+
+    /// <summary>
+    /// Hashes whole keys into the bloom filters, for point reads (SlateDB: on by default). Turn it
+    /// off only with a <see cref="FilterPrefixExtractor"/>: point reads then probe the key's prefix.
+    /// </summary>
+    public bool WholeKeyFiltering { get; init; } = true;
+
+    /// <summary>
+    /// Splits the database into segments (SlateDB 0.13's RFC-0024): every key belongs to the
+    /// segment named by its prefix, each segment has its own L0 SSTs and sorted runs and compacts on
+    /// its own, and <c>DbHandle.DropSegmentAsync</c> removes a whole segment with one manifest
+    /// write. Set it when the database is created, and open it with an extractor of the same name
+    /// ever after; a key the extractor gives no prefix (or an empty one) is refused as
+    /// <see cref="ErrorKind.Invalid"/>. Needs <see cref="FormatLevel"/> 0.13 or later; null (the default): one tree.
+    /// </summary>
+    public IPrefixExtractor? SegmentExtractor { get; init; }
+
+    /// <summary>
     /// The filter layout of every SST written at <see cref="FormatLevel"/> (L0 flushes,
     /// compactions, ingestion, WAL objects, the fencing WAL): composite from SlateDB 0.13 on,
     /// which 0.12 misreads; legacy at 0.12 (and while the level is still to be detected).
@@ -160,6 +184,9 @@ public sealed record DbOptions
         Require(BlockSize is >= 1 and <= 65536, nameof(BlockSize), BlockSize, "must be 1..65536 bytes");
         Require(FilterBitsPerKey is >= 1 and <= 64, nameof(FilterBitsPerKey), FilterBitsPerKey, "must be 1..64");
         Require(MinFilterKeys >= 0, nameof(MinFilterKeys), MinFilterKeys, "must not be negative");
+        Require(WholeKeyFiltering || FilterPrefixExtractor is not null, nameof(WholeKeyFiltering), WholeKeyFiltering, "may be off only with a FilterPrefixExtractor");
+        Require(FormatLevel == FormatLevel.Detect || FormatLevel >= FormatLevel.SlateDb013 || FilterPrefixExtractor is null, nameof(FilterPrefixExtractor), FilterPrefixExtractor, "needs FormatLevel SlateDb013 or later (SlateDB 0.12 has no prefix filters)");
+        Require(FormatLevel == FormatLevel.Detect || FormatLevel >= FormatLevel.SlateDb013 || SegmentExtractor is null, nameof(SegmentExtractor), SegmentExtractor, "needs FormatLevel SlateDb013 or later (SlateDB 0.12 has no segments)");
         Require(DefaultTtl is null || DefaultTtl > TimeSpan.Zero, nameof(DefaultTtl), DefaultTtl, "must be positive when set");
         Require(TimeProvider is not null, nameof(TimeProvider), TimeProvider, "must be set");
         Require(Enum.IsDefined(WalRecovery), nameof(WalRecovery), WalRecovery, "must be Strict or PointInTime");

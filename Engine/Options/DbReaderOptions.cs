@@ -73,6 +73,14 @@ public sealed record DbReaderOptions
     /// <summary>The block transformer the database was written with (see <see cref="DbOptions.BlockTransformer"/>); null: none.</summary>
     public IBlockTransformer? BlockTransformer { get; init; }
 
+    /// <summary>
+    /// The prefix extractor the database's bloom filters were built with
+    /// (<see cref="DbOptions.FilterPrefixExtractor"/>): with it, prefix scans skip SSTs without their
+    /// prefix; without it, filters naming an extractor serve no prefix scan. Filters naming another
+    /// extractor are ignored, never misread.
+    /// </summary>
+    public IPrefixExtractor? FilterPrefixExtractor { get; init; }
+
     /// <summary>The database's separate WAL store, as its writer has it (<see cref="DbOptions.WalObjectStore"/>; SlateDB's <c>DbReaderBuilder::with_wal_object_store</c>).</summary>
     public IObjectStore? WalObjectStore { get; init; }
 
