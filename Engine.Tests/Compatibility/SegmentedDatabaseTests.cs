@@ -10,8 +10,8 @@ namespace SlateFast.Tests.Compatibility;
 /// <summary>
 /// Databases with SlateDB 0.13 segments (RFC-0024; manifest V2 fields 16 and 17): every segment's
 /// data reads, every manifest SlateFast writes keeps the segments, the collector keeps their
-/// SSTs, and what SlateFast cannot do (write, compact: it has no segment extractors) is refused
-/// before anything is written.
+/// SSTs, and a writer without the database's extractor is refused before anything is written
+/// (SegmentedWriterTests covers writing with one).
 /// </summary>
 public sealed class SegmentedDatabaseTests
 {
@@ -69,7 +69,7 @@ public sealed class SegmentedDatabaseTests
     }
 
     [Fact]
-    public async Task A_writer_and_a_compactor_refuse_a_segmented_database_before_writing_anything()
+    public async Task A_writer_without_the_databases_extractor_is_refused_before_writing_anything()
     {
         await BuildSegmentedAsync();
         var before = await ListAsync(_store, "db/");

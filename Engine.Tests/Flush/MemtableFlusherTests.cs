@@ -196,6 +196,8 @@ public sealed class MemtableFlusherTests
 
         public ulong[] SnapshotSeqs() => [];
 
+        public SlateFast.Segments.SegmentRouter? Segments => null;
+
         public Ulid NewSstId()
         {
             lock (_lock)

@@ -15,6 +15,22 @@ namespace SlateFast.Compacting;
 /// </remarks>
 internal sealed record CompactionPlan(ImmutableArray<Ulid> L0Views, ImmutableArray<uint> SortedRuns, uint Destination)
 {
+    /// <summary>
+    /// The tree the plan works on: empty for the root tree, else a segment's prefix (SlateDB
+    /// 0.13+). Sources and destination are that tree's; the rules are the same for every tree.
+    /// </summary>
+    public ReadOnlyMemory<byte> Segment { get; init; }
+
+    /// <summary>
+    /// A drain (SlateDB's <c>DrainSegmentSpec</c>): the sources are removed from the segment and
+    /// nothing is written; a segment left empty disappears. <see cref="Destination"/> means nothing.
+    /// </summary>
+    public bool IsDrain { get; init; }
+
+    /// <summary>A drain of segment <paramref name="segment"/>'s listed L0 views and runs.</summary>
+    public static CompactionPlan Drain(ReadOnlyMemory<byte> segment, ImmutableArray<Ulid> l0Views, ImmutableArray<uint> sortedRuns) =>
+        new(l0Views, sortedRuns, 0) { Segment = segment, IsDrain = true };
+
     public bool HasL0 => !L0Views.IsEmpty;
 
     public bool HasSortedRuns => !SortedRuns.IsEmpty;
@@ -26,19 +42,26 @@ internal sealed record CompactionPlan(ImmutableArray<Ulid> L0Views, ImmutableArr
     /// the smallest source run (see the remarks).
     /// </summary>
     public CompactionSpec ToSpec(bool storeDestination) =>
-        storeDestination ? CompactionSpec.Tiered(L0Views, SortedRuns, Destination) : new(L0Views, SortedRuns);
+        IsDrain ? CompactionSpec.Drain(Segment, L0Views, SortedRuns)
+        : storeDestination || !Segment.IsEmpty ? CompactionSpec.Tiered(L0Views, SortedRuns, Destination, Segment)
+        : new(L0Views, SortedRuns);
 
-    public static CompactionPlan FromSpec(CompactionSpec spec) =>
-        new(
-            spec.L0ViewIds.IsDefault ? [] : spec.L0ViewIds,
-            spec.SortedRuns.IsDefault ? [] : spec.SortedRuns,
-            spec.Destination ?? ThrowHelper.Data<uint>("a drain-segment compaction (SlateDB 0.13+ segments) is not something SlateFast's compactor runs"));
+    public static CompactionPlan FromSpec(CompactionSpec spec)
+    {
+        ImmutableArray<Ulid> l0 = spec.L0ViewIds.IsDefault ? [] : spec.L0ViewIds;
+        ImmutableArray<uint> runs = spec.SortedRuns.IsDefault ? [] : spec.SortedRuns;
+        return spec.IsDrain
+            ? Drain(spec.Segment, l0, runs)
+            : new(l0, runs, spec.Destination ?? 0) { Segment = spec.Segment };
+    }
 
     /// <summary>Whether the plan reads source <paramref name="run"/> or writes into it.</summary>
-    public bool Touches(uint run) => Destination == run || SortedRuns.Contains(run);
+    public bool Touches(uint run) => (!IsDrain && Destination == run) || SortedRuns.Contains(run);
 
     public override string ToString() =>
-        $"[{string.Join(", ", L0Views.Select(_ => "l0").Concat(SortedRuns.Select(r => $"sr{r}")))}] -> sr{Destination}";
+        (Segment.IsEmpty ? string.Empty : $"segment {Segments.SegmentRouter.Hex(Segment.Span)}: ")
+        + $"[{string.Join(", ", L0Views.Select(_ => "l0").Concat(SortedRuns.Select(r => $"sr{r}")))}]"
+        + (IsDrain ? " drained" : $" -> sr{Destination}");
 }
 
 /// <summary>

@@ -19,7 +19,6 @@ internal sealed partial class Compactor
             ThrowHelper.Invalid($"{_db}: the database is not initialized (a clone still being set up)");
         }
 
-        DbHandle.RefuseSegmented(state, _db, "compact");
         if (_options.FormatLevel == FormatLevel.Detect)
         {
             // WAL fences are the writer's business; filters and the compactions format are what differ here.
@@ -184,6 +183,29 @@ internal sealed partial class Compactor
     /// </summary>
     internal static ManifestState? ApplyResult(ManifestState m, CompactionPlan plan, ImmutableArray<CompactedSst> outputs)
     {
+        if (plan.Segment.IsEmpty)
+        {
+            return ApplyToTree(m, plan, outputs);
+        }
+
+        // A segment's tree is changed as a manifest of its own and put back; a drain that already
+        // landed left no segment (or none of its sources) behind.
+        if (m.Tree(plan.Segment.Span) is not { } tree
+            || (plan.IsDrain && !plan.L0Views.Any(v => tree.L0.Any(l => l.Id == v)) && !plan.SortedRuns.Any(r => tree.Compacted.Any(c => c.Id == r))))
+        {
+            if (!plan.IsDrain)
+            {
+                ThrowHelper.Internal($"compaction {plan}: its segment is no longer in the manifest");
+            }
+
+            return null;
+        }
+
+        return ApplyToTree(tree, plan, outputs) is { } changed ? m.WithTree(plan.Segment.Span, changed) : null;
+    }
+
+    private static ManifestState? ApplyToTree(ManifestState m, CompactionPlan plan, ImmutableArray<CompactedSst> outputs)
+    {
         if (!outputs.IsEmpty && m.Compacted.Any(r => r.Id == plan.Destination && r.Ssts.Length > 0 && r.Ssts[0].Sst.Id == outputs[0].Id))
         {
             return null;
@@ -197,7 +219,7 @@ internal sealed partial class Compactor
 
         var output = new SortedRun(plan.Destination, [.. outputs.Select(SstView.Whole)]);
         var runs = ImmutableArray.CreateBuilder<SortedRun>();
-        var inserted = outputs.IsEmpty;
+        var inserted = outputs.IsEmpty || plan.IsDrain;
         foreach (var run in m.Compacted)
         {
             if (!inserted && plan.Destination >= run.Id)

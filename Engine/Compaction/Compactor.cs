@@ -176,56 +176,106 @@ internal sealed partial class Compactor : IAsyncDisposable
     /// </summary>
     public async Task<bool> CompactAllAsync(CancellationToken cancellationToken = default)
     {
-        while (true)
-        {
-            await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (_jobs.Count == 0)
-            {
-                break;
-            }
-
-            var pending = _jobs.Values.ToArray();
-            _lock.Release();
-            await Task.WhenAll(pending).ConfigureAwait(false);
-        }
-
+        await WaitIdleAndLockAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfFenced();
             await RefreshLockedAsync(cancellationToken).ConfigureAwait(false);
-            var manifest = _manifest;
-            if (manifest.L0.IsEmpty && manifest.Compacted.Length <= 1)
+            var any = false;
+            // Each tree on its own (segments never merge with each other): the root tree, then every segment.
+            var prefixes = new List<ReadOnlyMemory<byte>> { ReadOnlyMemory<byte>.Empty };
+            prefixes.AddRange(_manifest.Segments.Select(s => s.Prefix));
+            var nextRun = _manifest.MaxRunId + 1;
+            foreach (var prefix in prefixes)
+            {
+                if (_manifest.Tree(prefix.Span) is not { } tree || (tree.L0.IsEmpty && tree.Compacted.Length <= 1))
+                {
+                    continue;
+                }
+
+                var destination = !tree.Compacted.IsEmpty ? tree.Compacted.Min(r => r.Id) : prefix.IsEmpty ? 0 : checked((uint)nextRun++);
+                var plan = new CompactionPlan([.. tree.L0.Select(v => v.Id)], [.. tree.Compacted.Select(r => r.Id)], destination) { Segment = prefix };
+                await RunNowLockedAsync(plan, tree, cancellationToken).ConfigureAwait(false);
+                any = true;
+            }
+
+            return any;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Drops segment <paramref name="prefix"/>: every L0 and sorted run it has in the newest
+    /// manifest leaves it in one manifest write (SlateDB's drain-segment compaction), after the
+    /// compactions in flight finish. False when there is no such segment.
+    /// </summary>
+    public async Task<bool> DrainSegmentAsync(ReadOnlyMemory<byte> prefix, CancellationToken cancellationToken = default)
+    {
+        if (prefix.IsEmpty)
+        {
+            ThrowHelper.Invalid("a segment prefix is not empty: the root tree cannot be dropped");
+        }
+
+        await WaitIdleAndLockAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfFenced();
+            await RefreshLockedAsync(cancellationToken).ConfigureAwait(false);
+            if (_manifest.Tree(prefix.Span) is not { } tree)
             {
                 return false;
             }
 
-            var plan = new CompactionPlan(
-                [.. manifest.L0.Select(v => v.Id)],
-                [.. manifest.Compacted.Select(r => r.Id)],
-                manifest.Compacted.IsEmpty ? 0 : manifest.Compacted.Min(r => r.Id));
-            var id = NewUlid();
-            _plans[id] = plan;
-            Put(new CompactionRecord(id, plan.ToSpec(StoresDestination), CompactionStatus.Running, []));
-            await WriteCompactionsLockedAsync(cancellationToken).ConfigureAwait(false);
-            CompactionResult result;
-            try
-            {
-                result = await _executor.RunAsync(manifest, plan, RulesFor(manifest, plan), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                SetStatus(id, CompactionStatus.Failed);
-                await WriteCompactionsLockedAsync(cancellationToken).ConfigureAwait(false);
-                throw;
-            }
-
-            await FinishLockedAsync(id, plan, result, cancellationToken).ConfigureAwait(false);
+            var plan = CompactionPlan.Drain(prefix.ToArray(), [.. tree.L0.Select(v => v.Id)], [.. tree.Compacted.Select(r => r.Id)]);
+            await RunNowLockedAsync(plan, tree, cancellationToken).ConfigureAwait(false);
             return true;
         }
         finally
         {
             _lock.Release();
         }
+    }
+
+    // Takes the lock once no compaction job is running (what CompactAll and a drain need: all sources free).
+    private async Task WaitIdleAndLockAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (_jobs.Count == 0)
+            {
+                return;
+            }
+
+            var pending = _jobs.Values.ToArray();
+            _lock.Release();
+            await Task.WhenAll(pending).ConfigureAwait(false);
+        }
+    }
+
+    // Under the lock: records the plan as Running, runs it on this thread and commits it.
+    private async Task RunNowLockedAsync(CompactionPlan plan, ManifestState tree, CancellationToken cancellationToken)
+    {
+        var id = NewUlid();
+        _plans[id] = plan;
+        Put(new CompactionRecord(id, plan.ToSpec(StoresDestination), CompactionStatus.Running, []));
+        await WriteCompactionsLockedAsync(cancellationToken).ConfigureAwait(false);
+        CompactionResult result;
+        try
+        {
+            result = plan.IsDrain ? new CompactionResult([], 0, 0, 0, 0) : await _executor.RunAsync(tree, plan, RulesFor(tree, plan), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            SetStatus(id, CompactionStatus.Failed);
+            await WriteCompactionsLockedAsync(cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        await FinishLockedAsync(id, plan, result, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops the loop and waits for running compactions to stop; uncommitted work is abandoned.</summary>
@@ -335,7 +385,7 @@ internal sealed partial class Compactor : IAsyncDisposable
             }
 
             SetStatus(compaction.Id, CompactionStatus.Running);
-            var manifest = _manifest;
+            var manifest = _manifest.Tree(plan.Segment.Span)!;
             var rules = RulesFor(manifest, plan);
             _jobs[compaction.Id] = Task.Run(() => RunJobAsync(compaction.Id, plan, manifest, rules));
             started++;
@@ -356,7 +406,8 @@ internal sealed partial class Compactor : IAsyncDisposable
         var committed = false;
         try
         {
-            result = await _executor.RunAsync(manifest, plan, rules, _stop.Token).ConfigureAwait(false);
+            // A drain reads and writes nothing but the manifest.
+            result = plan.IsDrain ? new CompactionResult([], 0, 0, 0, 0) : await _executor.RunAsync(manifest, plan, rules, _stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -437,10 +488,20 @@ internal sealed partial class Compactor : IAsyncDisposable
     /// <summary>SlateDB's checks before a compaction starts; null when it may run.</summary>
     private string? Validate(Ulid id, CompactionPlan plan)
     {
-        var manifest = _manifest;
         if (plan.SourceCount == 0)
         {
             return "it has no sources";
+        }
+
+        // Every rule below is about one tree: the root tree, or the plan's segment.
+        if (_manifest.Tree(plan.Segment.Span) is not { } manifest)
+        {
+            return "its segment is not in the manifest";
+        }
+
+        if (plan.IsDrain)
+        {
+            return ValidateDrain(id, plan, manifest);
         }
 
         if (plan.L0Views.Any(v => !manifest.L0.Any(l => l.Id == v)))
@@ -483,6 +544,12 @@ internal sealed partial class Compactor : IAsyncDisposable
             return $"sorted run {plan.Destination} exists and is not a source";
         }
 
+        // Run ids are unique across the database, not only within a tree.
+        if (_manifest.Segments.Any(s => s.Compacted.Any(r => r.Id == plan.Destination)) && !plan.SortedRuns.Contains(plan.Destination))
+        {
+            return $"sorted run {plan.Destination} exists in another tree";
+        }
+
         // Sources must be consecutive in the logical order: L0 newest first, then runs newest first.
         var order = manifest.L0.Select(v => (View: (Ulid?)v.Id, Run: 0u)).Concat(manifest.Compacted.Select(r => (View: (Ulid?)null, Run: r.Id))).ToList();
         var sources = plan.L0Views.Select(v => (View: (Ulid?)v, Run: 0u)).Concat(plan.SortedRuns.Select(r => (View: (Ulid?)null, Run: r))).ToList();
@@ -490,6 +557,38 @@ internal sealed partial class Compactor : IAsyncDisposable
         if (start < 0 || start + sources.Count > order.Count || !order.Skip(start).Take(sources.Count).SequenceEqual(sources))
         {
             return "its sources are not consecutive";
+        }
+
+        return null;
+    }
+
+    // SlateDB's drain rules: only a named segment, nothing else running on it, and every L0 at or
+    // below the newest drained one drained too (the watermark moves to it, so one left behind
+    // would vanish from reads without being drained).
+    private string? ValidateDrain(Ulid id, CompactionPlan plan, ManifestState tree)
+    {
+        if (plan.Segment.IsEmpty)
+        {
+            return "a drain must name a segment, not the root tree";
+        }
+
+        if (plan.L0Views.Any(v => !tree.L0.Any(l => l.Id == v)) || plan.SortedRuns.Any(r => !tree.Compacted.Any(c => c.Id == r)))
+        {
+            return "a drained L0 or sorted run is not in the segment";
+        }
+
+        if (_compactions.Recent.Any(c => c.Id != id && c.Status == CompactionStatus.Running && PlanOf(c).Segment.Span.SequenceEqual(plan.Segment.Span)))
+        {
+            return "another compaction of the segment is running";
+        }
+
+        if (plan.HasL0)
+        {
+            var newest = tree.L0.Select((v, i) => (v.Id, i)).Where(p => plan.L0Views.Contains(p.Id)).Min(p => p.i);
+            if (tree.L0.Skip(newest).Any(v => !plan.L0Views.Contains(v.Id)))
+            {
+                return "an L0 older than a drained one is not drained";
+            }
         }
 
         return null;

@@ -37,8 +37,34 @@ internal sealed class SizeTieredScheduler(CompactorOptions options) : ICompactio
 
     public IReadOnlyList<CompactionPlan> Propose(ManifestState manifest, IReadOnlyList<CompactionPlan> active)
     {
-        var l0 = manifest.L0.Select(v => new Source(v.Id, 0, EstimateSize(v))).ToArray();
-        var runs = manifest.Compacted.Select(r => new Source(null, r.Id, EstimateSize(r))).ToArray();
+        if (manifest.Segments.IsEmpty)
+        {
+            return ProposeTree(manifest, active, active.Count, newRunId: null);
+        }
+
+        // Segments compact on their own, by the same rules (RFC-0024), oldest prefix first; run
+        // ids come from one counter, as they are unique across the database.
+        var proposed = new List<CompactionPlan>();
+        var next = Math.Max(manifest.MaxRunId, active.Select(p => (long)p.Destination).DefaultIfEmpty(-1).Max()) + 1;
+        foreach (var segment in manifest.Segments)
+        {
+            var tree = manifest.Tree(segment.Prefix.Span)!;
+            var mine = active.Where(p => p.Segment.Span.SequenceEqual(segment.Prefix.Span)).ToList();
+            foreach (var plan in ProposeTree(tree, mine, active.Count + proposed.Count, () => checked((uint)next++)))
+            {
+                proposed.Add(plan with { Segment = segment.Prefix });
+            }
+        }
+
+        return proposed;
+    }
+
+    // `busy` compactions are active or proposed already; an L0-only plan writes run `newRunId()`,
+    // or in a lone root tree the one after its newest run (SlateDB's choice).
+    private List<CompactionPlan> ProposeTree(ManifestState tree, IReadOnlyList<CompactionPlan> active, int busy, Func<uint>? newRunId)
+    {
+        var l0 = tree.L0.Select(v => new Source(v.Id, 0, EstimateSize(v))).ToArray();
+        var runs = tree.Compacted.Select(r => new Source(null, r.Id, EstimateSize(r))).ToArray();
         var checker = new Checker(this, runs);
         foreach (var plan in active)
         {
@@ -46,7 +72,7 @@ internal sealed class SizeTieredScheduler(CompactorOptions options) : ICompactio
         }
 
         var proposed = new List<CompactionPlan>();
-        while (active.Count + proposed.Count < options.MaxConcurrentCompactions && PickNext(l0, runs, checker) is { } next)
+        while (busy + proposed.Count < options.MaxConcurrentCompactions && PickNext(l0, runs, checker, newRunId) is { } next)
         {
             checker.Use(next);
             proposed.Add(next);
@@ -55,12 +81,12 @@ internal sealed class SizeTieredScheduler(CompactorOptions options) : ICompactio
         return proposed;
     }
 
-    private CompactionPlan? PickNext(Source[] l0, Source[] runs, Checker checker)
+    private CompactionPlan? PickNext(Source[] l0, Source[] runs, Checker checker, Func<uint>? newRunId)
     {
         if (l0.Length >= options.MinCompactionSources)
         {
             var candidates = ClampMax(new List<Source>(l0));
-            var destination = runs.Length > 0 ? runs[0].Run + 1 : 0;
+            var destination = newRunId?.Invoke() ?? (runs.Length > 0 ? runs[0].Run + 1 : 0);
             if (checker.Allows(candidates, destination, runs.Length > 0 ? runs[0] : null))
             {
                 return ToPlan(candidates, destination);
@@ -157,7 +183,10 @@ internal sealed class SizeTieredScheduler(CompactorOptions options) : ICompactio
                 _runs.Add(run);
             }
 
-            _runs.Add(plan.Destination);
+            if (!plan.IsDrain)
+            {
+                _runs.Add(plan.Destination);
+            }
         }
 
         public bool Allows(List<Source> sources, uint destination, Source? nextRun)

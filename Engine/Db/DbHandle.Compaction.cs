@@ -29,15 +29,21 @@ public sealed partial class DbHandle
     /// </remarks>
     public async Task CompactAsync(CancellationToken cancellationToken = default)
     {
+        var compactor = await RunningCompactorAsync("compaction", cancellationToken).ConfigureAwait(false);
+        await compactor.CompactAllAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The in-process compactor for work asked of it now; the errors CompactAsync documents otherwise.
+    private async Task<Compacting.Compactor> RunningCompactorAsync(string what, CancellationToken cancellationToken)
+    {
         if (_readOnly || !_options.Compactor.Enabled)
         {
-            ThrowHelper.Invalid($"{Path}: compaction needs the in-process compactor (CompactorOptions.Enabled) on a writable database");
+            ThrowHelper.Invalid($"{Path}: {what} needs the in-process compactor (CompactorOptions.Enabled) on a writable database");
         }
 
         ThrowIfClosed();
         await _compactorStart.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var compactor = Compactor ?? throw new SlateFastException(ErrorKind.Unavailable, $"{Path}: the compactor is not running" + (Volatile.Read(ref _compactorStartFailure) is { } why ? $": it did not start ({why.Message})" : string.Empty), Volatile.Read(ref _compactorStartFailure));
-        await compactor.CompactAllAsync(cancellationToken).ConfigureAwait(false);
+        return Compactor ?? throw new SlateFastException(ErrorKind.Unavailable, $"{Path}: the compactor is not running" + (Volatile.Read(ref _compactorStartFailure) is { } why ? $": it did not start ({why.Message})" : string.Empty), Volatile.Read(ref _compactorStartFailure));
     }
 
     private void StartCompactor()
@@ -145,7 +151,7 @@ public sealed partial class DbHandle
         while (true)
         {
             var progress = _l0Progress.Next;
-            if (CurrentManifest.L0.Length < _options.L0MaxSsts)
+            if (CurrentManifest.MaxTreeL0 < _options.L0MaxSsts)
             {
                 return;
             }

@@ -117,6 +117,8 @@ public sealed partial class DbHandle
 
     ulong[] IFlushHost.SnapshotSeqs() => SnapshotSeqs();
 
+    Segments.SegmentRouter? IFlushHost.Segments => _segments;
+
     Ulid IFlushHost.NewSstId()
     {
         lock (_random)

@@ -44,6 +44,12 @@ public sealed partial class DbHandle
             ThrowHelper.Invalid("ingestion needs at least one SST");
         }
 
+        if (_segments is not null)
+        {
+            // An ingested file would have to be split by segment, which the rewrite does not do yet.
+            ThrowHelper.Invalid($"{Path}: ingestion into a segmented database is not supported; write the rows with WriteAsync");
+        }
+
         ThrowIfClosed();
         var source = options.SourceStore ?? _store;
         await _ingestLock.WaitAsync(cancellationToken).ConfigureAwait(false);

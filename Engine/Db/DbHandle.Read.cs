@@ -136,8 +136,8 @@ public sealed partial class DbHandle
             }
         }
 
-        var manifest = state.Manifest;
-        foreach (var view in manifest.ReadL0)
+        var (l0, runs) = state.Manifest.TreeFor(key.Span);
+        foreach (var view in l0)
         {
             var (done, result) = await LookupInSstAsync(default, 0, view, key, readSeq, cacheBlocks, hideAt, destination, cancellationToken).ConfigureAwait(false);
             if (done)
@@ -146,7 +146,7 @@ public sealed partial class DbHandle
             }
         }
 
-        foreach (var run in manifest.ReadRuns)
+        foreach (var run in runs)
         {
             for (var i = 0; i < run.Ssts.Length; i++)
             {

@@ -23,6 +23,17 @@ public sealed partial class DbHandle
         _walCutBefore = recovered.WalCutBefore;
         _fenceWalId = recovered.FenceWalId;
         Install(recovered);
+        if (_options.SegmentExtractor is { } extractor)
+        {
+            // Replayed rows may open segments the manifest does not list yet; the antichain check
+            // of new writes must see them too.
+            _segments = new Segments.SegmentRouter(extractor, recovered.Manifest.Segments.Select(s => s.Prefix));
+            foreach (var m in recovered.Replayed.NewestFirst)
+            {
+                _segments.Learn(_segments.SegmentsOf(m.Rows).Select(p => p.Prefix));
+            }
+        }
+
         _wal = _options.WalEnabled ? new WalWriter(_walStore, Path, _options, _commitLock, this, recovered.FenceWalId) : null;
     }
 
@@ -44,22 +55,6 @@ public sealed partial class DbHandle
         _visibleSeq = recovered.MaxSeq;
         _durableSeq = recovered.MaxSeq;
         _clock.AtLeast(recovered.MaxTick);
-    }
-
-    /// <summary>
-    /// A segmented database (SlateDB 0.13 segments) routes every key to a segment by a prefix
-    /// extractor SlateFast does not have: a write would land in the root tree, which SlateDB's
-    /// readers ignore once segments exist. Refused before anything is claimed, so SlateDB's own
-    /// writer or compactor is never fenced by it; readers and checkpoints work.
-    /// </summary>
-    internal static void RefuseSegmented(ManifestState state, string path, string action)
-    {
-        if (state.IsSegmented)
-        {
-            ThrowHelper.Invalid(
-                $"{path}: SlateFast cannot {action} a segmented database (SlateDB 0.13+ segments, extractor '{state.SegmentExtractorName}', {state.Segments.Length} segments): "
-                + "it has no segment extractors; read it with DbReader or a read-only open");
-        }
     }
 
     /// <summary>

@@ -33,6 +33,9 @@ public sealed partial class DbHandle
     private long _unflushedBytes;
     private WalWriter? _wal;
 
+    // Set once at a writer's open of a segmented database: every written key is checked against it.
+    private Segments.SegmentRouter? _segments;
+
     /// <summary>Writes <paramref name="value"/> under <paramref name="key"/>.</summary>
     public ValueTask<WriteHandle> PutAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, PutOptions? putOptions = null, WriteOptions? writeOptions = null, CancellationToken cancellationToken = default)
     {
@@ -176,6 +179,7 @@ public sealed partial class DbHandle
     private bool TryCommitOne(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RowKind kind, Ttl ttl, WriteOptions options, out WriteHandle handle)
     {
         Keys.ValidateValue(value.Length);
+        _segments?.Admit(key);
         var need = ArenaSkipList.MaxNodeSize(key.Length, value.Length);
         lock (_commitLock)
         {
@@ -213,6 +217,14 @@ public sealed partial class DbHandle
     // Under the commit lock. Rows were resolved to one per key, ascending.
     private bool TryCommitRowsLocked(List<WriteBatch.BatchOp> rows, WriteOptions options, long need, out WriteHandle handle)
     {
+        if (_segments is { } router)
+        {
+            foreach (var r in rows)
+            {
+                router.Admit(r.Key);
+            }
+        }
+
         if (!TryBeginCommit(options, need, out var seq, out var now, out var active))
         {
             handle = default;

@@ -19,12 +19,19 @@ internal static class L0Writer
 {
     private const int DrainThreshold = 256 * 1024;
 
-    public static async Task<CompactedSst> WriteAsync(IObjectStore store, string db, Memtable.Memtable memtable, DbOptions options, Ulid id, ulong[] snapshotSeqs, CancellationToken cancellationToken)
+    public static Task<CompactedSst> WriteAsync(IObjectStore store, string db, Memtable.Memtable memtable, DbOptions options, Ulid id, ulong[] snapshotSeqs, CancellationToken cancellationToken) =>
+        WriteAsync(store, db, memtable, options, id, snapshotSeqs, memtable.Rows.First(), segment: null, cancellationToken);
+
+    /// <summary>
+    /// Writes the rows of one segment, from node <paramref name="first"/> to the last key starting
+    /// with <paramref name="segment"/> (a segmented flush writes one L0 per segment, RFC-0024).
+    /// </summary>
+    public static async Task<CompactedSst> WriteAsync(IObjectStore store, string db, Memtable.Memtable memtable, DbOptions options, Ulid id, ulong[] snapshotSeqs, uint first, byte[]? segment, CancellationToken cancellationToken)
     {
         var path = DbPaths.CompactedSstPath(db, id);
         using var builder = new SstBuilder(SstBuildSettings.Compacted(options));
         await using var writer = await store.OpenWriterAsync(path, cancellationToken).ConfigureAwait(false);
-        var cursor = new Cursor(memtable.Rows, memtable.LastTick, snapshotSeqs, options.MergeOperator);
+        var cursor = new Cursor(memtable.Rows, memtable.LastTick, snapshotSeqs, options.MergeOperator, first, segment);
         while (cursor.AddUntilFull(builder))
         {
             await writer.WriteAsync(builder.Pending, cancellationToken).ConfigureAwait(false);
@@ -40,19 +47,25 @@ internal static class L0Writer
 
     // Walks the skiplist in (key asc, seq desc) order, one key's versions at a time; spans never
     // cross an await, only the node offset does.
-    private sealed class Cursor(ArenaSkipList rows, long flushTick, ulong[] snapshots, IMergeOperator? mergeOperator)
+    private sealed class Cursor(ArenaSkipList rows, long flushTick, ulong[] snapshots, IMergeOperator? mergeOperator, uint first, byte[]? segment)
     {
         private readonly List<uint> _nodes = [];
         private readonly List<KeyVersion> _versions = [];
         private readonly List<KeyVersion> _output = [];
-        private uint _node = rows.First();
+        private uint _node = first;
 
-        /// <summary>Adds rows until the builder has a drain's worth pending (true) or the memtable ends (false).</summary>
+        /// <summary>Adds rows until the builder has a drain's worth pending (true) or the memtable (or segment) ends (false).</summary>
         public bool AddUntilFull(SstBuilder builder)
         {
             while (_node != 0)
             {
                 var key = rows.KeyOf(_node);
+                if (segment is not null && !key.StartsWith(segment))
+                {
+                    _node = 0;
+                    break;
+                }
+
                 _nodes.Clear();
                 var hasMerge = false;
                 var next = _node;

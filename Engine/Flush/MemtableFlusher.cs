@@ -33,6 +33,9 @@ internal interface IFlushHost
     /// <summary>A fresh SST id.</summary>
     Ulid NewSstId();
 
+    /// <summary>How keys find their segment in a segmented database; null for one tree.</summary>
+    Segments.SegmentRouter? Segments { get; }
+
     /// <summary>
     /// Writes the manifest version <paramref name="change"/> makes of the newest one, and publishes
     /// it to reads together with the removal of <paramref name="flushed"/> from the memtables.
@@ -143,17 +146,32 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
     /// runs again on the newest version, where a compactor may already have compacted the L0 away;
     /// the rows are in when the L0 is listed or the last L0 sequence number covers them.
     /// </summary>
-    internal static ManifestState? AddL0(ManifestState m, Memtable.Memtable memtable, CompactedSst sst, ulong[] snapshots, bool walEnabled, ulong lastWrittenWalId)
+    internal static ManifestState? AddL0(ManifestState m, Memtable.Memtable memtable, CompactedSst sst, ulong[] snapshots, bool walEnabled, ulong lastWrittenWalId) =>
+        AddL0(m, memtable, [(ReadOnlyMemory<byte>.Empty, sst)], snapshots, walEnabled, lastWrittenWalId);
+
+    /// <summary>
+    /// The same for a segmented flush: one L0 per segment (an empty segment is the root tree), all
+    /// in one manifest version, so a reader sees the whole memtable or none of it and the replay
+    /// point stays one WAL id (RFC-0024).
+    /// </summary>
+    internal static ManifestState? AddL0(ManifestState m, Memtable.Memtable memtable, IReadOnlyList<(ReadOnlyMemory<byte> Segment, CompactedSst Sst)> ssts, ulong[] snapshots, bool walEnabled, ulong lastWrittenWalId)
     {
-        if (m.L0.Any(v => v.Sst.Id == sst.Id) || (memtable.MaxSeq > 0 && m.LastL0Seq >= memtable.MaxSeq))
+        if ((ssts.Count > 0 && m.AllViews().Any(v => v.Sst.Id == ssts[0].Sst.Id)) || (memtable.MaxSeq > 0 && m.LastL0Seq >= memtable.MaxSeq))
         {
             return null;
         }
 
-        var lastSeq = Math.Max(m.LastL0Seq, memtable.MaxSeq);
-        return m with
+        var trees = m;
+        foreach (var (segment, sst) in ssts)
         {
-            L0 = m.L0.Insert(0, SstView.Whole(sst)),
+            trees = segment.IsEmpty
+                ? trees with { L0 = trees.L0.Insert(0, SstView.Whole(sst)) }
+                : trees.WithSegmentL0(segment, SstView.Whole(sst));
+        }
+
+        var lastSeq = Math.Max(m.LastL0Seq, memtable.MaxSeq);
+        return trees with
+        {
             ReplayAfterWalId = walEnabled ? Math.Max(m.ReplayAfterWalId, memtable.LastWalId) : m.ReplayAfterWalId,
             WalIdLastSeen = Math.Max(m.WalIdLastSeen, lastWrittenWalId),
             LastL0Seq = lastSeq,
@@ -193,10 +211,24 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
 
         await host.WaitForL0RoomAsync(token).ConfigureAwait(false);
 
-        var id = host.NewSstId();
         var snapshots = host.SnapshotSeqs();
-        var sst = await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, token), log, $"writing L0 {id} of {db}", token).ConfigureAwait(false);
-        await host.CommitAsync(m => AddL0(m, memtable, sst, snapshots, options.WalEnabled, host.LastWrittenWalId), memtable, token).ConfigureAwait(false);
+        var ssts = new List<(ReadOnlyMemory<byte> Segment, CompactedSst Sst)>();
+        if (host.Segments is { } router)
+        {
+            foreach (var (prefix, first) in router.SegmentsOf(memtable.Rows))
+            {
+                var id = host.NewSstId();
+                var sst = await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, first, prefix, token), log, $"writing L0 {id} of {db} (segment {Segments.SegmentRouter.Hex(prefix)})", token).ConfigureAwait(false);
+                ssts.Add((prefix, sst));
+            }
+        }
+        else
+        {
+            var id = host.NewSstId();
+            ssts.Add((ReadOnlyMemory<byte>.Empty, await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, token), log, $"writing L0 {id} of {db}", token).ConfigureAwait(false)));
+        }
+
+        await host.CommitAsync(m => AddL0(m, memtable, ssts, snapshots, options.WalEnabled, host.LastWrittenWalId), memtable, token).ConfigureAwait(false);
 
         host.Flushed(memtable);
         DbMetrics.MemtableFlushes.Add(1);
@@ -204,6 +236,6 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
         memtable.Flushed.TrySetResult();
         memtable.Release();
         host.Progress.Notify();
-        log.LogDebug("flushed memtable of {Rows} rows to L0 {Sst} in {Path}", memtable.Rows.Count, sst.Id, db);
+        log.LogDebug("flushed memtable of {Rows} rows to {Count} L0 SSTs in {Path}", memtable.Rows.Count, ssts.Count, db);
     }
 }

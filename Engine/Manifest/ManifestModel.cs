@@ -124,36 +124,201 @@ internal sealed record ManifestState
         }
     }
 
+    // The joined lists of a segmented manifest, built once per segment array: keyed by the array
+    // itself, so a `with` that replaces the segments misses, and the record's equality is untouched.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Segment[], JoinedTrees> s_joined = [];
+
+    private sealed record JoinedTrees(ImmutableArray<SstView> L0, ImmutableArray<SortedRun> Runs);
+
     /// <summary>
-    /// The L0 views reads consult: the root tree's, or with segments every segment's. Segments own
+    /// The L0 views scans consult: the root tree's, or with segments every segment's. Segments own
     /// disjoint key ranges, so their lists side by side answer any key as its own segment would.
     /// </summary>
-    public ImmutableArray<SstView> ReadL0 => Segments.IsEmpty ? L0 : [.. Segments.SelectMany(s => s.L0)];
+    public ImmutableArray<SstView> ReadL0 => Segments.IsEmpty ? L0 : Joined().L0;
 
     /// <summary>
-    /// The sorted runs reads consult: the root tree's, or with segments the i-th run of every
+    /// The sorted runs scans consult: the root tree's, or with segments the i-th run of every
     /// segment joined into one run (disjoint ranges, ascending prefixes), newest first as within each segment.
     /// </summary>
-    public ImmutableArray<SortedRun> ReadRuns
-    {
-        get
-        {
-            if (Segments.IsEmpty)
-            {
-                return Compacted;
-            }
+    public ImmutableArray<SortedRun> ReadRuns => Segments.IsEmpty ? Compacted : Joined().Runs;
 
-            var depth = Segments.Max(s => s.Compacted.Length);
+    /// <summary>
+    /// The L0 views and runs a point read of <paramref name="key"/> consults: the root tree's, or
+    /// the one segment whose prefix starts the key (none: the key is in no SST). Allocates nothing.
+    /// </summary>
+    public (ImmutableArray<SstView> L0, ImmutableArray<SortedRun> Runs) TreeFor(ReadOnlySpan<byte> key)
+    {
+        if (Segments.IsEmpty)
+        {
+            return (L0, Compacted);
+        }
+
+        // The last prefix at or before the key is the only one that can start it (antichain).
+        int lo = 0, hi = Segments.Length - 1, found = -1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (Segments[mid].Prefix.Span.SequenceCompareTo(key) <= 0)
+            {
+                found = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return found >= 0 && key.StartsWith(Segments[found].Prefix.Span)
+            ? (Segments[found].L0, Segments[found].Compacted)
+            : ([], []);
+    }
+
+    private JoinedTrees Joined() =>
+        s_joined.GetValue(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(Segments)!, static segments =>
+        {
+            var depth = segments.Max(s => s.Compacted.Length);
             var runs = ImmutableArray.CreateBuilder<SortedRun>(depth);
             for (int i = 0; i < depth; i++)
             {
-                var views = Segments.Where(s => i < s.Compacted.Length).SelectMany(s => s.Compacted[i].Ssts).ToImmutableArray();
-                runs.Add(new SortedRun(Segments.Where(s => i < s.Compacted.Length).Max(s => s.Compacted[i].Id), views));
+                var level = segments.Where(s => i < s.Compacted.Length).Select(s => s.Compacted[i]).ToArray();
+                runs.Add(new SortedRun(level.Max(r => r.Id), [.. level.SelectMany(r => r.Ssts)]));
             }
 
-            return runs.MoveToImmutable();
+            return new JoinedTrees([.. segments.SelectMany(s => s.L0)], runs.MoveToImmutable());
+        });
+
+    /// <summary>
+    /// The tree of <paramref name="prefix"/> as a manifest of its own: the root tree for an empty
+    /// prefix, else the segment's L0, runs and last compacted L0 in the root fields, without
+    /// segments. The compactor's rules (scheduling, validation, applying a result) are the same
+    /// for every tree, so they run on this projection; <see cref="WithTree"/> puts it back. Null when
+    /// the segment does not exist.
+    /// </summary>
+    public ManifestState? Tree(ReadOnlySpan<byte> prefix)
+    {
+        if (prefix.IsEmpty)
+        {
+            return this;
         }
+
+        int i = FindSegment(prefix);
+        if (i < 0)
+        {
+            return null;
+        }
+
+        var s = Segments[i];
+        return this with
+        {
+            L0 = s.L0,
+            Compacted = s.Compacted,
+            LastCompactedL0SstViewId = s.LastCompactedL0SstViewId,
+            LastCompactedL0SstId = null,
+            Segments = [],
+        };
     }
+
+    /// <summary>
+    /// This manifest with the tree of <paramref name="prefix"/> taken from <paramref name="tree"/>
+    /// (a <see cref="Tree"/> projection after a change); a segment left with no L0 and no runs is
+    /// removed, as SlateDB removes a drained segment.
+    /// </summary>
+    public ManifestState WithTree(ReadOnlySpan<byte> prefix, ManifestState tree)
+    {
+        if (prefix.IsEmpty)
+        {
+            return tree;
+        }
+
+        int i = FindSegment(prefix);
+        if (i < 0)
+        {
+            ThrowHelper.Internal($"segment {Convert.ToHexString(prefix)} is not in the manifest");
+        }
+
+        var segment = new Segment(Segments[i].Prefix, tree.LastCompactedL0SstViewId, tree.L0, tree.Compacted);
+        return this with
+        {
+            Segments = segment.L0.IsEmpty && segment.Compacted.IsEmpty ? Segments.RemoveAt(i) : Segments.SetItem(i, segment),
+        };
+    }
+
+    /// <summary>The index of the segment named exactly <paramref name="prefix"/>, or -1.</summary>
+    public int FindSegment(ReadOnlySpan<byte> prefix)
+    {
+        int lo = 0, hi = Segments.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            int c = Segments[mid].Prefix.Span.SequenceCompareTo(prefix);
+            if (c == 0)
+            {
+                return mid;
+            }
+
+            if (c < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// This manifest with <paramref name="view"/> as the newest L0 of segment <paramref name="prefix"/>,
+    /// which is created (in prefix order) when missing. A prefix that would nest with another
+    /// segment's is refused: segments must own disjoint key ranges (SlateDB's antichain rule).
+    /// </summary>
+    public ManifestState WithSegmentL0(ReadOnlyMemory<byte> prefix, SstView view)
+    {
+        int i = FindSegment(prefix.Span);
+        if (i >= 0)
+        {
+            var s = Segments[i];
+            return this with { Segments = Segments.SetItem(i, s with { L0 = s.L0.Insert(0, view) }) };
+        }
+
+        if (NestingSegment(prefix.Span) is { } other)
+        {
+            ThrowHelper.Invalid($"segment prefix {Convert.ToHexString(prefix.Span)} nests with segment {Convert.ToHexString(other.Span)}: segments must not be prefixes of one another");
+        }
+
+        int at = 0;
+        while (at < Segments.Length && Segments[at].Prefix.Span.SequenceCompareTo(prefix.Span) < 0)
+        {
+            at++;
+        }
+
+        return this with { Segments = Segments.Insert(at, new Segment(prefix.ToArray(), null, [view], [])) };
+    }
+
+    /// <summary>A segment whose prefix is a proper prefix of <paramref name="prefix"/> or has it as one; null when none.</summary>
+    public ReadOnlyMemory<byte>? NestingSegment(ReadOnlySpan<byte> prefix)
+    {
+        foreach (var s in Segments)
+        {
+            var p = s.Prefix.Span;
+            if (p.Length != prefix.Length && (p.StartsWith(prefix) || prefix.StartsWith(p)))
+            {
+                return s.Prefix;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The most L0 SSTs any one tree holds: what L0 backpressure compares (per tree, as SlateDB 0.13+ does).</summary>
+    public int MaxTreeL0 => Segments.IsEmpty ? L0.Length : Math.Max(L0.Length, Segments.Max(s => s.L0.Length));
+
+    /// <summary>The highest sorted run id of any tree, or -1: run ids are unique across the database.</summary>
+    public long MaxRunId =>
+        Compacted.Select(r => (long)r.Id).Concat(Segments.SelectMany(s => s.Compacted).Select(r => (long)r.Id)).DefaultIfEmpty(-1).Max();
 
     /// <summary>The state SlateDB writes as manifest 1 of a new database.</summary>
     public static ManifestState Initial { get; } = new();

@@ -97,7 +97,7 @@ public sealed record DbOptions
     /// <summary>
     /// Splits the database into segments (SlateDB 0.13's RFC-0024): every key belongs to the
     /// segment named by its prefix, each segment has its own L0 SSTs and sorted runs and compacts on
-    /// its own, and <c>DbHandle.DropSegmentAsync</c> removes a whole segment with one manifest
+    /// its own, and <see cref="DbHandle.DropSegmentAsync"/> removes a whole segment with one manifest
     /// write. Set it when the database is created, and open it with an extractor of the same name
     /// ever after; a key the extractor gives no prefix (or an empty one) is refused as
     /// <see cref="ErrorKind.Invalid"/>. Needs <see cref="FormatLevel"/> 0.13 or later; null (the default): one tree.

@@ -60,7 +60,9 @@ internal static class DbRecovery
         var latest = await manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false);
         if (latest is null)
         {
-            var initial = ManifestState.Initial with { WalObjectStoreUri = WalObjects.StoreMarker(separateWal) };
+            // A segmented database names its extractor from manifest 1 on (RFC-0024: set at
+            // creation or never), which also makes it a V2 manifest that only 0.13+ reads.
+            var initial = ManifestState.Initial with { WalObjectStoreUri = WalObjects.StoreMarker(separateWal), SegmentExtractorName = options.SegmentExtractor?.Name };
             if (await manifests.TryWriteAsync(1, initial, cancellationToken).ConfigureAwait(false))
             {
                 latest = (1, initial);
@@ -79,7 +81,8 @@ internal static class DbRecovery
             ThrowHelper.Invalid($"{path}: the database is not initialized (a clone still being set up)");
         }
 
-        DbHandle.RefuseSegmented(state, path, "write to");
+        // Before the epoch claim, so a writer with the wrong extractor never fences the right one.
+        Segments.SegmentRouter.CheckConfiguration(state, options.SegmentExtractor, path);
         WalObjects.CheckStoreConfiguration(state, path, separateWal);
 
         (id, state, _) = await manifests.UpdateAsync(
@@ -101,6 +104,8 @@ internal static class DbRecovery
                 options.FormatLevel,
                 await FormatDetection.DetectAsync(store, path, state, walSizes, cancellationToken).ConfigureAwait(false)),
         };
+
+        CheckFormatFeatures(options, path);
 
         // Listed after the epoch claim: no older writer can move the replay point any more, so the
         // fence id is above it (the check SlateDB added for #1622 holds by construction; asserted below).
@@ -206,6 +211,16 @@ internal static class DbRecovery
     // Writer-sized memtables, frozen at the L0 size as a writer's are.
     private static WalReplayer Replayer(IObjectStore store, string path, DbOptions options, Func<long, Memtable.Memtable> newMemtable) =>
         new(store, path, options.WalRecovery, options.L0SstSizeBytes, (need, _) => newMemtable(need), options.BlockTransformer);
+
+    // With FormatLevel.Detect the level is known only now: features SlateDB 0.12 cannot read
+    // need a database at 0.13 or later (a segmented one always is: its manifest is V2).
+    private static void CheckFormatFeatures(DbOptions options, string path)
+    {
+        if (options.FormatLevel < FormatLevel.SlateDb013 && options.FilterPrefixExtractor is not null)
+        {
+            ThrowHelper.Invalid($"{path}: DbOptions.FilterPrefixExtractor needs format level 0.13 or later, and this database is at 0.12 (set DbOptions.FormatLevel to upgrade it)");
+        }
+    }
 
     private static byte[] FencingWal(FilterFormat format, IBlockTransformer? transformer = null)
     {
