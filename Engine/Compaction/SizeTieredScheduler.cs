@@ -39,18 +39,18 @@ internal sealed class SizeTieredScheduler(CompactorOptions options) : ICompactio
     {
         if (manifest.Segments.IsEmpty)
         {
-            return ProposeTree(manifest, active, active.Count, newRunId: null);
+            return ProposeTree(manifest, active, active.Count, ids: null);
         }
 
         // Segments compact on their own, by the same rules (RFC-0024), oldest prefix first; run
         // ids come from one counter, as they are unique across the database.
         var proposed = new List<CompactionPlan>();
-        var next = Math.Max(manifest.MaxRunId, active.Select(p => (long)p.Destination).DefaultIfEmpty(-1).Max()) + 1;
+        var ids = new RunIds { Next = Math.Max(manifest.MaxRunId, active.Select(p => (long)p.Destination).DefaultIfEmpty(-1).Max()) + 1 };
         foreach (var segment in manifest.Segments)
         {
             var tree = manifest.Tree(segment.Prefix.Span)!;
             var mine = active.Where(p => p.Segment.Span.SequenceEqual(segment.Prefix.Span)).ToList();
-            foreach (var plan in ProposeTree(tree, mine, active.Count + proposed.Count, () => checked((uint)next++)))
+            foreach (var plan in ProposeTree(tree, mine, active.Count + proposed.Count, ids))
             {
                 proposed.Add(plan with { Segment = segment.Prefix });
             }
@@ -59,9 +59,15 @@ internal sealed class SizeTieredScheduler(CompactorOptions options) : ICompactio
         return proposed;
     }
 
-    // `busy` compactions are active or proposed already; an L0-only plan writes run `newRunId()`,
+    // The next free run id of a segmented database, taken by each L0-only plan proposed.
+    private sealed class RunIds
+    {
+        public long Next;
+    }
+
+    // `busy` compactions are active or proposed already; an L0-only plan writes run `ids.Next`,
     // or in a lone root tree the one after its newest run (SlateDB's choice).
-    private List<CompactionPlan> ProposeTree(ManifestState tree, IReadOnlyList<CompactionPlan> active, int busy, Func<uint>? newRunId)
+    private List<CompactionPlan> ProposeTree(ManifestState tree, IReadOnlyList<CompactionPlan> active, int busy, RunIds? ids)
     {
         var l0 = tree.L0.Select(v => new Source(v.Id, 0, EstimateSize(v))).ToArray();
         var runs = tree.Compacted.Select(r => new Source(null, r.Id, EstimateSize(r))).ToArray();
@@ -72,21 +78,25 @@ internal sealed class SizeTieredScheduler(CompactorOptions options) : ICompactio
         }
 
         var proposed = new List<CompactionPlan>();
-        while (busy + proposed.Count < options.MaxConcurrentCompactions && PickNext(l0, runs, checker, newRunId) is { } next)
+        while (busy + proposed.Count < options.MaxConcurrentCompactions && PickNext(l0, runs, checker, ids) is { } next)
         {
             checker.Use(next);
             proposed.Add(next);
+            if (ids is not null && next.SortedRuns.IsEmpty)
+            {
+                ids.Next++;
+            }
         }
 
         return proposed;
     }
 
-    private CompactionPlan? PickNext(Source[] l0, Source[] runs, Checker checker, Func<uint>? newRunId)
+    private CompactionPlan? PickNext(Source[] l0, Source[] runs, Checker checker, RunIds? ids)
     {
         if (l0.Length >= options.MinCompactionSources)
         {
             var candidates = ClampMax(new List<Source>(l0));
-            var destination = newRunId?.Invoke() ?? (runs.Length > 0 ? runs[0].Run + 1 : 0);
+            var destination = ids is not null ? checked((uint)ids.Next) : runs.Length > 0 ? runs[0].Run + 1 : 0;
             if (checker.Allows(candidates, destination, runs.Length > 0 ? runs[0] : null))
             {
                 return ToPlan(candidates, destination);
