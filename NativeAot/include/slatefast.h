@@ -692,6 +692,20 @@ sf_result_t sf_admin_collect_garbage(const char *path, const char *store_url, in
 sf_result_t sf_admin_create_clone(const char *path, const char *store_url, const char *parent_path,
                                   const char *parent_checkpoint_id, bool *out_created);
 
+/* Segments (SlateDB 0.13): open with options_json "segment_extractor" ("fixed:N" or
+ * "delimiter:C") when creating the database and ever after. */
+
+/* Drops the segment whose prefix is prefix[0..prefix_len) with one manifest write, after flushing
+ * the memtables: every key starting with it written before the call is gone. Needs a segmented
+ * database and the in-process compactor (else SF_ERR_INVALID). out_dropped: optional; false when
+ * there was no such segment. */
+sf_result_t sf_db_drop_segment(sf_db_t *db, const uint8_t *prefix, size_t prefix_len, bool *out_dropped);
+
+/* The segments of a segmented database (in the manifest or only in memtables so far), as a JSON
+ * array of upper-case hex prefixes, ascending; "[]" without segments. out_json: required; free
+ * with sf_string_free. */
+sf_result_t sf_db_list_segments(sf_db_t *db, char **out_json);
+
 #ifdef __cplusplus
 }
 #endif

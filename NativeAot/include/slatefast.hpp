@@ -402,6 +402,17 @@ public:
         return out;
     }
     void compact() { detail::check(sf_db_compact(h_.get())); }
+    bool drop_segment(std::string_view prefix) {
+        bool dropped = false;
+        detail::check(sf_db_drop_segment(h_.get(), detail::bytes(prefix), prefix.size(), &dropped));
+        return dropped;
+    }
+    /* The segment prefixes as a JSON array of hex strings. */
+    std::string list_segments_json() {
+        char *json = nullptr;
+        detail::check(sf_db_list_segments(h_.get(), &json));
+        return detail::take_string(json);
+    }
     void close() { h_.close(); }
 
 private:

@@ -163,6 +163,8 @@ _SIGNATURES: dict[str, list[Any]] = {
     "sf_db_compact": [c_void_p],
     "sf_admin_collect_garbage": [c_char_p, c_char_p, c_int, POINTER(c_uint64)],
     "sf_admin_create_clone": [c_char_p, c_char_p, c_char_p, c_char_p, POINTER(c_bool)],
+    "sf_db_drop_segment": [c_void_p, c_char_p, c_size_t, POINTER(c_bool)],
+    "sf_db_list_segments": [c_void_p, POINTER(c_void_p)],
 }
 
 CHECKPOINT_ID_LEN = 37

@@ -392,6 +392,23 @@ class Db(_Handle, StatusSource):
             raise InvalidError(f"flush kind must be one of {sorted(_FLUSH_TYPES)}")
         check(self._lib, self._lib.sf_db_flush_with_type(self._h, _FLUSH_TYPES[kind]))
 
+    def drop_segment(self, prefix: Bytes) -> bool:
+        """Drops a segment of a segmented database (opened with segment_extractor) with one
+        manifest write, after flushing the memtables; False when there was no such segment."""
+        p = _b(prefix, "prefix")
+        dropped = c_bool()
+        check(self._lib, self._lib.sf_db_drop_segment(self._h, p, len(p), byref(dropped)))
+        return dropped.value
+
+    def list_segments(self) -> list[bytes]:
+        """The segment prefixes of a segmented database, ascending; [] without segments."""
+        out = c_void_p()
+        check(self._lib, self._lib.sf_db_list_segments(self._h, byref(out)))
+        try:
+            return [bytes.fromhex(h) for h in json.loads(ctypes.string_at(out.value).decode())]
+        finally:
+            self._lib.sf_string_free(out)
+
     def metrics(self) -> dict[str, Any]:
         """The database's counters and gauges as a dict."""
         out = c_void_p()

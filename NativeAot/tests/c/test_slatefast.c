@@ -654,6 +654,7 @@ int main(int argc, char **argv) {
         test_admin();
         test_callbacks();
         test_gc_and_clone();
+        test_segments();
     }
     printf("%d checks, %d failed\n", checks, failures);
     fflush(stdout);

@@ -58,5 +58,7 @@ void test_admin(void);
 /* test_callbacks.c */
 void test_callbacks(void);
 void test_gc_and_clone(void);
+/* test_segments.c */
+void test_segments(void);
 
 #endif

@@ -1,0 +1,35 @@
+"""Segments from Python: a segmented database routes keys, lists and drops segments."""
+
+import unittest
+
+from support import ScratchTestCase, slatefast
+
+
+class SegmentsTest(ScratchTestCase):
+    def test_a_segmented_database_lists_and_drops_segments_and_refuses_keys_without_one(self):
+        url = self.store_url()
+        with slatefast.open("db", url, {"segment_extractor": "fixed:3"}) as db:
+            db.put(b"aaa1", b"1")
+            db.put(b"bbb1", b"2")
+            with self.assertRaises(slatefast.InvalidError):
+                db.put(b"ab", b"too short for a segment")
+            self.assertEqual([b"aaa", b"bbb"], db.list_segments())
+
+            self.assertTrue(db.drop_segment(b"aaa"))
+            self.assertFalse(db.drop_segment(b"zzz"))
+            self.assertIsNone(db.get(b"aaa1"))
+            self.assertEqual(b"2", db.get(b"bbb1"))
+            self.assertEqual([b"bbb"], db.list_segments())
+
+        with self.assertRaises(slatefast.InvalidError):
+            slatefast.open("db", url)
+
+    def test_a_database_without_segments_lists_none_and_cannot_drop(self):
+        with slatefast.open("db", self.store_url()) as db:
+            self.assertEqual([], db.list_segments())
+            with self.assertRaises(slatefast.InvalidError):
+                db.drop_segment(b"aaa")
+
+
+if __name__ == "__main__":
+    unittest.main()
