@@ -18,6 +18,7 @@ internal static class OptionHelp
         ["--hex"] = ("keys and values on the command line are hex, not UTF-8", null, null),
         ["--merge-operator"] = ("the merge operator reads fold operands with", "NAME", ["concat"]),
         ["--format-level"] = ("the SlateDB format to write: detect (from the database), 0.12, 0.13, 0.14 or 0.15", "LEVEL", ["detect", "0.12", "0.13", "0.14", "0.15"]),
+        ["--segment-extractor"] = ("the segment extractor of a segmented database (SlateDB 0.13+): fixed:N (the first N bytes) or delimiter:C (up to the first C), optionally @NAME; give it when creating the database and ever after", "SPEC", null),
         ["--wal-recovery"] = ("what replay does at a damaged WAL object: strict refuses, point-in-time stops before it", "MODE", ["strict", "point-in-time"]),
         ["--value-file"] = ("take the value's bytes from FILE, or from standard input with -", "FILE", null),
         ["--input"] = ("the JSON-lines input file", "FILE", null),

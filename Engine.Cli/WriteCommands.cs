@@ -300,6 +300,11 @@ internal static class WriteCommands
             options = options with { FormatLevel = ParseFormatLevel(level) };
         }
 
+        if (args.Get("--segment-extractor") is { } extractor)
+        {
+            options = options with { SegmentExtractor = PrefixExtractor.Parse(extractor) };
+        }
+
         if (args.Get("--wal-recovery") is { } recovery)
         {
             options = options with { WalRecovery = ParseWalRecovery(recovery) };
