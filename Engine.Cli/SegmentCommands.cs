@@ -17,8 +17,10 @@ internal static class SegmentCommands
             return ExitCodes.Success;
         }
 
-        context.Out.WriteLine($"segment extractor '{manifest.SegmentExtractorName}', {manifest.Segments.Count} segment(s) in manifest {manifest.Id}");
-        foreach (var s in manifest.Segments)
+        // A drained segment stays in the manifest, empty, until the writer's next flush prunes it.
+        var segments = manifest.Segments.Where(s => s.L0.Count + s.SortedRuns.Count > 0).ToList();
+        context.Out.WriteLine($"segment extractor '{manifest.SegmentExtractorName}', {segments.Count} segment(s) in manifest {manifest.Id}");
+        foreach (var s in segments)
         {
             context.Out.WriteLine($"{ValueOutput.Show(s.Prefix, OutputFormat.Text)}\tl0={s.L0.Count}\truns={s.SortedRuns.Count}");
         }

@@ -198,13 +198,18 @@ public sealed class SegmentedWriterTests
         await using (var db = await DbHandle.OpenAsync("db", _store, Options(compactor: true)))
         {
             Assert.Null(await db.GetAsync(B("bbbb/memtable")));
-            Assert.Equal(["aaaa", "cccc"], (await LatestAsync()).Segments.Select(s => Text(s.Prefix.ToArray())));
+            var marker = (await LatestAsync()).Segments.Single(s => Text(s.Prefix.ToArray()) == "bbbb");
+            Assert.True(marker.IsEmpty);
+            Assert.NotNull(marker.LastCompactedL0SstViewId);
 
             // Writing to a dropped segment starts it again.
             await db.PutAsync(B("bbbb/again"), B("v"));
             await db.FlushAsync(FlushType.MemTable);
             Assert.Equal("v", Text(await db.GetAsync(B("bbbb/again"))));
             Assert.Equal(["aaaa", "bbbb", "cccc"], db.ListSegments().Select(Text));
+            var again = (await LatestAsync()).Segments.Single(s => Text(s.Prefix.ToArray()) == "bbbb");
+            Assert.Single(again.L0);
+            Assert.Null(again.LastCompactedL0SstViewId);
         }
     }
 

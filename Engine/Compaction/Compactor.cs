@@ -224,7 +224,8 @@ internal sealed partial class Compactor : IAsyncDisposable
         {
             ThrowIfFenced();
             await RefreshLockedAsync(cancellationToken).ConfigureAwait(false);
-            if (_manifest.Tree(prefix.Span) is not { } tree)
+            // A drained segment's marker holds nothing: there is no segment to drop.
+            if (_manifest.Tree(prefix.Span) is not { } tree || (tree.L0.IsEmpty && tree.Compacted.IsEmpty))
             {
                 return false;
             }

@@ -13,7 +13,7 @@ public sealed partial class DbHandle
     {
         ThrowIfClosed();
         var view = View;
-        var prefixes = new SortedSet<byte[]>(view.Manifest.Segments.Select(s => s.Prefix.ToArray()), ByteArrayComparer.Instance);
+        var prefixes = new SortedSet<byte[]>(view.Manifest.Segments.Where(s => !s.IsEmpty).Select(s => s.Prefix.ToArray()), ByteArrayComparer.Instance);
         if (_segments is { } router && view.Memtables is { } memtables)
         {
             foreach (var memtable in memtables.NewestFirst)

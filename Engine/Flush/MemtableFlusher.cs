@@ -161,7 +161,7 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
             return null;
         }
 
-        var trees = m;
+        var trees = m.WithoutEmptySegments();
         foreach (var (segment, sst) in ssts)
         {
             trees = segment.IsEmpty

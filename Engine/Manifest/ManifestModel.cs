@@ -37,6 +37,9 @@ internal sealed record Segment(ReadOnlyMemory<byte> Prefix, Ulid? LastCompactedL
         && Compacted.Zip(other.Compacted).All(p => p.First.Id == p.Second.Id && p.First.Ssts.SequenceEqual(p.Second.Ssts));
 
     public override int GetHashCode() => HashCode.Combine(Prefix.Length, L0.Length, Compacted.Length);
+
+    /// <summary>No L0 and no runs: a drained segment's marker, which lists nothing.</summary>
+    public bool IsEmpty => L0.IsEmpty && Compacted.IsEmpty;
 }
 
 /// <summary>A database this one was cloned from, whose listed SSTs live under its path.</summary>
@@ -221,8 +224,10 @@ internal sealed record ManifestState
 
     /// <summary>
     /// This manifest with the tree of <paramref name="prefix"/> taken from <paramref name="tree"/>
-    /// (a <see cref="Tree"/> projection after a change); a segment left with no L0 and no runs is
-    /// removed, as SlateDB removes a drained segment.
+    /// (a <see cref="Tree"/> projection after a change). A segment left with no L0 and no runs
+    /// stays, as SlateDB's compactor leaves it: its watermark is what stops a SlateDB writer's
+    /// manifest merge from bringing the drained L0s back (a segment missing from the compactor's
+    /// version counts as "nothing compacted" there). The writer prunes it (<see cref="WithoutEmptySegments"/>).
     /// </summary>
     public ManifestState WithTree(ReadOnlySpan<byte> prefix, ManifestState tree)
     {
@@ -237,12 +242,15 @@ internal sealed record ManifestState
             ThrowHelper.Internal($"segment {Convert.ToHexString(prefix)} is not in the manifest");
         }
 
-        var segment = new Segment(Segments[i].Prefix, tree.LastCompactedL0SstViewId, tree.L0, tree.Compacted);
-        return this with
-        {
-            Segments = segment.L0.IsEmpty && segment.Compacted.IsEmpty ? Segments.RemoveAt(i) : Segments.SetItem(i, segment),
-        };
+        return this with { Segments = Segments.SetItem(i, new Segment(Segments[i].Prefix, tree.LastCompactedL0SstViewId, tree.L0, tree.Compacted)) };
     }
+
+    /// <summary>
+    /// This manifest without segments that hold nothing (the drain markers a compactor leaves),
+    /// what a writer's next manifest write does, as SlateDB's writer does when it merges.
+    /// </summary>
+    public ManifestState WithoutEmptySegments() =>
+        Segments.Any(s => s.IsEmpty) ? this with { Segments = Segments.RemoveAll(s => s.IsEmpty) } : this;
 
     /// <summary>The index of the segment named exactly <paramref name="prefix"/>, or -1.</summary>
     public int FindSegment(ReadOnlySpan<byte> prefix)
