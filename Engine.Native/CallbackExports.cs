@@ -10,6 +10,11 @@ public static unsafe class CallbackExports
     public static NativeResult DbOpenWithCallbacks(byte* path, byte* storeUrl, byte* optionsJson, NativeCallbacksStruct* callbacks, nint* outDb) =>
         NativeApi.OpenWithCallbacks(path, storeUrl, optionsJson, callbacks, outDb);
 
+    /// <summary><c>sf_reader_open_with_callbacks</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_reader_open_with_callbacks")]
+    public static NativeResult ReaderOpenWithCallbacks(byte* path, byte* storeUrl, byte* optionsJson, NativeCallbacksStruct* callbacks, nint* outReader) =>
+        NativeApi.ReaderOpenWithCallbacks(path, storeUrl, optionsJson, callbacks, outReader);
+
     /// <summary><c>sf_db_compact</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_db_compact")]
     public static NativeResult DbCompact(nint db) => NativeApi.Compact(db);

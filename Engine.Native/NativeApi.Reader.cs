@@ -3,7 +3,14 @@ namespace SlateFast.Native;
 internal static unsafe partial class NativeApi
 {
     /// <summary><c>sf_reader_open</c>: a read-only view that never fences the writer; a NULL store URL is the local store in the current directory.</summary>
-    public static NativeResult ReaderOpen(byte* path, byte* storeUrl, byte* optionsJson, nint* outReader)
+    public static NativeResult ReaderOpen(byte* path, byte* storeUrl, byte* optionsJson, nint* outReader) =>
+        ReaderOpenWithCallbacks(path, storeUrl, optionsJson, null, outReader);
+
+    /// <summary>
+    /// <c>sf_reader_open_with_callbacks</c>: <see cref="ReaderOpen"/> with the database's C merge
+    /// operator and block transformer (a reader compacts nothing, so a compaction filter is misuse).
+    /// </summary>
+    public static NativeResult ReaderOpenWithCallbacks(byte* path, byte* storeUrl, byte* optionsJson, NativeCallbacksStruct* callbacks, nint* outReader)
     {
         try
         {
@@ -12,6 +19,18 @@ internal static unsafe partial class NativeApi
             var dbPath = NativeStrings.Read(path) ?? ThrowHelper.Invalid<string>("path must not be NULL");
             var url = NativeStrings.Read(storeUrl);
             var options = ReaderOptionsJson.Parse(NativeStrings.Read(optionsJson), NativeLoggerFactory.Instance);
+            if (callbacks is not null)
+            {
+                if (callbacks->CompactionFilter is not null)
+                {
+                    ThrowHelper.Invalid("sf_callbacks_t.compaction_filter: a reader compacts nothing; leave it NULL");
+                }
+
+                // One conversion of the struct: the writer's, whose merge operator and transformer a reader takes as they are.
+                var converted = WithCallbacks(new DbOptions { MergeOperator = options.MergeOperator, BlockTransformer = options.BlockTransformer }, callbacks);
+                options = options with { MergeOperator = converted.MergeOperator, BlockTransformer = converted.BlockTransformer };
+            }
+
             var store = url is null ? ObjectStore.ObjectStores.Local(Environment.CurrentDirectory) : ObjectStore.ObjectStores.FromUrl(url);
             var reader = Wait(DbReader.OpenAsync(dbPath, store, options));
             try

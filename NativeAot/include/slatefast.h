@@ -677,6 +677,12 @@ typedef struct sf_callbacks {
 sf_result_t sf_db_open_with_callbacks(const char *path, const char *store_url, const char *options_json,
                                       const sf_callbacks_t *callbacks, sf_db_t **out_db);
 
+/* sf_reader_open with the database's merge operator and block transformer as callbacks (NULL:
+ * none); compaction_filter must be NULL (a reader compacts nothing: SF_ERR_INVALID). The
+ * callbacks must stay valid until sf_reader_close. */
+sf_result_t sf_reader_open_with_callbacks(const char *path, const char *store_url, const char *options_json,
+                                          const sf_callbacks_t *callbacks, sf_reader_t **out_reader);
+
 /* Compacts every L0 SST and sorted run into one sorted run now (after running compactions
  * finish). Needs the in-process compactor (the default). */
 sf_result_t sf_db_compact(sf_db_t *db);

@@ -161,6 +161,7 @@ _SIGNATURES: dict[str, list[Any]] = {
     "sf_admin_close": [c_void_p],
     "sf_db_open_with_callbacks": [c_char_p, c_char_p, c_char_p, c_void_p, _handle_p],
     "sf_db_compact": [c_void_p],
+    "sf_reader_open_with_callbacks": [c_char_p, c_char_p, c_char_p, c_void_p, _handle_p],
     "sf_admin_collect_garbage": [c_char_p, c_char_p, c_int, POINTER(c_uint64)],
     "sf_admin_create_clone": [c_char_p, c_char_p, c_char_p, c_char_p, POINTER(c_bool)],
     "sf_db_drop_segment": [c_void_p, c_char_p, c_size_t, POINTER(c_bool)],

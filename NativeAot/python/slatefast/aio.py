@@ -19,6 +19,7 @@ import os  # noqa: F401 - the PathLike hint names os.PathLike, resolved in this 
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, AsyncGenerator, Callable, Optional, TypeVar
 
+from . import _callbacks
 from . import db as _db
 from .errors import ClosedError
 
@@ -28,11 +29,23 @@ Bytes = _db.Bytes
 PathLike = _db.PathLike
 
 
-async def open_async(path: PathLike, store_url: Optional[PathLike] = None, options: Optional[dict[str, Any]] = None, *, threads: int = 16) -> "AsyncDb":
-    """Opens the database at path (as slatefast.open) without blocking the loop."""
+async def open_async(
+    path: PathLike,
+    store_url: Optional[PathLike] = None,
+    options: Optional[dict[str, Any]] = None,
+    *,
+    threads: int = 16,
+    merge_operator: Optional[_callbacks.MergeOperator] = None,
+    compaction_filter: Optional[_callbacks.CompactionFilter] = None,
+    block_transformer: Optional[_callbacks.BlockTransformer] = None,
+) -> "AsyncDb":
+    """Opens the database at path (as slatefast.open, callbacks included) without blocking the loop."""
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="slatefast")
     try:
-        handle = await asyncio.get_running_loop().run_in_executor(pool, lambda: _db.open(path, store_url, options))
+        handle = await asyncio.get_running_loop().run_in_executor(
+            pool,
+            lambda: _db.open(path, store_url, options, merge_operator=merge_operator, compaction_filter=compaction_filter, block_transformer=block_transformer),
+        )
     except BaseException:
         pool.shutdown(wait=False)
         raise

@@ -480,14 +480,28 @@ class Transaction(_Handle):
             self._finished = "rolled back"
 
 
-def open_reader(path: PathLike, store_url: Optional[PathLike] = None, options: Optional[dict[str, Any]] = None) -> Reader:
+def open_reader(
+    path: PathLike,
+    store_url: Optional[PathLike] = None,
+    options: Optional[dict[str, Any]] = None,
+    *,
+    merge_operator: Optional[_callbacks.MergeOperator] = None,
+    block_transformer: Optional[_callbacks.BlockTransformer] = None,
+) -> Reader:
     """Opens a read-only Reader of the database at path. options: a dict of sf_reader_open's
-    options_json fields, e.g. {"checkpoint_id": id} or {"mode": "follow_latest"}."""
+    options_json fields, e.g. {"checkpoint_id": id} or {"mode": "follow_latest"}.
+    merge_operator and block_transformer: the database's, as slatefast.open takes them."""
     lib = _native.lib()
     handle = c_void_p()
     options_json = json.dumps(options).encode() if options is not None else None
-    check(lib, lib.sf_reader_open(_path(path).encode(), _store_url(store_url), options_json, byref(handle)))
-    return Reader(lib, handle)
+    if merge_operator is None and block_transformer is None:
+        check(lib, lib.sf_reader_open(_path(path).encode(), _store_url(store_url), options_json, byref(handle)))
+        return Reader(lib, handle)
+    registration = _callbacks.Registration(merge_operator, None, block_transformer)
+    check(lib, lib.sf_reader_open_with_callbacks(_path(path).encode(), _store_url(store_url), options_json, ctypes.addressof(registration.struct), byref(handle)))
+    reader = Reader(lib, handle)
+    reader._registration = registration
+    return reader
 
 
 class Reader(_Handle, StatusSource):
@@ -497,6 +511,8 @@ class Reader(_Handle, StatusSource):
     _what = "reader"
     _status_fn = "sf_reader_status"
     _status_wait_fn = "sf_reader_status_wait"
+    # The callbacks of open_reader(..., merge_operator=...): alive as long as the Reader.
+    _registration: Optional[_callbacks.Registration] = None
 
     def get(self, key: Bytes, *, hide_expired: bool = False) -> Optional[bytes]:
         k = _b(key)

@@ -114,6 +114,28 @@ class CallbackTests(ScratchTestCase):
         with self.assertRaises(slatefast.DataError):
             slatefast.open("db", url)
 
+    def test_a_reader_and_an_async_open_take_the_databases_callbacks(self):
+        import asyncio
+
+        url = self.store_url()
+        xor = Xor(0x33)
+        with slatefast.open("db", url, merge_operator=plus, block_transformer=xor) as db:
+            db.put(b"k", b"a")
+            db.merge(b"k", b"b")
+            db.flush("memtable")
+        with slatefast.open_reader("db", url, merge_operator=plus, block_transformer=xor) as reader:
+            self.assertEqual(reader.get(b"k"), b"a+b")
+        with self.assertRaises(slatefast.DataError):
+            with slatefast.open_reader("db", url, merge_operator=plus) as reader:
+                reader.get(b"k")
+
+        async def merge_async():
+            async with await slatefast.open_async("db", url, merge_operator=plus, block_transformer=xor) as db:
+                await db.merge(b"k", b"c")
+                return await db.get(b"k")
+
+        self.assertEqual(asyncio.run(merge_async()), b"a+b+c")
+
     def test_a_block_transformer_that_raises_on_decode_is_a_data_error_with_its_cause(self):
         url = self.store_url()
         with slatefast.open("db", url, block_transformer=Xor(1)) as db:

@@ -151,6 +151,20 @@ void test_callbacks(void) {
     CHECK(get_str(db, "up/1", "SHOUT"));
     OK(sf_db_close(db));
 
+    /* a reader takes the merge operator and transformer too; a compaction filter is misuse */
+    sf_reader_t *reader = NULL;
+    OK(sf_reader_open_with_callbacks("db", url, NULL, &transformer_only, &reader));
+    bool found = false;
+    uint8_t *value = NULL;
+    size_t value_len = 0;
+    OK(sf_reader_get(reader, K("m"), NULL, &found, &value, &value_len));
+    CHECK(found && value_len == strlen(expected) && memcmp(value, expected, value_len) == 0);
+    sf_bytes_free(value, value_len);
+    OK(sf_reader_close(reader));
+    reader = NULL;
+    FAILS(SF_ERR_INVALID, sf_reader_open_with_callbacks("db", url, NULL, &callbacks, &reader));
+    CHECK(reader == NULL);
+
     /* without it: SF_ERR_DATA, never garbage */
     db = NULL;
     FAILS(SF_ERR_DATA, sf_db_open("db", url, NULL, &db));
