@@ -238,6 +238,13 @@ public sealed class SegmentedWriterTests
         await using var reader = await DbReader.OpenAsync("db", _store, new DbReaderOptions { TimeProvider = _clock });
         Assert.Equal(["aaaa1=a", "bbbb1=b", "cccc1=c"], await ScanAsync(reader.ScanAsync(KeyRange.All)));
         Assert.Equal("b", Text(await reader.GetAsync(B("bbbb1"))));
+        Assert.Equal(["aaaa", "bbbb"], reader.ListSegments().Select(Text));
+
+        // With the extractor a reader also lists the segment only the WAL holds so far.
+        await using var knowing = await DbReader.OpenAsync("db", _store, new DbReaderOptions { TimeProvider = _clock, SegmentExtractor = PrefixExtractor.FixedLength(4) });
+        Assert.Equal(["aaaa", "bbbb", "cccc"], knowing.ListSegments().Select(Text));
+        var wrong = await Assert.ThrowsAsync<SlateFastException>(async () => await DbReader.OpenAsync("db", _store, new DbReaderOptions { TimeProvider = _clock, SegmentExtractor = PrefixExtractor.FixedLength(2) }));
+        Assert.Equal(ErrorKind.Invalid, wrong.Kind);
     }
 
     [Fact]

@@ -28,6 +28,15 @@ public sealed partial class DbHandle
         return [.. prefixes];
     }
 
+    // A reader's view: the extractor checked as a writer's open checks it, used only to list the
+    // segments of replayed rows (a reader writes nothing, so the router's admission rules never run).
+    internal void UseSegments(IPrefixExtractor extractor)
+    {
+        var manifest = CurrentManifest;
+        SegmentRouter.CheckConfiguration(manifest, extractor, Path);
+        _segments = new SegmentRouter(extractor, manifest.Segments.Select(s => s.Prefix));
+    }
+
     /// <summary>
     /// Drops segment <paramref name="prefix"/> of a segmented database with one manifest write, the
     /// cheap way to delete every key that starts with it (SlateDB's drain-segment compaction): the

@@ -94,6 +94,10 @@ public sealed partial class DbReader : IAsyncDisposable
         try
         {
             await reader.EstablishAsync(cancellationToken).ConfigureAwait(false);
+            if (options.SegmentExtractor is { } extractor)
+            {
+                view.UseSegments(extractor);
+            }
         }
         catch
         {
@@ -148,6 +152,13 @@ public sealed partial class DbReader : IAsyncDisposable
 
     /// <summary>The rows whose key starts with <paramref name="prefix"/>.</summary>
     public DbIterator ScanPrefixAsync(ReadOnlySpan<byte> prefix, ScanOptions? options = null) => _view.ScanPrefixAsync(prefix, options);
+
+    /// <summary>
+    /// The segments of a segmented database, ascending: those of the manifest the reader reads, and
+    /// with <see cref="DbReaderOptions.SegmentExtractor"/> also those only its replayed WAL rows hold;
+    /// as <see cref="DbHandle.ListSegments"/>.
+    /// </summary>
+    public IReadOnlyList<byte[]> ListSegments() => _view.ListSegments();
 
     /// <summary>
     /// Polls now instead of waiting for the next interval: follows a newer manifest (replacing its

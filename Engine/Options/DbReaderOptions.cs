@@ -81,6 +81,14 @@ public sealed record DbReaderOptions
     /// </summary>
     public IPrefixExtractor? FilterPrefixExtractor { get; init; }
 
+    /// <summary>
+    /// The segment extractor of a segmented database (<see cref="DbOptions.SegmentExtractor"/>),
+    /// checked against the manifest at open as a writer's is. Reads need none (they follow the
+    /// manifest's segments); with it, <see cref="DbReader.ListSegments"/> also lists segments that
+    /// so far exist only in the WAL.
+    /// </summary>
+    public IPrefixExtractor? SegmentExtractor { get; init; }
+
     /// <summary>The database's separate WAL store, as its writer has it (<see cref="DbOptions.WalObjectStore"/>; SlateDB's <c>DbReaderBuilder::with_wal_object_store</c>).</summary>
     public IObjectStore? WalObjectStore { get; init; }
 
