@@ -31,6 +31,8 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
 {
     private const int DrainThreshold = 256 * 1024;
 
+    private readonly Threading.Backoff _backoff = Threading.Backoff.For(options);
+
     private static readonly RowScanOptions s_scan = new() { ReadAheadBytes = 256 * 1024, MaxFetchTasks = 2, CacheBlocks = false };
 
     /// <summary>
@@ -40,6 +42,7 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
     public Task<CompactionResult> RunAsync(ManifestState manifest, CompactionPlan plan, RetentionRules rules, CancellationToken cancellationToken) =>
         UploadRetry.RunAsync(
             () => RunOnceAsync(manifest, plan, rules, cancellationToken),
+            _backoff,
             (options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("SlateFast.Compaction"),
             $"compacting {plan} in {db}",
             cancellationToken);

@@ -82,7 +82,7 @@ public sealed partial class DbHandle
                 _log.LogWarning("starting the compactor of {Path} failed ({Message}); trying again", Path, e.Message);
                 try
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 50 << attempt)), stop.Token).ConfigureAwait(false);
+                    await _backoff.WaitAsync(attempt, stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

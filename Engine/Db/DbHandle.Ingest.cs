@@ -131,7 +131,7 @@ public sealed partial class DbHandle
             long rows = 0, bytes = 0;
             foreach (var file in files)
             {
-                var (sst, count, size) = await UploadRetry.RunAsync(() => RewriteAsync(file, seq, now, cancellationToken), _log, $"ingesting {file.Properties.Path} into {Path}", cancellationToken).ConfigureAwait(false);
+                var (sst, count, size) = await UploadRetry.RunAsync(() => RewriteAsync(file, seq, now, cancellationToken), _backoff, _log, $"ingesting {file.Properties.Path} into {Path}", cancellationToken).ConfigureAwait(false);
                 written.Add(sst);
                 rows += count;
                 bytes += size;

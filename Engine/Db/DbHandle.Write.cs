@@ -377,8 +377,16 @@ public sealed partial class DbHandle
         }
     }
 
-    private Memtable.Memtable NewMemtable(long arenaNeed) =>
-        new(Math.Max(ArenaCapacity, arenaNeed + 4096));
+    private Memtable.Memtable NewMemtable(long arenaNeed)
+    {
+        ulong seed;
+        lock (_heightSeeds)
+        {
+            seed = (ulong)_heightSeeds.NextInt64();
+        }
+
+        return new(Math.Max(ArenaCapacity, arenaNeed + 4096), seed);
+    }
 
     // Arena nodes carry a skiplist tower and alignment on top of what the size estimate counts.
     private long ArenaCapacity => Math.Min(Memory.NativeArena.MaxCapacity, Math.Max(1L << 20, (_options.L0SstSizeBytes * 2) + (1L << 20)));

@@ -35,6 +35,11 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
     private readonly ILogger _log;
     private readonly ManifestStore _manifests;
     private readonly Random _random;
+    // Background retries (a flush's or ingestion's upload, the compactor's start), on the
+    // database's clock and seed; object names never come from it.
+    private readonly Threading.Backoff _backoff;
+    // The seeds of the memtables' skiplist heights, from DbOptions.Seed; guarded by itself.
+    private readonly Random _heightSeeds;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Db.ProgressSignal _progress = new();
     private int _state;
@@ -66,6 +71,8 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         // they are never seeded: two writers seeded alike once overwrote each other's L0 SSTs.
         // Random is not thread-safe: every use locks the instance itself.
         _random = new Random();
+        _backoff = Threading.Backoff.For(options);
+        _heightSeeds = options.Seed is { } seed ? new Random(seed) : new Random();
         _clock = new Db.MonotonicClock(options.TimeProvider, long.MinValue);
     }
 

@@ -58,6 +58,7 @@ internal interface IFlushHost
 internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions options, IFlushHost host, ILogger log)
 {
     private readonly Db.AsyncSignal _signal = new();
+    private readonly Threading.Backoff _backoff = Threading.Backoff.For(options);
 
     /// <summary>Wakes the loop: a memtable froze, or the database closes.</summary>
     public void Kick() => _signal.Set();
@@ -117,9 +118,9 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
                     // idempotent if the last attempt's manifest landed), as RocksDB resumes after
                     // a retryable background error, rather than closing the database.
                     failures++;
-                    var wait = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(failures, 6))));
+                    var wait = _backoff.Delay(failures);
                     log.LogWarning("flushing a memtable of {Path} failed ({Message}); trying again in {Wait} (failure {Count})", db, e.Message, wait, failures);
-                    await Task.Delay(wait, options.TimeProvider, token).ConfigureAwait(false);
+                    await Task.Delay(wait, _backoff.Time, token).ConfigureAwait(false);
                 }
             }
         }
@@ -218,14 +219,14 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
             foreach (var (prefix, first) in router.SegmentsOf(memtable.Rows))
             {
                 var id = host.NewSstId();
-                var sst = await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, first, prefix, token), log, $"writing L0 {id} of {db} (segment {Segments.SegmentRouter.Hex(prefix)})", token).ConfigureAwait(false);
+                var sst = await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, first, prefix, token), _backoff, log, $"writing L0 {id} of {db} (segment {Segments.SegmentRouter.Hex(prefix)})", token).ConfigureAwait(false);
                 ssts.Add((prefix, sst));
             }
         }
         else
         {
             var id = host.NewSstId();
-            ssts.Add((ReadOnlyMemory<byte>.Empty, await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, token), log, $"writing L0 {id} of {db}", token).ConfigureAwait(false)));
+            ssts.Add((ReadOnlyMemory<byte>.Empty, await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, token), _backoff, log, $"writing L0 {id} of {db}", token).ConfigureAwait(false)));
         }
 
         await host.CommitAsync(m => AddL0(m, memtable, ssts, snapshots, options.WalEnabled, host.LastWrittenWalId), memtable, token).ConfigureAwait(false);

@@ -53,9 +53,14 @@ internal sealed unsafe class ArenaSkipList
     private long _keyBytes;
     private long _valueBytes;
 
-    public ArenaSkipList(NativeArena arena)
+    // The state of the height source: a splitmix64 counter, advanced atomically so concurrent
+    // inserts need no lock; seeded, so one thread's inserts build the same towers every run.
+    private ulong _heightState;
+
+    public ArenaSkipList(NativeArena arena, ulong heightSeed = 0)
     {
         _arena = arena;
+        _heightState = heightSeed;
         _head = arena.Allocate(HeaderSize + (MaxHeight * sizeof(uint)));
         if (_head == 0)
         {
@@ -303,9 +308,12 @@ internal sealed unsafe class ArenaSkipList
     }
 
     // Geometric heights with p = 1/4: two random bits per level.
-    private static int RandomHeight()
+    private int RandomHeight()
     {
-        var bits = (uint)Random.Shared.Next() | (1u << 30);
+        var z = Interlocked.Add(ref _heightState, 0x9E3779B97F4A7C15UL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        var bits = (uint)(z ^ (z >> 31)) | (1u << 30);
         var height = 1 + (BitOperations.TrailingZeroCount(bits) / 2);
         return Math.Min(height, MaxHeight);
     }

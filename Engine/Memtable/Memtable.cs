@@ -30,10 +30,11 @@ internal sealed class Memtable
     private List<Manifest.SequenceSample>? _samples;
     private long _nextSampleSecond = long.MinValue;
 
-    public Memtable(long arenaCapacity)
+    /// <summary>A memtable of <paramref name="arenaCapacity"/> native bytes whose skiplist draws its heights from <paramref name="heightSeed"/> (null: a random seed).</summary>
+    public Memtable(long arenaCapacity, ulong? heightSeed = null)
     {
         _arena = new NativeArena(arenaCapacity);
-        Rows = new ArenaSkipList(_arena);
+        Rows = new ArenaSkipList(_arena, heightSeed ?? (ulong)Random.Shared.NextInt64());
     }
 
     public ArenaSkipList Rows { get; }

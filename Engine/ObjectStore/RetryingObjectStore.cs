@@ -40,8 +40,7 @@ public sealed record RetryOptions
 public sealed class RetryingObjectStore : ObjectStoreDecorator
 {
     private readonly RetryOptions _options;
-    private readonly Random _jitter;
-    private readonly Lock _jitterLock = new();
+    private readonly Threading.Backoff _backoff;
 
     /// <summary>Wraps <paramref name="inner"/>.</summary>
     public RetryingObjectStore(IObjectStore inner, RetryOptions? options = null)
@@ -53,7 +52,7 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
             ThrowHelper.Invalid("retry MaxAttempts must be at least 1");
         }
 
-        _jitter = _options.Seed is { } seed ? new Random(seed) : new Random();
+        _backoff = new Threading.Backoff(_options.InitialBackoff, _options.MaxBackoff, _options.TimeProvider, _options.Seed);
         _budget = _options.OperationTimeout ?? BudgetOf(inner);
     }
 
@@ -197,15 +196,5 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
     private ValueTask<PutResult> ResolveAmbiguousAsync(string path, ReadOnlyMemory<byte> data, PutResult otherwise, CancellationToken cancellationToken) =>
         AmbiguousWrites.ResolveAsync(this, path, data, otherwise, cancellationToken);
 
-    private TimeSpan Backoff(int attempt)
-    {
-        var ceiling = Math.Min(_options.MaxBackoff.TotalMilliseconds, _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        double fraction;
-        lock (_jitterLock)
-        {
-            fraction = _jitter.NextDouble();
-        }
-
-        return TimeSpan.FromMilliseconds(ceiling * fraction);
-    }
+    private TimeSpan Backoff(int attempt) => _backoff.Delay(attempt);
 }

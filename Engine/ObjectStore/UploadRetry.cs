@@ -11,7 +11,7 @@ internal static class UploadRetry
 {
     public const int MaxAttempts = 10;
 
-    public static async Task<T> RunAsync<T>(Func<Task<T>> upload, ILogger log, string what, CancellationToken cancellationToken)
+    public static async Task<T> RunAsync<T>(Func<Task<T>> upload, Threading.Backoff backoff, ILogger log, string what, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -22,10 +22,7 @@ internal static class UploadRetry
             catch (ObjectStoreException e) when (e.IsTransient && attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
             {
                 log.LogWarning("{What} failed ({Message}); starting it over (attempt {Next} of {Max})", what, e.Message, attempt + 1, MaxAttempts);
-
-                // Exponential backoff with full jitter, as for single requests.
-                var ceiling = Math.Min(5000.0, 50.0 * (1 << (attempt - 1)));
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * ceiling), cancellationToken).ConfigureAwait(false);
+                await backoff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -165,8 +165,9 @@ public sealed record DbOptions
     public CompactorOptions Compactor { get; init; } = new();
 
     /// <summary>
-    /// Seed for random choices that name nothing (none today: skiplist heights have their own source).
-    /// Object names (ULIDs, checkpoint ids) are never seeded, so two handles cannot pick the same name.
+    /// Seed of every random choice that names nothing: the memtables' skiplist heights and the
+    /// jitter of background retries (null: random). Object names (ULIDs, checkpoint ids) are never
+    /// seeded, so two handles cannot pick the same name.
     /// </summary>
     public int? Seed { get; init; }
 
