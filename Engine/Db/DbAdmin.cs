@@ -32,8 +32,8 @@ public sealed class DbAdmin
         ArgumentNullException.ThrowIfNull(store);
         Path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(Path);
-        _store = store is RetryingObjectStore ? store : new RetryingObjectStore(store);
-        _walStore = walObjectStore is null ? _store : walObjectStore is RetryingObjectStore ? walObjectStore : new RetryingObjectStore(walObjectStore);
+        _store = StorePipeline.ForTool(store);
+        _walStore = walObjectStore is null ? _store : StorePipeline.ForTool(walObjectStore);
         _time = timeProvider ?? TimeProvider.System;
         _manifests = new ManifestStore(_store, Path);
     }

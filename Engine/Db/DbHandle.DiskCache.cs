@@ -15,16 +15,6 @@ public sealed partial class DbHandle
     /// <summary>What the disk cache (<see cref="DbOptions.ObjectStoreCache"/>) served so far; null when it is off.</summary>
     public DiskCacheStats? DiskCacheStats => _store is DiskCachedObjectStore cache ? cache.Stats : null;
 
-    // Every store a database uses is retried and counted, once: a store that already is either
-    // was decorated by the caller. The disk cache goes outside both, so its hits are not counted
-    // as requests and its misses are retried; the WAL store is never disk-cached (nothing reads a
-    // WAL object twice).
-    private static IObjectStore StorePipeline(IObjectStore store, ObjectStoreCacheOptions? diskCache = null)
-    {
-        var pipeline = store is RetryingObjectStore or InstrumentedObjectStore or DiskCachedObjectStore ? store : new InstrumentedObjectStore(new RetryingObjectStore(store));
-        return diskCache is { Enabled: true } && pipeline is not DiskCachedObjectStore ? new DiskCachedObjectStore(pipeline, diskCache) { OwnedByDatabase = true } : pipeline;
-    }
-
     /// <summary>
     /// Loads the SSTs <see cref="ObjectStoreCacheOptions.PreloadDiskCacheOnStartup"/> names into
     /// the disk cache in the background: L0 newest first, then (all SSTs) the sorted runs newest

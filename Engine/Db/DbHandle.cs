@@ -63,7 +63,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
     {
         Path = path;
         _store = store;
-        _walStore = options.WalObjectStore is { } wal ? StorePipeline(wal) : store;
+        _walStore = options.WalObjectStore is { } wal ? ObjectStore.StorePipeline.ForDatabase(wal) : store;
         _options = options;
         _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlateFast.Db");
         _manifests = new ManifestStore(store, path);
@@ -129,7 +129,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         Format.Compression.EnsureAvailable(options.Compression);
         path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(path);
-        var db = new DbHandle(path, StorePipeline(store, options.ObjectStoreCache), options);
+        var db = new DbHandle(path, ObjectStore.StorePipeline.ForDatabase(store, options.ObjectStoreCache), options);
         try
         {
             await db.RecoverAsync(cancellationToken).ConfigureAwait(false);
@@ -168,7 +168,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         options.Validate();
         path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(path);
-        var db = new DbHandle(path, StorePipeline(store, options.ObjectStoreCache), options) { _readOnly = true };
+        var db = new DbHandle(path, ObjectStore.StorePipeline.ForDatabase(store, options.ObjectStoreCache), options) { _readOnly = true };
         try
         {
             await db.RecoverReadOnlyAsync(checkpoint, cancellationToken).ConfigureAwait(false);

@@ -37,8 +37,8 @@ public sealed class WalReader
         options.Validate();
         Path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(Path);
-        var main = store is RetryingObjectStore ? store : new RetryingObjectStore(store);
-        _walStore = options.WalObjectStore is not { } wal ? main : wal is RetryingObjectStore ? wal : new RetryingObjectStore(wal);
+        var main = StorePipeline.ForTool(store);
+        _walStore = options.WalObjectStore is not { } wal ? main : StorePipeline.ForTool(wal);
         _manifests = new ManifestStore(main, Path);
         _options = options;
         _time = options.TimeProvider ?? TimeProvider.System;
