@@ -307,7 +307,7 @@ internal sealed partial class Compactor : IAsyncDisposable
                 _log.LogWarning("compactor of {Db} stops: {Message}", _db, e.Message);
                 return;
             }
-            catch (Exception e) when (e is SlateFastException or IOException)
+            catch (Exception e) when (Failures.IsExpected(e))
             {
                 _log.LogWarning(e, "compactor pass over {Db} failed; trying again at the next poll", _db);
             }

@@ -74,7 +74,7 @@ public sealed partial class DbHandle
             {
                 return;
             }
-            catch (Exception e) when (IsTransient(e) && attempt < 10)
+            catch (Exception e) when (Failures.IsTransient(e) && attempt < 10)
             {
                 Volatile.Write(ref _compactorStartFailure, e);
                 // A store hiccup while claiming the epoch must not leave the database without a
@@ -89,7 +89,7 @@ public sealed partial class DbHandle
                     return;
                 }
             }
-            catch (Exception e) when (e is SlateFastException or IOException)
+            catch (Exception e) when (Failures.IsExpected(e))
             {
                 // Another compactor (maybe SlateDB's) may own the database; the writer goes on without
                 // one, and CompactAsync says why.
@@ -99,9 +99,6 @@ public sealed partial class DbHandle
             }
         }
     }
-
-    private static bool IsTransient(Exception e) =>
-        e is ObjectStore.ObjectStoreException { IsTransient: true } or SlateFastException { Kind: ErrorKind.Unavailable };
 
     private async Task StopCompactorAsync()
     {

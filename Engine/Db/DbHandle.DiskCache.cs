@@ -43,7 +43,7 @@ public sealed partial class DbHandle
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
             }
-            catch (Exception e) when (e is SlateFastException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (Failures.IsExpected(e) || e is UnauthorizedAccessException)
             {
                 // A cache that cannot load costs reads their speed, never their answers.
                 _log.LogWarning("disk cache preload of {Path} stopped: {Message}", Path, e.Message);

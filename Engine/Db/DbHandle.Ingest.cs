@@ -236,7 +236,7 @@ public sealed partial class DbHandle
             {
                 await _store.DeleteAsync(DbPaths.CompactedSstPath(Path, sst.Id)).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SlateFastException or IOException)
+            catch (Exception e) when (Failures.IsExpected(e))
             {
                 // Left for the garbage collector: no manifest refers to it.
                 _log.LogDebug(e, "could not delete abandoned ingestion output {Sst}", sst.Id);

@@ -57,7 +57,7 @@ public sealed partial class DbReader
             {
                 return;
             }
-            catch (Exception e) when (e is SlateFastException or IOException)
+            catch (Exception e) when (Failures.IsExpected(e))
             {
                 _log.LogWarning(e, "reader of {Path} could not refresh; trying again in {Interval}", Path, _options.ManifestPollInterval);
             }

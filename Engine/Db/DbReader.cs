@@ -214,7 +214,7 @@ public sealed partial class DbReader : IAsyncDisposable
                 {
                     await RemoveCheckpointsAsync(mine, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is SlateFastException or IOException)
+                catch (Exception e) when (Failures.IsExpected(e))
                 {
                     // It expires on its own; the collector then removes it.
                     _log.LogWarning(e, "could not delete reader checkpoint {Id} of {Path}", own, Path);

@@ -134,7 +134,7 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
                 host.Fail(e.CloseReason, e.Message, e);
             }
         }
-        catch (Exception e) when (e is SlateFastException or IOException)
+        catch (Exception e) when (Failures.IsExpected(e))
         {
             host.Fail(CloseReason.Panic, $"flushing a memtable failed: {e.Message}", e);
         }
@@ -188,7 +188,7 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
     private bool IsRetryable(Exception e) =>
         options.WalEnabled
         && !host.HasFailed
-        && (e is ObjectStoreException storeError ? storeError.IsTransient : e is SlateFastException { Kind: ErrorKind.Unavailable });
+        && Failures.IsTransient(e);
 
     private async Task FlushAsync(Memtable.Memtable memtable, CancellationToken token)
     {

@@ -137,7 +137,7 @@ internal sealed class GarbageCollector : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is SlateFastException or IOException)
+            catch (Exception e) when (Failures.IsExpected(e))
             {
                 _log.LogWarning(e, "garbage collection of {Kind} objects in {Db} failed; retrying in {Interval}", kind, _db, interval);
             }

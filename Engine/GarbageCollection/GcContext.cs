@@ -85,7 +85,7 @@ internal sealed class GcContext(IObjectStore store, IObjectStore walStore, strin
                 {
                     await from.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is SlateFastException or IOException)
+                catch (Exception e) when (Failures.IsExpected(e))
                 {
                     log.LogWarning(e, "garbage collection could not delete {Path}", path);
                     continue;

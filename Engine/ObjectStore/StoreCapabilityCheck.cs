@@ -36,7 +36,7 @@ public static class StoreCapabilityCheck
             {
                 results.Add(new CapabilityResult(name, false, Stopwatch.GetElapsedTime(started), e.Message));
             }
-            catch (Exception e) when (e is SlateFastException or IOException or HttpRequestException)
+            catch (Exception e) when (Failures.IsExpected(e) || e is HttpRequestException)
             {
                 results.Add(new CapabilityResult(name, false, Stopwatch.GetElapsedTime(started), $"{e.GetType().Name}: {e.Message}"));
             }

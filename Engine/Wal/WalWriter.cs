@@ -247,7 +247,7 @@ internal sealed class WalWriter : IDisposable
                 return false;
             }
         }
-        catch (Exception e) when (e is SlateFastException or IOException)
+        catch (Exception e) when (Failures.IsExpected(e))
         {
             // The rows are applied in memory but not stored: the database cannot go on without
             // either losing or resurrecting them, so it closes, failing exactly these writes
