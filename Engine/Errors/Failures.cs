@@ -14,7 +14,12 @@ internal static class Failures
     /// </summary>
     public static bool IsExpected(Exception e) => e is SlateFastException or IOException;
 
-    /// <summary>Another attempt may succeed: a transient store failure, or <see cref="ErrorKind.Unavailable"/>.</summary>
+    /// <summary>
+    /// Another attempt may succeed: a store failure the store calls transient, or another
+    /// <see cref="ErrorKind.Unavailable"/> (a manifest timeout). A store failure is judged by the
+    /// store alone: a permanent one (disk full, access denied) is not retried even though its kind
+    /// is Unavailable.
+    /// </summary>
     public static bool IsTransient(Exception e) =>
-        e is ObjectStoreException { IsTransient: true } or SlateFastException { Kind: ErrorKind.Unavailable };
+        e is ObjectStoreException store ? store.IsTransient : e is SlateFastException { Kind: ErrorKind.Unavailable };
 }
