@@ -143,7 +143,7 @@ public sealed class FilterBlockTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Example_2_two_policies_match_the_engine_and_only_bf_is_used()
+    public void Example_2_two_policies_match_the_engine_and_each_serves_its_queries()
     {
         var bloom = BloomOfKeys("aaa1", "aaa2", "bbb1");
         Assert.Equal(Example2Bloom, ToHex(bloom));
@@ -168,7 +168,12 @@ public sealed class FilterBlockTests(ITestOutputHelper output)
             Assert.Equal(expected.MightContain(hash), filter.MightContain(hash));
         }
 
-        Assert.Equal(bloom.Length, section.RetainedBytes);
+        // The prefix bloom is kept too, for queries whose extractor is named fixed3.
+        var kept = Assert.Single(section.PrefixFilters);
+        Assert.Equal(("fixed3", true), (kept.ExtractorName, kept.WholeKeys));
+        Assert.Equal(bloom.Length + prefixBloom.Length, section.RetainedBytes);
+        Assert.False(section.MayContainPrefix(Ascii("zzz"), PrefixExtractor.FixedLength(3, "fixed3")));
+        Assert.True(section.MayContainPrefix(Ascii("bbb"), PrefixExtractor.FixedLength(3, "fixed3")));
     }
 
     [Fact]

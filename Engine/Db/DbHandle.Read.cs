@@ -278,7 +278,7 @@ public sealed partial class DbHandle
         }
 
         var file = await OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
-        if (file.Filter is { } filter && !filter.MightContain(key.Span))
+        if (!file.Filters.MayContainKey(key.Span, _options.FilterPrefixExtractor))
         {
             return default;
         }

@@ -247,15 +247,29 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
                 MaxFetchTasks = _options.MaxFetchTasks,
                 CacheBlocks = _options.CacheBlocks,
             };
+            // A prefix scan skips the SSTs whose prefix bloom rules its prefix out (SlateDB 0.13's
+            // prefix filters): their metadata is read, their blocks never.
+            var extractor = _db.Options.FilterPrefixExtractor;
+            var prefix = extractor is null ? null : _range.PrefixKey;
             foreach (var view in manifest.ReadL0)
             {
                 var file = await _db.OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
+                if (prefix is not null && !file.Filters.MayContainPrefix(prefix, extractor!))
+                {
+                    Diagnostics.DbMetrics.PrefixFilterSkips.Add(1);
+                    continue;
+                }
+
                 sources.Add(RowSources.View(_db.Store, file, view, direction, _range, provider, rowOptions, cancellationToken));
             }
 
             foreach (var run in manifest.ReadRuns)
             {
-                sources.Add(RowSources.SortedRun(_db.Store, run, _db.OpenSstAsync, direction, _range, provider, rowOptions, cancellationToken));
+                var admitted = prefix is null ? run : await AdmittedAsync(run, prefix, extractor!, cancellationToken).ConfigureAwait(false);
+                if (!admitted.Ssts.IsEmpty)
+                {
+                    sources.Add(RowSources.SortedRun(_db.Store, admitted, _db.OpenSstAsync, direction, _range, provider, rowOptions, cancellationToken));
+                }
             }
         }
         catch
@@ -271,6 +285,34 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         _merge = new MergeIterator(sources, _seq, direction);
 
         return _merge;
+    }
+
+    // The SSTs of a run a prefix scan must read: those whose keys reach into the prefix's range
+    // (decided from the manifest, unopened) and whose prefix bloom does not rule the prefix out.
+    private async ValueTask<Manifest.SortedRun> AdmittedAsync(Manifest.SortedRun run, byte[] prefix, IPrefixExtractor extractor, CancellationToken cancellationToken)
+    {
+        var admitted = System.Collections.Immutable.ImmutableArray.CreateBuilder<Manifest.SstView>();
+        foreach (var view in run.Ssts)
+        {
+            var info = view.Sst.Info;
+            var endsBefore = info.LastEntry is { } last && last.Span.SequenceCompareTo(prefix) < 0;
+            var startsAfter = info.FirstEntry is { } first && first.Span.SequenceCompareTo(prefix) > 0 && !first.Span.StartsWith(prefix);
+            if (endsBefore || startsAfter)
+            {
+                continue;
+            }
+
+            var file = await _db.OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
+            if (!file.Filters.MayContainPrefix(prefix, extractor))
+            {
+                Diagnostics.DbMetrics.PrefixFilterSkips.Add(1);
+                continue;
+            }
+
+            admitted.Add(view);
+        }
+
+        return admitted.Count == run.Ssts.Length ? run : new Manifest.SortedRun(run.Id, admitted.ToImmutable());
     }
 
     private void ReleaseHeld()

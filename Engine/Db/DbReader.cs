@@ -88,6 +88,7 @@ public sealed partial class DbReader : IAsyncDisposable
             MergeOperator = options.MergeOperator,
             BlockTransformer = options.BlockTransformer,
             WalObjectStore = options.WalObjectStore,
+            FilterPrefixExtractor = options.FilterPrefixExtractor,
         };
         var view = DbHandle.CreateReadView(path, store, dbOptions);
         var reader = new DbReader(view, view.Manifests, options);

@@ -7,6 +7,7 @@ internal static class DbMetrics
 {
     public static readonly Counter<long> WriteOps = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.write_ops", "{row}", "Rows written");
     public static readonly Counter<long> WriteBatches = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.write_batch_count", "{batch}", "Write batches committed");
+    public static readonly Counter<long> PrefixFilterSkips = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.prefix_filter_skips", "{sst}", "SSTs a prefix scan skipped by their prefix bloom filter");
     public static readonly Counter<long> Backpressure = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.backpressure_count", "{wait}", "Writes that waited for flushes to catch up");
     public static readonly Counter<long> MemtableFlushes = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.immutable_memtable_flushes", "{flush}", "Memtables written as L0 SSTs");
     public static readonly Counter<long> WalFlushes = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.wal_buffer_flushes", "{flush}", "WAL objects written");

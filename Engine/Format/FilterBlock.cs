@@ -16,7 +16,72 @@ namespace SlateFast.Format;
 internal readonly record struct FilterSection(BloomFilter? Filter, IReadOnlyList<string> Names, long RetainedBytes)
 {
     public static FilterSection None => new(null, [], 0);
+
+    /// <summary>The prefix blooms of a composite block (<c>_bf:p=NAME</c>, SlateDB 0.13+), by extractor name; empty otherwise.</summary>
+    public IReadOnlyList<PrefixBloom> PrefixFilters { get; init; } = [];
+
+    /// <summary>
+    /// False only when a filter proves <paramref name="key"/> is not in the SST: the whole-key
+    /// bloom, else a prefix bloom of <paramref name="extractor"/>'s name (its whole-key hashes, or
+    /// with <c>:wh=0</c> the key's prefix). A prefix bloom with whole keys answers without the
+    /// extractor, since those hashes are the key's own.
+    /// </summary>
+    public bool MayContainKey(ReadOnlySpan<byte> key, IPrefixExtractor? extractor)
+    {
+        if (Filter is { } whole)
+        {
+            return whole.MightContain(key);
+        }
+
+        foreach (var p in PrefixFilters)
+        {
+            if (p.WholeKeys)
+            {
+                return p.Bloom.MightContain(key);
+            }
+        }
+
+        if (extractor is not null && Find(extractor) is { } prefixOnly)
+        {
+            int n = extractor.PrefixLength(key, PrefixTarget.Point);
+            return n < 0 || n > key.Length || prefixOnly.Bloom.MightContain(key[..n]);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// False only when the prefix bloom of <paramref name="extractor"/>'s name proves no key starts
+    /// with <paramref name="prefix"/>: the extractor must give the scan prefix a length (SlateDB's
+    /// rule for <c>PrefixTarget::Prefix</c>), and its first that many bytes must be absent.
+    /// </summary>
+    public bool MayContainPrefix(ReadOnlySpan<byte> prefix, IPrefixExtractor extractor)
+    {
+        if (Find(extractor) is not { } bloom)
+        {
+            return true;
+        }
+
+        int n = extractor.PrefixLength(prefix, PrefixTarget.Prefix);
+        return n < 0 || n > prefix.Length || bloom.Bloom.MightContain(prefix[..n]);
+    }
+
+    private PrefixBloom? Find(IPrefixExtractor extractor)
+    {
+        foreach (var p in PrefixFilters)
+        {
+            if (p.ExtractorName == extractor.Name)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
 }
+
+/// <summary>A bloom filter holding the prefixes an extractor gave an SST's keys, and with <paramref name="WholeKeys"/> the keys too.</summary>
+internal sealed record PrefixBloom(string ExtractorName, bool WholeKeys, BloomFilter Bloom);
 
 /// <summary>
 /// The payload of an SST's filter section (after CRC check and decompression) in both layouts
@@ -25,16 +90,45 @@ internal readonly record struct FilterSection(BloomFilter? Filter, IReadOnlyList
 /// <c>u16 BE count</c>, then per filter <c>u16 BE name length, UTF-8 name, u64 BE data length, data</c>).
 /// </summary>
 /// <remarks>
-/// SlateFast has no prefix extractors, so of a composite block only the filter named exactly
-/// <see cref="WholeKeyBloomName"/> is used: a name with <c>:p=</c> marks a filter that also holds
-/// prefix hashes of an extractor SlateFast does not have, <c>:wh=0</c> one without whole-key hashes;
-/// neither can answer a whole-key point query, and any other name is a policy SlateFast does not
-/// know. Ignoring a filter only costs block reads, whereas guessing could hide a key.
+/// Of a composite block, SlateFast keeps the bloom filters SlateDB's <c>BloomFilterPolicy</c> names:
+/// <see cref="WholeKeyBloomName"/> (whole keys), and <c>_bf:p=NAME</c> (also the prefixes extractor
+/// NAME gave the keys), with <c>:wh=0</c> when whole keys were left out. Which prefix bloom a query
+/// may use is decided at query time by the extractor's name (<see cref="FilterSection"/>); any other
+/// name is a policy SlateFast does not know and is skipped, as SlateDB skips it. Ignoring a filter
+/// only costs block reads, whereas guessing could hide a key.
 /// </remarks>
 internal static class FilterBlock
 {
     /// <summary>SlateDB's name for a whole-key bloom filter without a prefix extractor.</summary>
     public const string WholeKeyBloomName = "_bf";
+
+    private const string PrefixMark = ":p=";
+    private const string NoWholeKeys = ":wh=0";
+
+    /// <summary>SlateDB's name of a bloom policy: <c>_bf</c>, then <c>:p=</c> and the extractor's name, then <c>:wh=0</c> without whole keys.</summary>
+    public static string BloomName(string? extractorName, bool wholeKeys) =>
+        WholeKeyBloomName + (extractorName is null ? string.Empty : PrefixMark + extractorName) + (wholeKeys ? string.Empty : NoWholeKeys);
+
+    // The extractor name and whole-key flag of a prefix bloom's name; false for any other name.
+    private static bool TryParsePrefixBloom(string name, out string extractorName, out bool wholeKeys)
+    {
+        extractorName = string.Empty;
+        wholeKeys = true;
+        if (!name.StartsWith(WholeKeyBloomName + PrefixMark, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = name[(WholeKeyBloomName.Length + PrefixMark.Length)..];
+        if (rest.EndsWith(NoWholeKeys, StringComparison.Ordinal))
+        {
+            wholeKeys = false;
+            rest = rest[..^NoWholeKeys.Length];
+        }
+
+        extractorName = rest;
+        return rest.Length > 0;
+    }
 
     /// <summary>Bytes before the first filter of a composite block.</summary>
     public const int CountLength = 2;
@@ -111,6 +205,8 @@ internal static class FilterBlock
         }
 
         var names = new List<string>(count);
+        var prefixBlooms = new List<PrefixBloom>();
+        long retained = 0;
         int bloomStart = -1, bloomLength = 0;
         for (int i = 0; i < count; i++)
         {
@@ -163,25 +259,36 @@ internal static class FilterBlock
                 bloomLength = (int)dataLength;
             }
 
+            else if (TryParsePrefixBloom(name, out var extractorName, out var wholeKeys))
+            {
+                if (prefixBlooms.Any(p => p.ExtractorName == extractorName))
+                {
+                    Fail(path, offset, entryStart, $"filter {i} of {count}: a second prefix bloom for extractor '{extractorName}'");
+                }
+
+                // A bloom of no bits was built from no hashes; it can rule nothing out that blocks would not.
+                if ((int)dataLength > BloomFilter.HeaderLength)
+                {
+                    var bytes = payload.Slice(pos, (int)dataLength).ToArray();
+                    prefixBlooms.Add(new PrefixBloom(extractorName, wholeKeys, ParseBloom(bytes, path, offset, $"'{name}' filter at byte {pos} of the composite filter block")));
+                    retained += bytes.Length;
+                }
+            }
+
             names.Add(name);
             pos += (int)dataLength;
         }
 
         // Bytes after the last filter are left unread, as SlateDB leaves them.
-        if (bloomStart < 0)
+        // A whole-key bloom of no bits was built from no keys; SlateDB 0.15 answers "absent" to
+        // everything (0.13/0.14 fail on it). Reading the blocks is right whatever the SST holds.
+        if (bloomStart < 0 || bloomLength == BloomFilter.HeaderLength)
         {
-            return new FilterSection(null, names, 0);
-        }
-
-        if (bloomLength == BloomFilter.HeaderLength)
-        {
-            // A whole-key bloom of no bits was built from no keys; SlateDB 0.15 answers "absent" to
-            // everything (0.13/0.14 fail on it). Reading the blocks is right whatever the SST holds.
-            return new FilterSection(null, names, 0);
+            return new FilterSection(null, names, retained) { PrefixFilters = prefixBlooms };
         }
 
         var bloom = payload.Slice(bloomStart, bloomLength).ToArray();
-        return new FilterSection(ParseBloom(bloom, path, offset, $"'{WholeKeyBloomName}' filter at byte {bloomStart} of the composite filter block"), names, bloom.Length);
+        return new FilterSection(ParseBloom(bloom, path, offset, $"'{WholeKeyBloomName}' filter at byte {bloomStart} of the composite filter block"), names, bloom.Length + retained) { PrefixFilters = prefixBlooms };
     }
 
     private static BloomFilter ParseBloom(ReadOnlyMemory<byte> payload, string path, long offset, string what)

@@ -125,13 +125,16 @@ public sealed class KeyRange
         var end = prefix.TrimEnd((byte)0xFF);
         if (end.IsEmpty)
         {
-            return new KeyRange(KeyBound.Included(prefix), KeyBound.Unbounded);
+            return new KeyRange(KeyBound.Included(prefix), KeyBound.Unbounded) { PrefixKey = prefix.ToArray() };
         }
 
         var upper = end.ToArray();
         upper[^1]++;
-        return new KeyRange(KeyBound.Included(prefix), KeyBound.Excluded(upper));
+        return new KeyRange(KeyBound.Included(prefix), KeyBound.Excluded(upper)) { PrefixKey = prefix.ToArray() };
     }
+
+    /// <summary>The prefix of a range made by <see cref="Prefix"/> (what prefix bloom filters are asked about); null otherwise.</summary>
+    internal byte[]? PrefixKey { get; private init; }
 
     /// <summary>Whether <paramref name="key"/> lies in the range.</summary>
     public bool Contains(ReadOnlySpan<byte> key) => !IsBeforeStart(key) && !IsAfterEnd(key);

@@ -19,14 +19,19 @@ namespace SlateFast.Sst;
 /// one-entry composite block named <c>_bf</c>.
 /// </param>
 /// <param name="Transformer">Encodes every compressed section but the info (null: none).</param>
-internal readonly record struct SstBuildSettings(int BlockSize, CompressionCodec Compression, int FilterBitsPerKey, int MinFilterKeys, SstType Type, FilterFormat FilterFormat = FilterFormat.Legacy, IBlockTransformer? Transformer = null)
+/// <param name="PrefixExtractor">
+/// Also hashes each key's prefix into the bloom (composite format only), which is then named
+/// <c>_bf:p=NAME</c> as SlateDB 0.13's <c>BloomFilterPolicy</c> names it.
+/// </param>
+/// <param name="WholeKeys">Hashes whole keys into the bloom (false only with a prefix extractor: <c>:wh=0</c>).</param>
+internal readonly record struct SstBuildSettings(int BlockSize, CompressionCodec Compression, int FilterBitsPerKey, int MinFilterKeys, SstType Type, FilterFormat FilterFormat = FilterFormat.Legacy, IBlockTransformer? Transformer = null, IPrefixExtractor? PrefixExtractor = null, bool WholeKeys = true)
 {
     public static SstBuildSettings Wal(CompressionCodec compression, int blockSize = 4096, FilterFormat filterFormat = FilterFormat.Legacy, IBlockTransformer? transformer = null) =>
         new(blockSize, compression, 10, int.MaxValue, SstType.Wal, filterFormat, transformer);
 
     /// <summary>The settings of the compacted SSTs a database writes (flushes, compactions, ingestion).</summary>
     public static SstBuildSettings Compacted(DbOptions options) =>
-        new(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted, options.SstFilterFormat, options.BlockTransformer);
+        new(options.BlockSize, options.Compression, options.FilterBitsPerKey, options.MinFilterKeys, SstType.Compacted, options.SstFilterFormat, options.BlockTransformer, options.FilterPrefixExtractor, options.WholeKeyFiltering);
 }
 
 /// <summary>
@@ -66,6 +71,11 @@ internal sealed class SstBuilder : IDisposable
     private bool _finished;
     private SlateFastException? _failure;
 
+    // The last prefix hashed into the filter: rows come in key order, so a prefix is hashed once
+    // per run of keys that share it, as SlateDB does (-1: none yet).
+    private byte[] _lastPrefix = new byte[64];
+    private int _lastPrefixLength = -1;
+
     public SstBuilder(SstBuildSettings settings)
     {
         if (settings.BlockSize is < 1 or > BlockLimits.MaxBlockSize)
@@ -76,6 +86,16 @@ internal sealed class SstBuilder : IDisposable
         if (!Enum.IsDefined(settings.FilterFormat))
         {
             ThrowHelper.Invalid($"filter format {(byte)settings.FilterFormat} is not one SlateDB defines");
+        }
+
+        if ((settings.PrefixExtractor is not null || !settings.WholeKeys) && settings.FilterFormat != FilterFormat.Composite)
+        {
+            ThrowHelper.Invalid("prefix bloom filters need the composite filter format (SlateDB 0.13 or later)");
+        }
+
+        if (!settings.WholeKeys && settings.PrefixExtractor is null)
+        {
+            ThrowHelper.Invalid("a bloom filter without whole keys needs a prefix extractor");
         }
 
         _settings = settings;
@@ -156,7 +176,11 @@ internal sealed class SstBuilder : IDisposable
         }
 
         Remember(row.Key, row.Seq);
-        _filter?.Add(row.Key);
+        if (_filter is not null)
+        {
+            AddToFilter(_filter, row.Key);
+        }
+
         Rows++;
         RawKeySize += row.Key.Length;
         switch (row.Kind)
@@ -196,17 +220,20 @@ internal sealed class SstBuilder : IDisposable
         var codec = _settings.Compression;
         var filterOffset = (ulong)Position;
         var filterLength = 0UL;
-        if (_filter is not null && BloomFilterBuilder.ShouldBuild(Rows, _settings.MinFilterKeys))
+        // No hashes (an extractor that gave no key a prefix, without whole keys): no filter, which
+        // rules nothing out, rather than one of no bits.
+        if (_filter is not null && _filter.Count > 0 && BloomFilterBuilder.ShouldBuild(Rows, _settings.MinFilterKeys))
         {
             var bloomLength = _filter.GetEncodedLength(_settings.FilterBitsPerKey);
             var composite = _settings.FilterFormat == FilterFormat.Composite;
-            var payload = new ArrayBufferWriter<byte>(composite ? FilterBlock.CompositeLength(FilterBlock.WholeKeyBloomName, bloomLength) : bloomLength);
+            var name = FilterBlock.BloomName(_settings.PrefixExtractor?.Name, _settings.WholeKeys);
+            var payload = new ArrayBufferWriter<byte>(composite ? FilterBlock.CompositeLength(name, bloomLength) : bloomLength);
             if (composite)
             {
                 // The whole composite block is one section (one codec pass, one CRC), and the
                 // offset/length conventions stay those of the legacy section.
                 FilterBlock.WriteCount(payload, 1);
-                FilterBlock.WriteEntryHeader(payload, FilterBlock.WholeKeyBloomName, bloomLength);
+                FilterBlock.WriteEntryHeader(payload, name, bloomLength);
             }
 
             _filter.Build(_settings.FilterBitsPerKey, payload);
@@ -375,6 +402,41 @@ internal sealed class SstBuilder : IDisposable
             ThrowHelper.Invalid(cmp == 0
                 ? $"rows of one key must have strictly decreasing sequence numbers: key {Convert.ToHexString(row.Key)} seq {row.Seq} after seq {_lastSeq}"
                 : $"keys must be added in strictly increasing order: {Convert.ToHexString(row.Key)} after {Convert.ToHexString(LastKey)}");
+        }
+    }
+
+    // SlateDB 0.13's bloom: the key's prefix (when the extractor gives one and it differs from the
+    // last row's), then the whole key (unless whole-key filtering is off).
+    private void AddToFilter(BloomFilterBuilder filter, ReadOnlySpan<byte> key)
+    {
+        if (_settings.PrefixExtractor is { } extractor)
+        {
+            int n = extractor.PrefixLength(key, PrefixTarget.Point);
+            if (n > key.Length)
+            {
+                ThrowHelper.Invalid($"prefix extractor '{extractor.Name}' gave a key of {key.Length} bytes a prefix of {n}");
+            }
+
+            if (n >= 0)
+            {
+                var prefix = key[..n];
+                if (_lastPrefixLength != n || !prefix.SequenceEqual(_lastPrefix.AsSpan(0, n)))
+                {
+                    filter.Add(prefix);
+                    if (_lastPrefix.Length < n)
+                    {
+                        _lastPrefix = new byte[Math.Max(n, _lastPrefix.Length * 2)];
+                    }
+
+                    prefix.CopyTo(_lastPrefix);
+                    _lastPrefixLength = n;
+                }
+            }
+        }
+
+        if (_settings.WholeKeys)
+        {
+            filter.Add(key);
         }
     }
 

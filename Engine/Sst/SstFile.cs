@@ -39,6 +39,7 @@ internal sealed class SstFile
         Info = info;
         Index = index;
         Filter = filter.Filter;
+        Filters = filter;
         FilterNames = filter.Names;
         Stats = stats;
         _maxSectionSize = maxSectionSize;
@@ -62,6 +63,9 @@ internal sealed class SstFile
     /// section's filter named <c>_bf</c>; null when there is none (see <see cref="FilterBlock"/>).
     /// </summary>
     public BloomFilter? Filter { get; }
+
+    /// <summary>Every filter SlateFast can use of the SST's filter section: what point reads and prefix scans ask (<see cref="FilterSection.MayContainKey"/>, <see cref="FilterSection.MayContainPrefix"/>).</summary>
+    public FilterSection Filters { get; }
 
     /// <summary>Names of the filters of a composite filter section, used or not; empty for a legacy section or none.</summary>
     public IReadOnlyList<string> FilterNames { get; }

@@ -127,7 +127,7 @@ public sealed class SstReader
         }).ToList();
 
     /// <summary>Whether the bloom filter admits <paramref name="key"/> (true when the file has no filter).</summary>
-    public bool MightContain(ReadOnlySpan<byte> key) => _file.Filter is not { } filter || filter.MightContain(key);
+    public bool MightContain(ReadOnlySpan<byte> key) => _file.Filters.MayContainKey(key, extractor: null);
 
     /// <summary>
     /// Every row in file order, or, for compacted SSTs, from the first row whose key is at least

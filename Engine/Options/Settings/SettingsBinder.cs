@@ -21,6 +21,7 @@ internal static class SettingsBinder
         // SlateFast's.
         "flush_on_durable_waiters", "wal_recovery", "block_size", "block_cache_data_bytes", "block_cache_meta_bytes",
         "block_cache_shard_count", "seed", "merge_operator", "format_level", "wal_store_url",
+        "segment_extractor", "filter_prefix_extractor", "whole_key_filtering",
         // The C ABI's first names, kept as aliases.
         "flush_interval_ms", "manifest_poll_interval_ms", "manifest_update_timeout_ms", "default_ttl_ms",
     ];
@@ -30,7 +31,7 @@ internal static class SettingsBinder
         "manifest_poll_interval", "checkpoint_lifetime", "max_memtable_bytes", "object_store_cache_options", "skip_wal_replay",
         "metric_level", "object_store_max_retries",
         "mode", "checkpoint_id", "wal_recovery", "block_cache_data_bytes", "block_cache_meta_bytes", "block_cache_shard_count",
-        "merge_operator", "wal_store_url",
+        "merge_operator", "wal_store_url", "segment_extractor", "filter_prefix_extractor",
         "manifest_poll_interval_ms", "checkpoint_lifetime_ms",
     ];
 
@@ -125,6 +126,9 @@ internal static class SettingsBinder
                 case "block_cache_shard_count": db = db with { BlockCache = db.BlockCache with { ShardCount = entry.Int() } }; break;
                 case "seed": db = db with { Seed = entry.Int() }; break;
                 case "merge_operator": db = db with { MergeOperator = MergeOperator(entry) }; break;
+                case "segment_extractor": db = db with { SegmentExtractor = Extractor(entry) }; break;
+                case "filter_prefix_extractor": db = db with { FilterPrefixExtractor = Extractor(entry) }; break;
+                case "whole_key_filtering": db = db with { WholeKeyFiltering = entry.Bool() }; break;
                 case "format_level": db = db with { FormatLevel = FormatLevels.TryParse(entry.Text(), out var level) ? level : throw entry.Fail($"expected {FormatLevels.Names}") }; break;
                 default: db = db with { WalObjectStore = WalStore(entry) }; break;
             }
@@ -183,6 +187,8 @@ internal static class SettingsBinder
                 "block_cache_meta_bytes" => reader with { BlockCache = reader.BlockCache with { MetaCapacityBytes = entry.Long() } },
                 "block_cache_shard_count" => reader with { BlockCache = reader.BlockCache with { ShardCount = entry.Int() } },
                 "merge_operator" => reader with { MergeOperator = MergeOperator(entry) },
+                "segment_extractor" => reader with { SegmentExtractor = Extractor(entry) },
+                "filter_prefix_extractor" => reader with { FilterPrefixExtractor = Extractor(entry) },
                 _ => reader with { WalObjectStore = WalStore(entry) },
             };
         }
@@ -426,6 +432,24 @@ internal static class SettingsBinder
 
     private static WalRecoveryMode WalRecovery(Setting entry) =>
         entry.OneOf("strict or point_in_time", ("strict", WalRecoveryMode.Strict), ("point_in_time", WalRecoveryMode.PointInTime));
+
+    // A shipped extractor by its spec (PrefixExtractor.Parse: fixed:N, delimiter:C, optionally @NAME); null: none.
+    private static IPrefixExtractor? Extractor(Setting entry)
+    {
+        if (entry.TextOrNull() is not { } spec)
+        {
+            return null;
+        }
+
+        try
+        {
+            return PrefixExtractor.Parse(spec);
+        }
+        catch (SlateFastException e) when (e.Kind == ErrorKind.Invalid)
+        {
+            throw entry.Fail(e.Message);
+        }
+    }
 
     private static IMergeOperator? MergeOperator(Setting entry)
     {
