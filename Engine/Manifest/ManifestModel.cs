@@ -253,30 +253,8 @@ internal sealed record ManifestState
         Segments.Any(s => s.IsEmpty) ? this with { Segments = Segments.RemoveAll(s => s.IsEmpty) } : this;
 
     /// <summary>The index of the segment named exactly <paramref name="prefix"/>, or -1.</summary>
-    public int FindSegment(ReadOnlySpan<byte> prefix)
-    {
-        int lo = 0, hi = Segments.Length - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            int c = Segments[mid].Prefix.Span.SequenceCompareTo(prefix);
-            if (c == 0)
-            {
-                return mid;
-            }
-
-            if (c < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return -1;
-    }
+    public int FindSegment(ReadOnlySpan<byte> prefix) =>
+        Math.Max(-1, SlateFast.Segments.SortedPrefixes.IndexOf(Segments.AsSpan(), static s => s.Prefix, prefix));
 
     /// <summary>
     /// This manifest with <paramref name="view"/> as the newest L0 of segment <paramref name="prefix"/>,
@@ -297,12 +275,7 @@ internal sealed record ManifestState
             ThrowHelper.Invalid($"segment prefix {Convert.ToHexString(prefix.Span)} nests with segment {Convert.ToHexString(other.Span)}: segments must not be prefixes of one another");
         }
 
-        int at = 0;
-        while (at < Segments.Length && Segments[at].Prefix.Span.SequenceCompareTo(prefix.Span) < 0)
-        {
-            at++;
-        }
-
+        int at = ~SlateFast.Segments.SortedPrefixes.IndexOf(Segments.AsSpan(), static s => s.Prefix, prefix.Span);
         return this with { Segments = Segments.Insert(at, new Segment(prefix.ToArray(), null, [view], [])) };
     }
 

@@ -164,28 +164,5 @@ internal sealed class SegmentRouter
     internal static string Hex(ReadOnlySpan<byte> bytes) =>
         bytes.Length <= 64 ? Convert.ToHexString(bytes) : Convert.ToHexString(bytes[..64]) + $"… ({bytes.Length} bytes)";
 
-    private static int Find(byte[][] known, ReadOnlySpan<byte> prefix)
-    {
-        int lo = 0, hi = known.Length - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            int c = known[mid].AsSpan().SequenceCompareTo(prefix);
-            if (c == 0)
-            {
-                return mid;
-            }
-
-            if (c < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return ~lo;
-    }
+    private static int Find(byte[][] known, ReadOnlySpan<byte> prefix) => SortedPrefixes.IndexOf<byte[]>(known, static k => k, prefix);
 }
