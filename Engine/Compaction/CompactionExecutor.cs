@@ -31,7 +31,7 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
 {
     private const int DrainThreshold = 256 * 1024;
 
-    private readonly Threading.Backoff _backoff = Threading.Backoff.For(options);
+    private readonly Threading.Backoff _backoff = Threading.Backoff.ForRestarts(options);
 
     private static readonly RowScanOptions s_scan = new() { ReadAheadBytes = 256 * 1024, MaxFetchTasks = 2, CacheBlocks = false };
 

@@ -71,7 +71,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         // they are never seeded: two writers seeded alike once overwrote each other's L0 SSTs.
         // Random is not thread-safe: every use locks the instance itself.
         _random = new Random();
-        _backoff = Threading.Backoff.For(options);
+        _backoff = Threading.Backoff.ForRestarts(options);
         _heightSeeds = options.Seed is { } seed ? new Random(seed) : new Random();
         _clock = new Db.MonotonicClock(options.TimeProvider, long.MinValue);
     }

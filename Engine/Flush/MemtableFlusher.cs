@@ -59,6 +59,7 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
 {
     private readonly Db.AsyncSignal _signal = new();
     private readonly Threading.Backoff _backoff = Threading.Backoff.For(options);
+    private readonly Threading.Backoff _restarts = Threading.Backoff.ForRestarts(options);
 
     /// <summary>Wakes the loop: a memtable froze, or the database closes.</summary>
     public void Kick() => _signal.Set();
@@ -219,14 +220,14 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
             foreach (var (prefix, first) in router.SegmentsOf(memtable.Rows))
             {
                 var id = host.NewSstId();
-                var sst = await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, first, prefix, token), _backoff, log, $"writing L0 {id} of {db} (segment {Segments.SegmentRouter.Hex(prefix)})", token).ConfigureAwait(false);
+                var sst = await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, first, prefix, token), _restarts, log, $"writing L0 {id} of {db} (segment {Segments.SegmentRouter.Hex(prefix)})", token).ConfigureAwait(false);
                 ssts.Add((prefix, sst));
             }
         }
         else
         {
             var id = host.NewSstId();
-            ssts.Add((ReadOnlyMemory<byte>.Empty, await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, token), _backoff, log, $"writing L0 {id} of {db}", token).ConfigureAwait(false)));
+            ssts.Add((ReadOnlyMemory<byte>.Empty, await UploadRetry.RunAsync(() => L0Writer.WriteAsync(store, db, memtable, options, id, snapshots, token), _restarts, log, $"writing L0 {id} of {db}", token).ConfigureAwait(false)));
         }
 
         await host.CommitAsync(m => AddL0(m, memtable, ssts, snapshots, options.WalEnabled, host.LastWrittenWalId), memtable, token).ConfigureAwait(false);

@@ -28,6 +28,14 @@ internal sealed class Backoff
     /// <summary>What a database's background retries use: 50 ms doubling up to 5 s, on its clock and seed.</summary>
     public static Backoff For(DbOptions options) => new(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), options.TimeProvider, options.Seed);
 
+    /// <summary>
+    /// The same pacing on the wall clock, for restarting whole uploads and the compactor's start:
+    /// tests that drive the database's clock by hand would otherwise never see those restarts
+    /// happen (they waited on the wall clock before the pacing was unified; moving them onto the
+    /// injected clock needs those tests to advance it).
+    /// </summary>
+    public static Backoff ForRestarts(DbOptions options) => new(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeProvider.System, options.Seed);
+
     /// <summary>The wait before attempt <paramref name="attempt"/> + 1, after <paramref name="attempt"/> (1-based) failed.</summary>
     public TimeSpan Delay(int attempt)
     {
