@@ -58,6 +58,17 @@ internal static class DbRecovery
     {
         var separateWal = !ReferenceEquals(walStore, store);
         var latest = await manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false);
+        if (options.FormatLevel == FormatLevel.Detect && options.FilterPrefixExtractor is not null)
+        {
+            // Refused before the epoch claim (which would fence the running writer) and before a
+            // new database's first manifest, as the level detected below will be; that check stays
+            // the authority.
+            var level = latest is not { } found
+                ? FormatDetection.Of(ManifestState.Initial with { SegmentExtractorName = options.SegmentExtractor?.Name }, [])
+                : await FormatDetection.DetectAsync(store, path, found.State, (await WalObjects.ListAsync(walStore, path, found.State.ReplayAfterWalId, cancellationToken).ConfigureAwait(false)).Sizes, cancellationToken).ConfigureAwait(false);
+            CheckFormatFeatures(options with { FormatLevel = level }, path);
+        }
+
         if (latest is null)
         {
             // A segmented database names its extractor from manifest 1 on (RFC-0024: set at
@@ -212,8 +223,9 @@ internal static class DbRecovery
     private static WalReplayer Replayer(IObjectStore store, string path, DbOptions options, Func<long, Memtable.Memtable> newMemtable) =>
         new(store, path, options.WalRecovery, options.L0SstSizeBytes, (need, _) => newMemtable(need), options.BlockTransformer);
 
-    // With FormatLevel.Detect the level is known only now: features SlateDB 0.12 cannot read
-    // need a database at 0.13 or later (a segmented one always is: its manifest is V2).
+    // With FormatLevel.Detect the level is known only from the objects (checked before the epoch
+    // claim and again after it): features SlateDB 0.12 cannot read need a database at 0.13 or
+    // later (a segmented one always is: its manifest is V2).
     private static void CheckFormatFeatures(DbOptions options, string path)
     {
         if (options.FormatLevel < FormatLevel.SlateDb013 && options.FilterPrefixExtractor is not null)

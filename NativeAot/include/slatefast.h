@@ -164,6 +164,9 @@ typedef struct sf_pinned sf_pinned_t;           /* opaque: a value held by sf_db
  * be opened with it, else SF_ERR_INVALID). The first names of this ABI stay as aliases in whole
  * milliseconds: flush_interval_ms, manifest_poll_interval_ms, manifest_update_timeout_ms,
  * default_ttl_ms (an alias and its SlateDB name together are SF_ERR_INVALID).
+ * Prefix keys (RFC 0031): filter_prefix_extractor ("fixed:N" or "delimiter:C", either optionally
+ * followed by "@NAME"; prefix bloom filters for sf_db_scan_prefix, needs format_level "0.13" or
+ * later), whole_key_filtering (false only with an extractor), segment_extractor (the same spec).
  * Unknown names, malformed values and SlateDB settings SlateFast cannot honour (e.g.
  * garbage_collector_options.*.dry_run true) are SF_ERR_INVALID naming the key's path.
  * Unknown names are SF_ERR_INVALID.
