@@ -230,6 +230,20 @@ public sealed class DbHandleTests
     }
 
     [Fact]
+    public async Task An_L0_limit_below_the_compactors_first_batch_is_invalid_as_writes_would_stall_for_ever()
+    {
+        var stalling = new DbOptions { L0MaxSsts = 3, Compactor = new() { MinCompactionSources = 4 } };
+
+        var e = await Assert.ThrowsAsync<SlateFastException>(() => DbHandle.OpenAsync("db", new InMemoryObjectStore(), stalling));
+
+        Assert.Equal(ErrorKind.Invalid, e.Kind);
+        Assert.Contains("L0MaxSsts (3)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("MinCompactionSources (4)", e.Message, StringComparison.Ordinal);
+        // Without the in-process compactor the limit is the external compactor's business.
+        await using var external = await DbHandle.OpenAsync("db", new InMemoryObjectStore(), stalling with { Compactor = new() { Enabled = false, MinCompactionSources = 4 } });
+    }
+
+    [Fact]
     public async Task Close_writes_buffered_wal_rows_and_a_final_manifest()
     {
         var store = new InMemoryObjectStore();

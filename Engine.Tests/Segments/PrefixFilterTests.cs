@@ -121,7 +121,9 @@ public sealed class PrefixFilterTests
     {
         TimeProvider = clock,
         GarbageCollector = null,
+        // L0 SSTs stay where the flushes put them: the compactor waits for 100, and L0 holds 200.
         Compactor = new() { Enabled = true, MaxSstSize = 4096, MinCompactionSources = 100, MaxCompactionSources = 100 },
+        L0MaxSsts = 200,
         FormatLevel = FormatLevel.SlateDb013,
         MinFilterKeys = 1,
         FilterPrefixExtractor = extractor,

@@ -196,6 +196,11 @@ public sealed record DbOptions
         (ObjectStoreCache ?? ThrowHelper.Invalid<ObjectStoreCacheOptions>("invalid DbOptions.ObjectStoreCache (null): must be set")).Validate(nameof(DbOptions));
         GarbageCollector?.Validate();
         (Compactor ?? ThrowHelper.Invalid<CompactorOptions>("invalid DbOptions.Compactor (null): must be set")).Validate();
+
+        // The size-tiered scheduler starts on L0 only once MinCompactionSources SSTs wait there, and
+        // flushes stop at L0MaxSsts: with the first above the second neither ever moves again.
+        Require(!Compactor.Enabled || Compactor.Scheduler is not null || Compactor.MinCompactionSources <= L0MaxSsts, nameof(L0MaxSsts), L0MaxSsts,
+            $"must be at least Compactor.MinCompactionSources ({Compactor.MinCompactionSources}) while the in-process compactor runs: L0 would fill before a compaction could start, and writes would stall for ever");
     }
 
     private static void Require(bool condition, string option, object? value, string rule)
