@@ -10,7 +10,7 @@ namespace SlateFast.Tests.Format;
 
 /// <summary>
 /// The filter section in SlateDB 0.12's legacy and 0.13+'s composite layout. The byte vectors
-/// are the worked examples of the research notes (slatedb-013-015.md §2.4), recomputed here with
+/// are the example bytes of spec §5.8.5, recomputed here with
 /// SlateFast's own SipHash-1-3, bloom builder and CRC before being pinned.
 /// </summary>
 public sealed class FilterBlockTests(ITestOutputHelper output)

@@ -14,34 +14,17 @@ public static class SlateDbNode
     /// <summary>Generous: a cold `npm ci` or a slow compactor on a loaded 2-core box must not flake.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
 
-    private static readonly Lazy<string> RepoRootLazy = new(FindRepoRoot);
     private static readonly SemaphoreSlim InstallGate = new(1, 1);
     private static volatile bool installed;
 
-    /// <summary>The folder holding SlateFast.sln.</summary>
-    public static string RepoRoot => RepoRootLazy.Value;
-
     /// <summary>tools/slatedb-interop.</summary>
-    public static string ToolDirectory => Path.Combine(RepoRoot, "tools", "slatedb-interop");
+    public static string ToolDirectory => Path.Combine(Support.RepoPaths.Root, "tools", "slatedb-interop");
 
     private static string Script => Path.Combine(ToolDirectory, "slatedb.mjs");
 
     private static string NodeExecutable => Environment.GetEnvironmentVariable("SLATEFAST_NODE") ?? "node";
 
     private static string NpmExecutable => OperatingSystem.IsWindows() ? "npm.cmd" : "npm";
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SlateFast.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new SlateDbNodeException($"no SlateFast.sln above {AppContext.BaseDirectory}");
-    }
 
     /// <summary>
     /// Runs `npm ci` in the tool folder once if the engine package is missing. Test processes
