@@ -4,6 +4,7 @@ using SlateFast.Compacting;
 using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
+using SlateFast.Retention;
 using SlateFast.Sst;
 
 namespace SlateFast.Tests.Compacting;

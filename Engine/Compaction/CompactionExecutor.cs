@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using SlateFast.Format;
 using SlateFast.Iterators;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
+using SlateFast.Retention;
 using SlateFast.Sst;
 
 namespace SlateFast.Compacting;
@@ -18,7 +20,7 @@ internal sealed record CompactionResult(ImmutableArray<CompactedSst> Outputs, lo
 /// <summary>
 /// Runs one compaction: streams every version of the sources (L0 views and sorted runs, each read
 /// with read-ahead and parallel block fetches) through a heap merge, filters each key's versions
-/// with <see cref="RetentionPolicy"/> (then the user's compaction filter, when one is configured) and writes the survivors as SSTs in the current format,
+/// with <see cref="VersionRetention"/> (then the user's compaction filter, when one is configured) and writes the survivors as SSTs in the current format,
 /// starting a new SST at a key boundary once the current one reaches the maximum size.
 /// </summary>
 /// <remarks>
@@ -93,7 +95,7 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
         await using var merger = new VersionMerger(sources);
         await using var output = new OutputRun(store, db, options, newId);
         var filter = CompactionFilterStage.Create(options.CompactionFilter, db, plan, rules);
-        var group = new KeyGroup();
+        var group = new KeyVersionBuffer();
         long rowsRead = 0, rowsWritten = 0;
         var more = await merger.MoveNextAsync().ConfigureAwait(false);
         while (more)
@@ -101,13 +103,13 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
             group.Start(merger.Key);
             do
             {
-                group.Add(merger.Seq, merger.Kind, merger.ExpireTs, merger.CreateTs, merger.Value);
+                group.Add(merger.Seq, merger.Kind, merger.CreateTs, merger.ExpireTs, merger.Value);
                 rowsRead++;
                 more = await merger.MoveNextAsync().ConfigureAwait(false);
             }
             while (more && merger.Key.SequenceEqual(group.Key));
 
-            var kept = RetentionPolicy.Apply(group.Versions, rules);
+            var kept = VersionRetention.ApplyFloor(group.Versions, rules);
             if (kept == 0)
             {
                 continue;
@@ -133,7 +135,7 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
                 for (var i = 0; i < kept; i++)
                 {
                     var v = group.Versions[i];
-                    output.Add(new RowEntry(group.Key, group.ValueOf(v), v.Seq, v.Kind, v.ExpireTs, v.CreateTs));
+                    output.Add(new RowEntry(group.Key, v.Value.Span, v.Seq, v.Kind, v.ExpireTs, v.CreateTs));
                     rowsWritten++;
                 }
             }
@@ -147,7 +149,7 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
     }
 
     // Kept apart from the loop so a database without a filter runs the loop it always ran.
-    private async ValueTask<int> WriteFilteredAsync(CompactionFilterStage filter, KeyGroup group, int kept, RetentionRules rules, OutputRun output, CancellationToken cancellationToken)
+    private async ValueTask<int> WriteFilteredAsync(CompactionFilterStage filter, KeyVersionBuffer group, int kept, RetentionRules rules, OutputRun output, CancellationToken cancellationToken)
     {
         filter.Start();
         if (options.MergeOperator is { } mergeOperator && HasOperand(group.Versions[..kept]))
@@ -162,7 +164,7 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
             for (var i = 0; i < kept; i++)
             {
                 var v = group.Versions[i];
-                filter.Offer(group.Key, group.ValueOf(v), v.Seq, v.Kind, v.CreateTs, v.ExpireTs);
+                filter.Offer(group.Key, v.Value.Span, v.Seq, v.Kind, v.CreateTs, v.ExpireTs);
             }
         }
 
@@ -182,7 +184,7 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
         return rows.Count;
     }
 
-    private static bool HasOperand(ReadOnlySpan<RowVersion> versions)
+    private static bool HasOperand(ReadOnlySpan<KeyVersion> versions)
     {
         foreach (var v in versions)
         {
@@ -199,14 +201,12 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
     // flush folds them; every version above the floor stays as it is, since a reader may read at
     // any of them. The collapser's stripes express that: one stripe per version above the floor,
     // one for everything at or below it.
-    private static List<Merge.KeyVersion> Fold(KeyGroup group, int kept, in RetentionRules rules, IMergeOperator mergeOperator)
+    private static List<KeyVersion> Fold(KeyVersionBuffer group, int kept, in RetentionRules rules, IMergeOperator mergeOperator)
     {
-        var versions = new List<Merge.KeyVersion>(kept);
+        var versions = group.Versions[..kept];
         var stripes = new List<ulong> { rules.MinSeq };
-        for (var i = 0; i < kept; i++)
+        foreach (var v in versions)
         {
-            var v = group.Versions[i];
-            versions.Add(new Merge.KeyVersion(v.Seq, v.Kind, group.ValueOf(v).ToArray(), v.CreateTs, v.ExpireTs));
             if (v.Seq > rules.MinSeq)
             {
                 stripes.Add(v.Seq);
@@ -214,65 +214,15 @@ internal sealed class CompactionExecutor(IObjectStore store, string db, DbOption
         }
 
         stripes.Sort();
-        var folded = new List<Merge.KeyVersion>(kept);
-        Merge.KeyVersionCollapser.Collapse(group.Key, versions, [.. stripes], rules.ClockTick, mergeOperator, folded);
+        var folded = new List<KeyVersion>(kept);
+        VersionRetention.Collapse(group.Key, versions, [.. stripes], rules.ClockTick, mergeOperator, folded);
         if (rules.DropTombstones)
         {
-            while (folded.Count > 0 && folded[^1].Kind == RowKind.Tombstone)
-            {
-                folded.RemoveAt(folded.Count - 1);
-            }
+            var live = VersionRetention.WithoutOldTombstones(CollectionsMarshal.AsSpan(folded));
+            folded.RemoveRange(live, folded.Count - live);
         }
 
         return folded;
-    }
-
-
-    /// <summary>The versions of one key, copied out of the sources (which move on), newest first.</summary>
-    private sealed class KeyGroup
-    {
-        private byte[] _key = new byte[64];
-        private int _keyLength;
-        private byte[] _values = new byte[1024];
-        private int _valuesLength;
-        private RowVersion[] _versions = new RowVersion[8];
-        private int _count;
-
-        public ReadOnlySpan<byte> Key => _key.AsSpan(0, _keyLength);
-
-        public Span<RowVersion> Versions => _versions.AsSpan(0, _count);
-
-        public ReadOnlySpan<byte> ValueOf(in RowVersion v) => _values.AsSpan(v.ValueOffset, v.ValueLength);
-
-        public void Start(ReadOnlySpan<byte> key)
-        {
-            if (key.Length > _key.Length)
-            {
-                _key = new byte[Math.Max(key.Length, _key.Length * 2)];
-            }
-
-            key.CopyTo(_key);
-            _keyLength = key.Length;
-            _valuesLength = 0;
-            _count = 0;
-        }
-
-        public void Add(ulong seq, RowKind kind, long? expireTs, long? createTs, ReadOnlySpan<byte> value)
-        {
-            if (_count == _versions.Length)
-            {
-                Array.Resize(ref _versions, _count * 2);
-            }
-
-            if (_valuesLength + value.Length > _values.Length)
-            {
-                Array.Resize(ref _values, Math.Max(_valuesLength + value.Length, _values.Length * 2));
-            }
-
-            value.CopyTo(_values.AsSpan(_valuesLength));
-            _versions[_count++] = new RowVersion { Seq = seq, Kind = kind, ExpireTs = expireTs, CreateTs = createTs, ValueOffset = _valuesLength, ValueLength = value.Length };
-            _valuesLength += value.Length;
-        }
     }
 
     /// <summary>The output SSTs: one open at a time, streamed to the store.</summary>

@@ -1,5 +1,5 @@
 using SlateFast.Format;
-using SlateFast.Merge;
+using SlateFast.Retention;
 
 namespace SlateFast.Compacting;
 

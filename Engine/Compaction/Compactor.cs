@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
+using SlateFast.Retention;
 using CompactionRecord = SlateFast.Manifest.Compaction;
 
 namespace SlateFast.Compacting;

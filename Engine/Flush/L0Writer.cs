@@ -1,8 +1,8 @@
 using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.Memtable;
-using SlateFast.Merge;
 using SlateFast.ObjectStore;
+using SlateFast.Retention;
 using SlateFast.Sst;
 
 namespace SlateFast.Flush;
@@ -11,7 +11,7 @@ namespace SlateFast.Flush;
 /// Writes a frozen memtable as an L0 SST with the streaming builder, applying what SlateDB's
 /// flush applies to the rows (spec §8): older versions of a key that no reader can need are
 /// dropped, a value whose TTL has passed at the flush tick becomes a tombstone, an expired merge
-/// operand disappears, operands are folded by the merge operator (see <see cref="KeyVersionCollapser"/>).
+/// operand disappears, operands are folded by the merge operator (see <see cref="VersionRetention"/>).
 /// Versions a live snapshot can still read are kept: a version is needed when some snapshot's
 /// sequence number lies between it and the next newer version of its key.
 /// </summary>
@@ -101,7 +101,7 @@ internal static class L0Writer
             {
                 var node = _nodes[i];
                 var seq = rows.SeqOf(node);
-                if (i > 0 && !KeyVersionCollapser.NeededBySnapshot(snapshots, seq, rows.SeqOf(_nodes[i - 1])))
+                if (i > 0 && !VersionRetention.NeededBySnapshot(snapshots, seq, rows.SeqOf(_nodes[i - 1])))
                 {
                     continue;
                 }
@@ -111,8 +111,9 @@ internal static class L0Writer
                 long? expire = (flags & RowFlags.HasExpireTs) != 0 ? rows.ExpireTsOf(node) : null;
                 long? create = (flags & RowFlags.HasCreateTs) != 0 ? rows.CreateTsOf(node) : null;
                 var value = rows.ValueOf(node);
-                if (expire is { } e && e <= flushTick && kind == RowKind.Value)
+                if (VersionRetention.AfterExpiry(kind, expire, flushTick) != kind)
                 {
+                    // Operands take the collapsing path, so only a value expires here, into a tombstone.
                     kind = RowKind.Tombstone;
                     value = default;
                     expire = null;
@@ -137,7 +138,7 @@ internal static class L0Writer
                     (flags & RowFlags.HasExpireTs) != 0 ? rows.ExpireTsOf(node) : null));
             }
 
-            KeyVersionCollapser.Collapse(key, _versions, snapshots, flushTick, mergeOperator, _output);
+            VersionRetention.Collapse(key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_versions), snapshots, flushTick, mergeOperator, _output);
             foreach (var v in _output)
             {
                 builder.Add(new RowEntry(key, v.Kind == RowKind.Tombstone ? default : v.Value.Span, v.Seq, v.Kind, v.ExpireTs, v.CreateTs));

@@ -1,4 +1,5 @@
 using SlateFast.Format;
+using SlateFast.Retention;
 
 namespace SlateFast.Iterators;
 
@@ -17,7 +18,8 @@ namespace SlateFast.Iterators;
 internal sealed class CursorRowSource : IRowSource
 {
     private readonly SortedCursor _cursor;
-    private readonly KeyGroup _group;
+    private readonly KeyVersionBuffer _group;
+    private int _current;
     private bool _started;
     private bool _valid;
 
@@ -25,7 +27,7 @@ internal sealed class CursorRowSource : IRowSource
     {
         _cursor = cursor;
         Direction = direction;
-        _group = direction == ScanDirection.Descending ? new KeyGroup() : null!;
+        _group = direction == ScanDirection.Descending ? new KeyVersionBuffer() : null!;
     }
 
     public ScanDirection Direction { get; }
@@ -34,15 +36,15 @@ internal sealed class CursorRowSource : IRowSource
 
     public ReadOnlySpan<byte> Key => Direction == ScanDirection.Ascending ? _cursor.Key : _group.Key;
 
-    public ReadOnlySpan<byte> Value => Direction == ScanDirection.Ascending ? _cursor.Value : _group.Value;
+    public ReadOnlySpan<byte> Value => Direction == ScanDirection.Ascending ? _cursor.Value : _group[_current].Value.Span;
 
-    public ulong Seq => Direction == ScanDirection.Ascending ? _cursor.Seq : _group.Current.Seq;
+    public ulong Seq => Direction == ScanDirection.Ascending ? _cursor.Seq : _group[_current].Seq;
 
-    public RowKind Kind => Direction == ScanDirection.Ascending ? _cursor.Kind : _group.Current.Kind;
+    public RowKind Kind => Direction == ScanDirection.Ascending ? _cursor.Kind : _group[_current].Kind;
 
-    public long? CreateTs => Direction == ScanDirection.Ascending ? _cursor.CreateTs : _group.Current.CreateTs;
+    public long? CreateTs => Direction == ScanDirection.Ascending ? _cursor.CreateTs : _group[_current].CreateTs;
 
-    public long? ExpireTs => Direction == ScanDirection.Ascending ? _cursor.ExpireTs : _group.Current.ExpireTs;
+    public long? ExpireTs => Direction == ScanDirection.Ascending ? _cursor.ExpireTs : _group[_current].ExpireTs;
 
     public ValueTask<bool> MoveNextAsync()
     {
@@ -64,8 +66,9 @@ internal sealed class CursorRowSource : IRowSource
             return new ValueTask<bool>(false);
         }
 
-        if (_group.TryAdvance())
+        if (_current > 0)
         {
+            _current--;
             return new ValueTask<bool>(true);
         }
 
@@ -108,7 +111,7 @@ internal sealed class CursorRowSource : IRowSource
         _group.Start(_cursor.Key);
         while (true)
         {
-            _group.Add(_cursor);
+            _group.Add(_cursor.Seq, _cursor.Kind, _cursor.CreateTs, _cursor.ExpireTs, _cursor.Value);
             var prev = _cursor.PrevAsync();
             if (!prev.IsCompletedSuccessfully)
             {
@@ -117,7 +120,7 @@ internal sealed class CursorRowSource : IRowSource
 
             if (!prev.Result || !_cursor.Key.SequenceEqual(_group.Key))
             {
-                _group.Seal();
+                Seal();
                 return new ValueTask<bool>(_valid = true);
             }
         }
@@ -139,84 +142,20 @@ internal sealed class CursorRowSource : IRowSource
         var more = first || await prev.ConfigureAwait(false);
         if (first)
         {
-            _group.Add(_cursor);
+            _group.Add(_cursor.Seq, _cursor.Kind, _cursor.CreateTs, _cursor.ExpireTs, _cursor.Value);
             more = await _cursor.PrevAsync().ConfigureAwait(false);
         }
 
         while (more && _cursor.Key.SequenceEqual(_group.Key))
         {
-            _group.Add(_cursor);
+            _group.Add(_cursor.Seq, _cursor.Kind, _cursor.CreateTs, _cursor.ExpireTs, _cursor.Value);
             more = await _cursor.PrevAsync().ConfigureAwait(false);
         }
 
-        _group.Seal();
+        Seal();
         return _valid = true;
     }
 
-    /// <summary>One key's versions, copied, handed out newest first.</summary>
-    private sealed class KeyGroup
-    {
-        private byte[] _key = new byte[64];
-        private int _keyLength;
-        private byte[] _values = new byte[1024];
-        private int _valuesLength;
-        private Version[] _versions = new Version[4];
-        private int _count;
-        private int _current;
-
-        public ReadOnlySpan<byte> Key => _key.AsSpan(0, _keyLength);
-
-        public ReadOnlySpan<byte> Value => _values.AsSpan(_versions[_current].ValueOffset, _versions[_current].ValueLength);
-
-        public ref readonly Version Current => ref _versions[_current];
-
-        public void Start(ReadOnlySpan<byte> key)
-        {
-            if (key.Length > _key.Length)
-            {
-                _key = new byte[Math.Max(key.Length, _key.Length * 2)];
-            }
-
-            key.CopyTo(_key);
-            _keyLength = key.Length;
-            _valuesLength = 0;
-            _count = 0;
-        }
-
-        public void Add(SortedCursor cursor)
-        {
-            var value = cursor.Value;
-            if (_valuesLength + value.Length > _values.Length)
-            {
-                var bigger = new byte[Math.Max(_valuesLength + value.Length, _values.Length * 2)];
-                _values.AsSpan(0, _valuesLength).CopyTo(bigger);
-                _values = bigger;
-            }
-
-            value.CopyTo(_values.AsSpan(_valuesLength));
-            if (_count == _versions.Length)
-            {
-                Array.Resize(ref _versions, _count * 2);
-            }
-
-            _versions[_count++] = new Version(cursor.Seq, cursor.Kind, cursor.CreateTs, cursor.ExpireTs, _valuesLength, value.Length);
-            _valuesLength += value.Length;
-        }
-
-        // Walking backward collected oldest first; the newest is last.
-        public void Seal() => _current = _count - 1;
-
-        public bool TryAdvance()
-        {
-            if (_current == 0)
-            {
-                return false;
-            }
-
-            _current--;
-            return true;
-        }
-    }
-
-    private readonly record struct Version(ulong Seq, RowKind Kind, long? CreateTs, long? ExpireTs, int ValueOffset, int ValueLength);
+    // Walking backward collected the key's versions oldest first; hand them out from the newest.
+    private void Seal() => _current = _group.Count - 1;
 }

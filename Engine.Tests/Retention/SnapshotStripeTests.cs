@@ -1,10 +1,11 @@
 using System.Text;
 using SlateFast.Format;
-using SlateFast.Merge;
+using SlateFast.Retention;
 
-namespace SlateFast.Tests.Merge;
+namespace SlateFast.Tests.Retention;
 
-public sealed class KeyVersionCollapserTests
+/// <summary>What a flush keeps of one key's versions given the live snapshots, and how it folds merge operands (<see cref="VersionRetention.Collapse"/>).</summary>
+public sealed class SnapshotStripeTests
 {
     private static readonly byte[] Key = Encoding.UTF8.GetBytes("k");
 
@@ -17,7 +18,7 @@ public sealed class KeyVersionCollapserTests
     private static List<string> Collapse(IMergeOperator? op, ulong[] snapshots, long tick, params KeyVersion[] newestFirst)
     {
         var output = new List<KeyVersion>();
-        KeyVersionCollapser.Collapse(Key, newestFirst, snapshots, tick, op, output);
+        VersionRetention.Collapse(Key, newestFirst, snapshots, tick, op, output);
         return [.. output.Select(v => $"{v.Kind}@{v.Seq}:{Encoding.UTF8.GetString(v.Value.Span)}")];
     }
 
@@ -75,7 +76,7 @@ public sealed class KeyVersionCollapserTests
     public void A_folded_value_expires_with_the_earliest_contributing_row()
     {
         var output = new List<KeyVersion>();
-        KeyVersionCollapser.Collapse(Key, [M(5, "b;", expire: 900), M(4, "a;"), V(2, "base;", expire: 700)], [], 0, MergeOperators.Concat, output);
+        VersionRetention.Collapse(Key, [M(5, "b;", expire: 900), M(4, "a;"), V(2, "base;", expire: 700)], [], 0, MergeOperators.Concat, output);
         Assert.Equal(700, Assert.Single(output).ExpireTs);
     }
 }

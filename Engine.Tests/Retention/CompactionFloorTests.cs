@@ -1,19 +1,20 @@
-using SlateFast.Compacting;
 using SlateFast.Format;
+using SlateFast.Retention;
 
-namespace SlateFast.Tests.Compacting;
+namespace SlateFast.Tests.Retention;
 
-public sealed class RetentionPolicyTests
+/// <summary>What a compaction keeps of one key's versions given the floor a reader may read at (<see cref="VersionRetention.ApplyFloor"/>).</summary>
+public sealed class CompactionFloorTests
 {
-    private static RowVersion Put(ulong seq, long? expire = null) => new() { Seq = seq, Kind = RowKind.Value, ExpireTs = expire, ValueLength = 3 };
+    private static KeyVersion Put(ulong seq, long? expire = null) => new(seq, RowKind.Value, "abc"u8.ToArray(), null, expire);
 
-    private static RowVersion Del(ulong seq) => new() { Seq = seq, Kind = RowKind.Tombstone };
+    private static KeyVersion Del(ulong seq) => new(seq, RowKind.Tombstone, default, null, null);
 
-    private static RowVersion Merge(ulong seq, long? expire = null) => new() { Seq = seq, Kind = RowKind.Merge, ExpireTs = expire, ValueLength = 1 };
+    private static KeyVersion Merge(ulong seq, long? expire = null) => new(seq, RowKind.Merge, "+"u8.ToArray(), null, expire);
 
-    private static (ulong Seq, RowKind Kind)[] Apply(RetentionRules rules, params RowVersion[] newestFirst)
+    private static (ulong Seq, RowKind Kind)[] Apply(RetentionRules rules, params KeyVersion[] newestFirst)
     {
-        var kept = RetentionPolicy.Apply(newestFirst, rules);
+        var kept = VersionRetention.ApplyFloor(newestFirst, rules);
         return [.. newestFirst.Take(kept).Select(v => (v.Seq, v.Kind))];
     }
 
@@ -48,10 +49,10 @@ public sealed class RetentionPolicyTests
     public void An_expired_value_becomes_a_tombstone_and_an_expired_merge_operand_disappears()
     {
         var kept = new[] { Put(9, expire: 1000), Put(5) };
-        Assert.Equal(1, RetentionPolicy.Apply(kept, new RetentionRules(100, 1000, false)));
+        Assert.Equal(1, VersionRetention.ApplyFloor(kept, new RetentionRules(100, 1000, false)));
         Assert.Equal(RowKind.Tombstone, kept[0].Kind);
         Assert.Null(kept[0].ExpireTs);
-        Assert.Equal(0, kept[0].ValueLength);
+        Assert.Equal(0, kept[0].Value.Length);
 
         Assert.Empty(Apply(new(100, 1000, true), Put(9, expire: 999)));
         Assert.Equal([(9ul, RowKind.Value)], Apply(new(100, 1000, true), Put(9, expire: 1001)));
