@@ -120,22 +120,7 @@ internal sealed unsafe class CachedBlock : MemoryManager<byte>
     }
 
     /// <summary>Takes a reference unless the block was already freed (a reader racing an eviction).</summary>
-    public bool TryAcquire()
-    {
-        var current = Volatile.Read(ref _references);
-        while (current > 0)
-        {
-            var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
-            if (seen == current)
-            {
-                return true;
-            }
-
-            current = seen;
-        }
-
-        return false;
-    }
+    public bool TryAcquire() => SlateFast.Memory.Atomic.TryAddReference(ref _references);
 
     public void Release()
     {

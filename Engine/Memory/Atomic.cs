@@ -1,8 +1,29 @@
 namespace SlateFast.Memory;
 
-/// <summary>Lock-free monotonic updates of shared counters.</summary>
+/// <summary>Lock-free monotonic updates of shared counters, and the reference count rule.</summary>
 internal static class Atomic
 {
+    /// <summary>
+    /// Takes a reference on a count that frees its object at zero: succeeds only while the count
+    /// is positive, so an object whose last reference went can never be revived.
+    /// </summary>
+    public static bool TryAddReference(ref int references)
+    {
+        var current = Volatile.Read(ref references);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref references, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
     public static void Max(ref ulong field, ulong value)
     {
         var current = Volatile.Read(ref field);

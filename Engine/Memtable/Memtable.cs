@@ -98,22 +98,7 @@ internal sealed class Memtable
     }
 
     /// <summary>Takes a reference unless the memtable is already released.</summary>
-    public bool TryAcquire()
-    {
-        var current = Volatile.Read(ref _references);
-        while (current > 0)
-        {
-            var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
-            if (seen == current)
-            {
-                return true;
-            }
-
-            current = seen;
-        }
-
-        return false;
-    }
+    public bool TryAcquire() => Atomic.TryAddReference(ref _references);
 
     /// <summary>Drops a reference; the last one frees the arena.</summary>
     public void Release()

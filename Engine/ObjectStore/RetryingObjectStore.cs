@@ -101,7 +101,66 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
     private long _retries;
 
     /// <inheritdoc/>
-    protected override async ValueTask<T> Execute<T>(string operation, string path, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    protected override ValueTask<T> Execute<T>(string operation, string path, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken) =>
+        RetryAsync(call, cancellationToken);
+
+    /// <inheritdoc/>
+    public override async ValueTask<PutResult> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        // After a transient failure an earlier attempt may have landed: "already exists" then
+        // needs a read-back to tell our own object from somebody else's.
+        var ambiguous = false;
+        var result = await RetryAsync(
+            async ct =>
+            {
+                try
+                {
+                    return await Inner.PutIfAbsentAsync(path, data, ct).ConfigureAwait(false);
+                }
+                catch (ObjectStoreException e) when (e.IsTransient)
+                {
+                    ambiguous = true;
+                    throw;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        return result.Outcome == PutOutcome.AlreadyExists && ambiguous
+            ? await ResolveAmbiguousAsync(path, data, PutResult.Exists, cancellationToken).ConfigureAwait(false)
+            : result;
+    }
+
+    /// <inheritdoc/>
+    public override async ValueTask<PutResult> PutIfMatchAsync(string path, ReadOnlyMemory<byte> data, string etag, CancellationToken cancellationToken = default)
+    {
+        var answered = await RetryAsync(
+            async ct =>
+            {
+                try
+                {
+                    return (PutResult?)await Inner.PutIfMatchAsync(path, data, etag, ct).ConfigureAwait(false);
+                }
+                catch (ObjectStoreException e) when (e.IsTransient && (e.StatusCode is >= 500 || e.TimedOut))
+                {
+                    // The swap may or may not have happened (a server error, or a request sent
+                    // whose answer never came); replaying it could overwrite a newer version if
+                    // it did and somebody wrote after us. Re-read instead, outside the retries.
+                    return null;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (answered is { } result)
+        {
+            return result;
+        }
+
+        // The caller re-reads on "failed".
+        Interlocked.Increment(ref _retries);
+        return await ResolveAmbiguousAsync(path, data, PutResult.Failed, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The one retry loop: transient failures are tried again after a backoff until the attempt
+    // or time limit, which turns the last failure into the final error.
+    private async ValueTask<T> RetryAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
         var started = _options.TimeProvider.GetTimestamp();
         for (var attempt = 1; ; attempt++)
@@ -110,73 +169,6 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
             try
             {
                 return await call(cancellationToken).ConfigureAwait(false);
-            }
-            catch (ObjectStoreException e) when (e.IsTransient)
-            {
-                backoff = Backoff(attempt);
-                if (!MayRetry(e, attempt, started, backoff, out var final))
-                {
-                    throw final;
-                }
-            }
-
-            Interlocked.Increment(ref _retries);
-            await Task.Delay(backoff, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc/>
-    public override async ValueTask<PutResult> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
-    {
-        var ambiguous = false;
-        var started = _options.TimeProvider.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
-        {
-            TimeSpan backoff;
-            try
-            {
-                var result = await Inner.PutIfAbsentAsync(path, data, cancellationToken).ConfigureAwait(false);
-                if (result.Outcome == PutOutcome.AlreadyExists && ambiguous)
-                {
-                    return await ResolveAmbiguousAsync(path, data, PutResult.Exists, cancellationToken).ConfigureAwait(false);
-                }
-
-                return result;
-            }
-            catch (ObjectStoreException e) when (e.IsTransient)
-            {
-                backoff = Backoff(attempt);
-                if (!MayRetry(e, attempt, started, backoff, out var final))
-                {
-                    throw final;
-                }
-
-                ambiguous = true;
-            }
-
-            Interlocked.Increment(ref _retries);
-            await Task.Delay(backoff, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc/>
-    public override async ValueTask<PutResult> PutIfMatchAsync(string path, ReadOnlyMemory<byte> data, string etag, CancellationToken cancellationToken = default)
-    {
-        var started = _options.TimeProvider.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
-        {
-            TimeSpan backoff;
-            try
-            {
-                return await Inner.PutIfMatchAsync(path, data, etag, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ObjectStoreException e) when (e.IsTransient && (e.StatusCode is >= 500 || e.TimedOut))
-            {
-                // The swap may or may not have happened (a server error, or a request sent whose
-                // answer never came); replaying it could overwrite a newer version if it did and
-                // somebody wrote after us. Re-read instead; the caller re-reads on "failed".
-                Interlocked.Increment(ref _retries);
-                return await ResolveAmbiguousAsync(path, data, PutResult.Failed, cancellationToken).ConfigureAwait(false);
             }
             catch (ObjectStoreException e) when (e.IsTransient)
             {
