@@ -42,6 +42,50 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task Two_databases_in_one_process_keep_their_measurements_apart_by_the_db_tag()
+    {
+        var first = $"metrics-a-{Guid.NewGuid():N}";
+        var second = $"metrics-b-{Guid.NewGuid():N}";
+        var totals = new ConcurrentDictionary<(string Instrument, string? Db), long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (i, l) =>
+        {
+            if (i.Meter.Name == SlateFastMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(i);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) =>
+        {
+            string? db = null;
+            foreach (var tag in tags)
+            {
+                db = tag.Key == "db" ? tag.Value as string : db;
+            }
+
+            totals.AddOrUpdate((i.Name, db), v, (_, old) => i.Name == "slatefast.db.l0_sst_count" ? v : old + v);
+        });
+        listener.Start();
+
+        await using var a = await DbHandle.OpenAsync(first, new InMemoryObjectStore());
+        await using var b = await DbHandle.OpenAsync(second, new InMemoryObjectStore());
+        await a.WriteAsync(new WriteBatch().Put("a"u8, "1"u8).Put("b"u8, "2"u8).Put("c"u8, "3"u8));
+        for (var i = 0; i < 5; i++)
+        {
+            await b.PutAsync(new byte[] { (byte)i }, "v"u8.ToArray());
+        }
+
+        await b.FlushAsync(FlushType.MemTable);
+        listener.RecordObservableInstruments();
+
+        Assert.Equal((3L, 5L), (totals.GetValueOrDefault(("slatefast.db.write_ops", first)), totals.GetValueOrDefault(("slatefast.db.write_ops", second))));
+        Assert.Equal((1L, 5L), (totals.GetValueOrDefault(("slatefast.db.write_batch_count", first)), totals.GetValueOrDefault(("slatefast.db.write_batch_count", second))));
+        Assert.Equal((0L, 1L), (totals.GetValueOrDefault(("slatefast.db.l0_sst_count", first)), totals.GetValueOrDefault(("slatefast.db.l0_sst_count", second))));
+        Assert.True(totals.GetValueOrDefault(("slatefast.object_store.requests", first)) > 0);
+        Assert.True(totals.GetValueOrDefault(("slatefast.object_store.bytes_written", second)) > 0);
+    }
+
+    [Fact]
     public async Task Open_recovery_fencing_and_stalls_are_logged()
     {
         var logs = new CapturingLoggerFactory();

@@ -32,7 +32,7 @@ public sealed class StorePipelineTests
     public void A_bare_store_gets_retries_metrics_and_the_disk_cache_once_each()
     {
         using var folder = new TempFolder("pipeline");
-        var store = StorePipeline.ForDatabase(new InMemoryObjectStore(), new ObjectStoreCacheOptions { RootFolder = folder.Path });
+        var store = StorePipeline.ForDatabase(new InMemoryObjectStore(), "db", new ObjectStoreCacheOptions { RootFolder = folder.Path });
         Assert.IsType<DiskCachedObjectStore>(store);
         Assert.Equal(1, Count<RetryingObjectStore>(store));
         Assert.Equal(1, Count<InstrumentedObjectStore>(store));
@@ -43,7 +43,7 @@ public sealed class StorePipelineTests
     public void A_callers_decorator_around_a_retrying_store_is_not_retried_twice()
     {
         var callers = new CallerDecorator(new RetryingObjectStore(new InMemoryObjectStore()));
-        var store = StorePipeline.ForDatabase(callers);
+        var store = StorePipeline.ForDatabase(callers, "db");
         Assert.Equal(1, Count<RetryingObjectStore>(store));
         Assert.Equal(1, Count<InstrumentedObjectStore>(store));
         Assert.Same(callers, StorePipeline.ForTool(callers));

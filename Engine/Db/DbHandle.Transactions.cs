@@ -73,7 +73,7 @@ public sealed partial class DbHandle
                     // Checked and applied under one lock: nothing can commit between the check and the write.
                     if (_conflicts.FindConflict(transaction.StartSeq, written, read, ranges) is { } key)
                     {
-                        DbMetrics.TransactionConflicts.Add(1);
+                        DbMetrics.TransactionConflicts.Add(1, MetricTag);
 
                         // A sequence number the caller supplied is consumed even though the
                         // commit fails, as SlateDB's write loop advances its oracle before the

@@ -150,7 +150,7 @@ public sealed partial class DbHandle
     // dead flusher closes the database, which ends the wait with that error.
     private async Task WaitForRoomAsync(CancellationToken cancellationToken)
     {
-        DbMetrics.Backpressure.Add(1);
+        DbMetrics.Backpressure.Add(1, MetricTag);
         var waited = false;
         while (true)
         {
@@ -334,8 +334,8 @@ public sealed partial class DbHandle
             Freeze(0);
         }
 
-        DbMetrics.WriteOps.Add(rows);
-        DbMetrics.WriteBatches.Add(1);
+        DbMetrics.WriteOps.Add(rows, MetricTag);
+        DbMetrics.WriteBatches.Add(1, MetricTag);
         if (hurry)
         {
             WakeDurabilityLoop();

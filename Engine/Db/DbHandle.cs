@@ -63,7 +63,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
     {
         Path = path;
         _store = store;
-        _walStore = options.WalObjectStore is { } wal ? ObjectStore.StorePipeline.ForDatabase(wal) : store;
+        _walStore = options.WalObjectStore is { } wal ? ObjectStore.StorePipeline.ForDatabase(wal, path) : store;
         _options = options;
         _log = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("SlateFast.Db");
         _manifests = new ManifestStore(store, path);
@@ -78,6 +78,9 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
 
     /// <summary>The database's path inside its object store.</summary>
     public string Path { get; }
+
+    /// <summary>The <c>db</c> tag of this database's measurements.</summary>
+    internal KeyValuePair<string, object?> MetricTag => Diagnostics.DbMetrics.Tag(Path);
 
     /// <summary>The settings the database was opened with.</summary>
     public DbOptions Options => _options;
@@ -129,7 +132,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         Format.Compression.EnsureAvailable(options.Compression);
         path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(path);
-        var db = new DbHandle(path, ObjectStore.StorePipeline.ForDatabase(store, options.ObjectStoreCache), options);
+        var db = new DbHandle(path, ObjectStore.StorePipeline.ForDatabase(store, path, options.ObjectStoreCache), options);
         try
         {
             await db.RecoverAsync(cancellationToken).ConfigureAwait(false);
@@ -168,7 +171,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         options.Validate();
         path = (path ?? string.Empty).Trim('/');
         ObjectPath.Validate(path);
-        var db = new DbHandle(path, ObjectStore.StorePipeline.ForDatabase(store, options.ObjectStoreCache), options) { _readOnly = true };
+        var db = new DbHandle(path, ObjectStore.StorePipeline.ForDatabase(store, path, options.ObjectStoreCache), options) { _readOnly = true };
         try
         {
             await db.RecoverReadOnlyAsync(checkpoint, cancellationToken).ConfigureAwait(false);

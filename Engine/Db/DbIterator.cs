@@ -256,7 +256,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
                 var file = await _db.OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
                 if (prefix is not null && !file.Filters.MayContainPrefix(prefix, extractor!))
                 {
-                    Diagnostics.DbMetrics.PrefixFilterSkips.Add(1);
+                    Diagnostics.DbMetrics.PrefixFilterSkips.Add(1, _db.MetricTag);
                     continue;
                 }
 
@@ -305,7 +305,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
             var file = await _db.OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
             if (!file.Filters.MayContainPrefix(prefix, extractor))
             {
-                Diagnostics.DbMetrics.PrefixFilterSkips.Add(1);
+                Diagnostics.DbMetrics.PrefixFilterSkips.Add(1, _db.MetricTag);
                 continue;
             }
 

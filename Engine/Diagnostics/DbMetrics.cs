@@ -2,7 +2,10 @@ using System.Diagnostics.Metrics;
 
 namespace SlateFast.Diagnostics;
 
-/// <summary>Instruments of the write path, named after SlateDB's <c>db.*</c> metrics.</summary>
+/// <summary>
+/// Instruments of the write path, named after SlateDB's <c>db.*</c> metrics. Every measurement
+/// carries the tag <c>db</c> (<see cref="Tag"/>), so two databases in one process stay apart.
+/// </summary>
 internal static class DbMetrics
 {
     public static readonly Counter<long> WriteOps = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.db.write_ops", "{row}", "Rows written");
@@ -17,8 +20,11 @@ internal static class DbMetrics
 
     static DbMetrics()
     {
-        SlateFastMetrics.Meter.CreateObservableGauge("slatefast.db.l0_sst_count", () => s_open.Keys.Sum(db => (long)db.L0Count), "{sst}", "L0 SSTs listed by the manifests of open databases");
+        SlateFastMetrics.Meter.CreateObservableGauge("slatefast.db.l0_sst_count", () => s_open.Keys.Select(db => new Measurement<long>(db.L0Count, Tag(db.Path))), "{sst}", "L0 SSTs listed by the manifests of open databases");
     }
+
+    /// <summary>The tag naming the database at <paramref name="path"/>.</summary>
+    public static KeyValuePair<string, object?> Tag(string path) => new("db", path);
 
     public static void Opened(DbHandle db) => s_open.TryAdd(db, 0);
 

@@ -60,6 +60,7 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
     private readonly Db.AsyncSignal _signal = new();
     private readonly Threading.Backoff _backoff = Threading.Backoff.For(options);
     private readonly Threading.Backoff _restarts = Threading.Backoff.ForRestarts(options);
+    private readonly KeyValuePair<string, object?> _metricTag = DbMetrics.Tag(db);
 
     /// <summary>Wakes the loop: a memtable froze, or the database closes.</summary>
     public void Kick() => _signal.Set();
@@ -233,7 +234,7 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
         await host.CommitAsync(m => AddL0(m, memtable, ssts, snapshots, options.WalEnabled, host.LastWrittenWalId), memtable, token).ConfigureAwait(false);
 
         host.Flushed(memtable);
-        DbMetrics.MemtableFlushes.Add(1);
+        DbMetrics.MemtableFlushes.Add(1, _metricTag);
         memtable.FlushTicket.Complete();
         memtable.Flushed.TrySetResult();
         memtable.Release();

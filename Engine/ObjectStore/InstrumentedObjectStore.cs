@@ -7,7 +7,8 @@ namespace SlateFast.ObjectStore;
 /// <summary>
 /// Counts requests, bytes, errors and latency per operation on the <c>SlateFast</c> meter:
 /// <c>slatefast.object_store.requests</c>, <c>.errors</c>, <c>.bytes_read</c>, <c>.bytes_written</c>
-/// and the histogram <c>.latency</c> (ms), each tagged with <c>op</c>.
+/// and the histogram <c>.latency</c> (ms), each tagged with <c>op</c> and, when the store serves
+/// one database, <c>db</c>.
 /// </summary>
 public sealed class InstrumentedObjectStore : ObjectStoreDecorator
 {
@@ -17,12 +18,20 @@ public sealed class InstrumentedObjectStore : ObjectStoreDecorator
     private static readonly Counter<long> s_bytesWritten = SlateFastMetrics.Meter.CreateCounter<long>("slatefast.object_store.bytes_written", "By", "Bytes written to the object store");
     private static readonly Histogram<double> s_latency = SlateFastMetrics.Meter.CreateHistogram<double>("slatefast.object_store.latency", "ms", "Object store request latency");
 
+    private readonly string? _database;
     private long _requests;
 
-    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    /// <summary>Wraps <paramref name="inner"/>; its measurements carry no <c>db</c> tag.</summary>
     public InstrumentedObjectStore(IObjectStore inner)
         : base(inner)
     {
+    }
+
+    /// <summary>Wraps <paramref name="inner"/> for the database at <paramref name="database"/>, the value of every measurement's <c>db</c> tag.</summary>
+    public InstrumentedObjectStore(IObjectStore inner, string database)
+        : base(inner)
+    {
+        _database = database;
     }
 
     /// <summary>Requests made through this instance (all operations).</summary>
@@ -31,7 +40,7 @@ public sealed class InstrumentedObjectStore : ObjectStoreDecorator
     /// <inheritdoc/>
     protected override async ValueTask<T> Execute<T>(string operation, string path, Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
-        var tag = new KeyValuePair<string, object?>("op", operation);
+        var tag = Tags(operation);
         Interlocked.Increment(ref _requests);
         s_requests.Add(1, tag);
         var started = Stopwatch.GetTimestamp();
@@ -66,45 +75,54 @@ public sealed class InstrumentedObjectStore : ObjectStoreDecorator
     /// <inheritdoc/>
     public override ValueTask<ObjectMeta> PutAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        s_bytesWritten.Add(data.Length, new KeyValuePair<string, object?>("op", "put"));
+        s_bytesWritten.Add(data.Length, Tags("put"));
         return base.PutAsync(path, data, cancellationToken);
     }
 
     /// <inheritdoc/>
     public override ValueTask<PutResult> PutIfAbsentAsync(string path, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        s_bytesWritten.Add(data.Length, new KeyValuePair<string, object?>("op", "put-if-absent"));
+        s_bytesWritten.Add(data.Length, Tags("put-if-absent"));
         return base.PutIfAbsentAsync(path, data, cancellationToken);
     }
 
     /// <inheritdoc/>
     public override ValueTask<PutResult> PutIfMatchAsync(string path, ReadOnlyMemory<byte> data, string etag, CancellationToken cancellationToken = default)
     {
-        s_bytesWritten.Add(data.Length, new KeyValuePair<string, object?>("op", "put-if-match"));
+        s_bytesWritten.Add(data.Length, Tags("put-if-match"));
         return base.PutIfMatchAsync(path, data, etag, cancellationToken);
     }
 
     /// <inheritdoc/>
     public override async ValueTask<IObjectWriter> OpenWriterAsync(string path, CancellationToken cancellationToken = default) =>
-        new CountingWriter(await base.OpenWriterAsync(path, cancellationToken).ConfigureAwait(false));
+        new CountingWriter(await base.OpenWriterAsync(path, cancellationToken).ConfigureAwait(false), Tags("multipart"));
 
-    private sealed class CountingWriter(IObjectWriter inner) : IObjectWriter
+    private TagList Tags(string operation)
     {
-        private static readonly KeyValuePair<string, object?> s_tag = new("op", "multipart");
+        var tags = new TagList { { "op", operation } };
+        if (_database is not null)
+        {
+            tags.Add("db", _database);
+        }
 
+        return tags;
+    }
+
+    private sealed class CountingWriter(IObjectWriter inner, TagList tags) : IObjectWriter
+    {
         public string Path => inner.Path;
 
         public long BytesWritten => inner.BytesWritten;
 
         public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
         {
-            s_bytesWritten.Add(data.Length, s_tag);
+            s_bytesWritten.Add(data.Length, tags);
             return inner.WriteAsync(data, cancellationToken);
         }
 
         public ValueTask<ObjectMeta> CompleteAsync(CancellationToken cancellationToken = default)
         {
-            s_requests.Add(1, s_tag);
+            s_requests.Add(1, tags);
             return inner.CompleteAsync(cancellationToken);
         }
 

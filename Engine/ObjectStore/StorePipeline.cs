@@ -13,13 +13,13 @@ namespace SlateFast.ObjectStore;
 /// </remarks>
 internal static class StorePipeline
 {
-    /// <summary>What a database (writer, read-only handle, reader) reads and writes through.</summary>
-    public static IObjectStore ForDatabase(IObjectStore store, ObjectStoreCacheOptions? diskCache = null)
+    /// <summary>What the database at <paramref name="database"/> (writer, read-only handle, reader) reads and writes through; its request metrics carry the database's <c>db</c> tag.</summary>
+    public static IObjectStore ForDatabase(IObjectStore store, string database, ObjectStoreCacheOptions? diskCache = null)
     {
         var pipeline = ForTool(store);
         if (!Has<InstrumentedObjectStore>(pipeline))
         {
-            pipeline = new InstrumentedObjectStore(pipeline);
+            pipeline = new InstrumentedObjectStore(pipeline, database);
         }
 
         return diskCache is { Enabled: true } && !Has<DiskCachedObjectStore>(pipeline)

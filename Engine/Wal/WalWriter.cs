@@ -40,6 +40,7 @@ internal sealed class WalWriter : IDisposable
     private readonly Lock _commitLock;
     private readonly IObjectStore _store;
     private readonly string _db;
+    private readonly KeyValuePair<string, object?> _metricTag;
     private readonly DbOptions _options;
     private readonly IWalHost _host;
     private readonly Db.AsyncSignal _signal = new();
@@ -56,6 +57,7 @@ internal sealed class WalWriter : IDisposable
     {
         _store = store;
         _db = db;
+        _metricTag = DbMetrics.Tag(db);
         _options = options;
         _commitLock = commitLock;
         _host = host;
@@ -264,8 +266,8 @@ internal sealed class WalWriter : IDisposable
             return false;
         }
 
-        DbMetrics.WalFlushes.Add(1);
-        DbMetrics.WalBytes.Add(bytes.Length);
+        DbMetrics.WalFlushes.Add(1, _metricTag);
+        DbMetrics.WalBytes.Add(bytes.Length, _metricTag);
         Volatile.Write(ref _lastWrittenId, wal.Id);
         _host.WalWritten(wal.LastSeq);
         wal.Ticket.Complete();
