@@ -180,7 +180,7 @@ public sealed class MemtableFlusherTests
 
         public ulong LastWrittenWalId { get; set; }
 
-        public SlateFast.Db.ProgressSignal Progress { get; } = new();
+        public SlateFast.Threading.ProgressSignal Progress { get; } = new();
 
         public bool HasFailed => !Failures.IsEmpty;
 

@@ -6,7 +6,7 @@ namespace SlateFast;
 public sealed partial class DbHandle
 {
     // Completes whenever the in-process compactor committed (L0 may have room again).
-    private readonly Db.ProgressSignal _l0Progress = new();
+    private readonly Threading.ProgressSignal _l0Progress = new();
     private Compacting.Compactor? _compactor;
     private Task _compactorStart = Task.CompletedTask;
     private Exception? _compactorStartFailure;

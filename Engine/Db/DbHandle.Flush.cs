@@ -107,7 +107,7 @@ public sealed partial class DbHandle
 
     ulong IFlushHost.LastWrittenWalId => LastWrittenWalId;
 
-    Db.ProgressSignal IFlushHost.Progress => _progress;
+    Threading.ProgressSignal IFlushHost.Progress => _progress;
 
     bool IFlushHost.HasFailed => _failed;
 

@@ -6,7 +6,7 @@ public sealed partial class DbHandle
 {
     // Notified when what Status shows may have changed; only while someone subscribes, so the
     // write path allocates no signal for nobody.
-    private readonly Db.ProgressSignal _statusChanged = new();
+    private readonly Threading.ProgressSignal _statusChanged = new();
     private int _statusSubscribers;
 
     /// <summary>The database's state now: sequence numbers, close reason, manifest, memtables and SSTs.</summary>

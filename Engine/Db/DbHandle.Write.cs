@@ -17,9 +17,9 @@ public sealed partial class DbHandle
     // not wait for durability completes synchronously and allocates nothing
     // (docs/rfcs/0005-commit-path.md). Lock order: _manifestLock, then this, then _viewLock.
     private readonly Lock _commitLock = new();
-    private readonly Db.MonotonicClock _clock;
+    private readonly Threading.MonotonicClock _clock;
     // Wakes the loop that, without a WAL, freezes a memtable durable writers wait on.
-    private readonly Db.AsyncSignal _noWalSignal = new();
+    private readonly Threading.AsyncSignal _noWalSignal = new();
     private ulong _lastSeq;
 
     // The newest sequence number whose whole commit is in the memtable: reads bound themselves to

@@ -41,7 +41,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
     // The seeds of the memtables' skiplist heights, from DbOptions.Seed; guarded by itself.
     private readonly Random _heightSeeds;
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly Db.ProgressSignal _progress = new();
+    private readonly Threading.ProgressSignal _progress = new();
     private int _state;
     private CloseReason _closeReason;
     private string _closeMessage = string.Empty;
@@ -73,7 +73,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         _random = new Random();
         _backoff = Threading.Backoff.ForRestarts(options);
         _heightSeeds = options.Seed is { } seed ? new Random(seed) : new Random();
-        _clock = new Db.MonotonicClock(options.TimeProvider, long.MinValue);
+        _clock = new Threading.MonotonicClock(options.TimeProvider, long.MinValue);
     }
 
     /// <summary>The database's path inside its object store.</summary>

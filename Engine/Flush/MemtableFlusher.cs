@@ -16,7 +16,7 @@ internal interface IFlushHost
     ulong LastWrittenWalId { get; }
 
     /// <summary>Notified when a WAL object is written or a flush lands.</summary>
-    Db.ProgressSignal Progress { get; }
+    Threading.ProgressSignal Progress { get; }
 
     /// <summary>The database failed (fenced, or a panic).</summary>
     bool HasFailed { get; }
@@ -57,7 +57,7 @@ internal interface IFlushHost
 /// </summary>
 internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions options, IFlushHost host, ILogger log)
 {
-    private readonly Db.AsyncSignal _signal = new();
+    private readonly Threading.AsyncSignal _signal = new();
     private readonly Threading.Backoff _backoff = Threading.Backoff.For(options);
     private readonly Threading.Backoff _restarts = Threading.Backoff.ForRestarts(options);
     private readonly KeyValuePair<string, object?> _metricTag = DbMetrics.Tag(db);

@@ -43,7 +43,7 @@ internal sealed class WalWriter : IDisposable
     private readonly KeyValuePair<string, object?> _metricTag;
     private readonly DbOptions _options;
     private readonly IWalHost _host;
-    private readonly Db.AsyncSignal _signal = new();
+    private readonly Threading.AsyncSignal _signal = new();
     private readonly Queue<WalBuffer> _sealed = new();
     private WalBuffer _open;
     private ulong _nextId;

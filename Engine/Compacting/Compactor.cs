@@ -50,7 +50,7 @@ internal sealed partial class Compactor : IAsyncDisposable
     private readonly Func<ulong, ManifestState, Task>? _onCommit;
     private readonly Func<ulong?>? _oldestSnapshot;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly Db.AsyncSignal _kick = new();
+    private readonly Threading.AsyncSignal _kick = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<Ulid, Task> _jobs = [];
     private readonly Dictionary<Ulid, CompactionPlan> _plans = [];

@@ -1,4 +1,4 @@
-namespace SlateFast.Db;
+namespace SlateFast.Threading;
 
 /// <summary>
 /// Milliseconds since the Unix epoch from the injected clock, never going backwards within a

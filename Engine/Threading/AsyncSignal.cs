@@ -1,4 +1,4 @@
-namespace SlateFast.Db;
+namespace SlateFast.Threading;
 
 /// <summary>An auto-reset wake-up for one background loop: a Set before the wait is not lost.</summary>
 internal sealed class AsyncSignal
