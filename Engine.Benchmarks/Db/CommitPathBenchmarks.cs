@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using SlateFast.Format;
 using SlateFast.Memory;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 using SlateFast.Wal;
 
 namespace SlateFast.Benchmarks.Db;

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using SlateFast.Memory;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 
 namespace SlateFast.Benchmarks.Memtable;
 

@@ -17,7 +17,7 @@ namespace SlateFast.Benchmarks.Sst;
 public class IteratorBenchmarks
 {
     private const int Rows = 100_000;
-    private SlateFast.Memtable.Memtable _memtable = null!;
+    private SlateFast.Memtables.Memtable _memtable = null!;
     private InMemoryObjectStore _store = null!;
     private SstFile _sst = null!;
     private BlockCache _cache = null!;
@@ -28,7 +28,7 @@ public class IteratorBenchmarks
     public async Task Setup()
     {
         var value = new byte[100];
-        _memtable = new SlateFast.Memtable.Memtable(64L << 20);
+        _memtable = new SlateFast.Memtables.Memtable(64L << 20);
         using var builder = new SstBuilder(new SstBuildSettings(4096, CompressionCodec.None, 10, 1000, SstType.Compacted));
         for (var i = 0; i < Rows; i++)
         {

@@ -42,7 +42,7 @@ public sealed class L0WriterTests
     [Fact]
     public async Task A_value_expired_at_the_flush_tick_becomes_a_tombstone_and_a_live_one_keeps_its_expiry()
     {
-        var memtable = new SlateFast.Memtable.Memtable(1 << 20);
+        var memtable = new SlateFast.Memtables.Memtable(1 << 20);
         Insert(memtable, "dead", 1, RowKind.Value, "x", expireTs: Tick - 1);
         Insert(memtable, "live", 2, RowKind.Value, "y", expireTs: Tick + 1);
 
@@ -66,7 +66,7 @@ public sealed class L0WriterTests
     [Fact]
     public async Task A_memtable_larger_than_one_drain_streams_out_whole()
     {
-        var memtable = new SlateFast.Memtable.Memtable(8L << 20);
+        var memtable = new SlateFast.Memtables.Memtable(8L << 20);
         var value = new string('v', 1000);
         for (var i = 0; i < 2_000; i++)
         {
@@ -81,9 +81,9 @@ public sealed class L0WriterTests
         memtable.Release();
     }
 
-    private static SlateFast.Memtable.Memtable Memtable(params ((string Key, ulong Seq) At, RowKind Kind, string Value)[] rows)
+    private static SlateFast.Memtables.Memtable Memtable(params ((string Key, ulong Seq) At, RowKind Kind, string Value)[] rows)
     {
-        var memtable = new SlateFast.Memtable.Memtable(1 << 20);
+        var memtable = new SlateFast.Memtables.Memtable(1 << 20);
         foreach (var ((key, seq), kind, value) in rows)
         {
             Insert(memtable, key, seq, kind, value);
@@ -92,13 +92,13 @@ public sealed class L0WriterTests
         return memtable;
     }
 
-    private static void Insert(SlateFast.Memtable.Memtable memtable, string key, ulong seq, RowKind kind, string value, long? expireTs = null)
+    private static void Insert(SlateFast.Memtables.Memtable memtable, string key, ulong seq, RowKind kind, string value, long? expireTs = null)
     {
         var flags = RowFlags.Encode(kind, expireTs.HasValue, hasCreateTs: true);
-        Assert.Equal(SlateFast.Memtable.InsertResult.Inserted, memtable.Insert(Encoding.ASCII.GetBytes(key), seq, flags, Encoding.ASCII.GetBytes(value), Tick, expireTs ?? 0));
+        Assert.Equal(SlateFast.Memtables.InsertResult.Inserted, memtable.Insert(Encoding.ASCII.GetBytes(key), seq, flags, Encoding.ASCII.GetBytes(value), Tick, expireTs ?? 0));
     }
 
-    private static async Task<(List<string> Rows, CompactedSst Sst)> FlushAsync(SlateFast.Memtable.Memtable memtable, DbOptions options, ulong[]? snapshots = null)
+    private static async Task<(List<string> Rows, CompactedSst Sst)> FlushAsync(SlateFast.Memtables.Memtable memtable, DbOptions options, ulong[]? snapshots = null)
     {
         var store = new InMemoryObjectStore();
         var id = Ulid.NewUlid(TimeProvider.System, new Random(7));

@@ -21,10 +21,10 @@ public sealed class MemtableFlusherTests
     [Fact]
     public void Freezing_makes_the_active_memtable_the_newest_frozen_one_with_the_WAL_id_sealed_at_that_point()
     {
-        var older = new SlateFast.Memtable.Memtable(1 << 16);
-        var active = new SlateFast.Memtable.Memtable(1 << 16);
+        var older = new SlateFast.Memtables.Memtable(1 << 16);
+        var active = new SlateFast.Memtables.Memtable(1 << 16);
         active.Insert("k"u8, 1, 0, "v"u8, 0, 0);
-        var fresh = new SlateFast.Memtable.Memtable(1 << 16);
+        var fresh = new SlateFast.Memtables.Memtable(1 << 16);
         var set = new SlateFast.Db.MemtableSet(active, [older]);
 
         var result = MemtableFlusher.Freeze(set, 0, sealWal: () => 7, newMemtable: _ => fresh)!.Value;
@@ -43,12 +43,12 @@ public sealed class MemtableFlusherTests
     [Fact]
     public void An_empty_active_memtable_is_kept_unless_a_row_needs_more_room_than_it_has()
     {
-        var empty = new SlateFast.Memtable.Memtable(1 << 16);
+        var empty = new SlateFast.Memtables.Memtable(1 << 16);
         var set = new SlateFast.Db.MemtableSet(empty, []);
         var sealedWal = false;
 
         var kept = MemtableFlusher.Freeze(set, 100, () => { sealedWal = true; return 1; }, _ => throw new InvalidOperationException("no new memtable"));
-        var bigger = new SlateFast.Memtable.Memtable(1 << 20);
+        var bigger = new SlateFast.Memtables.Memtable(1 << 20);
         var replaced = MemtableFlusher.Freeze(set, 1 << 19, () => { sealedWal = true; return 1; }, _ => bigger)!.Value;
 
         Assert.Null(kept);
@@ -138,7 +138,7 @@ public sealed class MemtableFlusherTests
     [Fact]
     public void The_manifest_change_adds_the_L0_once_and_not_when_the_last_L0_sequence_number_covers_the_memtable()
     {
-        var memtable = new SlateFast.Memtable.Memtable(1 << 16);
+        var memtable = new SlateFast.Memtables.Memtable(1 << 16);
         Insert(memtable, "k", 7);
         memtable.LastWalId = 3;
         var sst = new CompactedSst(Ulid.NewUlid(TimeProvider.System, new Random(1)), SsTableInfoFor("k"), CompactedSst.CurrentFormatVersion);
@@ -158,16 +158,16 @@ public sealed class MemtableFlusherTests
     private static MemtableFlusher Flusher(IObjectStore store, FakeHost host) =>
         new(store, "db", new DbOptions(), host, NullLogger.Instance);
 
-    private static SlateFast.Memtable.Memtable Frozen(FakeHost host, string key, ulong seq, ulong lastWalId)
+    private static SlateFast.Memtables.Memtable Frozen(FakeHost host, string key, ulong seq, ulong lastWalId)
     {
-        var memtable = new SlateFast.Memtable.Memtable(1 << 16);
+        var memtable = new SlateFast.Memtables.Memtable(1 << 16);
         Insert(memtable, key, seq);
         memtable.LastWalId = lastWalId;
         host.Frozen = host.Frozen.Insert(0, memtable);
         return memtable;
     }
 
-    private static void Insert(SlateFast.Memtable.Memtable memtable, string key, ulong seq) =>
+    private static void Insert(SlateFast.Memtables.Memtable memtable, string key, ulong seq) =>
         memtable.Insert(Encoding.ASCII.GetBytes(key), seq, RowFlags.Encode(RowKind.Value, false, false), "v"u8, 0, 0);
 
     private static SsTableInfo SsTableInfoFor(string key) => new() { FirstEntry = Encoding.ASCII.GetBytes(key) };
@@ -176,7 +176,7 @@ public sealed class MemtableFlusherTests
     {
         private readonly Lock _lock = new();
 
-        public ImmutableArray<SlateFast.Memtable.Memtable> Frozen { get; set; } = [];
+        public ImmutableArray<SlateFast.Memtables.Memtable> Frozen { get; set; } = [];
 
         public ulong LastWrittenWalId { get; set; }
 
@@ -186,7 +186,7 @@ public sealed class MemtableFlusherTests
 
         public ManifestState Manifest { get; private set; } = ManifestState.Initial;
 
-        public List<SlateFast.Memtable.Memtable> FlushedOrder { get; } = [];
+        public List<SlateFast.Memtables.Memtable> FlushedOrder { get; } = [];
 
         public System.Collections.Concurrent.ConcurrentQueue<(CloseReason Reason, string Message, Exception? Cause)> Failures { get; } = new();
 
@@ -206,7 +206,7 @@ public sealed class MemtableFlusherTests
             }
         }
 
-        public Task CommitAsync(Func<ManifestState, ManifestState?> change, SlateFast.Memtable.Memtable flushed, CancellationToken cancellationToken)
+        public Task CommitAsync(Func<ManifestState, ManifestState?> change, SlateFast.Memtables.Memtable flushed, CancellationToken cancellationToken)
         {
             lock (_lock)
             {
@@ -217,7 +217,7 @@ public sealed class MemtableFlusherTests
             return Task.CompletedTask;
         }
 
-        public void Flushed(SlateFast.Memtable.Memtable memtable)
+        public void Flushed(SlateFast.Memtables.Memtable memtable)
         {
             lock (_lock)
             {

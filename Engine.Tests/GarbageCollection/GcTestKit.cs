@@ -64,7 +64,7 @@ internal static class GcTestKit
             }
         }
 
-        var memtable = new SlateFast.Memtable.Memtable(1L << 24);
+        var memtable = new SlateFast.Memtables.Memtable(1L << 24);
         try
         {
             foreach (var kv in rows)

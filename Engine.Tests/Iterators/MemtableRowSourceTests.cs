@@ -7,9 +7,9 @@ public sealed class MemtableRowSourceTests
 {
     private static byte[] B(string s) => System.Text.Encoding.ASCII.GetBytes(s);
 
-    private static SlateFast.Memtable.Memtable Filled(params (string Key, ulong Seq)[] rows)
+    private static SlateFast.Memtables.Memtable Filled(params (string Key, ulong Seq)[] rows)
     {
-        var memtable = new SlateFast.Memtable.Memtable(1 << 20);
+        var memtable = new SlateFast.Memtables.Memtable(1 << 20);
         foreach (var (key, seq) in rows)
         {
             memtable.Insert(B(key), seq, RowFlags.Encode(RowKind.Value, false, true), B($"{key}{seq}"), 1, 0);
@@ -91,7 +91,7 @@ public sealed class MemtableRowSourceTests
     [Fact]
     public async Task A_scan_stays_ordered_and_complete_while_a_writer_keeps_inserting()
     {
-        var memtable = new SlateFast.Memtable.Memtable(64 << 20);
+        var memtable = new SlateFast.Memtables.Memtable(64 << 20);
         for (var i = 0; i < 2000; i += 2)
         {
             memtable.Insert(B($"k{i:d6}"), (ulong)i + 1, RowFlags.Encode(RowKind.Value, false, true), B("v"), 1, 0);

@@ -56,7 +56,7 @@ public sealed class MergeIteratorPropertyTests
         }
 
         // Built once; the scan is run twice when a cache is in play (the second run reads cached blocks).
-        var memtables = new List<SlateFast.Memtable.Memtable>();
+        var memtables = new List<SlateFast.Memtables.Memtable>();
         var built = new List<Func<ScanDirection, KeyRange, IRowSource>>();
         for (var s = 0; s < sourceCount; s++)
         {
@@ -74,7 +74,7 @@ public sealed class MergeIteratorPropertyTests
 
                 case SourceKind.Memtable:
                 {
-                    var memtable = new SlateFast.Memtable.Memtable(1 << 20);
+                    var memtable = new SlateFast.Memtables.Memtable(1 << 20);
                     foreach (var row in rows)
                     {
                         memtable.Insert(row.Key, row.Seq, RowFlags.Encode(row.Kind, row.ExpireTs.HasValue, true), row.Value, 7, row.ExpireTs ?? 0);

@@ -14,7 +14,7 @@ public sealed class SequenceTrackerRecordingTests
     [Fact]
     public void A_memtable_samples_its_first_commit_and_then_at_most_one_commit_a_minute()
     {
-        var memtable = new SlateFast.Memtable.Memtable(1 << 16);
+        var memtable = new SlateFast.Memtables.Memtable(1 << 16);
         try
         {
             memtable.TrackSequence(1, 1_000_000);

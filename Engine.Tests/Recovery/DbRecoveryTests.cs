@@ -97,7 +97,7 @@ public sealed class DbRecoveryTests
     private static Task<Recovered> OpenWriterAsync(IObjectStore store) =>
         DbRecovery.OpenWriterAsync(store, store, new ManifestStore(store, "db"), "db", Options, NewMemtable, NullLogger.Instance, CancellationToken.None);
 
-    private static SlateFast.Memtable.Memtable NewMemtable(long need) => new(Math.Max(1L << 20, need * 2));
+    private static SlateFast.Memtables.Memtable NewMemtable(long need) => new(Math.Max(1L << 20, need * 2));
 
     private static async Task WriteWalAsync(IObjectStore store, ulong id, params (string Key, ulong Seq)[] rows)
     {

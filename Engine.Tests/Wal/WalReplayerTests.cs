@@ -89,7 +89,7 @@ public sealed class WalReplayerTests
 
         // Freeze at 1,000 bytes, arenas of 4 KiB: object 1 (two rows) fills the first memtable;
         // object 2's ten rows (6 KB) overflow the second memtable's arena halfway.
-        var replayer = new WalReplayer(store, "db", WalRecoveryMode.Strict, 1_000, (need, _) => new SlateFast.Memtable.Memtable(Math.Max(4096, need * 2)));
+        var replayer = new WalReplayer(store, "db", WalRecoveryMode.Strict, 1_000, (need, _) => new SlateFast.Memtables.Memtable(Math.Max(4096, need * 2)));
         var result = await replayer.ReplayAsync(0, 3, 0, MissingWal.Fail, CancellationToken.None);
 
         var oldestFirst = result.NewestFirst.AsEnumerable().Reverse().ToList();
@@ -105,7 +105,7 @@ public sealed class WalReplayerTests
     }
 
     private static WalReplayer Replayer(IObjectStore store, WalRecoveryMode mode = WalRecoveryMode.Strict) =>
-        new(store, "db", mode, 1L << 20, (need, _) => new SlateFast.Memtable.Memtable(Math.Max(1L << 16, need * 2)));
+        new(store, "db", mode, 1L << 20, (need, _) => new SlateFast.Memtables.Memtable(Math.Max(1L << 16, need * 2)));
 
     private static Task WriteWalAsync(IObjectStore store, ulong id, params (string Key, ulong Seq)[] rows) => WriteWalAsync(store, id, rows, "v");
 

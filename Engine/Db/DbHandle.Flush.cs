@@ -103,7 +103,7 @@ public sealed partial class DbHandle
     /// <summary>The newest WAL id whose object is written; with the WAL disabled, the fence written at open.</summary>
     private ulong LastWrittenWalId => _wal?.LastWrittenId ?? _fenceWalId;
 
-    ImmutableArray<Memtable.Memtable> IFlushHost.Frozen => FrozenSnapshot();
+    ImmutableArray<Memtables.Memtable> IFlushHost.Frozen => FrozenSnapshot();
 
     ulong IFlushHost.LastWrittenWalId => LastWrittenWalId;
 
@@ -127,10 +127,10 @@ public sealed partial class DbHandle
         }
     }
 
-    Task IFlushHost.CommitAsync(Func<ManifestState, ManifestState?> change, Memtable.Memtable flushed, CancellationToken cancellationToken) =>
+    Task IFlushHost.CommitAsync(Func<ManifestState, ManifestState?> change, Memtables.Memtable flushed, CancellationToken cancellationToken) =>
         UpdateManifestAsync(change, cancellationToken, flushed);
 
-    void IFlushHost.Flushed(Memtable.Memtable memtable)
+    void IFlushHost.Flushed(Memtables.Memtable memtable)
     {
         Interlocked.Add(ref _unflushedBytes, -memtable.EstimatedSize);
         if (!_options.WalEnabled)
@@ -155,7 +155,7 @@ public sealed partial class DbHandle
     /// us) and applies the change again (spec §10.2). The new version and the removal of
     /// <paramref name="flushed"/>, whose L0 it lists, reach reads together.
     /// </summary>
-    private async Task UpdateManifestAsync(Func<ManifestState, ManifestState?> change, CancellationToken token, Memtable.Memtable? flushed = null)
+    private async Task UpdateManifestAsync(Func<ManifestState, ManifestState?> change, CancellationToken token, Memtables.Memtable? flushed = null)
     {
         await _manifestLock.WaitAsync(token).ConfigureAwait(false);
         try

@@ -169,7 +169,7 @@ public sealed partial class DbHandle
     {
         if (_options.MergeOperator is null)
         {
-            throw Merge.MergeFolding.Missing(key.Span);
+            throw SlateFast.MergeOperator.MergeFolding.Missing(key.Span);
         }
 
         var scan = new ScanOptions { CacheBlocks = options.CacheBlocks, DurabilityFilter = options.DurabilityFilter, Dirty = options.Dirty };

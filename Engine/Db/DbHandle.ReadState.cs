@@ -33,7 +33,7 @@ public sealed partial class DbHandle
 
     // Under _manifestLock (or before the database is shared). A flush's version lists the
     // memtable's L0, so the memtable leaves the set in the same step: no read sees both, nor neither.
-    private void PublishManifest(ulong id, ManifestState manifest, Memtable.Memtable? flushed = null)
+    private void PublishManifest(ulong id, ManifestState manifest, Memtables.Memtable? flushed = null)
     {
         if (flushed is null)
         {

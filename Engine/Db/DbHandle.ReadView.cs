@@ -13,7 +13,7 @@ public sealed partial class DbHandle
     internal static DbHandle CreateReadView(string path, IObjectStore store, DbOptions options)
     {
         var view = new DbHandle(path, ObjectStore.StorePipeline.ForDatabase(store, path, options.ObjectStoreCache), options) { _readOnly = true };
-        view.PublishReadState(new Db.ReadState(new Db.MemtableSet(new Memtable.Memtable(4096), []), ManifestState.Initial));
+        view.PublishReadState(new Db.ReadState(new Db.MemtableSet(new Memtables.Memtable(4096), []), ManifestState.Initial));
         return view;
     }
 

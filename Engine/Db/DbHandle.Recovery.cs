@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using SlateFast.Format;
 using SlateFast.ObjectStore;
 using SlateFast.Manifest;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 using SlateFast.Sst;
 using SlateFast.Wal;
 

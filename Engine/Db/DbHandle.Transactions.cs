@@ -1,6 +1,6 @@
 using SlateFast.Diagnostics;
 using SlateFast.Iterators;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 using SlateFast.Transactions;
 
 namespace SlateFast;

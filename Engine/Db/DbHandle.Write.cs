@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using SlateFast.Diagnostics;
 using SlateFast.Flush;
 using SlateFast.Format;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 using SlateFast.Wal;
 
 namespace SlateFast;
@@ -255,7 +255,7 @@ public sealed partial class DbHandle
     // one memtable (so a batch never spans two memtables or two WAL objects), which is returned in
     // `active`. False, with nothing taken, when an ingestion closed the write gate after the
     // caller's check.
-    private bool TryBeginCommit(WriteOptions options, long arenaNeed, out ulong seq, out long now, out Memtable.Memtable active)
+    private bool TryBeginCommit(WriteOptions options, long arenaNeed, out ulong seq, out long now, out Memtables.Memtable active)
     {
         if (_state == StateClosed)
         {
@@ -298,7 +298,7 @@ public sealed partial class DbHandle
         return true;
     }
 
-    private void Apply(Memtable.Memtable active, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RowKind kind, ulong seq, long now, long? expireTs)
+    private void Apply(Memtables.Memtable active, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RowKind kind, ulong seq, long now, long? expireTs)
     {
         var row = new RowEntry(key, kind == RowKind.Tombstone ? default : value, seq, kind, expireTs, now);
         _wal?.Append(row);
@@ -311,7 +311,7 @@ public sealed partial class DbHandle
         Interlocked.Add(ref _unflushedBytes, key.Length + row.Value.Length + 30);
     }
 
-    private WriteHandle EndCommit(Memtable.Memtable active, ulong seq, long now, int rows, bool awaitDurable)
+    private WriteHandle EndCommit(Memtables.Memtable active, ulong seq, long now, int rows, bool awaitDurable)
     {
         Volatile.Write(ref _visibleSeq, seq);
         active.TrackSequence(seq, now);
@@ -377,7 +377,7 @@ public sealed partial class DbHandle
         }
     }
 
-    private Memtable.Memtable NewMemtable(long arenaNeed)
+    private Memtables.Memtable NewMemtable(long arenaNeed)
     {
         ulong seed;
         lock (_heightSeeds)

@@ -393,5 +393,5 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
     // waits on that loop's work gets the reason instead of waiting forever.
     private void OnLoopCrash(string loop, Exception e) => Fail(CloseReason.Panic, BackgroundLoop.Describe(loop, e), e);
 
-    private ImmutableArray<Memtable.Memtable> FrozenSnapshot() => Memtables?.Frozen ?? [];
+    private ImmutableArray<Memtables.Memtable> FrozenSnapshot() => Memtables?.Frozen ?? [];
 }

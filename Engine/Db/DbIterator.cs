@@ -30,7 +30,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
     // What the scan reads, fixed at creation: a read state with its memtables held (until the
     // first step hands them to row sources, or disposal), and the sequence number taken after it.
     private readonly Db.ReadState _state;
-    private Memtable.Memtable[]? _held;
+    private Memtables.Memtable[]? _held;
 
     /// <summary>
     /// A scan of <paramref name="range"/> at the newest sequence number its options allow, at most
@@ -64,10 +64,10 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
 
     // The state's memtables, each acquired; null when one was released meanwhile (flushed into a
     // newer state's L0). Frozen memtables the state's manifest already covers are left out.
-    private Memtable.Memtable[]? TryHold(Db.ReadState state)
+    private Memtables.Memtable[]? TryHold(Db.ReadState state)
     {
         var set = state.Memtables ?? throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"{_db.Path}: the database is closed");
-        var held = new Memtable.Memtable[1 + set.Frozen.Length];
+        var held = new Memtables.Memtable[1 + set.Frozen.Length];
         var count = 0;
         foreach (var memtable in set.NewestFirst)
         {
@@ -211,7 +211,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
             operands[operands.Length - 1 - i] = merge.Operand(i).ToArray();
         }
 
-        return Merge.MergeFolding.Fold(_db.MergeOperator, merge.Key, merge.HasBase, merge.Base, operands);
+        return SlateFast.MergeOperator.MergeFolding.Fold(_db.MergeOperator, merge.Key, merge.HasBase, merge.Base, operands);
     }
 
     private async ValueTask<MergeIterator> StartAsync(CancellationToken cancellationToken)

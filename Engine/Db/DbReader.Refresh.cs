@@ -178,7 +178,7 @@ public sealed partial class DbReader
         var tables = replayed.NewestFirst;
         if (tables.Count == 0)
         {
-            tables.Add(new Memtable.Memtable(4096));
+            tables.Add(new Memtables.Memtable(4096));
         }
 
         var set = new Db.MemtableSet(tables[0], [.. tables.Skip(1)]);

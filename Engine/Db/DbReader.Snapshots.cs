@@ -26,7 +26,7 @@ public sealed partial class DbReader
             _view.ThrowIfClosed();
             var state = _view.View;
             var set = state.Memtables ?? throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"{Path}: the reader is closed");
-            var held = new List<Memtable.Memtable>();
+            var held = new List<Memtables.Memtable>();
             foreach (var memtable in set.NewestFirst)
             {
                 if (!memtable.TryAcquire())

@@ -231,6 +231,6 @@ public sealed partial class DbReader : IAsyncDisposable
     }
 
     // A small first memtable, so a short WAL costs little memory; room for a whole memtable after.
-    private static Func<long, int, Memtable.Memtable> ReplayMemtable(long maxBytes) => (need, index) =>
+    private static Func<long, int, Memtables.Memtable> ReplayMemtable(long maxBytes) => (need, index) =>
         new(Math.Min(Memory.NativeArena.MaxCapacity, Math.Max(need * 2, index == 0 ? 1L << 20 : maxBytes * 2)));
 }

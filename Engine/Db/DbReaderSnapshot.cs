@@ -12,11 +12,11 @@ public sealed class DbReaderSnapshot : IAsyncDisposable, IDisposable
 {
     private readonly DbHandle _view;
     private readonly Db.ReadState _state;
-    private readonly Memtable.Memtable[] _held;
+    private readonly Memtables.Memtable[] _held;
     private readonly Action _release;
     private int _disposed;
 
-    internal DbReaderSnapshot(DbHandle view, Db.ReadState state, Memtable.Memtable[] held, ulong seq, ulong manifestId, Action release)
+    internal DbReaderSnapshot(DbHandle view, Db.ReadState state, Memtables.Memtable[] held, ulong seq, ulong manifestId, Action release)
     {
         (_view, _state, _held, Seq, ManifestId, _release) = (view, state, held, seq, manifestId, release);
     }

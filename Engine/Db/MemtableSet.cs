@@ -6,9 +6,9 @@ namespace SlateFast.Db;
 /// The memtables a reader must consult, swapped as a whole (copy on write) so a reader sees one
 /// consistent list: the active memtable, then frozen ones newest first.
 /// </summary>
-internal sealed record MemtableSet(Memtable.Memtable Active, ImmutableArray<Memtable.Memtable> Frozen)
+internal sealed record MemtableSet(Memtables.Memtable Active, ImmutableArray<Memtables.Memtable> Frozen)
 {
-    public IEnumerable<Memtable.Memtable> NewestFirst
+    public IEnumerable<Memtables.Memtable> NewestFirst
     {
         get
         {

@@ -23,5 +23,5 @@ internal sealed record ReadState(MemtableSet? Memtables, ManifestState Manifest)
     /// retrying. Flushes go oldest first and only they raise the last L0 sequence number, so
     /// covering its newest row covers all of it; a read skips it rather than count its rows twice.
     /// </summary>
-    public bool Covers(Memtable.Memtable memtable) => memtable.MaxSeq != 0 && memtable.MaxSeq <= Manifest.LastL0Seq;
+    public bool Covers(Memtables.Memtable memtable) => memtable.MaxSeq != 0 && memtable.MaxSeq <= Manifest.LastL0Seq;
 }

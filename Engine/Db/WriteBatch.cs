@@ -95,12 +95,12 @@ public sealed class WriteBatch
         if (ops[0].Kind == RowKind.Merge)
         {
             var rest = ops.Skip(1).Select(o => (ReadOnlyMemory<byte>)o.Value).ToList();
-            return last with { Kind = RowKind.Merge, Value = SlateFast.Merge.MergeFolding.Fold(mergeOperator, key, true, ops[0].Value, rest) };
+            return last with { Kind = RowKind.Merge, Value = SlateFast.MergeOperator.MergeFolding.Fold(mergeOperator, key, true, ops[0].Value, rest) };
         }
 
         var operands = ops.Skip(1).Select(o => (ReadOnlyMemory<byte>)o.Value).ToList();
         var hasBase = ops[0].Kind == RowKind.Value;
-        return last with { Kind = RowKind.Value, Value = SlateFast.Merge.MergeFolding.Fold(mergeOperator, key, hasBase, hasBase ? ops[0].Value : default, operands) };
+        return last with { Kind = RowKind.Value, Value = SlateFast.MergeOperator.MergeFolding.Fold(mergeOperator, key, hasBase, hasBase ? ops[0].Value : default, operands) };
     }
 
     internal sealed record BatchOp(byte[] Key, byte[] Value, RowKind Kind, Ttl Ttl);

@@ -1,6 +1,6 @@
 using SlateFast.Format;
 using SlateFast.Manifest;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 using SlateFast.ObjectStore;
 using SlateFast.Retention;
 using SlateFast.Sst;
@@ -19,14 +19,14 @@ internal static class L0Writer
 {
     private const int DrainThreshold = 256 * 1024;
 
-    public static Task<CompactedSst> WriteAsync(IObjectStore store, string db, Memtable.Memtable memtable, DbOptions options, Ulid id, ulong[] snapshotSeqs, CancellationToken cancellationToken) =>
+    public static Task<CompactedSst> WriteAsync(IObjectStore store, string db, Memtables.Memtable memtable, DbOptions options, Ulid id, ulong[] snapshotSeqs, CancellationToken cancellationToken) =>
         WriteAsync(store, db, memtable, options, id, snapshotSeqs, memtable.Rows.First(), segment: null, cancellationToken);
 
     /// <summary>
     /// Writes the rows of one segment, from node <paramref name="first"/> to the last key starting
     /// with <paramref name="segment"/> (a segmented flush writes one L0 per segment, RFC-0024).
     /// </summary>
-    public static async Task<CompactedSst> WriteAsync(IObjectStore store, string db, Memtable.Memtable memtable, DbOptions options, Ulid id, ulong[] snapshotSeqs, uint first, byte[]? segment, CancellationToken cancellationToken)
+    public static async Task<CompactedSst> WriteAsync(IObjectStore store, string db, Memtables.Memtable memtable, DbOptions options, Ulid id, ulong[] snapshotSeqs, uint first, byte[]? segment, CancellationToken cancellationToken)
     {
         var path = DbPaths.CompactedSstPath(db, id);
         using var builder = new SstBuilder(SstBuildSettings.Compacted(options));

@@ -10,7 +10,7 @@ namespace SlateFast.Flush;
 internal interface IFlushHost
 {
     /// <summary>The frozen memtables, newest first (the oldest is flushed next).</summary>
-    ImmutableArray<Memtable.Memtable> Frozen { get; }
+    ImmutableArray<Memtables.Memtable> Frozen { get; }
 
     /// <summary>The newest WAL id whose object is written.</summary>
     ulong LastWrittenWalId { get; }
@@ -40,10 +40,10 @@ internal interface IFlushHost
     /// Writes the manifest version <paramref name="change"/> makes of the newest one, and publishes
     /// it to reads together with the removal of <paramref name="flushed"/> from the memtables.
     /// </summary>
-    Task CommitAsync(Func<ManifestState, ManifestState?> change, Memtable.Memtable flushed, CancellationToken cancellationToken);
+    Task CommitAsync(Func<ManifestState, ManifestState?> change, Memtables.Memtable flushed, CancellationToken cancellationToken);
 
     /// <summary>A memtable is an L0 SST in the manifest: its bytes are no longer unflushed.</summary>
-    void Flushed(Memtable.Memtable memtable);
+    void Flushed(Memtables.Memtable memtable);
 
     /// <summary>Closes the database with this reason.</summary>
     void Fail(CloseReason reason, string message, Exception? cause);
@@ -69,17 +69,17 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
     /// <param name="Set">The memtables to publish.</param>
     /// <param name="Retired">An empty active memtable the new set replaced; release it once published.</param>
     /// <param name="Froze">Whether a memtable joined the frozen ones (the loop has work).</param>
-    public readonly record struct FreezeResult(Db.MemtableSet Set, Memtable.Memtable? Retired, bool Froze);
+    public readonly record struct FreezeResult(Db.MemtableSet Set, Memtables.Memtable? Retired, bool Froze);
 
     /// <summary>
     /// The freezing rule, under the commit lock. A non-empty active memtable becomes the newest
-    /// frozen one, its <see cref="Memtable.Memtable.LastWalId"/> the WAL id <paramref name="sealWal"/>
+    /// frozen one, its <see cref="Memtables.Memtable.LastWalId"/> the WAL id <paramref name="sealWal"/>
     /// seals at the same point, so every WAL id up to it is wholly in it and older memtables (what
     /// the loop waits for before the L0 write). An empty active memtable stays, unless it has no
     /// room for a row that needs <paramref name="arenaNeed"/> bytes: then a bigger one replaces it.
     /// Null when nothing changes.
     /// </summary>
-    public static FreezeResult? Freeze(Db.MemtableSet set, long arenaNeed, Func<ulong> sealWal, Func<long, Memtable.Memtable> newMemtable)
+    public static FreezeResult? Freeze(Db.MemtableSet set, long arenaNeed, Func<ulong> sealWal, Func<long, Memtables.Memtable> newMemtable)
     {
         var active = set.Active;
         if (active.IsEmpty)
@@ -149,7 +149,7 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
     /// runs again on the newest version, where a compactor may already have compacted the L0 away;
     /// the rows are in when the L0 is listed or the last L0 sequence number covers them.
     /// </summary>
-    internal static ManifestState? AddL0(ManifestState m, Memtable.Memtable memtable, CompactedSst sst, ulong[] snapshots, bool walEnabled, ulong lastWrittenWalId) =>
+    internal static ManifestState? AddL0(ManifestState m, Memtables.Memtable memtable, CompactedSst sst, ulong[] snapshots, bool walEnabled, ulong lastWrittenWalId) =>
         AddL0(m, memtable, [(ReadOnlyMemory<byte>.Empty, sst)], snapshots, walEnabled, lastWrittenWalId);
 
     /// <summary>
@@ -157,7 +157,7 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
     /// in one manifest version, so a reader sees the whole memtable or none of it and the replay
     /// point stays one WAL id (RFC-0024).
     /// </summary>
-    internal static ManifestState? AddL0(ManifestState m, Memtable.Memtable memtable, IReadOnlyList<(ReadOnlyMemory<byte> Segment, CompactedSst Sst)> ssts, ulong[] snapshots, bool walEnabled, ulong lastWrittenWalId)
+    internal static ManifestState? AddL0(ManifestState m, Memtables.Memtable memtable, IReadOnlyList<(ReadOnlyMemory<byte> Segment, CompactedSst Sst)> ssts, ulong[] snapshots, bool walEnabled, ulong lastWrittenWalId)
     {
         if ((ssts.Count > 0 && m.AllViews().Any(v => v.Sst.Id == ssts[0].Sst.Id)) || (memtable.MaxSeq > 0 && m.LastL0Seq >= memtable.MaxSeq))
         {
@@ -192,7 +192,7 @@ internal sealed class MemtableFlusher(IObjectStore store, string db, DbOptions o
         && !host.HasFailed
         && Failures.IsTransient(e);
 
-    private async Task FlushAsync(Memtable.Memtable memtable, CancellationToken token)
+    private async Task FlushAsync(Memtables.Memtable memtable, CancellationToken token)
     {
         while (options.WalEnabled && host.LastWrittenWalId < memtable.LastWalId)
         {

@@ -1,10 +1,10 @@
 using SlateFast.Format;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 
 namespace SlateFast.Iterators;
 
 /// <summary>
-/// The rows of one <see cref="Memtable.Memtable"/> in either direction, clipped to a key range. Holds a
+/// The rows of one <see cref="Memtables.Memtable"/> in either direction, clipped to a key range. Holds a
 /// reference on the memtable from creation to disposal, so its arena (and every span handed out)
 /// stays valid even after the memtable is frozen, flushed and dropped by the writer.
 /// </summary>
@@ -19,14 +19,14 @@ namespace SlateFast.Iterators;
 /// </remarks>
 internal sealed class MemtableRowSource : IRowSource
 {
-    private readonly Memtable.Memtable _memtable;
+    private readonly Memtables.Memtable _memtable;
     private readonly ArenaSkipList _rows;
     private readonly KeyRange _range;
     private uint _node;
     private bool _started;
     private bool _disposed;
 
-    private MemtableRowSource(Memtable.Memtable memtable, ScanDirection direction, KeyRange range)
+    private MemtableRowSource(Memtables.Memtable memtable, ScanDirection direction, KeyRange range)
     {
         _memtable = memtable;
         _rows = memtable.Rows;
@@ -38,11 +38,11 @@ internal sealed class MemtableRowSource : IRowSource
     /// A source over <paramref name="memtable"/>, or null when the memtable was already released
     /// (flushed and freed): its rows are then in L0 and the caller retries with a newer state.
     /// </summary>
-    public static MemtableRowSource? TryCreate(Memtable.Memtable memtable, ScanDirection direction, KeyRange? range = null) =>
+    public static MemtableRowSource? TryCreate(Memtables.Memtable memtable, ScanDirection direction, KeyRange? range = null) =>
         memtable.TryAcquire() ? new MemtableRowSource(memtable, direction, range ?? KeyRange.All) : null;
 
     /// <summary>A source over <paramref name="memtable"/>, taking over a reference the caller acquired.</summary>
-    public static MemtableRowSource FromAcquired(Memtable.Memtable memtable, ScanDirection direction, KeyRange range) =>
+    public static MemtableRowSource FromAcquired(Memtables.Memtable memtable, ScanDirection direction, KeyRange range) =>
         new(memtable, direction, range);
 
     public ScanDirection Direction { get; }

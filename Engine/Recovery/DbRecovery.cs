@@ -54,7 +54,7 @@ internal static class DbRecovery
     /// memtables from <paramref name="newMemtable"/> (writer-sized, with room for a row of the given size).
     /// The WAL lives in <paramref name="walStore"/> (the main store unless the options name another).
     /// </summary>
-    public static async Task<Recovered> OpenWriterAsync(IObjectStore store, IObjectStore walStore, ManifestStore manifests, string path, DbOptions options, Func<long, Memtable.Memtable> newMemtable, ILogger log, CancellationToken cancellationToken)
+    public static async Task<Recovered> OpenWriterAsync(IObjectStore store, IObjectStore walStore, ManifestStore manifests, string path, DbOptions options, Func<long, Memtables.Memtable> newMemtable, ILogger log, CancellationToken cancellationToken)
     {
         var separateWal = !ReferenceEquals(walStore, store);
         var latest = await manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false);
@@ -161,7 +161,7 @@ internal static class DbRecovery
     /// At a checkpoint (spec §9, §11): the manifest version the checkpoint pins, and only the WAL
     /// objects in that version's (replay_after_wal_id, wal_id_last_seen], so later writes stay invisible.
     /// </summary>
-    public static async Task<Recovered> OpenReadOnlyAsync(IObjectStore store, IObjectStore walStore, ManifestStore manifests, string path, DbOptions options, Uuid? checkpoint, Func<long, Memtable.Memtable> newMemtable, ILogger log, CancellationToken cancellationToken)
+    public static async Task<Recovered> OpenReadOnlyAsync(IObjectStore store, IObjectStore walStore, ManifestStore manifests, string path, DbOptions options, Uuid? checkpoint, Func<long, Memtables.Memtable> newMemtable, ILogger log, CancellationToken cancellationToken)
     {
         var (id, state) = await manifests.LoadLatestAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new SlateFastException(ErrorKind.Invalid, $"no database at {path} in {store}");
@@ -220,7 +220,7 @@ internal static class DbRecovery
     }
 
     // Writer-sized memtables, frozen at the L0 size as a writer's are.
-    private static WalReplayer Replayer(IObjectStore store, string path, DbOptions options, Func<long, Memtable.Memtable> newMemtable) =>
+    private static WalReplayer Replayer(IObjectStore store, string path, DbOptions options, Func<long, Memtables.Memtable> newMemtable) =>
         new(store, path, options.WalRecovery, options.L0SstSizeBytes, (need, _) => newMemtable(need), options.BlockTransformer);
 
     // With FormatLevel.Detect the level is known only from the objects (checked before the epoch

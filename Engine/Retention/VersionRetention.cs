@@ -1,5 +1,5 @@
 using SlateFast.Format;
-using SlateFast.Merge;
+using SlateFast.MergeOperator;
 
 namespace SlateFast.Retention;
 

@@ -1,5 +1,5 @@
 using SlateFast.Manifest;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 
 namespace SlateFast.Segments;
 

@@ -251,7 +251,7 @@ public sealed class DbTransaction : IAsyncDisposable, IDisposable
 
     // The transaction's own operand applied to what its snapshot holds for the key.
     private byte[] OnStored(ReadOnlySpan<byte> key, WriteBatch.BatchOp operand, byte[]? stored) =>
-        SlateFast.Merge.MergeFolding.Fold(_db.MergeOperator, key, stored is not null, stored, [operand.Value]);
+        SlateFast.MergeOperator.MergeFolding.Fold(_db.MergeOperator, key, stored is not null, stored, [operand.Value]);
 
     private void ThrowIfFinished()
     {

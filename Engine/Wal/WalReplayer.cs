@@ -1,5 +1,5 @@
 using SlateFast.Format;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 using SlateFast.ObjectStore;
 
 namespace SlateFast.Wal;
@@ -27,16 +27,16 @@ internal enum MissingWal
 /// <param name="memtableBytes">A memtable is frozen at the end of the WAL object that brings it to this size.</param>
 /// <param name="newMemtable">A memtable for the n-th table of a replay (0 first) with room for a row of the given size.</param>
 /// <param name="transformer">The database's block transformer, which decodes the objects' blocks (null: none).</param>
-internal sealed class WalReplayer(IObjectStore store, string db, WalRecoveryMode recovery, long memtableBytes, Func<long, int, Memtable.Memtable> newMemtable, IBlockTransformer? transformer = null)
+internal sealed class WalReplayer(IObjectStore store, string db, WalRecoveryMode recovery, long memtableBytes, Func<long, int, Memtables.Memtable> newMemtable, IBlockTransformer? transformer = null)
 {
     /// <summary>
     /// The replayed memtables, newest first; every one but <see cref="Open"/> is frozen, its
-    /// <see cref="Memtable.Memtable.LastWalId"/> the newest WAL id wholly in it and the ones
+    /// <see cref="Memtables.Memtable.LastWalId"/> the newest WAL id wholly in it and the ones
     /// before. <see cref="Open"/> is the newest when it was not frozen (a writer keeps writing
     /// into it). <see cref="DamagedWalId"/>: with <see cref="WalRecoveryMode.PointInTime"/>, the
     /// damaged object the replay stopped before, and why.
     /// </summary>
-    public sealed record Result(List<Memtable.Memtable> NewestFirst, Memtable.Memtable? Open, ulong LastWalId, ulong MaxSeq, long MaxTick, long Rows, ulong? DamagedWalId, string? Damage);
+    public sealed record Result(List<Memtables.Memtable> NewestFirst, Memtables.Memtable? Open, ulong LastWalId, ulong MaxSeq, long MaxTick, long Rows, ulong? DamagedWalId, string? Damage);
 
     /// <summary>
     /// Replays ids <paramref name="afterWalId"/>+1 .. <paramref name="lastWalId"/>; rows at or
@@ -44,8 +44,8 @@ internal sealed class WalReplayer(IObjectStore store, string db, WalRecoveryMode
     /// </summary>
     public async Task<Result> ReplayAsync(ulong afterWalId, ulong lastWalId, ulong minSeq, MissingWal missing, CancellationToken cancellationToken)
     {
-        var tables = new List<Memtable.Memtable>();
-        Memtable.Memtable? open = null;
+        var tables = new List<Memtables.Memtable>();
+        Memtables.Memtable? open = null;
         var (maxSeq, maxTick, rows) = (minSeq, long.MinValue, 0L);
         var walId = afterWalId;
         (ulong Id, string Why)? damaged = null;
@@ -117,7 +117,7 @@ internal sealed class WalReplayer(IObjectStore store, string db, WalRecoveryMode
 
     // Into the open memtable; one without room is frozen first. It filled inside WAL object
     // `walId`, so only the object before is wholly in it and the ones before it.
-    private Memtable.Memtable Insert(List<Memtable.Memtable> tables, Memtable.Memtable? open, BlockIterator row, ulong walId)
+    private Memtables.Memtable Insert(List<Memtables.Memtable> tables, Memtables.Memtable? open, BlockIterator row, ulong walId)
     {
         var need = ArenaSkipList.MaxNodeSize(row.Key.Length, row.Value.Length);
         if (open is not null && open.Capacity - open.Rows.ArenaBytes < need)

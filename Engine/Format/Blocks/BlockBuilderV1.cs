@@ -11,7 +11,7 @@ namespace SlateFast.Format;
 /// </remarks>
 internal sealed class BlockBuilderV1 : IDisposable
 {
-    private readonly BlockBuffer _buffer;
+    private readonly BlockDraft _buffer;
     private KeyCopy _firstKey;
     private KeyCopy _lastKey;
     private bool _finished;
@@ -20,7 +20,7 @@ internal sealed class BlockBuilderV1 : IDisposable
     {
         BlockLimits.ValidateBlockSize(blockSize);
         BlockSize = blockSize;
-        _buffer = new BlockBuffer(blockSize + 64);
+        _buffer = new BlockDraft(blockSize + 64);
     }
 
     public int BlockSize { get; }

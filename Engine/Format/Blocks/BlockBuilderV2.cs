@@ -18,7 +18,7 @@ internal sealed class BlockBuilderV2 : IDisposable
 {
     public const int DefaultRestartInterval = 16;
 
-    private readonly BlockBuffer _buffer;
+    private readonly BlockDraft _buffer;
     private KeyCopy _firstKey;
     private KeyCopy _lastKey;
     private bool _finished;
@@ -33,7 +33,7 @@ internal sealed class BlockBuilderV2 : IDisposable
 
         BlockSize = blockSize;
         RestartInterval = restartInterval;
-        _buffer = new BlockBuffer(blockSize + 64);
+        _buffer = new BlockDraft(blockSize + 64);
     }
 
     public int BlockSize { get; }

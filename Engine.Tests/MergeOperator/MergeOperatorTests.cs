@@ -3,7 +3,7 @@ using SlateFast.ObjectStore;
 using SlateFast.Tests.Interop;
 using SlateFast.Tests.Support;
 
-namespace SlateFast.Tests.Merge;
+namespace SlateFast.Tests.MergeOperator;
 
 public sealed class MergeOperatorTests
 {

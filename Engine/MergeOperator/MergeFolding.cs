@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace SlateFast.Merge;
+namespace SlateFast.MergeOperator;
 
 /// <summary>The engine's uses of a merge operator, with the errors it reports.</summary>
 internal static class MergeFolding

@@ -1,6 +1,6 @@
 using SlateFast.Memory;
 
-namespace SlateFast.Memtable;
+namespace SlateFast.Memtables;
 
 /// <summary>
 /// One memtable: an <see cref="ArenaSkipList"/> in its own <see cref="NativeArena"/>, with the

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SlateFast.Memory;
 
-namespace SlateFast.Memtable;
+namespace SlateFast.Memtables;
 
 /// <summary>How <see cref="ArenaSkipList.Insert"/> ended.</summary>
 internal enum InsertResult

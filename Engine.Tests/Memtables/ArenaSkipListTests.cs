@@ -2,10 +2,10 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using SlateFast.Memory;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 using Xunit.Abstractions;
 
-namespace SlateFast.Tests.Memtable;
+namespace SlateFast.Tests.Memtables;
 
 public sealed class ArenaSkipListTests(ITestOutputHelper output)
 {

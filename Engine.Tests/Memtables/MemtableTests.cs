@@ -1,7 +1,7 @@
 using SlateFast.Memory;
-using SlateFast.Memtable;
+using SlateFast.Memtables;
 
-namespace SlateFast.Tests.Memtable;
+namespace SlateFast.Tests.Memtables;
 
 public sealed class MemtableTests
 {
@@ -9,7 +9,7 @@ public sealed class MemtableTests
     public void The_arena_is_freed_only_when_the_last_reference_is_released()
     {
         var before = NativeMemoryTracker.Bytes;
-        var memtable = new SlateFast.Memtable.Memtable(1 << 20);
+        var memtable = new SlateFast.Memtables.Memtable(1 << 20);
         Assert.True(memtable.TryAcquire());
 
         memtable.Release();
@@ -27,7 +27,7 @@ public sealed class MemtableTests
     [Fact]
     public void Bookkeeping_tracks_sequence_range_last_tick_and_estimated_size()
     {
-        var memtable = new SlateFast.Memtable.Memtable(1 << 20);
+        var memtable = new SlateFast.Memtables.Memtable(1 << 20);
         memtable.Insert("a"u8, 5, 0x04, new byte[100], createTs: 1000, expireTs: 0);
         memtable.Insert("b"u8, 3, 0x04, new byte[50], createTs: 900, expireTs: 0);
         memtable.Insert("c"u8, 9, 0x05, ReadOnlySpan<byte>.Empty, createTs: 1100, expireTs: 0);

@@ -7,12 +7,12 @@ namespace SlateFast.Format;
 /// The growing bytes and u16 offsets of a block under construction, rented from the shared pools and
 /// kept across blocks so a steady-state builder allocates nothing.
 /// </summary>
-internal sealed class BlockBuffer : IDisposable
+internal sealed class BlockDraft : IDisposable
 {
     private byte[] _data;
     private ushort[] _offsets;
 
-    public BlockBuffer(int initialCapacity)
+    public BlockDraft(int initialCapacity)
     {
         _data = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
         _offsets = ArrayPool<ushort>.Shared.Rent(64);
