@@ -15,8 +15,6 @@ public sealed class DeleteDatabaseTests
 {
     private static readonly DbOptions s_writer = new() { L0SstSizeBytes = 4096, Compactor = new CompactorOptions { Enabled = false }, L0MaxSsts = 100 };
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static async Task WriteAsync(IObjectStore store, string path, DbOptions options, int rows = 3)
     {
         await using var db = await DbHandle.OpenAsync(path, store, options);

@@ -13,8 +13,6 @@ public sealed class StandaloneCompactorTests
     private static readonly DbOptions s_writer = new() { L0SstSizeBytes = 4096, Compactor = new CompactorOptions { Enabled = false }, L0MaxSsts = 100 };
     private static readonly DbOptions s_compactor = new() { Compactor = new CompactorOptions { PollInterval = TimeSpan.FromMilliseconds(20) } };
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     [Fact]
     public async Task It_compacts_the_L0_of_a_writer_without_a_compactor_and_returns_when_cancelled()
     {

@@ -6,20 +6,13 @@ namespace SlateFast.Tests.Bench;
 
 public sealed class BenchCommandTests
 {
-    private static async Task<(int Exit, string Out, string Err)> Run(string workingDirectory, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, workingDirectory);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     [Fact]
     public async Task Bench_runs_tiny_workloads_in_the_working_folder_prints_a_table_writes_json_and_cleans_up()
     {
         using var folder = new TempFolder("cli-bench");
 
-        var (exit, output, error) = await Run(folder.Path, "bench", "--scale", "tiny", "--workloads", "fillrandom,readrandom,seekrandom,durable1", "--json", "out.json");
+        var (exit, output, error) = await SlateFastCli.RunAsync(folder.Path, "bench", "--scale", "tiny", "--workloads", "fillrandom,readrandom,seekrandom,durable1", "--json", "out.json");
 
         Assert.True(exit == 0, error + output);
         Assert.Contains("workload", output, StringComparison.Ordinal);
@@ -42,7 +35,7 @@ public sealed class BenchCommandTests
     {
         using var folder = new TempFolder("cli-bench");
 
-        var (exit, output, error) = await Run(folder.Path, "bench", "--scale", "tiny", "--workloads", "fillrandom,readrandom", "--disk-cache", "cache", "--json", "out.json");
+        var (exit, output, error) = await SlateFastCli.RunAsync(folder.Path, "bench", "--scale", "tiny", "--workloads", "fillrandom,readrandom", "--disk-cache", "cache", "--json", "out.json");
 
         Assert.True(exit == 0, error + output);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder.Path, "out.json")));
@@ -64,7 +57,7 @@ public sealed class BenchCommandTests
         using var folder = new TempFolder("cli-bench");
         var db = Path.Combine(folder.Path, "kept");
 
-        var (exit, _, error) = await Run(folder.Path, "bench", "--scale", "tiny", "--workloads", "fillseq", "--db", db, "--keep");
+        var (exit, _, error) = await SlateFastCli.RunAsync(folder.Path, "bench", "--scale", "tiny", "--workloads", "fillseq", "--db", db, "--keep");
 
         Assert.True(exit == 0, error);
         Assert.True(Directory.Exists(Path.Combine(db, "fillseq", "manifest")));
@@ -75,7 +68,7 @@ public sealed class BenchCommandTests
     {
         using var folder = new TempFolder("cli-bench");
 
-        var (exit, _, error) = await Run(folder.Path, "bench", "--workloads", "fillfast");
+        var (exit, _, error) = await SlateFastCli.RunAsync(folder.Path, "bench", "--workloads", "fillfast");
 
         Assert.Equal(2, exit);
         Assert.Contains("fillrandom", error, StringComparison.Ordinal);

@@ -114,37 +114,29 @@ public sealed class CheckpointTests
             await db.FlushAsync(FlushType.MemTable);
         }
 
-        var (exit, created, _) = await Run(folder.Path, "checkpoint", "create", "db", "--lifetime", "1h", "--name", "n1");
+        var (exit, created, _) = await SlateFastCli.RunAsync(folder.Path, "checkpoint", "create", "db", "--lifetime", "1h", "--name", "n1");
         Assert.Equal(0, exit);
         var id = created.Split(' ')[0];
         Assert.True(Guid.TryParse(id, out _), created);
-        var (_, listed, _) = await Run(folder.Path, "checkpoint", "list", "db");
+        var (_, listed, _) = await SlateFastCli.RunAsync(folder.Path, "checkpoint", "list", "db");
         Assert.Contains(id, listed, StringComparison.Ordinal);
         Assert.Contains("name n1", listed, StringComparison.Ordinal);
 
-        var (cloneExit, cloned, _) = await Run(folder.Path, "clone", "db", "copy");
-        var (_, again, _) = await Run(folder.Path, "clone", "db", "copy");
+        var (cloneExit, cloned, _) = await SlateFastCli.RunAsync(folder.Path, "clone", "db", "copy");
+        var (_, again, _) = await SlateFastCli.RunAsync(folder.Path, "clone", "db", "copy");
         Assert.Equal(0, cloneExit);
         Assert.Contains("cloned db into copy", cloned, StringComparison.Ordinal);
         Assert.Contains("copy is already a clone of db; nothing to do", again, StringComparison.Ordinal);
 
-        var (gcExit, dry, _) = await Run(folder.Path, "gc", "db", "--dry-run", "--min-age", "0s");
+        var (gcExit, dry, _) = await SlateFastCli.RunAsync(folder.Path, "gc", "db", "--dry-run", "--min-age", "0s");
         Assert.Equal(0, gcExit);
         Assert.Contains("would delete db/manifest/", dry, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(folder.Path, "db", "manifest", "00000000000000000001.manifest")));
-        var (_, real, _) = await Run(folder.Path, "gc", "db", "--min-age", "0s");
+        var (_, real, _) = await SlateFastCli.RunAsync(folder.Path, "gc", "db", "--min-age", "0s");
         Assert.Contains("deleted db/manifest/00000000000000000001.manifest", real, StringComparison.Ordinal);
 
-        Assert.Equal(0, (await Run(folder.Path, "checkpoint", "delete", "db", id)).Exit);
-        Assert.Equal(1, (await Run(folder.Path, "checkpoint", "delete", "db", id)).Exit);
-        Assert.Equal(2, (await Run(folder.Path, "checkpoint", "delete", "db", "not-a-uuid")).Exit);
-    }
-
-    private static async Task<(int Exit, string Out, string Err)> Run(string cwd, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, cwd);
-        return (exit, stdout.ToString(), stderr.ToString());
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "checkpoint", "delete", "db", id)).Exit);
+        Assert.Equal(1, (await SlateFastCli.RunAsync(folder.Path, "checkpoint", "delete", "db", id)).Exit);
+        Assert.Equal(2, (await SlateFastCli.RunAsync(folder.Path, "checkpoint", "delete", "db", "not-a-uuid")).Exit);
     }
 }

@@ -62,11 +62,5 @@ public sealed class CommandLineParserTests
         Assert.Equal((0, "@v"), (exit, output.Trim()));
     }
 
-    private static async Task<(int Exit, string Out, string Err)> Run(string[] args)
-    {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int exit = await CommandLine.RunAsync(args, stdout, stderr, Path.GetTempPath());
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> Run(string[] args) => SlateFastCli.RunAsync(Path.GetTempPath(), args);
 }

@@ -20,8 +20,6 @@ public sealed class CompactorProcessTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     [Fact]
     public async Task A_standalone_compactor_process_compacts_a_writers_L0_stops_on_SIGTERM_and_is_fenced_by_a_second_one()
     {

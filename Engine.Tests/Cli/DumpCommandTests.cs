@@ -12,13 +12,7 @@ public sealed class DumpCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, _folder.Path);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> Run(params string[] args) => SlateFastCli.RunAsync(_folder.Path, args);
 
     [Fact]
     public async Task Sst_dump_shows_info_stats_index_rows_and_block_boundaries()

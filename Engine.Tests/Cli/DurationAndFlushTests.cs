@@ -11,13 +11,6 @@ namespace SlateFast.Tests.Cli;
 /// </summary>
 public sealed class DurationAndFlushTests
 {
-    private static async Task<(int Exit, string Out, string Err)> Run(string workingDirectory, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, workingDirectory);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     [Theory]
     [InlineData("100ms", 0.1)]
@@ -56,16 +49,16 @@ public sealed class DurationAndFlushTests
     public async Task Gc_and_checkpoint_refuse_bare_numbers_with_usage_exit_code_2()
     {
         using var folder = new TempFolder("cli-durations");
-        Assert.Equal(0, (await Run(folder.Path, "put", "db", "k", "v", "--create")).Exit);
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "put", "db", "k", "v", "--create")).Exit);
 
-        var (gcExit, _, gcError) = await Run(folder.Path, "gc", "db", "--min-age", "60");
-        var (cpExit, _, cpError) = await Run(folder.Path, "checkpoint", "create", "db", "--lifetime", "10");
+        var (gcExit, _, gcError) = await SlateFastCli.RunAsync(folder.Path, "gc", "db", "--min-age", "60");
+        var (cpExit, _, cpError) = await SlateFastCli.RunAsync(folder.Path, "checkpoint", "create", "db", "--lifetime", "10");
 
         Assert.Equal(2, gcExit);
         Assert.Contains("--min-age needs a unit", gcError, StringComparison.Ordinal);
         Assert.Equal(2, cpExit);
         Assert.Contains("--lifetime needs a unit", cpError, StringComparison.Ordinal);
-        Assert.Equal(0, (await Run(folder.Path, "checkpoint", "create", "db", "--lifetime", "10m")).Exit);
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "checkpoint", "create", "db", "--lifetime", "10m")).Exit);
     }
 
     [Fact]
@@ -75,12 +68,12 @@ public sealed class DurationAndFlushTests
         var input = Path.Combine(folder.Path, "rows.jsonl");
         await File.WriteAllTextAsync(input, "{\"key\":\"6b31\",\"value\":\"7631\"}\n{\"key\":\"6b32\",\"delete\":true}\n");
 
-        Assert.Equal(0, (await Run(folder.Path, "put", "db", "a", "1", "--create")).Exit);
-        Assert.Equal(0, (await Run(folder.Path, "delete", "db", "b")).Exit);
-        Assert.Equal(2, (await Run(folder.Path, "load", "db", input, "--input", input)).Exit);
-        Assert.Equal(0, (await Run(folder.Path, "load", "db", input)).Exit);
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "put", "db", "a", "1", "--create")).Exit);
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "delete", "db", "b")).Exit);
+        Assert.Equal(2, (await SlateFastCli.RunAsync(folder.Path, "load", "db", input, "--input", input)).Exit);
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "load", "db", input)).Exit);
 
-        var (exit, output, _) = await Run(folder.Path, "manifest", "dump", "db");
+        var (exit, output, _) = await SlateFastCli.RunAsync(folder.Path, "manifest", "dump", "db");
         Assert.Equal(0, exit);
         using var manifest = JsonDocument.Parse(output);
         var root = manifest.RootElement;

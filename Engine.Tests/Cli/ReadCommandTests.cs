@@ -11,13 +11,7 @@ public sealed class ReadCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, _folder.Path);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> Run(params string[] args) => SlateFastCli.RunAsync(_folder.Path, args);
 
     private async Task<DbHandle> Writer() =>
         await DbHandle.OpenAsync("db", new LocalObjectStore(_folder.Path), new DbOptions { L0SstSizeBytes = 4096, L0MaxSsts = 1000 });

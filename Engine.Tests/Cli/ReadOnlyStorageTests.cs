@@ -21,7 +21,7 @@ public sealed class ReadOnlyStorageTests(ITestOutputHelper output)
 
         foreach (var command in ReadCommands)
         {
-            var (exit, _, error) = await RunAsync(folder.Path, command);
+            var (exit, _, error) = await SlateFastCli.RunAsync(folder.Path, command);
             Assert.True(exit == 0, $"{string.Join(' ', command)} exited {exit}: {error}");
         }
 
@@ -50,12 +50,12 @@ public sealed class ReadOnlyStorageTests(ITestOutputHelper output)
 
             foreach (var command in ReadCommands)
             {
-                var (exit, text, error) = await RunAsync(mount, command);
+                var (exit, text, error) = await SlateFastCli.RunAsync(mount, command);
                 Assert.True(exit == 0, $"{string.Join(' ', command)} on read-only storage exited {exit}: {error}");
                 output.WriteLine($"$ slatefast {string.Join(' ', command)}\n{text.TrimEnd()}");
             }
 
-            var (getExit, value, _) = await RunAsync(mount, ["get", "db", "apple"]);
+            var (getExit, value, _) = await SlateFastCli.RunAsync(mount, ["get", "db", "apple"]);
             Assert.Equal((0, "red"), (getExit, value.Trim()));
         }
         finally
@@ -87,13 +87,5 @@ public sealed class ReadOnlyStorageTests(ITestOutputHelper output)
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(string root, string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, root);
-        return (exit, stdout.ToString(), stderr.ToString());
     }
 }

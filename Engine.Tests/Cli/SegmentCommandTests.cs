@@ -12,7 +12,7 @@ public sealed class SegmentCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private Task<(int Exit, string Out, string Err)> Run(params string[] args) => Support.Cli.RunAsync(_folder.Path, args);
+    private Task<(int Exit, string Out, string Err)> Run(params string[] args) => SlateFastCli.RunAsync(_folder.Path, args);
 
     [Fact]
     public async Task Writes_list_and_drop_segments_of_a_segmented_database()

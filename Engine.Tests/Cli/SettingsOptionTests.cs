@@ -14,13 +14,7 @@ public sealed class SettingsOptionTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private async Task<(int Exit, string Out, string Err)> Run(Dictionary<string, string>? environment, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, _folder.Path, environment: environment ?? []);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> Run(Dictionary<string, string>? environment, params string[] args) => SlateFastCli.RunAsync(_folder.Path, args, default, environment ?? []);
 
     private async Task<JsonElement> FirstL0Async(string db)
     {

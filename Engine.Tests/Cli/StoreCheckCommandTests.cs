@@ -6,18 +6,11 @@ namespace SlateFast.Tests.Cli;
 
 public sealed class StoreCheckCommandTests
 {
-    private static async Task<(int Exit, string Out, string Err)> Run(string workingDirectory, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, workingDirectory);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     [Fact]
     public async Task Help_lists_every_command()
     {
-        var (exit, output, _) = await Run(Path.GetTempPath(), "--help");
+        var (exit, output, _) = await SlateFastCli.RunAsync(Path.GetTempPath(), "--help");
         Assert.Equal(0, exit);
         foreach (var command in CommandLine.Commands)
         {
@@ -29,7 +22,7 @@ public sealed class StoreCheckCommandTests
     public async Task Store_check_passes_on_the_local_default_store_and_cleans_up()
     {
         using var folder = new TempFolder("cli-check");
-        var (exit, output, _) = await Run(folder.Path, "store", "check");
+        var (exit, output, _) = await SlateFastCli.RunAsync(folder.Path, "store", "check");
 
         Assert.Equal(0, exit);
         Assert.Contains("all 7 checks passed", output, StringComparison.Ordinal);
@@ -50,8 +43,8 @@ public sealed class StoreCheckCommandTests
     [Fact]
     public async Task An_unknown_command_or_option_is_a_usage_error()
     {
-        Assert.Equal(2, (await Run(Path.GetTempPath(), "frobnicate")).Exit);
-        var (exit, _, err) = await Run(Path.GetTempPath(), "store", "check", "--colour", "blue");
+        Assert.Equal(2, (await SlateFastCli.RunAsync(Path.GetTempPath(), "frobnicate")).Exit);
+        var (exit, _, err) = await SlateFastCli.RunAsync(Path.GetTempPath(), "store", "check", "--colour", "blue");
         Assert.Equal(2, exit);
         Assert.Contains("unknown option --colour", err, StringComparison.Ordinal);
     }
@@ -59,7 +52,7 @@ public sealed class StoreCheckCommandTests
     [Fact]
     public async Task A_bad_store_url_is_reported_as_invalid()
     {
-        var (exit, _, err) = await Run(Path.GetTempPath(), "store", "check", "--store", "ftp://nope");
+        var (exit, _, err) = await SlateFastCli.RunAsync(Path.GetTempPath(), "store", "check", "--store", "ftp://nope");
         Assert.Equal(ExitCodes.For(ErrorKind.Invalid), exit);
         Assert.Contains("Invalid", err, StringComparison.Ordinal);
         Assert.Contains("ftp", err, StringComparison.Ordinal);

@@ -11,13 +11,7 @@ public sealed class WalCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private async Task<(int Exit, string Out, string Err)> Run(CancellationToken interrupt, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, _folder.Path, interrupt: interrupt);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> Run(CancellationToken interrupt, params string[] args) => SlateFastCli.RunAsync(_folder.Path, args, interrupt);
 
     private Task<(int Exit, string Out, string Err)> Run(params string[] args) => Run(CancellationToken.None, args);
 

@@ -7,15 +7,6 @@ namespace SlateFast.Tests.Cli;
 
 public sealed class WriteCommandTests
 {
-    private static async Task<(int Exit, string Out, string Err)> Run(string workingDirectory, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, workingDirectory);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
     private static async Task<byte[]?> ReadAsync(string root, string db, byte[] key)
     {
@@ -28,7 +19,7 @@ public sealed class WriteCommandTests
     {
         using var folder = new TempFolder("cli-put");
 
-        var (exit, output, error) = await Run(folder.Path, "put", "orders", "héllo", "wörld", "--create");
+        var (exit, output, error) = await SlateFastCli.RunAsync(folder.Path, "put", "orders", "héllo", "wörld", "--create");
 
         Assert.True(exit == 0, error);
         Assert.Contains("seq 1", output, StringComparison.Ordinal);
@@ -42,11 +33,11 @@ public sealed class WriteCommandTests
         var walRoot = Path.Combine(folder.Path, "wal-disk");
         var walUrl = "file://" + walRoot;
 
-        var (putExit, _, putErr) = await Run(folder.Path, "put", "orders", "k", "v", "--create", "--wal-store", walUrl);
-        var (getExit, getOut, getErr) = await Run(folder.Path, "get", "orders", "k", "--wal-store", walUrl);
-        var (scanExit, scanOut, _) = await Run(folder.Path, "scan", "orders", "--wal-store", walUrl);
-        var (refusedExit, _, refusedErr) = await Run(folder.Path, "get", "orders", "k");
-        var (gcExit, gcOut, gcErr) = await Run(folder.Path, "gc", "orders", "--min-age", "0s", "--wal-store", walUrl);
+        var (putExit, _, putErr) = await SlateFastCli.RunAsync(folder.Path, "put", "orders", "k", "v", "--create", "--wal-store", walUrl);
+        var (getExit, getOut, getErr) = await SlateFastCli.RunAsync(folder.Path, "get", "orders", "k", "--wal-store", walUrl);
+        var (scanExit, scanOut, _) = await SlateFastCli.RunAsync(folder.Path, "scan", "orders", "--wal-store", walUrl);
+        var (refusedExit, _, refusedErr) = await SlateFastCli.RunAsync(folder.Path, "get", "orders", "k");
+        var (gcExit, gcOut, gcErr) = await SlateFastCli.RunAsync(folder.Path, "gc", "orders", "--min-age", "0s", "--wal-store", walUrl);
 
         Assert.True(putExit == 0, putErr);
         Assert.True(getExit == 0, getErr);
@@ -71,31 +62,31 @@ public sealed class WriteCommandTests
             $$"""{"key":"{{Convert.ToHexString(B("k"))}}","merge":"{{Convert.ToHexString(B("a;"))}}"}""",
         ]);
 
-        Assert.Equal(2, (await Run(folder.Path, "load", "db", "--input", "ops.jsonl", "--create")).Exit);
-        var (loadExit, loadOut, loadErr) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl", "--merge-operator", "concat", "--create");
+        Assert.Equal(2, (await SlateFastCli.RunAsync(folder.Path, "load", "db", "--input", "ops.jsonl", "--create")).Exit);
+        var (loadExit, loadOut, loadErr) = await SlateFastCli.RunAsync(folder.Path, "load", "db", "--input", "ops.jsonl", "--merge-operator", "concat", "--create");
         Assert.True(loadExit == 0, loadErr);
         Assert.Contains("1 merges", loadOut, StringComparison.Ordinal);
-        Assert.True((await Run(folder.Path, "merge", "db", "k", "b;", "--merge-operator", "concat")).Exit == 0);
+        Assert.True((await SlateFastCli.RunAsync(folder.Path, "merge", "db", "k", "b;", "--merge-operator", "concat")).Exit == 0);
 
-        var (getExit, getOut, _) = await Run(folder.Path, "get", "db", "k", "--merge-operator", "concat");
+        var (getExit, getOut, _) = await SlateFastCli.RunAsync(folder.Path, "get", "db", "k", "--merge-operator", "concat");
         Assert.Equal(0, getExit);
         Assert.Equal("base;a;b;", getOut.Trim());
-        var (scanExit, scanOut, _) = await Run(folder.Path, "scan", "db", "--format", "jsonl", "--merge-operator", "concat");
+        var (scanExit, scanOut, _) = await SlateFastCli.RunAsync(folder.Path, "scan", "db", "--format", "jsonl", "--merge-operator", "concat");
         Assert.Equal(0, scanExit);
         Assert.Contains(Convert.ToHexStringLower(B("base;a;b;")), scanOut, StringComparison.Ordinal);
 
-        var (withoutExit, _, withoutErr) = await Run(folder.Path, "get", "db", "k");
+        var (withoutExit, _, withoutErr) = await SlateFastCli.RunAsync(folder.Path, "get", "db", "k");
         Assert.Equal(ExitCodes.For(ErrorKind.Invalid), withoutExit);
         Assert.Contains("merge operator missing", withoutErr, StringComparison.Ordinal);
         Assert.Contains("--merge-operator concat", withoutErr, StringComparison.Ordinal);
 
         // A scan that meets the operand fails before it prints any row, even rows before the key.
-        Assert.Equal(0, (await Run(folder.Path, "put", "db", "a-first", "plain")).Exit);
-        var (scanWithoutExit, scanWithoutOut, scanWithoutErr) = await Run(folder.Path, "scan", "db");
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "put", "db", "a-first", "plain")).Exit);
+        var (scanWithoutExit, scanWithoutOut, scanWithoutErr) = await SlateFastCli.RunAsync(folder.Path, "scan", "db");
         Assert.Equal(ExitCodes.For(ErrorKind.Invalid), scanWithoutExit);
         Assert.Equal(string.Empty, scanWithoutOut);
         Assert.Contains("--merge-operator concat", scanWithoutErr, StringComparison.Ordinal);
-        Assert.NotEqual(0, (await Run(folder.Path, "merge", "db", "k", "c;", "--merge-operator", "sum")).Exit);
+        Assert.NotEqual(0, (await SlateFastCli.RunAsync(folder.Path, "merge", "db", "k", "c;", "--merge-operator", "sum")).Exit);
     }
 
     [Fact]
@@ -106,13 +97,13 @@ public sealed class WriteCommandTests
         await File.WriteAllLinesAsync(Path.Combine(folder.Path, "rows.jsonl"), [Line("a", "1"), Line("b", "2"), Line("c", "3")]);
         await File.WriteAllLinesAsync(Path.Combine(folder.Path, "unsorted.jsonl"), [Line("b", "2"), Line("a", "1")]);
 
-        var (exit, output, error) = await Run(folder.Path, "sst", "write", "exports/part-1.sst", "rows.jsonl");
+        var (exit, output, error) = await SlateFastCli.RunAsync(folder.Path, "sst", "write", "exports/part-1.sst", "rows.jsonl");
         Assert.True(exit == 0, error);
         Assert.Contains("wrote exports/part-1.sst: 3 puts", output, StringComparison.Ordinal);
-        Assert.Equal(0, (await Run(folder.Path, "ingest", "db", "exports/part-1.sst", "--create")).Exit);
-        Assert.Equal("2", (await Run(folder.Path, "get", "db", "b")).Out.Trim());
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "ingest", "db", "exports/part-1.sst", "--create")).Exit);
+        Assert.Equal("2", (await SlateFastCli.RunAsync(folder.Path, "get", "db", "b")).Out.Trim());
 
-        var (badExit, _, badError) = await Run(folder.Path, "sst", "write", "exports/bad.sst", "--input", "unsorted.jsonl");
+        var (badExit, _, badError) = await SlateFastCli.RunAsync(folder.Path, "sst", "write", "exports/bad.sst", "--input", "unsorted.jsonl");
         Assert.Equal(ExitCodes.For(ErrorKind.Invalid), badExit);
         Assert.Contains("input line 2: key a does not come after the previous key", badError, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(folder.Path, "exports", "bad.sst")));
@@ -130,12 +121,12 @@ public sealed class WriteCommandTests
             await writer.CloseAsync();
         }
 
-        var (exit, output, error) = await Run(folder.Path, "ingest", "db", "exports/part-1.sst", "--create");
+        var (exit, output, error) = await SlateFastCli.RunAsync(folder.Path, "ingest", "db", "exports/part-1.sst", "--create");
 
         Assert.True(exit == 0, error);
         Assert.Contains("ingested 2 rows from 1 SSTs into db", output, StringComparison.Ordinal);
         Assert.Equal(B("2"), await ReadAsync(folder.Path, "db", B("b")));
-        Assert.NotEqual(0, (await Run(folder.Path, "ingest", "db", "exports/missing.sst")).Exit);
+        Assert.NotEqual(0, (await SlateFastCli.RunAsync(folder.Path, "ingest", "db", "exports/missing.sst")).Exit);
     }
 
     [Fact]
@@ -143,12 +134,12 @@ public sealed class WriteCommandTests
     {
         using var folder = new TempFolder("cli-put");
 
-        Assert.Equal(0, (await Run(folder.Path, "put", "db", "00ff00", "0102ff", "--hex", "--create")).Exit);
-        Assert.Equal(0, (await Run(folder.Path, "put", "db", "01", "", "--hex")).Exit);
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "put", "db", "00ff00", "0102ff", "--hex", "--create")).Exit);
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "put", "db", "01", "", "--hex")).Exit);
         Assert.Equal([0x01, 0x02, 0xFF], await ReadAsync(folder.Path, "db", [0x00, 0xFF, 0x00]));
         Assert.Equal(Array.Empty<byte>(), await ReadAsync(folder.Path, "db", [0x01]));
 
-        var (exit, output, _) = await Run(folder.Path, "delete", "db", "00FF00", "--hex");
+        var (exit, output, _) = await SlateFastCli.RunAsync(folder.Path, "delete", "db", "00FF00", "--hex");
 
         Assert.Equal(0, exit);
         Assert.Contains("deleted key 0x00ff00", output, StringComparison.Ordinal); // not text, so hex marked as such
@@ -161,7 +152,7 @@ public sealed class WriteCommandTests
         using var working = new TempFolder("cli-cwd");
         using var elsewhere = new TempFolder("cli-store");
 
-        var (exit, _, error) = await Run(working.Path, "put", "db", "k", "v", "--create", "--store", new Uri(elsewhere.Path).AbsoluteUri);
+        var (exit, _, error) = await SlateFastCli.RunAsync(working.Path, "put", "db", "k", "v", "--create", "--store", new Uri(elsewhere.Path).AbsoluteUri);
 
         Assert.True(exit == 0, error);
         Assert.Equal(B("v"), await ReadAsync(elsewhere.Path, "db", B("k")));
@@ -202,7 +193,7 @@ public sealed class WriteCommandTests
         model["6c617374"] = null;
         await File.WriteAllLinesAsync(Path.Combine(folder.Path, "ops.jsonl"), lines);
 
-        var (exit, output, error) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl", "--create");
+        var (exit, output, error) = await SlateFastCli.RunAsync(folder.Path, "load", "db", "--input", "ops.jsonl", "--create");
 
         Assert.True(exit == 0, $"seed {seed}: {error}");
         var puts = lines.Count(l => l.Contains("value", StringComparison.Ordinal));
@@ -222,7 +213,7 @@ public sealed class WriteCommandTests
         var input = Path.Combine(folder.Path, "bad.jsonl");
         await File.WriteAllLinesAsync(input, ["{\"key\":\"61\",\"value\":\"01\"}", "{\"key\":\"62\",\"value\":\"02\"}", "{\"key\":\"zz\",\"value\":\"03\"}"]);
 
-        var (exit, _, error) = await Run(folder.Path, "load", "db", "--input", input, "--create");
+        var (exit, _, error) = await SlateFastCli.RunAsync(folder.Path, "load", "db", "--input", input, "--create");
 
         Assert.Equal(ExitCodes.For(ErrorKind.Invalid), exit);
         Assert.Contains("Invalid: input line 3", error, StringComparison.Ordinal);
@@ -240,7 +231,7 @@ public sealed class WriteCommandTests
         using var folder = new TempFolder("cli-load");
         await File.WriteAllLinesAsync(Path.Combine(folder.Path, "ops.jsonl"), [line]);
 
-        var (exit, _, error) = await Run(folder.Path, "load", "db", "--input", "ops.jsonl", "--create");
+        var (exit, _, error) = await SlateFastCli.RunAsync(folder.Path, "load", "db", "--input", "ops.jsonl", "--create");
 
         Assert.Equal(ExitCodes.For(ErrorKind.Invalid), exit);
         Assert.Contains("input line 1", error, StringComparison.Ordinal);
@@ -253,30 +244,30 @@ public sealed class WriteCommandTests
 
         foreach (var args in new[] { new[] { "put", "ordrs", "k", "v" }, ["delete", "ordrs", "k"], ["merge", "ordrs", "k", "v", "--merge-operator", "concat"] })
         {
-            var (exit, _, error) = await Run(folder.Path, args);
+            var (exit, _, error) = await SlateFastCli.RunAsync(folder.Path, args);
             Assert.Equal(ExitCodes.For(ErrorKind.Invalid), exit);
             Assert.Contains("database 'ordrs' does not exist", error, StringComparison.Ordinal);
             Assert.Contains("--create", error, StringComparison.Ordinal);
         }
 
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "ordrs")));
-        Assert.Equal(0, (await Run(folder.Path, "put", "orders", "k", "v", "--create")).Exit);
-        Assert.Equal(0, (await Run(folder.Path, "put", "orders", "k2", "v2")).Exit); // it exists now
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "put", "orders", "k", "v", "--create")).Exit);
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "put", "orders", "k2", "v2")).Exit); // it exists now
     }
 
     [Fact]
     public async Task Exit_codes_tell_not_found_from_each_kind_of_error_and_help_lists_them()
     {
         using var folder = new TempFolder("cli-exit");
-        Assert.Equal(0, (await Run(folder.Path, "put", "db", "k", "v", "--create")).Exit);
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "put", "db", "k", "v", "--create")).Exit);
 
-        Assert.Equal(ExitCodes.NotFound, (await Run(folder.Path, "get", "db", "missing-key")).Exit);
-        Assert.Equal(ExitCodes.Usage, (await Run(folder.Path, "get", "db")).Exit);
-        Assert.Equal(14, (await Run(folder.Path, "get", "no-such-db", "k")).Exit);   // Invalid
-        Assert.Equal(14, (await Run(folder.Path, "scan", "db", "--from", "b", "--to", "a")).Exit);
-        Assert.Equal(15, (await Run(folder.Path, "sst", "dump", SlateFast.Manifest.DbPaths.ManifestPath("db", 1))).Exit); // Data: a manifest is not an SST
+        Assert.Equal(ExitCodes.NotFound, (await SlateFastCli.RunAsync(folder.Path, "get", "db", "missing-key")).Exit);
+        Assert.Equal(ExitCodes.Usage, (await SlateFastCli.RunAsync(folder.Path, "get", "db")).Exit);
+        Assert.Equal(14, (await SlateFastCli.RunAsync(folder.Path, "get", "no-such-db", "k")).Exit);   // Invalid
+        Assert.Equal(14, (await SlateFastCli.RunAsync(folder.Path, "scan", "db", "--from", "b", "--to", "a")).Exit);
+        Assert.Equal(15, (await SlateFastCli.RunAsync(folder.Path, "sst", "dump", SlateFast.Manifest.DbPaths.ManifestPath("db", 1))).Exit); // Data: a manifest is not an SST
 
-        var (helpExit, help, _) = await Run(folder.Path, "--help");
+        var (helpExit, help, _) = await SlateFastCli.RunAsync(folder.Path, "--help");
         Assert.Equal(0, helpExit);
         foreach (var line in new[] { "1 not found", "2 usage error", "11 Transaction", "12 Closed", "13 Unavailable", "14 Invalid", "15 Data", "16 Internal" })
         {
@@ -289,10 +280,10 @@ public sealed class WriteCommandTests
     {
         using var folder = new TempFolder("cli-usage");
 
-        var badHex = await Run(folder.Path, "put", "db", "xyz", "00", "--hex");
-        var missingValue = await Run(folder.Path, "put", "db", "k");
-        var noInput = await Run(folder.Path, "load", "db");
-        var missingFile = await Run(folder.Path, "load", "db", "--input", "nope.jsonl");
+        var badHex = await SlateFastCli.RunAsync(folder.Path, "put", "db", "xyz", "00", "--hex");
+        var missingValue = await SlateFastCli.RunAsync(folder.Path, "put", "db", "k");
+        var noInput = await SlateFastCli.RunAsync(folder.Path, "load", "db");
+        var missingFile = await SlateFastCli.RunAsync(folder.Path, "load", "db", "--input", "nope.jsonl");
 
         Assert.Equal((2, 2, 2, 2), (badHex.Exit, missingValue.Exit, noInput.Exit, missingFile.Exit));
         Assert.Contains("not hex", badHex.Err, StringComparison.Ordinal);

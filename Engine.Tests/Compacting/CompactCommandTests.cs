@@ -11,13 +11,7 @@ public sealed class CompactCommandTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private async Task<(int Exit, string Out, string Err)> Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, _folder.Path);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> Run(params string[] args) => SlateFastCli.RunAsync(_folder.Path, args);
 
     [Fact]
     public async Task Compact_runs_until_caught_up_and_full_merges_everything_into_one_run()

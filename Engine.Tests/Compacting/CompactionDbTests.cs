@@ -6,8 +6,6 @@ namespace SlateFast.Tests.Compacting;
 
 public sealed class CompactionDbTests
 {
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static DbOptions Options(CompactorOptions? compactor = null) => new()
     {
         FlushInterval = TimeSpan.FromMilliseconds(5),

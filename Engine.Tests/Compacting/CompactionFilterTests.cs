@@ -11,10 +11,6 @@ namespace SlateFast.Tests.Compacting;
 
 public sealed class CompactionFilterTests
 {
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static string S(ReadOnlySpan<byte> b) => Encoding.UTF8.GetString(b);
-
     private static DbOptions Options(ICompactionFilterSupplier? filter) => new()
     {
         FlushInterval = TimeSpan.FromMilliseconds(5),

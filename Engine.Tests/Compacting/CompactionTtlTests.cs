@@ -6,8 +6,6 @@ namespace SlateFast.Tests.Compacting;
 
 public sealed class CompactionTtlTests
 {
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     [Fact]
     public async Task Compaction_drops_rows_expired_at_the_last_flushed_clock_tick()
     {

@@ -9,8 +9,6 @@ public sealed class CompactorProtocolTests
 {
     private static readonly DbOptions s_writer = new() { L0SstSizeBytes = 4096, Seed = 3, Compactor = new CompactorOptions { Enabled = false }, L0MaxSsts = 100 };
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     internal static async Task WriteL0sAsync(IObjectStore store, int count, string prefix = "k")
     {
         await using var db = await DbHandle.OpenAsync("db", store, s_writer);

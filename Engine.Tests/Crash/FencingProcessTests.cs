@@ -8,8 +8,6 @@ namespace SlateFast.Tests.Crash;
 /// <summary>Two SlateFast processes on one database: the newer writer fences the older one (spec §10.1).</summary>
 public sealed class FencingProcessTests
 {
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     [Fact]
     public async Task A_second_process_opening_the_database_fences_the_first_whose_next_durable_put_fails_closed_fenced()
     {

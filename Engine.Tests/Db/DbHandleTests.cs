@@ -8,8 +8,6 @@ public sealed class DbHandleTests
 {
     private static readonly DbOptions s_fast = new() { FlushInterval = TimeSpan.FromMilliseconds(10) };
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
 
     [Fact]

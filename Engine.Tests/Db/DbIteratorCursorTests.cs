@@ -59,8 +59,4 @@ public sealed class DbIteratorCursorTests
         Assert.False(await iterator.MoveNextAsync());
         Assert.Equal(ErrorKind.Invalid, Assert.Throws<SlateFastException>(() => iterator.Key.Length).Kind);
     }
-
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static string S(ReadOnlySpan<byte> b) => Encoding.UTF8.GetString(b);
 }

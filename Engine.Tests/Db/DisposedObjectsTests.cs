@@ -9,8 +9,6 @@ namespace SlateFast.Tests.Db;
 /// </summary>
 public sealed class DisposedObjectsTests
 {
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static async Task AssertClosedAsync(Func<Task> use)
     {
         var error = await Assert.ThrowsAsync<SlateFastException>(use);

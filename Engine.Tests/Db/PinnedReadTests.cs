@@ -10,8 +10,6 @@ namespace SlateFast.Tests.Db;
 /// </summary>
 public sealed class PinnedReadTests
 {
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     [Fact]
     public async Task A_value_in_a_cached_block_is_pinned_and_outlives_the_close_until_reset()
     {

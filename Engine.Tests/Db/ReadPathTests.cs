@@ -8,10 +8,6 @@ public sealed class ReadPathTests
 {
     private static readonly DbOptions s_options = new() { FlushInterval = TimeSpan.FromMilliseconds(5), L0SstSizeBytes = 4096, L0MaxSsts = 10_000, MinFilterKeys = 10 };
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static string S(byte[] b) => Encoding.UTF8.GetString(b);
-
     private static async Task<List<string>> Keys(DbIterator it)
     {
         var keys = new List<string>();

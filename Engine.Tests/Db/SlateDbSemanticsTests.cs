@@ -13,10 +13,6 @@ namespace SlateFast.Tests.Db;
 /// </summary>
 public sealed class SlateDbSemanticsTests(ITestOutputHelper output)
 {
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static string S(byte[] b) => Encoding.UTF8.GetString(b);
-
     private static DbOptions Options => new() { FlushInterval = TimeSpan.FromMilliseconds(5), GarbageCollector = null };
 
     private static async Task<List<KeyValue>> Rows(DbIterator iterator)

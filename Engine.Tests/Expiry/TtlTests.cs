@@ -9,8 +9,6 @@ public sealed class TtlTests
     private static readonly WriteOptions NoWait = WriteOptions.NoWait;
     private static readonly ReadOptions Hide = new() { HideExpired = true };
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
 
     private static DbOptions Options(ManualClock clock, TimeSpan? defaultTtl = null) =>

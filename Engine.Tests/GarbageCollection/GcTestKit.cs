@@ -12,8 +12,6 @@ internal static class GcTestKit
 {
     public static readonly DateTimeOffset Start = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     public static async Task<List<string>> ScanAsync(DbIterator iterator)
     {
         var rows = new List<string>();

@@ -20,8 +20,6 @@ public sealed class SlateFastHostingTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
 
     private string StoreUrl => "file://" + _folder.Path;

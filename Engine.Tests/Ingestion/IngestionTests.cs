@@ -11,8 +11,6 @@ public sealed class IngestionTests
 {
     private static readonly WriteOptions NoWait = WriteOptions.NoWait;
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
 
     private static DbOptions Options => new() { FlushInterval = TimeSpan.FromMilliseconds(5) };

@@ -2,8 +2,6 @@ namespace SlateFast.Tests.Iterators;
 
 public sealed class KeyRangeTests
 {
-    private static byte[] B(string s) => System.Text.Encoding.ASCII.GetBytes(s);
-
     [Fact]
     public void A_start_after_the_end_is_invalid()
     {

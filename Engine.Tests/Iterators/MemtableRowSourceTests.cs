@@ -5,8 +5,6 @@ namespace SlateFast.Tests.Iterators;
 
 public sealed class MemtableRowSourceTests
 {
-    private static byte[] B(string s) => System.Text.Encoding.ASCII.GetBytes(s);
-
     private static SlateFast.Memtables.Memtable Filled(params (string Key, ulong Seq)[] rows)
     {
         var memtable = new SlateFast.Memtables.Memtable(1 << 20);

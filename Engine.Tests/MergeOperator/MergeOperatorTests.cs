@@ -9,8 +9,6 @@ public sealed class MergeOperatorTests
 {
     private static readonly DbOptions Concat = new() { FlushInterval = TimeSpan.FromMilliseconds(5), MergeOperator = MergeOperators.Concat };
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
 
     private static async Task<Dictionary<string, string>> Contents(DbHandle db, ScanOptions? options = null)

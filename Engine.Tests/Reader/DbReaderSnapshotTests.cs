@@ -13,8 +13,6 @@ public sealed class DbReaderSnapshotTests
 
     private static DbReaderOptions ReaderOptions => new() { ManifestPollInterval = TimeSpan.FromHours(1), CheckpointLifetime = TimeSpan.FromHours(2) };
 
-    private static byte[] B(string s) => System.Text.Encoding.UTF8.GetBytes(s);
-
     [Fact]
     public async Task A_snapshot_reads_the_state_it_was_taken_at_after_the_reader_moved_to_newer_WAL_and_SSTs()
     {

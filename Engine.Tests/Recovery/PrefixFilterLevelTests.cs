@@ -12,8 +12,6 @@ namespace SlateFast.Tests.Recovery;
 /// </summary>
 public sealed class PrefixFilterLevelTests
 {
-    private static byte[] B(string s) => Encoding.ASCII.GetBytes(s);
-
     private static DbOptions Options(FormatLevel level, string? extractor = "fixed:4") => new()
     {
         FormatLevel = level,

@@ -14,8 +14,6 @@ public sealed class BackgroundLoopFailureTests
     // Generous: only a hang (the bug these tests guard against) gets anywhere near it.
     private static readonly TimeSpan s_hang = TimeSpan.FromSeconds(60);
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static DbOptions Options => new()
     {
         FlushInterval = TimeSpan.FromMilliseconds(5),

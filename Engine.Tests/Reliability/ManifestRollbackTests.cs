@@ -166,14 +166,6 @@ public sealed class ManifestRollbackTests
         Assert.Equal(CloseReason.Fenced, e.CloseReason);
     }
 
-    private static async Task<(int Exit, string Out, string Err)> Run(string workingDirectory, params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, workingDirectory);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task The_cli_lists_manifests_with_the_damaged_one_and_rolls_back()
     {
@@ -182,24 +174,24 @@ public sealed class ManifestRollbackTests
         var h = await WriteHistoryAsync(store);
         await DamageAsync(store, h.Latest);
 
-        var (exit, _, err) = await Run(folder.Path, "get", Db, "a00");
+        var (exit, _, err) = await SlateFastCli.RunAsync(folder.Path, "get", Db, "a00");
         Assert.Equal(ExitCodes.For(ErrorKind.Data), exit);
         Assert.Contains($"Data: manifest {h.Latest} (", err, StringComparison.Ordinal);
 
-        (exit, var output, _) = await Run(folder.Path, "manifest", "list", Db);
+        (exit, var output, _) = await SlateFastCli.RunAsync(folder.Path, "manifest", "list", Db);
         Assert.Equal(ExitCodes.For(ErrorKind.Data), exit);
         Assert.Contains($"{h.Latest} DAMAGED", output, StringComparison.Ordinal);
         Assert.Contains($"{h.Latest - 1} ok", output, StringComparison.Ordinal);
 
-        Assert.Equal(2, (await Run(folder.Path, "manifest", "rollback", Db)).Exit); // --to is required
-        (exit, output, err) = await Run(folder.Path, "manifest", "rollback", Db, "--to", $"{h.Latest - 1}");
+        Assert.Equal(2, (await SlateFastCli.RunAsync(folder.Path, "manifest", "rollback", Db)).Exit); // --to is required
+        (exit, output, err) = await SlateFastCli.RunAsync(folder.Path, "manifest", "rollback", Db, "--to", $"{h.Latest - 1}");
         Assert.True(exit == 0, err);
         Assert.Contains($"wrote manifest {h.Latest + 1} with the state of manifest {h.Latest - 1}", output, StringComparison.Ordinal);
 
-        (exit, output, _) = await Run(folder.Path, "get", Db, "b07");
+        (exit, output, _) = await SlateFastCli.RunAsync(folder.Path, "get", Db, "b07");
         Assert.Equal(0, exit);
         Assert.Equal("vb7", output.Trim());
-        Assert.Equal(0, (await Run(folder.Path, "manifest", "list", Db)).Exit);
+        Assert.Equal(0, (await SlateFastCli.RunAsync(folder.Path, "manifest", "list", Db)).Exit);
     }
 
     [Fact]
@@ -226,12 +218,12 @@ public sealed class ManifestRollbackTests
         var bytes = (await store.GetAsync(path))!.Data.ToArray();
         await store.PutAsync(path, bytes[..(bytes.Length - 4)]);
 
-        var (exit, _, err) = await Run(folder.Path, "get", Db, "k1");
+        var (exit, _, err) = await SlateFastCli.RunAsync(folder.Path, "get", Db, "k1");
         Assert.Equal(ExitCodes.For(ErrorKind.Data), exit);
         Assert.Contains($"WAL object {last} ", err, StringComparison.Ordinal);
-        Assert.Equal(2, (await Run(folder.Path, "get", Db, "k1", "--wal-recovery", "maybe")).Exit);
+        Assert.Equal(2, (await SlateFastCli.RunAsync(folder.Path, "get", Db, "k1", "--wal-recovery", "maybe")).Exit);
 
-        (exit, var output, err) = await Run(folder.Path, "get", Db, "k1", "--wal-recovery", "point-in-time");
+        (exit, var output, err) = await SlateFastCli.RunAsync(folder.Path, "get", Db, "k1", "--wal-recovery", "point-in-time");
         Assert.True(exit == 0, err);
         Assert.Equal("one", output.Trim());
     }

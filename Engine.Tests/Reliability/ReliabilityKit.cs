@@ -7,8 +7,6 @@ namespace SlateFast.Tests.Reliability;
 /// <summary>Helpers of the whole-engine fault tests: stores, a fast retry layer, and full reads.</summary>
 internal static class ReliabilityKit
 {
-    public static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     public static string S(byte[]? b) => b is null ? "<absent>" : Encoding.UTF8.GetString(b);
 
     /// <summary>The engine's retry layer with enough attempts for the fault rate and no real backoff.</summary>

@@ -14,8 +14,6 @@ namespace SlateFast.Tests.S3;
 [Collection(S3ServerCollection.Name)]
 public sealed class EngineOnS3Tests(S3Server s3, ITestOutputHelper output)
 {
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
 
     private static DbOptions Options => new() { FlushInterval = TimeSpan.FromMilliseconds(20), L0SstSizeBytes = 16 * 1024, GarbageCollector = null, MergeOperator = MergeOperators.Concat };

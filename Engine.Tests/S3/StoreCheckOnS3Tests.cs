@@ -23,9 +23,6 @@ public sealed class StoreCheckOnS3Tests(S3Server s3)
     private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         using var folder = new TempFolder("store-check");
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = await CommandLine.RunAsync(args, stdout, stderr, folder.Path);
-        return (exit, stdout.ToString(), stderr.ToString());
+        return await SlateFastCli.RunAsync(folder.Path, args);
     }
 }

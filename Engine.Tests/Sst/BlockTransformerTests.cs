@@ -10,8 +10,6 @@ namespace SlateFast.Tests.Sst;
 
 public sealed class BlockTransformerTests
 {
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static string S(byte[]? b) => b is null ? "<none>" : Encoding.UTF8.GetString(b);
 
     internal sealed class Identity : IBlockTransformer

@@ -19,8 +19,6 @@ public sealed class ConcurrentTransactionPropertyTests(ITestOutputHelper output)
 
     private sealed record Committed(ulong Seq, List<(string Key, string? Value)> Reads, List<(string Key, string? Value)> Writes);
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
 
     [Fact]

@@ -7,8 +7,6 @@ public sealed class TransactionIsolationTests
 {
     private static readonly WriteOptions NoWait = WriteOptions.NoWait;
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     private static string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
 
     private static Task<DbHandle> Open() => DbHandle.OpenAsync("db", new InMemoryObjectStore(), new DbOptions { FlushInterval = TimeSpan.FromMilliseconds(5) });

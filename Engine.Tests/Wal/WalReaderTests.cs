@@ -27,8 +27,6 @@ public sealed class WalReaderTests
 
     private static WalReaderOptions Fast(IObjectStore? wal = null) => new() { PollInterval = TimeSpan.FromMilliseconds(10), WalObjectStore = wal };
 
-    private static byte[] B(string s) => System.Text.Encoding.UTF8.GetBytes(s);
-
     private static string S(byte[]? b) => b is null ? "<null>" : System.Text.Encoding.UTF8.GetString(b);
 
     [Fact]

@@ -20,8 +20,6 @@ public sealed class NewerFormatInteropTests
         Compactor = new() { Enabled = false },
     };
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-
     [Fact]
     public async Task SlateDB_0_12_reads_and_writes_a_database_with_boundary_files_and_kept_fences()
     {

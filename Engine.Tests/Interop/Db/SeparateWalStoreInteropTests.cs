@@ -68,6 +68,4 @@ public sealed class SeparateWalStoreInteropTests(ITestOutputHelper output)
         Assert.Equal(B("v49"), await db.GetAsync(B("k49")));
         Assert.Null(await db.GetAsync(B("k07")));
     }
-
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 }
