@@ -62,5 +62,5 @@ public sealed class CommandLineParserTests
         Assert.Equal((0, "@v"), (exit, output.Trim()));
     }
 
-    private static Task<(int Exit, string Out, string Err)> Run(string[] args) => SlateFastCli.RunAsync(Path.GetTempPath(), args);
+    private static Task<(int Exit, string Out, string Err)> Run(string[] args) => Support.SlateFastCli.RunAsync(Path.GetTempPath(), args);
 }
