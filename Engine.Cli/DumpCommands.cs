@@ -2,6 +2,7 @@ using System.Text;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Cli;
 

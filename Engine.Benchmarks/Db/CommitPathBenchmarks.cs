@@ -4,6 +4,7 @@ using SlateFast.Format;
 using SlateFast.Memory;
 using SlateFast.Memtables;
 using SlateFast.Wal;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Benchmarks.Db;
 

@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using SlateFast.Format;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Benchmarks.Format;
 

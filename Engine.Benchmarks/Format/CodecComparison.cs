@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Diagnostics;
 using SlateFast.Format;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Benchmarks.Format;
 

@@ -2,6 +2,8 @@ using System.Buffers;
 using SlateFast.Cache;
 using SlateFast.Format;
 using SlateFast.ObjectStore;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Benchmarks.Regression;
 

@@ -4,6 +4,7 @@ using SlateFast.Format;
 using SlateFast.Iterators;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Benchmarks.Sst;
 

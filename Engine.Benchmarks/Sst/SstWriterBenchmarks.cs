@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using SlateFast.Format;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Benchmarks.Sst;
 

@@ -1,4 +1,5 @@
 using SlateFast.ObjectStore;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Fuzz.Operations;
 
@@ -402,7 +403,7 @@ internal sealed partial class OpRunner
                 }
 
                 var file = await SlateFast.Sst.SstFile.OpenAsync(_objects, meta.Path).ConfigureAwait(false);
-                var iterator = new SlateFast.Format.BlockIterator();
+                var iterator = new SlateFast.Format.Blocks.BlockIterator();
                 for (var block = 0; block < file.BlockCount; block++)
                 {
                     iterator.Reset(await file.ReadBlockAsync(block).ConfigureAwait(false), file.Format);

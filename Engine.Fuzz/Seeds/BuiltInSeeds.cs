@@ -1,5 +1,6 @@
 using SlateFast.Format;
 using SlateFast.Manifest;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Fuzz.Seeds;
 

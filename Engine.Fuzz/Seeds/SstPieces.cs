@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using SlateFast.Format;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Fuzz.Seeds;
 

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using SlateFast.Format;
 using SlateFast.Sst;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Fuzz.Seeds;
 

@@ -1,5 +1,7 @@
 using SlateFast.Format;
 using SlateFast.Fuzz.Seeds;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Fuzz.Targets;
 

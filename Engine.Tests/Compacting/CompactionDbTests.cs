@@ -1,6 +1,7 @@
 using System.Text;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Compacting;
 
@@ -99,7 +100,7 @@ public sealed class CompactionDbTests
     private static async Task<int> CountRows(SlateFast.Sst.SstFile sst)
     {
         var rows = 0;
-        var it = new SlateFast.Format.BlockIterator();
+        var it = new SlateFast.Format.Blocks.BlockIterator();
         for (var b = 0; b < sst.BlockCount; b++)
         {
             it.Reset(await sst.ReadBlockAsync(b), sst.Format);

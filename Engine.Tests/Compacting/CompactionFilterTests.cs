@@ -6,6 +6,7 @@ using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Retention;
 using SlateFast.Sst;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Compacting;
 

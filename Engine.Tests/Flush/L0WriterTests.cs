@@ -4,6 +4,8 @@ using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Flush;
 

@@ -7,6 +7,7 @@ using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
 using SlateFast.Testing;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Flush;
 

@@ -5,6 +5,7 @@ using SlateFast.Format;
 using SlateFast.Memory;
 using SlateFast.Sst;
 using Xunit.Abstractions;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Format;
 

@@ -3,6 +3,7 @@ using SlateFast.Fuzz;
 using SlateFast.Fuzz.Seeds;
 using SlateFast.Fuzz.Targets;
 using SlateFast.Tests.Support;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Fuzz;
 

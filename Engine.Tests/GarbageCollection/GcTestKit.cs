@@ -4,6 +4,7 @@ using System.Text;
 using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.GarbageCollection;
 

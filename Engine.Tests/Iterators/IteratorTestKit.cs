@@ -4,6 +4,7 @@ using SlateFast.Iterators;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Iterators;
 

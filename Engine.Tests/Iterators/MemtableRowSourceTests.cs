@@ -1,5 +1,6 @@
 using SlateFast.Format;
 using SlateFast.Iterators;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Iterators;
 

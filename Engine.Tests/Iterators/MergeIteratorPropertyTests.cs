@@ -5,6 +5,7 @@ using SlateFast.Iterators;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Tests.Format;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Iterators;
 

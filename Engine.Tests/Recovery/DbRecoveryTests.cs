@@ -5,6 +5,7 @@ using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Recovery;
 using SlateFast.Wal;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Recovery;
 

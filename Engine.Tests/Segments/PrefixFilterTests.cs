@@ -7,6 +7,7 @@ using SlateFast.ObjectStore;
 using SlateFast.Sst;
 using SlateFast.Tests.Support;
 using static SlateFast.Tests.GarbageCollection.GcTestKit;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Segments;
 

@@ -5,6 +5,7 @@ using SlateFast.ObjectStore;
 using SlateFast.Sst;
 using SlateFast.Tests.Interop;
 using SlateFast.Tests.Support;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Sst;
 

@@ -5,6 +5,7 @@ using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
 using SlateFast.Tests.Iterators;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Sst;
 

@@ -4,6 +4,7 @@ using SlateFast.Format;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
 using SlateFast.Tests.Support;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Sst;
 

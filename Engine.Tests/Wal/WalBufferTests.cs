@@ -3,6 +3,8 @@ using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Wal;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Wal;
 

@@ -5,6 +5,8 @@ using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Testing;
 using SlateFast.Wal;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Wal;
 

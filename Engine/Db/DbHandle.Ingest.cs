@@ -3,6 +3,7 @@ using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Format.Rows;
 
 namespace SlateFast;
 

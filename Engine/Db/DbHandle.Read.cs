@@ -7,6 +7,8 @@ using SlateFast.Format;
 using SlateFast.Iterators;
 using SlateFast.Manifest;
 using SlateFast.Sst;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast;
 

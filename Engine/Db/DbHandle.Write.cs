@@ -4,6 +4,7 @@ using SlateFast.Flush;
 using SlateFast.Format;
 using SlateFast.Memtables;
 using SlateFast.Wal;
+using SlateFast.Format.Rows;
 
 namespace SlateFast;
 

@@ -3,6 +3,7 @@ using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Wal;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast;
 

@@ -4,6 +4,7 @@ using SlateFast.Memtables;
 using SlateFast.ObjectStore;
 using SlateFast.Retention;
 using SlateFast.Sst;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Flush;
 

@@ -1,5 +1,6 @@
 using SlateFast.Format;
 using SlateFast.Memtables;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Iterators;
 

@@ -1,6 +1,7 @@
 using SlateFast.Format;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Iterators;
 

@@ -1,3 +1,5 @@
+using SlateFast.Format;
+
 namespace SlateFast.Retention;
 
 /// <summary>
@@ -40,7 +42,7 @@ internal sealed class KeyVersionBuffer
         _count = 0;
     }
 
-    public void Add(ulong seq, Format.RowKind kind, long? createTs, long? expireTs, ReadOnlySpan<byte> value)
+    public void Add(ulong seq, RowKind kind, long? createTs, long? expireTs, ReadOnlySpan<byte> value)
     {
         if (_count == _versions.Length)
         {

@@ -3,6 +3,8 @@ using System.Buffers.Binary;
 using System.Collections.Immutable;
 using SlateFast.Format;
 using SlateFast.Memory;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Sst;
 

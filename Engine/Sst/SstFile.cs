@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using SlateFast.Format;
 using SlateFast.ObjectStore;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Sst;
 

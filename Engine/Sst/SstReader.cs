@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using SlateFast.Format;
 using SlateFast.ObjectStore;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Sst;
 

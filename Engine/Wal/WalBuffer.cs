@@ -1,5 +1,6 @@
 using SlateFast.Format;
 using SlateFast.Sst;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Wal;
 

@@ -1,6 +1,7 @@
 using SlateFast.Format;
 using SlateFast.Memtables;
 using SlateFast.ObjectStore;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Wal;
 

@@ -3,6 +3,7 @@ using SlateFast.Diagnostics;
 using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Wal;
 

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using SlateFast.Format;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Format;
 

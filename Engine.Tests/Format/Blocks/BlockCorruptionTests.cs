@@ -1,5 +1,7 @@
 using SlateFast.Format;
 using Xunit.Abstractions;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Format;
 

@@ -1,4 +1,6 @@
 using SlateFast.Format;
+using SlateFast.Format.Rows;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Format;
 

@@ -1,4 +1,5 @@
 using SlateFast.Format;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Format;
 

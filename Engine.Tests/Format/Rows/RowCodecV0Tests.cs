@@ -1,4 +1,5 @@
 using SlateFast.Format;
+using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Format;
 

@@ -3,6 +3,7 @@ using SlateFast.Format;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
 using SlateFast.Sst;
+using SlateFast.Format.Blocks;
 
 namespace SlateFast.Tests.Interop.Format;
 

@@ -1,4 +1,6 @@
-namespace SlateFast.Format;
+using SlateFast.Format.Rows;
+
+namespace SlateFast.Format.Blocks;
 
 /// <summary>
 /// Builds V1 data blocks (spec §5.3): V0 rows prefix-compressed against the block's first key and one

@@ -1,4 +1,6 @@
-namespace SlateFast.Format;
+using SlateFast.Format.Rows;
+
+namespace SlateFast.Format.Blocks;
 
 /// <summary>
 /// Builds V2 data blocks byte-identical to SlateDB 0.12's (spec §5.3): V2 rows prefix-compressed

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace SlateFast.Format;
+namespace SlateFast.Format.Blocks;
 
 /// <summary>
 /// The growing bytes and u16 offsets of a block under construction, rented from the shared pools and

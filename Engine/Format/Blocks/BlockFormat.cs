@@ -1,4 +1,4 @@
-namespace SlateFast.Format;
+namespace SlateFast.Format.Blocks;
 
 /// <summary>
 /// Block and row codec pair, numbered like the SST format version that selects it (spec §5.1):

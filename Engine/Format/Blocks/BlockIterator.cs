@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using SlateFast.Format.Rows;
 
-namespace SlateFast.Format;
+namespace SlateFast.Format.Blocks;
 
 /// <summary>
 /// Reads the rows of one V1 or V2 data block payload (after decompression and CRC check), forward and

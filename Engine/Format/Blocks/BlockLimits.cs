@@ -1,4 +1,4 @@
-namespace SlateFast.Format;
+namespace SlateFast.Format.Blocks;
 
 /// <summary>Limits shared by the block builders.</summary>
 internal static class BlockLimits

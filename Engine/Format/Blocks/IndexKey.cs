@@ -1,4 +1,4 @@
-namespace SlateFast.Format;
+namespace SlateFast.Format.Blocks;
 
 /// <summary>Index keys of compacted SSTs (spec §5.6): the <c>first_key</c> of each <c>BlockMeta</c>.</summary>
 internal static class IndexKey

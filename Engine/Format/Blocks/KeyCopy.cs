@@ -1,4 +1,4 @@
-namespace SlateFast.Format;
+namespace SlateFast.Format.Blocks;
 
 /// <summary>A reusable copy of one key; reallocates only when a longer key arrives.</summary>
 internal struct KeyCopy

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace SlateFast.Format;
+namespace SlateFast.Format.Rows;
 
 /// <summary>
 /// V0 rows (spec §5.5), the rows of V1 blocks; SlateFast only writes them in tests:

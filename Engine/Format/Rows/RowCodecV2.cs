@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace SlateFast.Format;
+namespace SlateFast.Format.Rows;
 
 /// <summary>
 /// V2 rows (spec §5.4), written by SlateDB 0.12 in V2 blocks:

@@ -1,4 +1,4 @@
-namespace SlateFast.Format;
+namespace SlateFast.Format.Rows;
 
 /// <summary>
 /// One version of a key as the row codecs see it: spans into the caller's memory, no copies.

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace SlateFast.Format;
+namespace SlateFast.Format.Rows;
 
 /// <summary>The row flags byte shared by V0 and V2 rows (spec §5.7).</summary>
 internal static class RowFlags

@@ -1,4 +1,4 @@
-namespace SlateFast.Format;
+namespace SlateFast.Format.Rows;
 
 /// <summary>
 /// A row as decoded from a block, before its key is rebuilt: <see cref="Shared"/> bytes come from

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace SlateFast.Format;
+namespace SlateFast.Format.Rows;
 
 /// <summary>
 /// The part V0 and V2 rows share: <c>u64 BE seq | u8 flags | [i64 BE expire_ts] | [i64 BE create_ts]</c>

@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using SlateFast.Tests.Support;
+
+namespace SlateFast.Tests.Docs;
+
+/// <summary>
+/// docs/architecture.md maps the engine folder by folder, and each folder is one namespace: a
+/// folder added without its row, a row left behind by a moved folder, or a file whose namespace
+/// is neither its folder's nor the root (public API) namespace fails here.
+/// </summary>
+public sealed partial class ArchitectureDocTests
+{
+    private static string EngineRoot => Path.Combine(RepoPaths.Root, "Engine");
+
+    [Fact]
+    public void Every_engine_folder_has_a_row_and_every_row_names_a_folder_that_exists()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "architecture.md"));
+        var documented = FolderRow().Matches(doc).Select(m => m.Groups["folder"].Value).ToHashSet(StringComparer.Ordinal);
+        var folders = Directory.EnumerateDirectories(EngineRoot)
+            .Select(Path.GetFileName)
+            .Where(name => name is not ("bin" or "obj") && Directory.EnumerateFiles(Path.Combine(EngineRoot, name!), "*.cs", SearchOption.AllDirectories).Any())
+            .Select(name => name!)
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(folders.Except(documented).Order());
+        Assert.Empty(documented.Except(folders).Order());
+    }
+
+    [Fact]
+    public void Every_engine_file_is_in_its_folders_namespace_or_the_root_one()
+    {
+        var misplaced = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(EngineRoot, "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(EngineRoot, file).Replace('\\', '/');
+            if (relative.StartsWith("bin/", StringComparison.Ordinal) || relative.StartsWith("obj/", StringComparison.Ordinal) || !relative.Contains('/'))
+            {
+                continue;
+            }
+
+            var folder = "SlateFast." + Path.GetDirectoryName(relative)!.Replace('\\', '/').Replace('/', '.');
+            foreach (Match m in Namespace().Matches(File.ReadAllText(file)))
+            {
+                var ns = m.Groups["ns"].Value;
+                if (ns != "SlateFast" && ns != folder)
+                {
+                    misplaced.Add($"Engine/{relative}: namespace {ns}, folder {folder}");
+                }
+            }
+        }
+
+        Assert.Empty(misplaced);
+    }
+
+    [GeneratedRegex(@"^\| `Engine/(?<folder>[A-Za-z]+)`", RegexOptions.Multiline)]
+    private static partial Regex FolderRow();
+
+    [GeneratedRegex(@"^namespace (?<ns>[\w.]+)", RegexOptions.Multiline)]
+    private static partial Regex Namespace();
+}
