@@ -14,7 +14,7 @@ public sealed class CProgramTests
 {
     private static readonly string Suppressions = Path.Combine(NativeToolchain.NativeAotDirectory, "tests", "c", "valgrind.supp");
 
-    private static readonly string[] TestSources = ["tests/c/test_slatefast.c", "tests/c/test_transactions.c", "tests/c/test_checkpoints.c", "tests/c/test_wal_reader.c", "tests/c/test_status.c", "tests/c/test_admin.c", "tests/c/test_callbacks.c", "tests/c/test_segments.c"];
+    private static readonly string[] TestSources = ["tests/c/test_slatefast.c", "tests/c/test_transactions.c", "tests/c/test_checkpoints.c", "tests/c/test_wal_reader.c", "tests/c/test_status.c", "tests/c/test_admin.c", "tests/c/test_callbacks.c", "tests/c/test_segments.c", "tests/c/test_prefix_filters.c"];
 
     private static string[] Valgrind(string program, params string[] args) =>
         ["--error-exitcode=99", "--leak-check=full", "--errors-for-leak-kinds=definite", $"--suppressions={Suppressions}", program, .. args];

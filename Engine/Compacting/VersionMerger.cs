@@ -70,6 +70,7 @@ internal sealed class VersionMerger : IAsyncDisposable
                 continue;
             }
 
+            Diagnostics.Invariants.Check(_lastKeyLength < 0 || After(top, _lastKey.AsSpan(0, _lastKeyLength), _lastSeq), "a compaction's merged rows come in (key ascending, seq descending) order, each once");
             _current = _heap[0];
             return true;
         }
@@ -84,6 +85,12 @@ internal sealed class VersionMerger : IAsyncDisposable
         {
             await source.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private static bool After(IRowSource row, ReadOnlySpan<byte> key, ulong seq)
+    {
+        var cmp = row.Key.SequenceCompareTo(key);
+        return cmp > 0 || (cmp == 0 && row.Seq < seq);
     }
 
     private void Remember()

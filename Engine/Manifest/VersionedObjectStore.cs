@@ -34,6 +34,11 @@ internal abstract class VersionedObjectStore<T>(IObjectStore store, string db, s
 
     protected abstract byte[] Encode(T state);
 
+    /// <summary>Checks the invariants a change must keep (Debug builds; see <see cref="Diagnostics.Invariants"/>).</summary>
+    protected virtual void CheckChange(T before, T after)
+    {
+    }
+
     /// <summary>The newest version, or null when there is none.</summary>
     public async Task<(ulong Id, T State)?> LoadLatestAsync(CancellationToken cancellationToken = default)
     {
@@ -162,6 +167,8 @@ internal abstract class VersionedObjectStore<T>(IObjectStore store, string db, s
             {
                 return (id, state, false);
             }
+
+            CheckChange(state, next);
 
             if (await TryWriteAsync(id + 1, next, cancellationToken).ConfigureAwait(false))
             {

@@ -139,6 +139,7 @@ internal sealed unsafe class ArenaSkipList
                 Tower(node)[level] = next;
                 if (Interlocked.CompareExchange(ref Tower(prev)[level], node, next) == next)
                 {
+                    Diagnostics.Invariants.Check((prev == _head || Compare(prev, key, seq) < 0) && (next == 0 || Compare(next, key, seq) > 0), "a skiplist node links between a smaller and a larger (key, seq)");
                     break;
                 }
 

@@ -655,6 +655,7 @@ int main(int argc, char **argv) {
         test_callbacks();
         test_gc_and_clone();
         test_segments();
+        test_prefix_filters();
     }
     printf("%d checks, %d failed\n", checks, failures);
     fflush(stdout);

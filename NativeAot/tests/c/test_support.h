@@ -60,5 +60,7 @@ void test_callbacks(void);
 void test_gc_and_clone(void);
 /* test_segments.c */
 void test_segments(void);
+/* test_prefix_filters.c */
+void test_prefix_filters(void);
 
 #endif
