@@ -35,9 +35,7 @@ internal static class AdminCommands
     public static async Task<int> SeqToTsAsync(ParsedArgs args, CliContext context)
     {
         var admin = CheckpointCommands.Admin(args, context, expected: 2, "<db> <seq>");
-        var seq = ulong.TryParse(args.Positional[1], NumberStyles.None, CultureInfo.InvariantCulture, out var s)
-            ? s
-            : throw new UsageException($"<seq> must be a sequence number, got '{args.Positional[1]}'");
+        var seq = CliNumbers.U64(args.Positional[1], "<seq>", "a sequence number");
         var time = await admin.GetTimestampForSequenceAsync(seq, RoundUp(args)).ConfigureAwait(false);
         return Print(context, time?.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
     }
@@ -100,8 +98,5 @@ internal static class AdminCommands
             : throw new UsageException($"<time> must be Unix seconds or an ISO 8601 time, got '{text}'");
     }
 
-    private static ulong ParseId(string text, string what) =>
-        ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
-            ? id
-            : throw new UsageException($"{what} must be a positive version id, got '{text}'");
+    private static ulong ParseId(string text, string what) => CliNumbers.U64(text, what, "a positive version id", min: 1);
 }

@@ -41,7 +41,7 @@ internal static class CompactCommands
         var settings = CliSettings.Load(args, context).ToDbOptions();
         var defaults = settings.Compactor;
         var maxSst = args.Get("--max-sst-size") is { } text
-            ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1024 ? n : throw new UsageException($"--max-sst-size must be a number of bytes >= 1024, got '{text}'")
+            ? CliNumbers.I64(text, "--max-sst-size", "a number of bytes >= 1024", min: 1024)
             : defaults.MaxSstSize;
         var poll = args.Get("--poll-interval") is { } p ? Durations.Parse(p, "--poll-interval") : defaults.PollInterval;
         if (poll <= TimeSpan.Zero)

@@ -110,7 +110,7 @@ internal static class DumpCommands
     }
 
     private static int ParseLimit(string? text, int fallback) =>
-        text is null ? fallback : int.TryParse(text, out var n) && n >= 0 ? n : throw new UsageException($"--limit must be a non-negative number, got '{text}'");
+        text is null ? fallback : (int)CliNumbers.I64(text, "--limit", "a non-negative number", max: int.MaxValue);
 
     internal static string Hex(byte[]? bytes) => bytes is null ? "(none)" : bytes.Length == 0 ? "(empty)" : Convert.ToHexString(bytes).ToLowerInvariant();
 }

@@ -38,7 +38,7 @@ internal static class ManifestCommands
     {
         var admin = CheckpointCommands.Admin(args, context, expected: 1, "<db>");
         var to = args.Get("--to") is { } text
-            ? ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : throw new UsageException($"--to must be a manifest id (1 or more), got '{text}'")
+            ? CliNumbers.U64(text, "--to", "a manifest id (1 or more)", min: 1)
             : throw new UsageException("--to N is required (see 'slatefast manifest list' for the ids)");
         var r = await admin.RollbackManifestAsync(to, args.Has("--discard-wal")).ConfigureAwait(false);
         context.Out.WriteLine($"wrote manifest {r.ManifestId} with the state of manifest {r.FromManifestId}: writer epoch {r.WriterEpoch}, compactor epoch {r.CompactorEpoch}, replay after WAL {r.ReplayAfterWalId}");

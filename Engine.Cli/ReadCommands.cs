@@ -59,7 +59,7 @@ internal static class ReadCommands
 
         var hex = args.Has("--hex");
         var format = ValueOutput.Choose(args, allowRaw: false);
-        var limit = args.Get("--limit") is { } l ? (long.TryParse(l, out var n) && n >= 0 ? n : throw new UsageException($"--limit must be a non-negative number, got '{l}'")) : long.MaxValue;
+        var limit = args.Get("--limit") is { } l ? CliNumbers.I64(l, "--limit", "a non-negative number") : long.MaxValue;
         KeyRange range;
         if (args.Get("--prefix") is { } prefix)
         {

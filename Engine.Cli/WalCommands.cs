@@ -163,13 +163,7 @@ internal static class WalCommands
 
     private static ulong? Id(ParsedArgs args, string option) => args.Get(option) is { } text ? ParseU64(text, option) : null;
 
-    private static ulong ParseU64(string text, string option) =>
-        ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new UsageException($"{option} must be a whole number, got '{text}'");
+    private static ulong ParseU64(string text, string option) => CliNumbers.U64(text, option, "a whole number");
 
-    private static long ParseCount(string text, string option) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : throw new UsageException($"{option} must be a positive whole number, got '{text}'");
+    private static long ParseCount(string text, string option) => CliNumbers.I64(text, option, "a positive whole number", min: 1);
 }

@@ -133,7 +133,7 @@ internal static class WriteCommands
 
         var total = puts + deletes + merges;
         var skip = args.Get("--skip") is { } k
-            ? (long.TryParse(k, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n <= total ? n : throw new UsageException($"--skip must be a number of lines from 0 to {total}, got '{k}'"))
+            ? CliNumbers.I64(k, "--skip", $"a number of lines from 0 to {total}", max: total)
             : 0;
         var progress = args.Has("--progress") || context.Terminal;
         await using var db = await OpenAsync(args, context).ConfigureAwait(false);
