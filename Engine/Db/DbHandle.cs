@@ -62,6 +62,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
     private DbHandle(string path, IObjectStore store, DbOptions options)
     {
         Path = path;
+        MetricTag = Diagnostics.DbMetrics.Tag(path);
         _store = store;
         _walStore = options.WalObjectStore is { } wal ? ObjectStore.StorePipeline.ForDatabase(wal, path) : store;
         _options = options;
@@ -80,7 +81,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
     public string Path { get; }
 
     /// <summary>The <c>db</c> tag of this database's measurements.</summary>
-    internal KeyValuePair<string, object?> MetricTag => Diagnostics.DbMetrics.Tag(Path);
+    internal KeyValuePair<string, object?> MetricTag { get; }
 
     /// <summary>The settings the database was opened with.</summary>
     public DbOptions Options => _options;
