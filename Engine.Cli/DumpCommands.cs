@@ -19,7 +19,7 @@ internal static class DumpCommands
         var limit = ParseLimit(args.Get("--limit"), 100);
         var store = Stores.Open(args.Get("--store"), context);
         var path = args.Positional[0];
-        if (await store.HeadAsync(path).ConfigureAwait(false) is { } head && Wal.WalObjects.IsShortFence(head.Size) && DbPaths.TryParseWalSstName(path, out _))
+        if (await store.HeadAsync(path).ConfigureAwait(false) is { } head && WalReader.IsZeroByteFence(path, head.Size))
         {
             context.Out.WriteLine($"sst {path}");
             context.Out.WriteLine($"  {head.Size} bytes: a WAL fence as SlateDB 0.14+ writes it (no rows; a writer took over at this WAL id)");

@@ -262,19 +262,12 @@ internal static class WriteCommands
     /// </summary>
     internal static async Task<DbHandle> OpenWriterAsync(ParsedArgs args, CliContext context, string path, IObjectStore store)
     {
-        if (!args.Has("--create") && !await ExistsAsync(store, path).ConfigureAwait(false))
+        if (!args.Has("--create") && !await new DbAdmin(path, store).ExistsAsync().ConfigureAwait(false))
         {
             throw new SlateFastException(ErrorKind.Invalid, $"database '{path}' does not exist in {store}; pass --create to create it");
         }
 
         return await DbHandle.OpenAsync(path, store, DbOptionsFrom(args, context)).ConfigureAwait(false);
-    }
-
-    /// <summary>Whether <paramref name="path"/> holds a database: it has at least one manifest.</summary>
-    internal static async Task<bool> ExistsAsync(IObjectStore store, string path)
-    {
-        var page = await store.ListPageAsync(DbPaths.DirPrefix(path, DbPaths.ManifestDir), pageSize: 1).ConfigureAwait(false);
-        return page.Objects.Count > 0;
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
 using SlateFast.Diagnostics;
-using SlateFast.Memory;
 using SlateFast.ObjectStore;
 
 namespace SlateFast.Cli.Bench;
@@ -17,12 +16,16 @@ internal sealed class SlateFastBenchEngine : IBenchEngine
 {
     public const int BenchL0MaxSsts = 64;
 
+    private const string BytesWritten = "slatefast.object_store.bytes_written";
+    private const string NativeMemory = "slatefast.native_memory_bytes";
+
     private static readonly ScanOptions s_scan = new() { CacheBlocks = true };
     private readonly InstrumentedObjectStore _store;
     private readonly string _path;
     private DbHandle _db;
     private readonly MeterListener _listener;
     private long _bytesWritten;
+    private long _nativeMemoryBytes = -1;
 
     private SlateFastBenchEngine(DbHandle db, string path, InstrumentedObjectStore store, MeterListener listener)
     {
@@ -52,7 +55,17 @@ internal sealed class SlateFastBenchEngine : IBenchEngine
         }
     }
 
-    public long? NativeMemoryBytes => NativeMemoryTracker.Bytes;
+    // Read from the engine's slatefast.native_memory_bytes gauge, as any user would; null until
+    // the engine has published it.
+    public long? NativeMemoryBytes
+    {
+        get
+        {
+            _listener.RecordObservableInstruments();
+            var bytes = Interlocked.Read(ref _nativeMemoryBytes);
+            return bytes < 0 ? null : bytes;
+        }
+    }
 
     public static async Task<SlateFastBenchEngine> OpenAsync(IObjectStore store, string path)
     {
@@ -61,16 +74,25 @@ internal sealed class SlateFastBenchEngine : IBenchEngine
         SlateFastBenchEngine? engine = null;
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == SlateFastMetrics.MeterName && instrument.Name == "slatefast.object_store.bytes_written")
+            if (instrument.Meter.Name == SlateFastMetrics.MeterName && instrument.Name is BytesWritten or NativeMemory)
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
         {
-            if (engine is not null)
+            if (engine is null)
+            {
+                return;
+            }
+
+            if (instrument.Name == BytesWritten)
             {
                 Interlocked.Add(ref engine._bytesWritten, value);
+            }
+            else
+            {
+                Interlocked.Exchange(ref engine._nativeMemoryBytes, value);
             }
         });
         try

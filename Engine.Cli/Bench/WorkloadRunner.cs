@@ -315,8 +315,9 @@ internal sealed class WorkloadRunner
     {
         private readonly IBenchEngine _engine;
         private readonly Timer _timer;
+        private readonly Lock _peaksLock = new(); // guards the peaks: the timer and the phases both sample
         private long _peakRss;
-        private long _peakNative = -1;
+        private long? _peakNative;
 
         public PeakSampler(IBenchEngine engine)
         {
@@ -325,16 +326,39 @@ internal sealed class WorkloadRunner
             _timer = new Timer(_ => Sample(), null, 20, 20);
         }
 
-        public long PeakRss => Interlocked.Read(ref _peakRss);
+        public long PeakRss
+        {
+            get
+            {
+                lock (_peaksLock)
+                {
+                    return _peakRss;
+                }
+            }
+        }
 
-        public long? PeakNative => _peakNative < 0 ? null : Interlocked.Read(ref _peakNative);
+        public long? PeakNative
+        {
+            get
+            {
+                lock (_peaksLock)
+                {
+                    return _peakNative;
+                }
+            }
+        }
 
         public void Sample()
         {
-            SlateFast.Memory.Atomic.Max(ref _peakRss, ProcessProbe.ResidentBytes());
-            if (_engine.NativeMemoryBytes is { } native)
+            var rss = ProcessProbe.ResidentBytes();
+            var native = _engine.NativeMemoryBytes;
+            lock (_peaksLock)
             {
-                SlateFast.Memory.Atomic.Max(ref _peakNative, native);
+                _peakRss = Math.Max(_peakRss, rss);
+                if (native is { } n)
+                {
+                    _peakNative = Math.Max(_peakNative ?? 0, n);
+                }
             }
         }
 

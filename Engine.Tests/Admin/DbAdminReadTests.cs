@@ -16,6 +16,20 @@ public sealed class DbAdminReadTests
     private static readonly DbOptions s_writer = new() { L0SstSizeBytes = 4096, Compactor = new CompactorOptions { Enabled = false }, L0MaxSsts = 100 };
 
     [Fact]
+    public async Task A_database_exists_once_it_has_a_manifest_and_a_path_beside_it_does_not()
+    {
+        var store = new InMemoryObjectStore();
+        Assert.False(await new DbAdmin("db", store).ExistsAsync());
+        await using (await DbHandle.OpenAsync("db", store, s_writer))
+        {
+        }
+
+        Assert.True(await new DbAdmin("db", store).ExistsAsync());
+        Assert.False(await new DbAdmin("db2", store).ExistsAsync());
+        Assert.False(await new DbAdmin("d", store).ExistsAsync());
+    }
+
+    [Fact]
     public async Task Listed_manifests_carry_id_size_and_the_time_the_store_wrote_them()
     {
         var clock = new ManualClock();

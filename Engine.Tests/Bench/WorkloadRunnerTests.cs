@@ -27,6 +27,7 @@ public sealed class WorkloadRunnerTests
         Assert.True(result.Ops > 0);
         Assert.True(result.P50Us > 0 && result.P50Us <= result.P99Us && result.P99Us <= result.P999Us);
         Assert.NotNull(result.StoreRequests);
+        Assert.True(result.PeakNativeBytes > 0, "the engine's native_memory_bytes gauge holds at least the memtable arena");
     }
 
     [Fact]

@@ -27,6 +27,20 @@ public sealed partial class ArchitectureDocTests
         Assert.Empty(documented.Except(folders).Order());
     }
 
+    // The command line is a user of the engine like any other: what it needs is public API
+    // (DbAdmin, DbHandle.OpenReadOnlyAsync, Durations, the metrics), so the engine's internals
+    // are open only to its tests, benchmarks, fuzzers, the crash-test child and the C ABI.
+    [Fact]
+    public void Only_tests_tools_that_test_and_the_C_ABI_see_the_engines_internals()
+    {
+        var friends = typeof(DbHandle).Assembly.GetCustomAttributes(typeof(System.Runtime.CompilerServices.InternalsVisibleToAttribute), false)
+            .Cast<System.Runtime.CompilerServices.InternalsVisibleToAttribute>()
+            .Select(a => a.AssemblyName)
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(["Engine.Benchmarks", "Engine.Fuzz", "Engine.TestHost", "Engine.Tests", "SlateFast.Native"], friends);
+    }
+
     [Fact]
     public void Every_engine_file_is_in_its_folders_namespace_or_the_root_one()
     {

@@ -465,6 +465,15 @@ public sealed class DbSettingsTests : IDisposable
     }
 
     [Fact]
+    public void Tools_parse_durations_by_the_settings_rules_and_a_refusal_is_Invalid_naming_the_flag()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(93_784_000), Durations.Parse("1d2h3min4s", "--lifetime"));
+        var e = Assert.Throws<SlateFastException>(() => Durations.Parse("60", "--min-age"));
+        Assert.Equal(ErrorKind.Invalid, e.Kind);
+        Assert.Contains("--min-age needs a unit", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reader_settings_bind_SlateDBs_DbReaderOptions_names()
     {
         var options = DbSettings.Parse(

@@ -59,6 +59,18 @@ public sealed class WalReaderTests
         Assert.Equal(files.Where(f => f.Id >= middle && f.Id < middle + 2).Select(f => f.Id), (await reader.ListAsync(middle, middle + 2)).Select(f => f.Id));
     }
 
+    [Theory]
+    [InlineData("db/wal/00000000000000000007.sst", 0, true)]
+    [InlineData("wal/00000000000000000007.sst", 0, true)]
+    [InlineData("db/wal/00000000000000000007.sst", 5, false)] // torn, not a fence: reading it is Data
+    [InlineData("db/wal/00000000000000000007.sst", 4096, false)]
+    [InlineData("db/compacted/01J0000000000000000000000.sst", 0, false)]
+    [InlineData("db/wal/notes.txt", 0, false)]
+    [InlineData("db/manifest/00000000000000000001.manifest", 0, false)]
+    [InlineData("db/notwal/00000000000000000007.sst", 0, false)]
+    public void Only_a_zero_byte_object_with_a_WAL_name_is_a_zero_byte_fence(string path, long size, bool fence) =>
+        Assert.Equal(fence, WalReader.IsZeroByteFence(path, size));
+
     [Fact]
     public async Task Reading_a_WAL_object_that_was_never_written_is_Invalid_and_a_damaged_one_is_Data()
     {

@@ -42,6 +42,13 @@ public sealed class DbAdmin
     public string Path { get; }
 
     /// <summary>
+    /// Whether a database lives at <see cref="Path"/>: it has at least one manifest. Tools use it
+    /// to refuse a typo'd path before an open would create a database there.
+    /// </summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
+        await _manifests.LatestIdAsync(cancellationToken).ConfigureAwait(false) > 0;
+
+    /// <summary>
     /// Creates a checkpoint of the database's durable state as the latest manifest records it
     /// (writes still only in the writer's memory or in WAL objects after the manifest's last seen
     /// id are not in it; use <see cref="DbHandle.CreateCheckpointAsync"/> for those).

@@ -161,11 +161,13 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
     }
 
     /// <summary>
-    /// Opens the database for reading only: it claims no writer epoch and writes nothing, so it
-    /// never fences the writer; it sees what the manifest and the WAL objects held when it opened.
-    /// Writes and flushes fail with <see cref="ErrorKind.Invalid"/>.
+    /// Opens the database for reading only, as RocksDB's <c>OpenForReadOnly</c>: it claims no
+    /// writer epoch and writes nothing, so it never fences the writer; it sees what the manifest
+    /// and the WAL objects held when it opened, or what <paramref name="checkpoint"/> holds (a
+    /// missing checkpoint is <see cref="ErrorKind.Invalid"/>). Writes and flushes fail with
+    /// <see cref="ErrorKind.Invalid"/>. A reader that follows the writer is <see cref="DbReader"/>.
     /// </summary>
-    internal static async Task<DbHandle> OpenReadOnlyAsync(string path, IObjectStore store, DbOptions? options = null, Manifest.Uuid? checkpoint = null, CancellationToken cancellationToken = default)
+    public static async Task<DbHandle> OpenReadOnlyAsync(string path, IObjectStore store, DbOptions? options = null, Guid? checkpoint = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         options ??= new DbOptions();
@@ -175,7 +177,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         var db = new DbHandle(path, ObjectStore.StorePipeline.ForDatabase(store, path, options.ObjectStoreCache), options) { _readOnly = true };
         try
         {
-            await db.RecoverReadOnlyAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            await db.RecoverReadOnlyAsync(checkpoint is { } id ? CheckpointIds.FromGuid(id) : null, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -126,6 +126,18 @@ public sealed class WalReader
         }
     }
 
+    /// <summary>
+    /// Whether the object at <paramref name="objectPath"/>, <paramref name="sizeBytes"/> long, is a
+    /// zero-byte WAL fence as SlateDB 0.14+ writes it: a WAL object name with no bytes, which a
+    /// writer taking over wrote so the writer before it fails its next WAL write. It holds no
+    /// rows and is no SST. (Earlier fences are SSTs without rows and open as SSTs.)
+    /// </summary>
+    public static bool IsZeroByteFence(string objectPath, long sizeBytes)
+    {
+        ArgumentNullException.ThrowIfNull(objectPath);
+        return Wal.WalObjects.IsZeroByteFence(sizeBytes) && DbPaths.IsWalObjectPath(objectPath);
+    }
+
     // A WAL object stores its rows as an SST does (by key); commit order is by sequence number,
     // and a stable sort keeps one commit's rows in key order.
     private static IEnumerable<WalRow> InCommitOrder(IReadOnlyList<WalRow> rows) =>

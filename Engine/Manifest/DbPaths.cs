@@ -57,6 +57,14 @@ internal static class DbPaths
     /// <summary>A WAL SST name: the part before the first dot is a u64 (the extension is not checked).</summary>
     public static bool TryParseWalSstName(string fileName, out ulong id) => TryParseU64(Stem(FileName(fileName)), out id);
 
+    /// <summary>Whether <paramref name="path"/> names a WAL object of some database: a WAL SST name in a folder named <c>wal</c>.</summary>
+    public static bool IsWalObjectPath(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        var dir = slash < 0 ? ReadOnlySpan<char>.Empty : path.AsSpan(0, slash);
+        return (dir.SequenceEqual(WalDir) || dir.EndsWith("/" + WalDir, StringComparison.Ordinal)) && TryParseWalSstName(path, out _);
+    }
+
     /// <summary>A compacted SST name: the part before the first dot is a ULID.</summary>
     public static bool TryParseCompactedSstName(string fileName, out Ulid id) => Ulid.TryParse(Stem(FileName(fileName)), out id);
 

@@ -16,7 +16,7 @@ namespace SlateFast;
 /// timeout), and so is duration-str's <c>*</c> product. Fractions (<c>1.5s</c>) are a SlateFast
 /// extra.
 /// </remarks>
-internal static class Durations
+public static class Durations
 {
     private static readonly Dictionary<string, double> s_unitSeconds = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -32,8 +32,18 @@ internal static class Durations
         ["ns"] = 1e-9, ["nsec"] = 1e-9, ["nanosecond"] = 1e-9,
     };
 
+    /// <summary>
+    /// The duration <paramref name="text"/> names; <see cref="ErrorKind.Invalid"/> when it names
+    /// none, with a message that names <paramref name="what"/> (a flag or setting) and says why.
+    /// </summary>
+    public static TimeSpan Parse(string text, string what)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TryParse(text, what, out var error) ?? ThrowHelper.Invalid<TimeSpan>(error);
+    }
+
     /// <summary>The duration <paramref name="text"/> names, or null with <paramref name="error"/> saying why not (naming <paramref name="what"/>).</summary>
-    public static TimeSpan? TryParse(string text, string what, out string error)
+    internal static TimeSpan? TryParse(string text, string what, out string error)
     {
         error = string.Empty;
         var rest = text.Trim();
@@ -128,7 +138,7 @@ internal static class Durations
     }
 
     /// <summary>A short form for messages: 500 ms, 5 s, 2.5 min.</summary>
-    public static string Format(TimeSpan t) => t.TotalSeconds < 1
+    internal static string Format(TimeSpan t) => t.TotalSeconds < 1
         ? $"{t.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture)} ms"
         : t.TotalSeconds < 120 ? $"{t.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s" : $"{t.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min";
 }

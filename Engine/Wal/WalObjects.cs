@@ -18,6 +18,14 @@ internal static class WalObjects
     public static bool IsShortFence(long size) => size <= SstSections.FooterLength;
 
     /// <summary>
+    /// Whether a WAL object of <paramref name="size"/> bytes reads as a fence. Only zero bytes
+    /// does: SlateDB 0.14+ writes zero-byte fences and everything else writes whole SSTs, so 1 to
+    /// <see cref="SstSections.FooterLength"/> bytes can only be a write cut short (SlateDB reads
+    /// those as empty too, which would drop the rows of the torn object silently).
+    /// </summary>
+    public static bool IsZeroByteFence(long size) => size == 0;
+
+    /// <summary>
     /// What a new manifest records about the WAL's store: SlateDB marks a database created with a
     /// separate WAL store by an empty <c>wal_object_store_uri</c> (the field is a flag, not an
     /// address, in 0.12 to 0.15).
@@ -78,10 +86,7 @@ internal static class WalObjects
         var path = DbPaths.WalSstPath(db, walId);
         var head = await store.HeadAsync(path, cancellationToken).ConfigureAwait(false) ?? throw new ObjectNotFoundException(path);
 
-        // Only zero bytes is a fence here: SlateDB 0.14+ writes zero-byte fences and SlateFast and
-        // SlateDB 0.12/0.13 write whole SSTs, so 1..10 bytes can only be a write cut short.
-        // (SlateDB reads it as empty, which would drop the rows of the torn object silently.)
-        if (head.Size == 0)
+        if (IsZeroByteFence(head.Size))
         {
             return null;
         }

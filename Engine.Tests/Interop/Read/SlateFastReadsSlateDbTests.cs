@@ -39,7 +39,7 @@ public sealed class SlateFastReadsSlateDbTests(SlateDbDatabases dbs, ITestOutput
         var g = dbs["checkpoint"];
         Assert.NotNull(g.CheckpointId);
         var store = new LocalObjectStore(g.Root);
-        await using var atCheckpoint = await DbHandle.OpenReadOnlyAsync(g.DbPath, store, checkpoint: SlateFast.Manifest.Uuid.Parse(g.CheckpointId));
+        await using var atCheckpoint = await DbHandle.OpenReadOnlyAsync(g.DbPath, store, checkpoint: Guid.Parse(g.CheckpointId));
         await using var latest = await DbHandle.OpenReadOnlyAsync(g.DbPath, store);
 
         var checkpointRows = await ReadComparison.ScanAsync(atCheckpoint.ScanAsync(KeyRange.All));
@@ -51,7 +51,7 @@ public sealed class SlateFastReadsSlateDbTests(SlateDbDatabases dbs, ITestOutput
             Assert.Equal(row.Value, await atCheckpoint.GetAsync(row.Key));
         }
 
-        var missing = SlateFast.Manifest.Uuid.Parse("00000000-0000-4000-8000-000000000000");
+        var missing = Guid.Parse("00000000-0000-4000-8000-000000000000");
         var e = await Assert.ThrowsAsync<SlateFastException>(() => DbHandle.OpenReadOnlyAsync(g.DbPath, store, checkpoint: missing));
         Assert.Equal(ErrorKind.Invalid, e.Kind);
     }
