@@ -4,18 +4,17 @@ using FsCheck.Fluent;
 using SlateFast.Format.FlatBuffers;
 using SlateFast.Manifest;
 using SlateFast.Sst;
+using SlateFast.Tests.Support;
 
 namespace SlateFast.Tests.Manifest;
 
+[Trait("Category", "Golden")] // reads Engine.Tests/testdata (scripts/golden)
 public class ManifestCodecTests
 {
-    // Manifest 1 of every new SlateDB 0.12.1 database (checked against the fixture databases):
+    // Manifest 1 of every new SlateDB 0.12.1 database (Engine.Tests/testdata/slatedb-0.12.1):
     // version 1, initialized, last_l0_clock_tick = i64::MIN, empty l0/compacted/checkpoints and
     // a 13-byte empty sequence tracker.
-    private const string FirstManifestHex =
-        "0001" + "28000000" + "2400" + "2000" + "000000000700000000000000000000000800" + "0c0018001000000000000000" + "1400"
-        + "24000000" + "00000001" + "34000000" + "2c000000" + "24000000" + "0c000000" + "0000000000000080"
-        + "0d000000" + "01000000000000000000000000" + "000000" + "00000000" + "00000000" + "00000000";
+    private static byte[] FirstManifest => Golden.Read("slatedb-0.12.1/manifest-1.manifest");
 
     private static SlateFastException DecodeFails(ReadOnlySpan<byte> bytes)
     {
@@ -28,7 +27,7 @@ public class ManifestCodecTests
     [Fact]
     public void First_manifest_of_a_new_database_is_SlateDBs_106_bytes()
     {
-        var expected = Convert.FromHexString(FirstManifestHex);
+        var expected = FirstManifest;
         Assert.Equal(106, expected.Length);
         Assert.Equal(expected, ManifestCodec.Encode(ManifestState.Initial));
     }
@@ -36,7 +35,7 @@ public class ManifestCodecTests
     [Fact]
     public void First_manifest_decodes_to_the_initial_state()
     {
-        var m = ManifestCodec.Decode(Convert.FromHexString(FirstManifestHex));
+        var m = ManifestCodec.Decode(FirstManifest);
         Assert.True(m.Initialized);
         Assert.Equal(0UL, m.WriterEpoch);
         Assert.Equal(long.MinValue, m.LastL0ClockTick);
@@ -98,7 +97,7 @@ public class ManifestCodecTests
     [Fact]
     public void Unknown_version_is_Data()
     {
-        var bytes = Convert.FromHexString(FirstManifestHex);
+        var bytes = FirstManifest;
         bytes[1] = 3;
         Assert.Contains("version 3", DecodeFails(bytes).Message);
     }
@@ -106,7 +105,7 @@ public class ManifestCodecTests
     [Fact]
     public void Misaligned_root_is_Data()
     {
-        var bytes = Convert.FromHexString(FirstManifestHex);
+        var bytes = FirstManifest;
         bytes[2] += 2;
         Assert.Contains("aligned", DecodeFails(bytes).Message);
     }

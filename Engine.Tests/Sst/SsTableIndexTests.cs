@@ -1,34 +1,46 @@
 using SlateFast.Sst;
+using SlateFast.Tests.Support;
 
 namespace SlateFast.Tests.Sst;
 
+[Trait("Category", "Golden")] // reads Engine.Tests/testdata (scripts/golden)
 public class SsTableIndexTests
 {
-    // Index payloads written by SlateDB 0.12.1: the empty fencing WAL's, and a one-block WAL's
-    // (block at 0, index key = seq 101 big-endian).
-    private const string EmptyIndexHex = "0c0000000000060008000400060000000400000000000000";
-    private const string OneBlockIndexHex =
-        "0c00000000000600080004000600000004000000010000000c00000008000800000004000800000004000000080000000000000000000065";
+    // Index payloads of objects SlateDB 0.12.1 wrote (Engine.Tests/testdata/slatedb-0.12.1): the
+    // empty fencing WAL's, and a one-block WAL object's (block at 0, index key = the first row's
+    // sequence number, big-endian).
+    private static byte[] IndexOf(string name)
+    {
+        var sst = Golden.Read(name);
+        var info = SsTableInfoCodec.Decode(Golden.SstInfo(sst).Info);
+        return Golden.Section(sst, info.IndexOffset, info.IndexLength);
+    }
+
+    private static byte[] EmptyIndex => IndexOf("slatedb-0.12.1/wal-fence.sst");
+
+    private static byte[] OneBlockIndex => IndexOf("slatedb-0.12.1/wal-rows.sst");
+
+    private static byte[] OneBlockFirstKey => SsTableInfoCodec.Decode(Golden.SstInfo(Golden.Read("slatedb-0.12.1/wal-rows.sst")).Info).FirstEntry!.Value.ToArray();
 
     [Fact]
     public void Empty_index_matches_SlateDBs_bytes()
     {
         var builder = new SsTableIndexBuilder();
-        Assert.Equal(Convert.FromHexString(EmptyIndexHex), builder.Finish().ToArray());
-        Assert.Equal(0, SsTableIndex.Decode(Convert.FromHexString(EmptyIndexHex)).BlockCount);
+        Assert.Equal(EmptyIndex, builder.Finish().ToArray());
+        Assert.Equal(0, SsTableIndex.Decode(EmptyIndex).BlockCount);
     }
 
     [Fact]
     public void One_block_wal_index_matches_SlateDBs_bytes()
     {
         var builder = new SsTableIndexBuilder();
-        builder.AddBlock(0, Convert.FromHexString("0000000000000065"));
-        Assert.Equal(Convert.FromHexString(OneBlockIndexHex), builder.Finish().ToArray());
+        builder.AddBlock(0, OneBlockFirstKey);
+        Assert.Equal(OneBlockIndex, builder.Finish().ToArray());
 
-        var index = SsTableIndex.Decode(Convert.FromHexString(OneBlockIndexHex));
+        var index = SsTableIndex.Decode(OneBlockIndex);
         Assert.Equal(1, index.BlockCount);
         Assert.Equal(0UL, index.BlockOffset(0));
-        Assert.Equal(Convert.FromHexString("0000000000000065"), index.FirstKey(0).ToArray());
+        Assert.Equal(OneBlockFirstKey, index.FirstKey(0).ToArray());
     }
 
     [Fact]
@@ -93,7 +105,7 @@ public class SsTableIndexTests
     [Fact]
     public void Truncation_at_every_length_is_Data()
     {
-        var bytes = Convert.FromHexString(OneBlockIndexHex);
+        var bytes = OneBlockIndex;
         for (int n = 0; n < bytes.Length; n++)
         {
             var e = Assert.Throws<SlateFastException>(() => SsTableIndex.Decode(bytes.AsMemory(0, n)));

@@ -1,21 +1,21 @@
 using SlateFast.Sst;
+using SlateFast.Tests.Support;
 
 namespace SlateFast.Tests.Sst;
 
+[Trait("Category", "Golden")] // reads Engine.Tests/testdata (scripts/golden)
 public class SsTableInfoCodecTests
 {
-    // SsTableInfo of an empty fencing WAL SST written by SlateDB 0.12.1 (no entries, stats at 28/16).
-    internal const string FencingWalInfoHex =
-        "1c00000018001c00000000000400000000000000000000000c001400180000001c000000000000001c000000000000001000000000000000";
+    // The SsTableInfo of objects SlateDB 0.12.1 wrote (Engine.Tests/testdata/slatedb-0.12.1): the
+    // empty fencing WAL's and a one-block WAL object's.
+    internal static byte[] FencingWalInfo => Golden.SstInfo(Golden.Read("slatedb-0.12.1/wal-fence.sst")).Info;
 
-    // SsTableInfo of a one-block WAL SST written by SlateDB 0.12.1 (first seq 101, index at 241/60).
-    internal const string WalInfoHex =
-        "1c0000000000000000001200280008000c0014001c00000000000700120000000000000120000000f1000000000000003c00000000000000f10000000000000000000000080000000000000000000065";
+    internal static byte[] WalInfo => Golden.SstInfo(Golden.Read("slatedb-0.12.1/wal-rows.sst")).Info;
 
     [Fact]
     public void Fencing_wal_info_decodes_and_reencodes_to_SlateDBs_bytes()
     {
-        var bytes = Convert.FromHexString(FencingWalInfoHex);
+        var bytes = FencingWalInfo;
         var info = SsTableInfoCodec.Decode(bytes);
         Assert.Equal(new SsTableInfo { IndexLength = 28, StatsOffset = 28, StatsLength = 16 }, info);
         Assert.Null(info.FirstEntry);
@@ -26,14 +26,30 @@ public class SsTableInfoCodecTests
     [Fact]
     public void Wal_info_decodes_and_reencodes_to_SlateDBs_bytes()
     {
-        var bytes = Convert.FromHexString(WalInfoHex);
+        var sst = Golden.Read("slatedb-0.12.1/wal-rows.sst");
+        var bytes = WalInfo;
         var info = SsTableInfoCodec.Decode(bytes);
         Assert.Equal(SstType.Wal, info.SstType);
-        Assert.Equal(Convert.FromHexString("0000000000000065"), info.FirstEntry!.Value.ToArray());
-        Assert.Equal(241UL, info.IndexOffset);
-        Assert.Equal(60UL, info.IndexLength);
-        Assert.Equal(241UL, info.FilterOffset);
+        Assert.Equal(CompressionCodec.None, info.Compression);
+
+        // A WAL object's first entry is its first row's sequence number, big-endian (spec §5.1);
+        // its one block starts at 0 and the index follows it, with no filter and no stats.
+        Assert.Equal(8, info.FirstEntry!.Value.Length);
+        Assert.Equal(FirstRowSeq(sst), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(info.FirstEntry.Value.Span));
+        Assert.Null(info.LastEntry);
+        Assert.Equal(info.IndexOffset, info.FilterOffset);
+        Assert.Equal(0UL, info.FilterLength);
+        Assert.Equal((ulong)sst.Length - 10 - (ulong)bytes.Length - 4, info.IndexOffset + info.IndexLength);
         Assert.Equal(bytes, SsTableInfoCodec.Encode(info));
+    }
+
+    // The sequence number of the first row of the first V2 block (spec §5.4): varints shared (0),
+    // unshared and value length, the key suffix, the value, then the sequence number, u64 BE.
+    private static ulong FirstRowSeq(byte[] sst)
+    {
+        var span = sst.AsSpan();
+        Assert.True(span[0] == 0 && span[1] < 0x80 && span[2] < 0x80, "one-byte varints in this file");
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(span[(3 + span[1] + span[2])..]);
     }
 
     [Fact]
@@ -67,7 +83,7 @@ public class SsTableInfoCodecTests
     [Fact]
     public void Truncation_at_every_length_is_Data()
     {
-        var bytes = Convert.FromHexString(WalInfoHex);
+        var bytes = WalInfo;
         for (int n = 0; n < bytes.Length; n++)
         {
             var e = Assert.Throws<SlateFastException>(() => SsTableInfoCodec.Decode(bytes.AsSpan(0, n)));

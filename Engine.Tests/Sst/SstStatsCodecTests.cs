@@ -1,14 +1,18 @@
 using System.Collections.Immutable;
 using SlateFast.Sst;
+using SlateFast.Tests.Support;
 
 namespace SlateFast.Tests.Sst;
 
+[Trait("Category", "Golden")] // reads Engine.Tests/testdata (scripts/golden)
 public class SstStatsCodecTests
 {
     [Fact]
     public void Empty_stats_match_SlateDBs_fencing_wal_bytes()
     {
-        var bytes = Convert.FromHexString("080000000400040004000000");
+        var fence = Golden.Read("slatedb-0.12.1/wal-fence.sst");
+        var info = SsTableInfoCodec.Decode(Golden.SstInfo(fence).Info);
+        var bytes = Golden.Section(fence, info.StatsOffset, info.StatsLength);
         Assert.Equal(bytes, SstStatsCodec.Encode(new SstStats()));
         Assert.Equal(new SstStats(), SstStatsCodec.Decode(bytes));
     }

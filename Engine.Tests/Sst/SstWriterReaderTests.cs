@@ -8,23 +8,15 @@ using SlateFast.Format.Rows;
 
 namespace SlateFast.Tests.Sst;
 
+[Trait("Category", "Golden")] // reads Engine.Tests/testdata (scripts/golden)
 public sealed class SstWriterReaderTests
 {
-    // SST files written by SlateDB 0.12.1 (npm @slatedb/uniffi), kept as bytes: a fencing WAL (the
-    // empty SST every writer writes at open) and a WAL SST with ten rows: puts, empty values,
-    // deletes of one batch sharing a sequence number, binary keys.
-    internal const string SlateDbFencingWalHex =
-        "0c0000000000060008000400060000000400000000000000177e6f0a080000000400040004000000ed606b2a1c00000018001c0000000000040000000000000000" +
-        "0000000c001400180000001c000000000000001c00000000000000100000000000000064413efa000000000000002c0002";
+    // Objects SlateDB 0.12.1 wrote (Engine.Tests/testdata/slatedb-0.12.1): the fencing WAL (the
+    // empty SST every writer writes at open) and a WAL object with deletes, binary keys and one
+    // batch of deletes and a put sharing a sequence number.
+    private static byte[] SlateDbFencingWal => Golden.Read("slatedb-0.12.1/wal-fence.sst");
 
-    internal const string SlateDbWalHex =
-        "000800757365723a303030000000000000006505000001a1fc0819cd0602003130000000000000006605000001a1fc0819cd06020032300000000000" +
-        "00006705000001a1fc0819cd0602003330000000000000006805000001a1fc0819ce0602003430000000000000006905000001a1fc0819ce00020000" +
-        "01000000000000006a05000001a1fc0819ce000800757365723a303530000000000000006a05000001a1fc0819ce0602003631000000000000006a05" +
-        "000001a1fc0819ce0602003730000000000000006a05000001a1fc0819ce000300ffff00000000000000006a05000001a1fc0819ce00000001d5e6c6" +
-        "ca0c00000000000600080004000600000004000000010000000c00000008000800000004000800000004000000080000000000000000000065a85f23" +
-        "951c0000000000000000001200280008000c0014001c00000000000700120000000000000120000000f1000000000000003c00000000000000f10000" +
-        "0000000000000000000800000000000000000000652c65e05a000000000000012d0002";
+    private static byte[] SlateDbWal => Golden.Read("slatedb-0.12.1/wal-rows.sst");
 
     private static byte[] Bytes(int length, int seed)
     {
@@ -49,14 +41,14 @@ public sealed class SstWriterReaderTests
     {
         using var builder = new SstBuilder(new SstBuildSettings(4096, CompressionCodec.None, 10, 1000, SstType.Compacted));
         builder.Finish();
-        Assert.Equal(SlateDbFencingWalHex, Convert.ToHexString(builder.Pending.Span).ToLowerInvariant());
+        Assert.Equal(SlateDbFencingWal, builder.Pending.ToArray());
     }
 
     [Fact]
     public async Task A_wal_sst_rebuilt_from_slatedbs_rows_is_byte_identical()
     {
         var store = new InMemoryObjectStore();
-        await store.PutAsync("wal/4.sst", Convert.FromHexString(SlateDbWalHex));
+        await store.PutAsync("wal/4.sst", SlateDbWal);
         var reader = await SstReader.OpenAsync(store, "wal/4.sst");
         Assert.True(reader.Properties.IsWal);
 
@@ -67,7 +59,7 @@ public sealed class SstWriterReaderTests
         }
 
         builder.Finish();
-        Assert.Equal(SlateDbWalHex, Convert.ToHexString(builder.Pending.Span).ToLowerInvariant());
+        Assert.Equal(SlateDbWal, builder.Pending.ToArray());
     }
 
     [Theory]
@@ -270,8 +262,8 @@ public sealed class SstWriterReaderTests
     public async Task Truncated_or_foreign_files_are_data_errors_at_every_length()
     {
         var store = new InMemoryObjectStore();
-        await store.PutAsync("wal.sst", Convert.FromHexString(SlateDbWalHex));
-        var full = Convert.FromHexString(SlateDbWalHex);
+        await store.PutAsync("wal.sst", SlateDbWal);
+        var full = SlateDbWal;
         for (var length = 0; length < full.Length; length++)
         {
             await store.PutAsync("cut.sst", full.AsMemory(0, length));
@@ -286,7 +278,7 @@ public sealed class SstWriterReaderTests
     [Fact]
     public async Task Every_single_byte_corruption_is_detected_or_harmless()
     {
-        var full = Convert.FromHexString(SlateDbWalHex);
+        var full = SlateDbWal;
         var store = new InMemoryObjectStore();
         var expected = await ReadAll(await Open(store, full));
         for (var i = 0; i < full.Length; i++)
