@@ -13,7 +13,7 @@ namespace SlateFast.Tests.Admin;
 /// </summary>
 public sealed class DbAdminReadTests
 {
-    private static readonly DbOptions s_writer = new() { L0SstSizeBytes = 4096, Compactor = new CompactorOptions { Enabled = false }, L0MaxSsts = 100 };
+    private static readonly DbOptions s_writer = TestOptions.ManualTree;
 
     [Fact]
     public async Task A_database_exists_once_it_has_a_manifest_and_a_path_beside_it_does_not()

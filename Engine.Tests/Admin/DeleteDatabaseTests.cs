@@ -13,7 +13,7 @@ namespace SlateFast.Tests.Admin;
 /// </summary>
 public sealed class DeleteDatabaseTests
 {
-    private static readonly DbOptions s_writer = new() { L0SstSizeBytes = 4096, Compactor = new CompactorOptions { Enabled = false }, L0MaxSsts = 100 };
+    private static readonly DbOptions s_writer = TestOptions.ManualTree;
 
     private static async Task WriteAsync(IObjectStore store, string path, DbOptions options, int rows = 3)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using SlateFast.ObjectStore;
+using SlateFast.Tests.Support;
 
 namespace SlateFast.Tests.Admin;
 
@@ -10,7 +11,7 @@ namespace SlateFast.Tests.Admin;
 /// </summary>
 public sealed class StandaloneCompactorTests
 {
-    private static readonly DbOptions s_writer = new() { L0SstSizeBytes = 4096, Compactor = new CompactorOptions { Enabled = false }, L0MaxSsts = 100 };
+    private static readonly DbOptions s_writer = TestOptions.ManualTree;
     private static readonly DbOptions s_compactor = new() { Compactor = new CompactorOptions { PollInterval = TimeSpan.FromMilliseconds(20) } };
 
     [Fact]

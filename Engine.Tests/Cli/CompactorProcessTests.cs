@@ -15,7 +15,7 @@ namespace SlateFast.Tests.Cli;
 /// </summary>
 public sealed class CompactorProcessTests : IDisposable
 {
-    private static readonly DbOptions s_writer = new() { L0SstSizeBytes = 4096, Compactor = new CompactorOptions { Enabled = false }, L0MaxSsts = 100 };
+    private static readonly DbOptions s_writer = TestOptions.ManualTree;
     private readonly TempFolder _folder = new("cli-compactor-run");
 
     public void Dispose() => _folder.Dispose();

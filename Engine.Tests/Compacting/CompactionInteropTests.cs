@@ -12,7 +12,7 @@ namespace SlateFast.Tests.Compacting;
 /// <summary>Compaction across engines: each reads what the other compacted, and their compactors fence each other.</summary>
 public sealed class CompactionInteropTests
 {
-    private static readonly DbOptions s_writer = new() { L0SstSizeBytes = 4096, BlockSize = 1024, L0MaxSsts = 100, Compactor = new CompactorOptions { Enabled = false } };
+    private static readonly DbOptions s_writer = TestOptions.ManualTree with { BlockSize = 1024 };
 
     private static async Task<List<(string Key, string Value)>> SlateFastRows(IObjectStore store)
     {

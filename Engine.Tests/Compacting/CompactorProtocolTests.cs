@@ -2,12 +2,13 @@ using System.Text;
 using SlateFast.Compacting;
 using SlateFast.Manifest;
 using SlateFast.ObjectStore;
+using SlateFast.Tests.Support;
 
 namespace SlateFast.Tests.Compacting;
 
 public sealed class CompactorProtocolTests
 {
-    private static readonly DbOptions s_writer = new() { L0SstSizeBytes = 4096, Seed = 3, Compactor = new CompactorOptions { Enabled = false }, L0MaxSsts = 100 };
+    private static readonly DbOptions s_writer = TestOptions.ManualTree with { Seed = 3 };
 
     internal static async Task WriteL0sAsync(IObjectStore store, int count, string prefix = "k")
     {

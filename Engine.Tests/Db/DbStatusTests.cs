@@ -1,4 +1,5 @@
 using SlateFast.ObjectStore;
+using SlateFast.Tests.Support;
 
 namespace SlateFast.Tests.Db;
 
@@ -11,7 +12,7 @@ public sealed class DbStatusTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromMinutes(1);
 
-    private static DbOptions Options => new() { GarbageCollector = null, FlushInterval = TimeSpan.FromMilliseconds(10) };
+    private static DbOptions Options => TestOptions.NoCollector();
 
     [Fact]
     public async Task A_writers_status_reports_sequence_numbers_manifest_memtables_L0s_and_its_close()

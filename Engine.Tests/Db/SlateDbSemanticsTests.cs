@@ -1,6 +1,7 @@
 using System.Text;
 using SlateFast.ObjectStore;
 using Xunit.Abstractions;
+using SlateFast.Tests.Support;
 
 namespace SlateFast.Tests.Db;
 
@@ -13,7 +14,7 @@ namespace SlateFast.Tests.Db;
 /// </summary>
 public sealed class SlateDbSemanticsTests(ITestOutputHelper output)
 {
-    private static DbOptions Options => new() { FlushInterval = TimeSpan.FromMilliseconds(5), GarbageCollector = null };
+    private static DbOptions Options => TestOptions.NoCollector(flushMilliseconds: 5);
 
     private static async Task<List<KeyValue>> Rows(DbIterator iterator)
     {

@@ -1,4 +1,5 @@
 using SlateFast.ObjectStore;
+using SlateFast.Tests.Support;
 
 namespace SlateFast.Tests.Reader;
 
@@ -9,7 +10,7 @@ namespace SlateFast.Tests.Reader;
 /// </summary>
 public sealed class DbReaderSnapshotTests
 {
-    private static DbOptions WriterOptions => new() { GarbageCollector = null, FlushInterval = TimeSpan.FromMilliseconds(10) };
+    private static DbOptions WriterOptions => TestOptions.NoCollector();
 
     private static DbReaderOptions ReaderOptions => new() { ManifestPollInterval = TimeSpan.FromHours(1), CheckpointLifetime = TimeSpan.FromHours(2) };
 

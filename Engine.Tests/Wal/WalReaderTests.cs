@@ -17,13 +17,8 @@ public sealed class WalReaderTests
     private static readonly TimeSpan Wait = TimeSpan.FromMinutes(2);
 
     // No background collection or flushing unless a test asks: the WAL stays as written.
-    private static DbOptions Options(IObjectStore? wal = null) => new()
-    {
-        GarbageCollector = null,
-        FlushInterval = TimeSpan.FromMilliseconds(10),
-        WalObjectStore = wal,
-        MergeOperator = MergeOperators.Concat,
-    };
+    private static DbOptions Options(IObjectStore? wal = null) =>
+        TestOptions.NoCollector() with { WalObjectStore = wal, MergeOperator = MergeOperators.Concat };
 
     private static WalReaderOptions Fast(IObjectStore? wal = null) => new() { PollInterval = TimeSpan.FromMilliseconds(10), WalObjectStore = wal };
 
