@@ -11,7 +11,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_admin_open</c>: administers the database at path; NULL store URL is the local store in the current directory.</summary>
     public static NativeResult AdminOpen(byte* path, byte* storeUrl, byte* walStoreUrl, nint* outAdmin)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outAdmin, "out_admin");
             *outAdmin = 0;
@@ -21,11 +21,7 @@ internal static unsafe partial class NativeApi
             var walStore = NativeStrings.Read(walStoreUrl) is { } wal ? ObjectStore.ObjectStores.FromUrl(wal) : null;
             *outAdmin = Handles.Add(new NativeAdmin(new DbAdmin(dbPath, store, walObjectStore: walStore)));
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_admin_list_manifests</c>: <see cref="DbAdminJson.Manifests"/>.</summary>
@@ -43,7 +39,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_admin_seq_to_ts</c>: the time in Unix seconds, absent when the tracker has no sample on that side.</summary>
     public static NativeResult AdminSeqToTs(nint admin, ulong seq, byte roundUp, byte* outPresent, long* outUnixSeconds)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outPresent, "out_present");
             RequireOut(outUnixSeconds, "out_unix_s");
@@ -56,17 +52,13 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_admin_ts_to_seq</c>: the sequence number, absent when the tracker has no sample on that side.</summary>
     public static NativeResult AdminTsToSeq(nint admin, long unixSeconds, byte roundUp, byte* outPresent, ulong* outSeq)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outPresent, "out_present");
             RequireOut(outSeq, "out_seq");
@@ -84,17 +76,13 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_admin_delete_db</c>: <see cref="DbAdmin.DeleteDatabaseAsync"/> with the default quiet period.</summary>
     public static NativeResult AdminDeleteDb(nint admin, byte force, ulong* outObjectsDeleted)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             if (outObjectsDeleted is not null)
             {
@@ -108,17 +96,13 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_admin_close</c>: a second close is Invalid.</summary>
     public static NativeResult AdminClose(nint admin)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             var native = Handles.TryGet<NativeAdmin>(admin, out var target) switch
             {
@@ -132,11 +116,7 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     private static NativeResult AdminJson(byte** outJson, Func<string?> read)

@@ -5,21 +5,18 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_write_batch_new</c>.</summary>
     public static NativeResult BatchNew(nint* outBatch)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outBatch, "out_batch");
             *outBatch = Handles.Add(new NativeBatch());
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_write_batch_put</c>.</summary>
     public static NativeResult BatchPut(nint batch, byte* key, nuint keyLength, byte* value, nuint valueLength, NativePutOptions* options)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             var native = Lookup<NativeBatch>(batch, "sf_write_batch_t");
@@ -40,6 +37,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_write_batch_merge</c>.</summary>
     public static NativeResult BatchMerge(nint batch, byte* key, nuint keyLength, byte* operand, nuint operandLength, NativePutOptions* options)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             var native = Lookup<NativeBatch>(batch, "sf_write_batch_t");
@@ -60,6 +58,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_write_batch_delete</c>.</summary>
     public static NativeResult BatchDelete(nint batch, byte* key, nuint keyLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             var native = Lookup<NativeBatch>(batch, "sf_write_batch_t");
@@ -79,7 +78,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_write_batch_clear</c>: empties the batch for reuse.</summary>
     public static NativeResult BatchClear(nint batch)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             var native = Lookup<NativeBatch>(batch, "sf_write_batch_t");
             lock (native.Gate)
@@ -88,17 +87,13 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_write_batch_free</c>: a second free is Invalid.</summary>
     public static NativeResult BatchFree(nint batch)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             if (Handles.Free<NativeBatch>(batch, out _) is null)
             {
@@ -106,10 +101,6 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 }

@@ -8,7 +8,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult OpenWithCallbacks(byte* path, byte* storeUrl, byte* optionsJson, NativeCallbacksStruct* callbacks, nint* outDb)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outDb, "out_db");
             *outDb = 0;
@@ -19,25 +19,17 @@ internal static unsafe partial class NativeApi
             var db = Wait(DbHandle.OpenAsync(dbPath, store, options));
             *outDb = Handles.Add(new NativeDb(db));
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_db_compact</c>: every L0 SST and sorted run into one run, now.</summary>
     public static NativeResult Compact(nint db)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             Wait(Db(db).Db.CompactAsync());
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     internal static DbOptions WithCallbacks(DbOptions options, NativeCallbacksStruct* callbacks)

@@ -14,7 +14,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult CreateCheckpoint(nint db, int scope, long lifetimeMs, byte* name, byte* outId, ulong* outManifestId)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outId, "out_id");
             *outId = 0;
@@ -33,34 +33,26 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_db_refresh_checkpoint</c>: expires <paramref name="lifetimeMs"/> from now (0: never). A missing checkpoint is Invalid.</summary>
     public static NativeResult RefreshCheckpoint(nint db, byte* id, long lifetimeMs)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             var target = Db(db).Db;
             var checkpoint = ReadCheckpointId(id);
             var lifetime = NativeOptionConversions.Lifetime(lifetimeMs);
             Wait(target.RefreshCheckpointAsync(checkpoint, lifetime));
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_db_delete_checkpoint</c>: deleting a missing checkpoint succeeds with <c>*out_found</c> false.</summary>
     public static NativeResult DeleteCheckpoint(nint db, byte* id, byte* outFound)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             if (outFound is not null)
             {
@@ -76,11 +68,7 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary>
@@ -89,18 +77,14 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult ListCheckpoints(nint db, byte** outJson)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outJson, "out_json");
             *outJson = null;
             var checkpoints = Wait(Db(db).Db.ListCheckpointsAsync());
             *outJson = CopyWithNul(CheckpointsJson(checkpoints));
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary>The JSON <c>sf_db_list_checkpoints</c> hands out.</summary>
@@ -159,7 +143,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_ingest</c>: SSTs at object paths on the database's store, added atomically under one sequence number.</summary>
     public static NativeResult Ingest(nint db, byte** paths, nuint count, ulong* outSeq)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             if (outSeq is not null)
             {
@@ -189,10 +173,6 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 }

@@ -8,7 +8,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_open</c>: a NULL store URL means the local store rooted at the current directory.</summary>
     public static NativeResult Open(byte* path, byte* storeUrl, byte* optionsJson, nint* outDb)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outDb, "out_db");
             *outDb = 0;
@@ -19,11 +19,7 @@ internal static unsafe partial class NativeApi
             var db = Wait(DbHandle.OpenAsync(dbPath, store, options));
             *outDb = Handles.Add(new NativeDb(db));
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary>
@@ -32,7 +28,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult Close(nint db)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             var native = Handles.TryGet<NativeDb>(db, out var target) switch
             {
@@ -48,16 +44,13 @@ internal static unsafe partial class NativeApi
             native.CloseChildren();
             Wait(native.Db.CloseAsync());
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_db_put</c> and <c>sf_db_put_with_options</c>.</summary>
     public static NativeResult Put(nint db, byte* key, nuint keyLength, byte* value, nuint valueLength, NativePutOptions* putOptions, WriteOptions writeOptions, ulong* outSeq)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             if (outSeq is not null)
@@ -82,6 +75,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_merge</c>.</summary>
     public static NativeResult Merge(nint db, byte* key, nuint keyLength, byte* operand, nuint operandLength, NativePutOptions* putOptions, NativeWriteOptions* writeOptions, ulong* outSeq)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             if (outSeq is not null)
@@ -106,6 +100,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_delete</c> and <c>sf_db_delete_with_options</c>.</summary>
     public static NativeResult Delete(nint db, byte* key, nuint keyLength, WriteOptions writeOptions, ulong* outSeq)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             if (outSeq is not null)
@@ -130,6 +125,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_write</c>: applies a batch atomically; the batch stays usable (and must still be freed).</summary>
     public static NativeResult Write(nint db, nint batch, NativeWriteOptions* writeOptions, ulong* outSeq)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             if (outSeq is not null)
@@ -163,6 +159,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_get</c> and <c>sf_db_get_with_options</c>: the value in malloc'd memory the caller frees with <c>sf_bytes_free</c>.</summary>
     public static NativeResult Get(nint db, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             ClearGetOutputs(outPresent, outValue, outValueLength);
@@ -226,6 +223,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult GetInto(nint db, byte* key, nuint keyLength, NativeReadOptions* options, byte* buffer, nuint capacity, byte* outPresent, nuint* outValueLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             RequireOut(outPresent, "out_present");
@@ -258,6 +256,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult GetPinned(nint db, byte* key, nuint keyLength, NativeReadOptions* options, nint* outPinned, byte** outValue, nuint* outValueLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             RequireOut(outPinned, "out_pinned");
@@ -297,6 +296,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_pinned_free</c>: NULL does nothing; a second free is Invalid.</summary>
     public static NativeResult PinnedFree(nint pinned)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             if (pinned == 0)
@@ -333,21 +333,17 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_flush</c> (type 0: WAL, 1: memtable).</summary>
     public static NativeResult Flush(nint db, int type)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             Wait(Db(db).Db.FlushAsync(NativeOptionConversions.Flush(type)));
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_db_metrics</c>: a JSON object of counters and gauges, freed with <c>sf_string_free</c>.</summary>
     public static NativeResult Metrics(nint db, byte** outJson)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outJson, "out_json");
             *outJson = null;
@@ -382,11 +378,7 @@ internal static unsafe partial class NativeApi
 
             *outJson = CopyWithNul(buffer.WrittenSpan);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     private static byte* CopyWithNul(ReadOnlySpan<byte> utf8)

@@ -9,7 +9,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult CollectGarbage(byte* path, byte* storeUrl, int dryRun, ulong* outRemoved)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             if (outRemoved is not null)
             {
@@ -23,11 +23,7 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary>
@@ -37,7 +33,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult CreateClone(byte* path, byte* storeUrl, byte* parentPath, byte* parentCheckpointId, byte* outCreated)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             if (outCreated is not null)
             {
@@ -53,11 +49,7 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     private static DbAdmin Admin(byte* path, byte* storeUrl)

@@ -8,7 +8,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult Scan(nint db, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outIterator, "out_iter");
             *outIterator = 0;
@@ -16,17 +16,13 @@ internal static unsafe partial class NativeApi
             var range = Range(start, startLength, end, endLength);
             *outIterator = AddIterator(owner.Db.ScanAsync(range, NativeOptionConversions.Scan(options)), owner);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_db_scan_prefix</c>: the keys starting with <paramref name="prefix"/>.</summary>
     public static NativeResult ScanPrefix(nint db, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outIterator, "out_iter");
             *outIterator = 0;
@@ -34,11 +30,7 @@ internal static unsafe partial class NativeApi
             var range = KeyRange.Prefix(NativeMemoryView.Span(prefix, prefixLength, "prefix"));
             *outIterator = AddIterator(owner.Db.ScanAsync(range, NativeOptionConversions.Scan(options)), owner);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary>
@@ -47,6 +39,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult IteratorNext(nint iterator, byte* outPresent, byte** outKey, nuint* outKeyLength, byte** outValue, nuint* outValueLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             ClearRowOuts(outPresent, outKey, outKeyLength, outValue, outValueLength);
@@ -74,6 +67,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult IteratorNextBorrowed(nint iterator, byte* outPresent, byte** outKey, nuint* outKeyLength, byte** outValue, nuint* outValueLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             ClearRowOuts(outPresent, outKey, outKeyLength, outValue, outValueLength);
@@ -113,6 +107,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_iterator_seek</c>: the next row is the first at or after the key (at or before it in reverse).</summary>
     public static NativeResult IteratorSeek(nint iterator, byte* key, nuint keyLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             var native = Lookup<NativeIterator>(iterator, "sf_iterator_t");
@@ -130,15 +125,11 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_iterator_close</c>: also for an iterator its database, reader or transaction already closed; a second close is Invalid.</summary>
     public static NativeResult IteratorClose(nint iterator)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             FreeChild<NativeIterator>(iterator, "sf_iterator_t");
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     private static nint AddIterator(DbIterator iterator, NativeParent owner) => AddChild(new NativeIterator(iterator, owner));

@@ -12,7 +12,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult ReaderOpenWithCallbacks(byte* path, byte* storeUrl, byte* optionsJson, NativeCallbacksStruct* callbacks, nint* outReader)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outReader, "out_reader");
             *outReader = 0;
@@ -44,16 +44,13 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_reader_get</c>: the value in malloc'd memory, as <see cref="Get"/>.</summary>
     public static NativeResult ReaderGet(nint reader, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             ClearGetOutputs(outPresent, outValue, outValueLength);
@@ -73,7 +70,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_reader_scan</c>: an iterator that closes with the reader.</summary>
     public static NativeResult ReaderScan(nint reader, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outIterator, "out_iter");
             *outIterator = 0;
@@ -81,31 +78,23 @@ internal static unsafe partial class NativeApi
             var range = Range(start, startLength, end, endLength);
             *outIterator = AddIterator(owner.Reader.ScanAsync(range, NativeOptionConversions.Scan(options)), owner);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_reader_refresh</c>: polls for a newer manifest and WAL now (nothing at a fixed checkpoint).</summary>
     public static NativeResult ReaderRefresh(nint reader)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             Wait(Reader(reader).Reader.RefreshAsync());
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_reader_close</c>: stops polling, deletes a managed checkpoint, closes the reader's iterators; a second close is Invalid.</summary>
     public static NativeResult ReaderClose(nint reader)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             var native = Handles.TryGet<NativeReader>(reader, out var target) switch
             {
@@ -121,11 +110,7 @@ internal static unsafe partial class NativeApi
             native.CloseChildren();
             Wait(native.Reader.DisposeAsync());
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     private static NativeReader Reader(nint token) => Lookup<NativeReader>(token, "sf_reader_t");

@@ -7,7 +7,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_drop_segment</c>: drops a segment of a segmented database; out_dropped false when there was none.</summary>
     public static NativeResult DropSegment(nint db, byte* prefix, nuint prefixLength, byte* outDropped)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             if (outDropped is not null)
             {
@@ -26,17 +26,13 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_db_list_segments</c>: a JSON array of the segment prefixes in hex, ascending.</summary>
     public static NativeResult ListSegments(nint db, byte** outJson)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outJson, "out_json");
             *outJson = null;
@@ -54,10 +50,6 @@ internal static unsafe partial class NativeApi
 
             *outJson = CopyWithNul(buffer.WrittenSpan);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 }

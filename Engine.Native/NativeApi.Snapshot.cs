@@ -5,7 +5,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_snapshot</c>: a consistent view at the current sequence number.</summary>
     public static NativeResult Snapshot(nint db, nint* outSnapshot)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outSnapshot, "out_snapshot");
             *outSnapshot = 0;
@@ -15,17 +15,13 @@ internal static unsafe partial class NativeApi
             owner.Adopt(native);
             *outSnapshot = native.Token;
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_reader_snapshot</c>: a view of what the reader shows now that stays as it is while the reader moves on.</summary>
     public static NativeResult ReaderSnapshot(nint reader, nint* outSnapshot)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outSnapshot, "out_snapshot");
             *outSnapshot = 0;
@@ -44,16 +40,13 @@ internal static unsafe partial class NativeApi
             owner.Adopt(native);
             *outSnapshot = native.Token;
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_snapshot_get</c>.</summary>
     public static NativeResult SnapshotGet(nint snapshot, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             RequireOut(outPresent, "out_present");
@@ -81,7 +74,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_snapshot_scan</c>: like <c>sf_db_scan</c> as of the snapshot.</summary>
     public static NativeResult SnapshotScan(nint snapshot, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outIterator, "out_iter");
             *outIterator = 0;
@@ -89,17 +82,13 @@ internal static unsafe partial class NativeApi
             var range = Range(start, startLength, end, endLength);
             *outIterator = AddIterator(native.ScanAsync(range, NativeOptionConversions.Scan(options)), native.Owner);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_snapshot_close</c>: releases the versions the snapshot pins; a second close is Invalid.</summary>
     public static NativeResult SnapshotClose(nint snapshot)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             var native = Handles.Free<NativeSnapshot>(snapshot, out var wasLive) ?? Lookup<NativeSnapshot>(snapshot, "sf_snapshot_t");
             if (wasLive)
@@ -109,10 +98,6 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 }

@@ -60,33 +60,25 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_status</c>: the database's status now; also for a closed database (it reports the close).</summary>
     public static NativeResult DbStatus(nint db, NativeStatus* outStatus)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outStatus, "out_status");
             *outStatus = default;
             *outStatus = NativeStatus.From(StatusOwner(db, "sf_db_t").Status);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_reader_status</c>: the reader's status now.</summary>
     public static NativeResult ReaderStatus(nint reader, NativeStatus* outStatus)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outStatus, "out_status");
             *outStatus = default;
             *outStatus = NativeStatus.From(Reader(reader).Reader.Status);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary>
@@ -96,7 +88,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult StatusWait(nint handle, NativeStatus* last, long timeoutMs, byte* outChanged, NativeStatus* outStatus)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outChanged, "out_changed");
             RequireOut(outStatus, "out_status");
@@ -118,11 +110,7 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     // A database that closed itself (fenced, failed) still answers with why; a handle the caller

@@ -5,7 +5,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_db_begin_transaction</c>: an optimistic transaction reading as of now.</summary>
     public static NativeResult BeginTransaction(nint db, int isolation, nint* outTransaction)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outTransaction, "out_txn");
             *outTransaction = 0;
@@ -25,16 +25,13 @@ internal static unsafe partial class NativeApi
             owner.Adopt(native);
             *outTransaction = native.Token;
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_txn_get</c>: the value as the transaction sees it (its snapshot and its own writes), malloc'd.</summary>
     public static NativeResult TxnGet(nint txn, byte* key, nuint keyLength, NativeReadOptions* options, byte* outPresent, byte** outValue, nuint* outValueLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             RequireOut(outPresent, "out_present");
@@ -61,6 +58,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_txn_get_into</c>: as <see cref="GetInto"/>, for a transaction.</summary>
     public static NativeResult TxnGetInto(nint txn, byte* key, nuint keyLength, NativeReadOptions* options, byte* buffer, nuint capacity, byte* outPresent, nuint* outValueLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             RequireOut(outPresent, "out_present");
@@ -95,6 +93,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_txn_put</c>: buffered until commit.</summary>
     public static NativeResult TxnPut(nint txn, byte* key, nuint keyLength, byte* value, nuint valueLength, NativePutOptions* options)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             var putOptions = NativeOptionConversions.Put(options);
@@ -116,6 +115,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_txn_delete</c>: buffered until commit.</summary>
     public static NativeResult TxnDelete(nint txn, byte* key, nuint keyLength)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             var native = Transaction(txn);
@@ -136,6 +136,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_txn_merge</c>: a merge operand buffered until commit.</summary>
     public static NativeResult TxnMerge(nint txn, byte* key, nuint keyLength, byte* operand, nuint operandLength, NativePutOptions* options)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             var putOptions = NativeOptionConversions.Put(options);
@@ -160,7 +161,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult TxnScan(nint txn, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outIterator, "out_iter");
             *outIterator = 0;
@@ -185,17 +186,13 @@ internal static unsafe partial class NativeApi
 
             *outIterator = AddIterator(iterator);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_txn_mark_read</c>.</summary>
     public static NativeResult TxnMarkRead(nint txn, byte* key, nuint keyLength)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             var native = Transaction(txn);
             lock (native.Gate)
@@ -205,17 +202,13 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_txn_unmark_write</c>.</summary>
     public static NativeResult TxnUnmarkWrite(nint txn, byte* key, nuint keyLength)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             var native = Transaction(txn);
             lock (native.Gate)
@@ -225,11 +218,7 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary>
@@ -239,7 +228,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult TxnCommit(nint txn, int awaitDurable, ulong* outSeq, byte* outCommittedSomething)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             if (outSeq is not null)
             {
@@ -281,17 +270,13 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_txn_rollback</c>: discards the writes and frees the handle; also for a transaction its database's close rolled back.</summary>
     public static NativeResult TxnRollback(nint txn)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             var native = Handles.Free<NativeTransaction>(txn, out var wasLive) ?? Lookup<NativeTransaction>(txn, "sf_transaction_t");
             if (wasLive)
@@ -301,11 +286,7 @@ internal static unsafe partial class NativeApi
             }
 
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     private static NativeTransaction Transaction(nint token) => Lookup<NativeTransaction>(token, "sf_transaction_t");

@@ -32,7 +32,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_wal_reader_open</c>: a reader of a database's WAL; reads only, never fences a writer.</summary>
     public static NativeResult WalReaderOpen(byte* path, byte* storeUrl, byte* optionsJson, nint* outReader)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outReader, "out_reader");
             *outReader = 0;
@@ -42,17 +42,13 @@ internal static unsafe partial class NativeApi
             var store = url is null ? ObjectStore.ObjectStores.Local(Environment.CurrentDirectory) : ObjectStore.ObjectStores.FromUrl(url);
             *outReader = Handles.Add(new NativeWalReader(new WalReader(dbPath, store, options)));
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_wal_reader_list</c>: the WAL objects with start &lt;= id &lt; end (0: unbounded) as a JSON array.</summary>
     public static NativeResult WalReaderList(nint reader, ulong startId, ulong endId, byte** outJson)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outJson, "out_json");
             *outJson = null;
@@ -76,11 +72,7 @@ internal static unsafe partial class NativeApi
 
             *outJson = CopyWithNul(buffer.WrittenSpan);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_wal_reader_read</c>: a cursor over one WAL object's rows in stored order; it ends after the last.</summary>
@@ -113,7 +105,7 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_wal_reader_follow</c>: a cursor over every row from the start on, in commit order, that never ends.</summary>
     public static NativeResult WalReaderFollow(nint reader, int start, ulong walId, ulong seq, nint* outCursor)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             RequireOut(outCursor, "out_cursor");
             *outCursor = 0;
@@ -129,11 +121,7 @@ internal static unsafe partial class NativeApi
             };
             *outCursor = AddChild(new NativeWalCursor(token => owner.Reader.FollowAsync(from, token), owner));
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary>
@@ -143,6 +131,7 @@ internal static unsafe partial class NativeApi
     /// </summary>
     public static NativeResult WalCursorNext(nint cursor, long timeoutMs, byte* outPresent, NativeWalRow* outRow)
     {
+        // The data path writes out NativeResult.Guard, whose closure would allocate per call.
         try
         {
             RequireOut(outPresent, "out_present");
@@ -165,21 +154,17 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_wal_cursor_close</c>: stops a follower and frees the cursor; a second close is Invalid.</summary>
     public static NativeResult WalCursorClose(nint cursor)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             FreeChild<NativeWalCursor>(cursor, "sf_wal_cursor_t");
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     /// <summary><c>sf_wal_reader_close</c>: closes the reader and its cursors; a second close is Invalid.</summary>
     public static NativeResult WalReaderClose(nint reader)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             var native = Handles.TryGet<NativeWalReader>(reader, out var target) switch
             {
@@ -194,11 +179,7 @@ internal static unsafe partial class NativeApi
 
             native.CloseChildren();
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     private static NativeWalReader WalReaderOf(nint token) => Lookup<NativeWalReader>(token, "sf_wal_reader_t");

@@ -41,15 +41,11 @@ internal static unsafe partial class NativeApi
     /// <summary><c>sf_set_log_callback</c>.</summary>
     public static NativeResult SetLogCallback(delegate* unmanaged<int, byte*, byte*, void*, void> callback, int minLevel, void* userData)
     {
-        try
+        return NativeResult.Guard(() =>
         {
             NativeLoggerFactory.Set(callback, minLevel, userData);
             return NativeResult.Ok;
-        }
-        catch (Exception e)
-        {
-            return NativeResult.From(e);
-        }
+        });
     }
 
     internal static T Wait<T>(ValueTask<T> task) => task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult();

@@ -56,6 +56,24 @@ public unsafe struct NativeResult
         };
     }
 
+    /// <summary>
+    /// Runs the body of a C entry point, whose exceptions must not reach C: any exception becomes
+    /// the status C receives, by <see cref="From"/>. The body's closure is one small allocation
+    /// per call, so the entry points on the data path (reads, writes, batch edits, iterator
+    /// steps) write this try/catch out instead and allocate nothing of their own.
+    /// </summary>
+    public static NativeResult Guard(Func<NativeResult> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e)
+        {
+            return From(e);
+        }
+    }
+
     /// <summary>Frees the message and resets it to NULL (<c>sf_result_free</c>); safe to call twice.</summary>
     public static void Free(NativeResult* result)
     {
