@@ -1,3 +1,4 @@
+using SlateFast.Fuzz.Seeds;
 using System.Collections.Immutable;
 using SlateFast.Format;
 using SlateFast.Format.Blocks;

@@ -5,7 +5,7 @@ namespace SlateFast.Compacting;
 
 /// <summary>The compactor's state files, <c>&lt;db&gt;/compactions/&lt;20-digit id&gt;.compactions</c> (spec §4).</summary>
 internal sealed class CompactionsStore(IObjectStore store, string db)
-    : VersionedObjectStore<CompactionsState>(store, db, DbPaths.CompactionsDir, "compactions", "compactions file")
+    : VersionedObjectStore<CompactionsState>(store, db, DbPaths.CompactionsDir, DbPaths.CompactionsExtension, "compactions file")
 {
     /// <summary>The format version written: 1 at the 0.12 level, 2 from 0.13 on (what SlateDB 0.13+ writes and 0.12 cannot read).</summary>
     public ushort WriteVersion { get; set; } = CompactionsCodec.V1;

@@ -10,16 +10,7 @@ internal static class CompactionsGc
 {
     public static async Task<List<string>> CollectAsync(GcContext context, TimeSpan minAge, CancellationToken cancellationToken)
     {
-        var listed = new List<(ulong Id, ObjectStore.ObjectMeta Meta)>();
-        foreach (var meta in await context.ListAsync(DbPaths.CompactionsDir, cancellationToken).ConfigureAwait(false))
-        {
-            if (DbPaths.TryParseCompactionsName(meta.Path, out var id))
-            {
-                listed.Add((id, meta));
-            }
-        }
-
-        listed.Sort((a, b) => a.Id.CompareTo(b.Id));
+        var listed = await context.ListVersionsAsync(DbPaths.CompactionsDir, DbPaths.CompactionsExtension, cancellationToken).ConfigureAwait(false);
         var doomed = listed.Take(Math.Max(0, listed.Count - 1))
             .Where(m => context.OlderThan(m.Meta.LastModified, minAge))
             .ToList();

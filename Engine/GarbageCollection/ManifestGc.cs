@@ -12,21 +12,12 @@ internal static class ManifestGc
 {
     public static async Task<List<string>> CollectAsync(GcContext context, TimeSpan minAge, CancellationToken cancellationToken)
     {
-        var listed = new List<(ulong Id, ObjectStore.ObjectMeta Meta)>();
-        foreach (var meta in await context.ListAsync(DbPaths.ManifestDir, cancellationToken).ConfigureAwait(false))
-        {
-            if (DbPaths.TryParseManifestName(meta.Path, out var id))
-            {
-                listed.Add((id, meta));
-            }
-        }
-
+        var listed = await context.ListVersionsAsync(DbPaths.ManifestDir, DbPaths.ManifestExtension, cancellationToken).ConfigureAwait(false);
         if (listed.Count == 0)
         {
             ThrowHelper.Invalid($"no database at {context.Db} in {context.Store}");
         }
 
-        listed.Sort((a, b) => a.Id.CompareTo(b.Id));
         var latestId = listed[^1].Id;
         var latest = await context.Manifests.LoadAsync(latestId, cancellationToken).ConfigureAwait(false);
         var candidates = listed.Count - 1;

@@ -14,10 +14,12 @@ internal static class DbPaths
     public const string CompactionsDir = "compactions";
     public const string WalDir = "wal";
     public const string CompactedDir = "compacted";
+    public const string ManifestExtension = "manifest";
+    public const string CompactionsExtension = "compactions";
 
-    public static string ManifestPath(string db, ulong id) => VersionedPath(db, ManifestDir, "manifest", id);
+    public static string ManifestPath(string db, ulong id) => VersionedPath(db, ManifestDir, ManifestExtension, id);
 
-    public static string CompactionsPath(string db, ulong id) => VersionedPath(db, CompactionsDir, "compactions", id);
+    public static string CompactionsPath(string db, ulong id) => VersionedPath(db, CompactionsDir, CompactionsExtension, id);
 
     /// <summary>A version of a versioned namespace (manifest, compactions): 20-digit id and extension.</summary>
     public static string VersionedPath(string db, string dir, string extension, ulong id) => Join(db, dir, $"{Id(id)}.{extension}");
@@ -47,9 +49,9 @@ internal static class DbPaths
     public static string DirPrefix(string db, string dir) => Join(db, dir, string.Empty);
 
     /// <summary>A manifest file name: extension <c>manifest</c>, part before the first dot a u64.</summary>
-    public static bool TryParseManifestName(string fileName, out ulong id) => TryParseVersionedName(fileName, "manifest", out id);
+    public static bool TryParseManifestName(string fileName, out ulong id) => TryParseVersionedName(fileName, ManifestExtension, out id);
 
-    public static bool TryParseCompactionsName(string fileName, out ulong id) => TryParseVersionedName(fileName, "compactions", out id);
+    public static bool TryParseCompactionsName(string fileName, out ulong id) => TryParseVersionedName(fileName, CompactionsExtension, out id);
 
     public static bool TryParseVersionedName(string fileName, string extension, out ulong id) =>
         TryParseIdWithExtension(FileName(fileName), extension, out id);

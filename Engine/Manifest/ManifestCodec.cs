@@ -3,6 +3,9 @@ using System.Buffers.Binary;
 using System.Collections.Immutable;
 using SlateFast.Format.FlatBuffers;
 
+using static SlateFast.Manifest.ManifestHeadFields;
+using static SlateFast.Manifest.ManifestV1Fields;
+
 namespace SlateFast.Manifest;
 
 /// <summary>
@@ -15,23 +18,6 @@ internal static class ManifestCodec
 {
     public const ushort Version1 = 1;
     public const ushort Version2 = 2;
-
-    // ManifestV1 field ids.
-    private const int ExternalDbs = 1;
-    private const int Initialized = 2;
-    private const int WriterEpoch = 3;
-    private const int CompactorEpoch = 4;
-    private const int ReplayAfterWalId = 5;
-    private const int WalIdLastSeen = 6;
-    private const int L0LastCompacted = 7;
-    private const int L0 = 8;
-    private const int Compacted = 9;
-    private const int LastL0ClockTick = 10;
-    private const int Checkpoints = 11;
-    private const int LastL0Seq = 12;
-    private const int WalObjectStoreUri = 13;
-    private const int RecentSnapshotMinSeq = 14;
-    private const int SequenceTrackerField = 15;
 
     /// <summary>Decodes a whole manifest file (version prefix included). Corrupt input throws <see cref="ErrorKind.Data"/>.</summary>
     public static ManifestState Decode(ReadOnlySpan<byte> file)

@@ -79,24 +79,32 @@ internal static class ManifestSchemas
         FlatField.Union("metadata", 4, required: false, null, WriterCheckpoint),
         FlatField.Vector("name", 6, FlatKind.String));
 
+    // The fields ManifestV2 kept from ManifestV1, under the same ids.
+    private static FlatField[] Head() =>
+    [
+        FlatField.Scalar("manifest_id", ManifestHeadFields.ManifestId, FlatKind.U64),
+        FlatField.VectorOf("external_dbs", ManifestHeadFields.ExternalDbs, ExternalDb),
+        FlatField.Scalar("initialized", ManifestHeadFields.Initialized, FlatKind.Bool),
+        FlatField.Scalar("writer_epoch", ManifestHeadFields.WriterEpoch, FlatKind.U64),
+        FlatField.Scalar("compactor_epoch", ManifestHeadFields.CompactorEpoch, FlatKind.U64),
+        FlatField.Scalar("replay_after_wal_id", ManifestHeadFields.ReplayAfterWalId, FlatKind.U64),
+        FlatField.Scalar("wal_id_last_seen", ManifestHeadFields.WalIdLastSeen, FlatKind.U64),
+    ];
+
     public static readonly FlatTableSchema ManifestV1 = new(
         "ManifestV1",
-        FlatField.Scalar("manifest_id", 0, FlatKind.U64),
-        FlatField.VectorOf("external_dbs", 1, ExternalDb),
-        FlatField.Scalar("initialized", 2, FlatKind.Bool),
-        FlatField.Scalar("writer_epoch", 3, FlatKind.U64),
-        FlatField.Scalar("compactor_epoch", 4, FlatKind.U64),
-        FlatField.Scalar("replay_after_wal_id", 5, FlatKind.U64),
-        FlatField.Scalar("wal_id_last_seen", 6, FlatKind.U64),
-        FlatField.Of("l0_last_compacted", 7, Ulid),
-        FlatField.VectorOf("l0", 8, CompactedSsTable, required: true),
-        FlatField.VectorOf("compacted", 9, SortedRun, required: true),
-        FlatField.Scalar("last_l0_clock_tick", 10, FlatKind.I64),
-        FlatField.VectorOf("checkpoints", 11, Checkpoint, required: true),
-        FlatField.Scalar("last_l0_seq", 12, FlatKind.U64),
-        FlatField.Vector("wal_object_store_uri", 13, FlatKind.String),
-        FlatField.Scalar("recent_snapshot_min_seq", 14, FlatKind.U64),
-        FlatField.Vector("sequence_tracker", 15, FlatKind.Bytes));
+        [
+            .. Head(),
+            FlatField.Of("l0_last_compacted", ManifestV1Fields.L0LastCompacted, Ulid),
+            FlatField.VectorOf("l0", ManifestV1Fields.L0, CompactedSsTable, required: true),
+            FlatField.VectorOf("compacted", ManifestV1Fields.Compacted, SortedRun, required: true),
+            FlatField.Scalar("last_l0_clock_tick", ManifestV1Fields.LastL0ClockTick, FlatKind.I64),
+            FlatField.VectorOf("checkpoints", ManifestV1Fields.Checkpoints, Checkpoint, required: true),
+            FlatField.Scalar("last_l0_seq", ManifestV1Fields.LastL0Seq, FlatKind.U64),
+            FlatField.Vector("wal_object_store_uri", ManifestV1Fields.WalObjectStoreUri, FlatKind.String),
+            FlatField.Scalar("recent_snapshot_min_seq", ManifestV1Fields.RecentSnapshotMinSeq, FlatKind.U64),
+            FlatField.Vector("sequence_tracker", ManifestV1Fields.SequenceTrackerField, FlatKind.Bytes),
+        ]);
 
     public static readonly FlatTableSchema Segment = new(
         "Segment",
@@ -107,22 +115,18 @@ internal static class ManifestSchemas
 
     public static readonly FlatTableSchema ManifestV2 = new(
         "ManifestV2",
-        FlatField.Scalar("manifest_id", 0, FlatKind.U64),
-        FlatField.VectorOf("external_dbs", 1, ExternalDb),
-        FlatField.Scalar("initialized", 2, FlatKind.Bool),
-        FlatField.Scalar("writer_epoch", 3, FlatKind.U64),
-        FlatField.Scalar("compactor_epoch", 4, FlatKind.U64),
-        FlatField.Scalar("replay_after_wal_id", 5, FlatKind.U64),
-        FlatField.Scalar("wal_id_last_seen", 6, FlatKind.U64),
-        FlatField.Of("last_compacted_l0_sst_view_id", 7, Ulid),
-        FlatField.VectorOf("ssts", 8, CompactedSsTableV2, required: true),
-        FlatField.VectorOf("l0", 9, CompactedSsTableView, required: true),
-        FlatField.VectorOf("compacted", 10, SortedRunV2, required: true),
-        FlatField.Scalar("last_l0_clock_tick", 11, FlatKind.I64),
-        FlatField.VectorOf("checkpoints", 12, Checkpoint, required: true),
-        FlatField.Scalar("last_l0_seq", 13, FlatKind.U64),
-        FlatField.Scalar("recent_snapshot_min_seq", 14, FlatKind.U64),
-        FlatField.Vector("sequence_tracker", 15, FlatKind.Bytes),
-        FlatField.VectorOf("segments", 16, Segment),
-        FlatField.Vector("segment_extractor_name", 17, FlatKind.String));
+        [
+            .. Head(),
+            FlatField.Of("last_compacted_l0_sst_view_id", ManifestV2Fields.LastCompactedL0SstViewId, Ulid),
+            FlatField.VectorOf("ssts", ManifestV2Fields.Ssts, CompactedSsTableV2, required: true),
+            FlatField.VectorOf("l0", ManifestV2Fields.L0, CompactedSsTableView, required: true),
+            FlatField.VectorOf("compacted", ManifestV2Fields.Compacted, SortedRunV2, required: true),
+            FlatField.Scalar("last_l0_clock_tick", ManifestV2Fields.LastL0ClockTick, FlatKind.I64),
+            FlatField.VectorOf("checkpoints", ManifestV2Fields.Checkpoints, Checkpoint, required: true),
+            FlatField.Scalar("last_l0_seq", ManifestV2Fields.LastL0Seq, FlatKind.U64),
+            FlatField.Scalar("recent_snapshot_min_seq", ManifestV2Fields.RecentSnapshotMinSeq, FlatKind.U64),
+            FlatField.Vector("sequence_tracker", ManifestV2Fields.SequenceTrackerField, FlatKind.Bytes),
+            FlatField.VectorOf("segments", ManifestV2Fields.Segments, Segment),
+            FlatField.Vector("segment_extractor_name", ManifestV2Fields.SegmentExtractorName, FlatKind.String),
+        ]);
 }

@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using SlateFast.Format.FlatBuffers;
 
+using static SlateFast.Manifest.ManifestHeadFields;
+using static SlateFast.Manifest.ManifestV2Fields;
+
 namespace SlateFast.Manifest;
 
 /// <summary>
@@ -10,24 +13,6 @@ namespace SlateFast.Manifest;
 /// </summary>
 internal static class ManifestV2Reader
 {
-    private const int ExternalDbs = 1;
-    private const int Initialized = 2;
-    private const int WriterEpoch = 3;
-    private const int CompactorEpoch = 4;
-    private const int ReplayAfterWalId = 5;
-    private const int WalIdLastSeen = 6;
-    private const int LastCompactedL0SstViewId = 7;
-    private const int Ssts = 8;
-    private const int L0 = 9;
-    private const int Compacted = 10;
-    private const int LastL0ClockTick = 11;
-    private const int Checkpoints = 12;
-    private const int LastL0Seq = 13;
-    private const int RecentSnapshotMinSeq = 14;
-    private const int SequenceTrackerField = 15;
-    private const int Segments = 16;
-    private const int SegmentExtractorName = 17;
-
     public static ManifestState Read(FlatTable m)
     {
         var ssts = m.GetTableVector(Ssts);
@@ -92,7 +77,7 @@ internal static class ManifestV2Reader
     /// </summary>
     private static ImmutableArray<Segment> ReadSegments(FlatTable m, Dictionary<Ulid, CompactedSst> byId)
     {
-        if (!m.TryGetTableVector(Segments, out var list))
+        if (!m.TryGetTableVector(ManifestV2Fields.Segments, out var list))
         {
             return ImmutableArray<Segment>.Empty;
         }

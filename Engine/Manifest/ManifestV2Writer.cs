@@ -79,35 +79,35 @@ internal static class ManifestV2Writer
         int tracker = b.CreateByteVector(SequenceTrackerCodec.Encode(s.SequenceTracker));
 
         int root = b.StartTable();
-        b.AddU64(14, s.RecentSnapshotMinSeq);
-        b.AddU64(13, s.LastL0Seq);
-        b.AddI64(11, s.LastL0ClockTick);
-        b.AddU64(6, s.WalIdLastSeen);
-        b.AddU64(5, s.ReplayAfterWalId);
-        b.AddU64(4, s.CompactorEpoch);
-        b.AddU64(3, s.WriterEpoch);
+        b.AddU64(ManifestV2Fields.RecentSnapshotMinSeq, s.RecentSnapshotMinSeq);
+        b.AddU64(ManifestV2Fields.LastL0Seq, s.LastL0Seq);
+        b.AddI64(ManifestV2Fields.LastL0ClockTick, s.LastL0ClockTick);
+        b.AddU64(ManifestHeadFields.WalIdLastSeen, s.WalIdLastSeen);
+        b.AddU64(ManifestHeadFields.ReplayAfterWalId, s.ReplayAfterWalId);
+        b.AddU64(ManifestHeadFields.CompactorEpoch, s.CompactorEpoch);
+        b.AddU64(ManifestHeadFields.WriterEpoch, s.WriterEpoch);
         if (extractor != 0)
         {
-            b.AddOffset(17, extractor);
+            b.AddOffset(ManifestV2Fields.SegmentExtractorName, extractor);
         }
 
-        b.AddOffset(16, segments);
-        b.AddOffset(15, tracker);
-        b.AddOffset(12, checkpoints);
-        b.AddOffset(10, runs);
-        b.AddOffset(9, l0);
-        b.AddOffset(8, ssts);
+        b.AddOffset(ManifestV2Fields.Segments, segments);
+        b.AddOffset(ManifestV2Fields.SequenceTrackerField, tracker);
+        b.AddOffset(ManifestV2Fields.Checkpoints, checkpoints);
+        b.AddOffset(ManifestV2Fields.Compacted, runs);
+        b.AddOffset(ManifestV2Fields.L0, l0);
+        b.AddOffset(ManifestV2Fields.Ssts, ssts);
         if (lastCompacted != 0)
         {
-            b.AddOffset(7, lastCompacted);
+            b.AddOffset(ManifestV2Fields.LastCompactedL0SstViewId, lastCompacted);
         }
 
         if (external != 0)
         {
-            b.AddOffset(1, external);
+            b.AddOffset(ManifestHeadFields.ExternalDbs, external);
         }
 
-        b.AddBool(2, s.Initialized);
+        b.AddBool(ManifestHeadFields.Initialized, s.Initialized);
         b.Finish(b.EndTable(root));
         return b;
     }

@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace SlateFast.Memory;
 
 /// <summary>Lock-free monotonic updates of shared counters, and the reference count rule.</summary>
@@ -24,40 +27,21 @@ internal static class Atomic
         return false;
     }
 
-    public static void Max(ref ulong field, ulong value)
+    /// <summary>Raises <paramref name="field"/> to <paramref name="value"/> unless it already holds as much.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Max<T>(ref T field, T value) where T : struct, IBinaryInteger<T> => Move(ref field, value, up: true);
+
+    /// <summary>Lowers <paramref name="field"/> to <paramref name="value"/> unless it already holds as little.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Min<T>(ref T field, T value) where T : struct, IBinaryInteger<T> => Move(ref field, value, up: false);
+
+    // One compare-exchange loop for both directions; `up` is a constant at every call site, so the
+    // JIT keeps only one comparison. A stale first read costs one failed exchange, not a wrong value.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Move<T>(ref T field, T value, bool up) where T : struct, IBinaryInteger<T>
     {
-        var current = Volatile.Read(ref field);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
-
-    public static void Max(ref long field, long value)
-    {
-        var current = Volatile.Read(ref field);
-        while (value > current)
-        {
-            var seen = Interlocked.CompareExchange(ref field, value, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
-
-    public static void Min(ref ulong field, ulong value)
-    {
-        var current = Volatile.Read(ref field);
-        while (value < current)
+        var current = field;
+        while (up ? value > current : value < current)
         {
             var seen = Interlocked.CompareExchange(ref field, value, current);
             if (seen == current)

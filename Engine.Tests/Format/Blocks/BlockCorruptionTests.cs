@@ -1,3 +1,4 @@
+using SlateFast.Fuzz.Seeds;
 using SlateFast.Format;
 using Xunit.Abstractions;
 using SlateFast.Format.Rows;

@@ -1,3 +1,4 @@
+using SlateFast.Fuzz.Seeds;
 using SlateFast.Format;
 using SlateFast.Format.Blocks;
 

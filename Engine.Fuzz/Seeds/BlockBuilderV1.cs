@@ -1,11 +1,14 @@
+using SlateFast.Format;
+using SlateFast.Format.Blocks;
 using SlateFast.Format.Rows;
 
-namespace SlateFast.Format.Blocks;
+namespace SlateFast.Fuzz.Seeds;
 
 /// <summary>
 /// Builds V1 data blocks (spec §5.3): V0 rows prefix-compressed against the block's first key and one
-/// u16 BE offset per row, then the count. SlateFast writes V2; this exists so tests can produce the
-/// blocks older SlateDB versions wrote and check that they still read.
+/// u16 BE offset per row, then the count. SlateFast writes V2 only, so this lives beside the fuzzer's
+/// seeds rather than in the engine: the fuzzer and the tests use it to make the blocks older
+/// SlateDB versions wrote and check that they still read.
 /// </summary>
 /// <remarks>
 /// Fit rule: a row joins a non-empty block only if <c>2 + 2*offsets + data_len + row_len &lt;= block_size</c>
