@@ -53,35 +53,30 @@ public interface ICompactionFilter
 public readonly record struct CompactionJobContext(uint Destination, bool IsDestinationLastRun, long ClockTick, ulong RetentionMinSeq);
 
 /// <summary>One row a compaction is about to write.</summary>
+/// <remarks>The public face of the row codecs' own view of a version: it copies nothing.</remarks>
 public readonly ref struct CompactionEntry
 {
-    internal CompactionEntry(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong seq, RowKind kind, long? createTs, long? expireTs)
-    {
-        Key = key;
-        Value = value;
-        Seq = seq;
-        Kind = kind;
-        CreateTs = createTs;
-        ExpireTs = expireTs;
-    }
+    private readonly Format.Rows.RowEntry _row;
+
+    internal CompactionEntry(Format.Rows.RowEntry row) => _row = row;
 
     /// <summary>The key.</summary>
-    public ReadOnlySpan<byte> Key { get; }
+    public ReadOnlySpan<byte> Key => _row.Key;
 
     /// <summary>The value or merge operand; empty for a tombstone.</summary>
-    public ReadOnlySpan<byte> Value { get; }
+    public ReadOnlySpan<byte> Value => _row.Value;
 
     /// <summary>The sequence number of the version.</summary>
-    public ulong Seq { get; }
+    public ulong Seq => _row.Seq;
 
     /// <summary>A value, a tombstone or a merge operand.</summary>
-    public RowKind Kind { get; }
+    public RowKind Kind => _row.Kind;
 
     /// <summary>The clock tick of the write, when recorded.</summary>
-    public long? CreateTs { get; }
+    public long? CreateTs => _row.CreateTs;
 
     /// <summary>The clock tick at which the value expires, when it has a TTL.</summary>
-    public long? ExpireTs { get; }
+    public long? ExpireTs => _row.ExpireTs;
 }
 
 /// <summary>What a compaction filter decided for one row.</summary>

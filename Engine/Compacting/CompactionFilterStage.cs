@@ -59,7 +59,7 @@ internal sealed class CompactionFilterStage
         CompactionDecision decision;
         try
         {
-            decision = _filter.Filter(new CompactionEntry(key, kind == RowKind.Tombstone ? default : value, seq, kind, createTs, expireTs));
+            decision = _filter.Filter(new CompactionEntry(new Format.Rows.RowEntry(key, kind == RowKind.Tombstone ? default : value, seq, kind, expireTs, createTs)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

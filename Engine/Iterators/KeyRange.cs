@@ -143,18 +143,25 @@ public sealed class KeyRange
     public override string ToString() => $"[{Start} .. {End}]";
 
     /// <summary>Whether <paramref name="key"/> is below the start bound.</summary>
-    internal bool IsBeforeStart(ReadOnlySpan<byte> key) => Start.Kind switch
+    internal bool IsBeforeStart(ReadOnlySpan<byte> key) => IsBeforeStart(Start, key);
+
+    /// <summary>Whether <paramref name="key"/> is above the end bound.</summary>
+    internal bool IsAfterEnd(ReadOnlySpan<byte> key) => IsAfterEnd(End, key);
+
+    /// <summary>Whether <paramref name="key"/> lies between <paramref name="start"/> and <paramref name="end"/>: the one bounds rule, for ranges and a manifest view's visible range alike.</summary>
+    internal static bool Contains(KeyBound start, KeyBound end, ReadOnlySpan<byte> key) => !IsBeforeStart(start, key) && !IsAfterEnd(end, key);
+
+    private static bool IsBeforeStart(KeyBound start, ReadOnlySpan<byte> key) => start.Kind switch
     {
-        KeyBoundKind.Included => key.SequenceCompareTo(Start.Key.Span) < 0,
-        KeyBoundKind.Excluded => key.SequenceCompareTo(Start.Key.Span) <= 0,
+        KeyBoundKind.Included => key.SequenceCompareTo(start.Key.Span) < 0,
+        KeyBoundKind.Excluded => key.SequenceCompareTo(start.Key.Span) <= 0,
         _ => false,
     };
 
-    /// <summary>Whether <paramref name="key"/> is above the end bound.</summary>
-    internal bool IsAfterEnd(ReadOnlySpan<byte> key) => End.Kind switch
+    private static bool IsAfterEnd(KeyBound end, ReadOnlySpan<byte> key) => end.Kind switch
     {
-        KeyBoundKind.Included => key.SequenceCompareTo(End.Key.Span) > 0,
-        KeyBoundKind.Excluded => key.SequenceCompareTo(End.Key.Span) >= 0,
+        KeyBoundKind.Included => key.SequenceCompareTo(end.Key.Span) > 0,
+        KeyBoundKind.Excluded => key.SequenceCompareTo(end.Key.Span) >= 0,
         _ => false,
     };
 
@@ -164,7 +171,7 @@ public sealed class KeyRange
     /// <summary>A view's visible range, or everything when it has none.</summary>
     internal static KeyRange FromView(BytesRange? range) => range is null
         ? All
-        : Unchecked(FromManifest(range.Start), FromManifest(range.End));
+        : Unchecked(range.Start.ToKeyBound(), range.End.ToKeyBound());
 
     /// <summary>Whether no key lies in the range.</summary>
     internal bool IsEmpty
@@ -196,13 +203,6 @@ public sealed class KeyRange
 
         return Unchecked(Tighter(Start, other.Start, lower: true), Tighter(End, other.End, lower: false));
     }
-
-    private static KeyBound FromManifest(BytesBound bound) => bound.Kind switch
-    {
-        BoundKind.Included => KeyBound.Unchecked(KeyBoundKind.Included, bound.Key),
-        BoundKind.Excluded => KeyBound.Unchecked(KeyBoundKind.Excluded, bound.Key),
-        _ => KeyBound.Unbounded,
-    };
 
     // The more restrictive of two bounds on the same side; at equal keys, exclusion wins.
     private static KeyBound Tighter(KeyBound a, KeyBound b, bool lower)

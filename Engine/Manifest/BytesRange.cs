@@ -27,6 +27,14 @@ internal readonly struct BytesBound : IEquatable<BytesBound>
 
     public static BytesBound Excluded(ReadOnlyMemory<byte> key) => new(BoundKind.Excluded, key);
 
+    /// <summary>The same bound in the API's terms (the kinds are numbered differently on storage).</summary>
+    public KeyBound ToKeyBound() => Kind switch
+    {
+        BoundKind.Included => KeyBound.Unchecked(KeyBoundKind.Included, Key),
+        BoundKind.Excluded => KeyBound.Unchecked(KeyBoundKind.Excluded, Key),
+        _ => KeyBound.Unbounded,
+    };
+
     public bool Equals(BytesBound other) =>
         Kind == other.Kind && (Kind == BoundKind.Unbounded || Key.Span.SequenceEqual(other.Key.Span));
 
@@ -51,19 +59,5 @@ internal sealed record BytesRange(BytesBound Start, BytesBound End)
 {
     public static BytesRange All { get; } = new(BytesBound.Unbounded, BytesBound.Unbounded);
 
-    public bool Contains(ReadOnlySpan<byte> key)
-    {
-        bool afterStart = Start.Kind switch
-        {
-            BoundKind.Included => key.SequenceCompareTo(Start.Key.Span) >= 0,
-            BoundKind.Excluded => key.SequenceCompareTo(Start.Key.Span) > 0,
-            _ => true,
-        };
-        return afterStart && End.Kind switch
-        {
-            BoundKind.Included => key.SequenceCompareTo(End.Key.Span) <= 0,
-            BoundKind.Excluded => key.SequenceCompareTo(End.Key.Span) < 0,
-            _ => true,
-        };
-    }
+    public bool Contains(ReadOnlySpan<byte> key) => KeyRange.Contains(Start.ToKeyBound(), End.ToKeyBound(), key);
 }
