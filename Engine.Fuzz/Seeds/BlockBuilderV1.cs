@@ -17,9 +17,6 @@ namespace SlateFast.Fuzz.Seeds;
 internal sealed class BlockBuilderV1 : IDisposable
 {
     private readonly BlockDraft _buffer;
-    private KeyCopy _firstKey;
-    private KeyCopy _lastKey;
-    private bool _finished;
 
     public BlockBuilderV1(int blockSize)
     {
@@ -30,66 +27,41 @@ internal sealed class BlockBuilderV1 : IDisposable
 
     public int BlockSize { get; }
 
-    public int Count => _buffer.OffsetCount;
+    public int Count => _buffer.Rows;
 
-    public bool IsEmpty => Count == 0;
+    public bool IsEmpty => _buffer.IsEmpty;
 
     public int EstimatedSize => _buffer.FinishedSize;
 
-    public ReadOnlySpan<byte> FirstKey => _firstKey.Span;
+    public ReadOnlySpan<byte> FirstKey => _buffer.FirstKey;
 
-    public ReadOnlySpan<byte> LastKey => _lastKey.Span;
+    public ReadOnlySpan<byte> LastKey => _buffer.LastKey;
 
     public bool WouldFit(scoped in RowEntry row) =>
-        IsEmpty || _buffer.FinishedSize + RowCodecV0.EncodedLength(row, row.Key.CommonPrefixLength(_firstKey.Span)) <= BlockSize;
+        IsEmpty || _buffer.FinishedSize + RowCodecV0.EncodedLength(row, row.Key.CommonPrefixLength(_buffer.FirstKey)) <= BlockSize;
 
     /// <summary>Appends <paramref name="row"/>, or returns false when it belongs in the next block.</summary>
     public bool TryAdd(scoped in RowEntry row)
     {
-        if (_finished)
-        {
-            ThrowHelper.Invalid("block already finished; call Reset first");
-        }
-
+        _buffer.CheckOpen();
         BlockLimits.ValidateKey(row.Key);
-        int prefix = row.Key.CommonPrefixLength(_firstKey.Span);
+        int prefix = row.Key.CommonPrefixLength(_buffer.FirstKey);
         int length = RowCodecV0.EncodedLength(row, prefix);
         if (!IsEmpty && _buffer.FinishedSize + length > BlockSize)
         {
             return false;
         }
 
-        bool first = IsEmpty;
         _buffer.AddOffset(_buffer.Length);
         _buffer.Advance(RowCodecV0.Encode(_buffer.GetSpan(length), row, prefix));
-        if (first)
-        {
-            _firstKey.Set(row.Key);
-        }
-
-        _lastKey.Set(row.Key);
+        _buffer.Appended(row.Key);
         return true;
     }
 
     /// <summary>Appends the trailer and returns the payload, valid until <see cref="Reset"/>.</summary>
-    public ReadOnlySpan<byte> Finish()
-    {
-        if (IsEmpty)
-        {
-            ThrowHelper.Invalid("an empty block cannot be finished");
-        }
+    public ReadOnlySpan<byte> Finish() => _buffer.Finish();
 
-        _finished = true;
-        return _buffer.Finish();
-    }
-
-    public void Reset()
-    {
-        _buffer.Clear();
-        _firstKey.Clear();
-        _lastKey.Clear();
-        _finished = false;
-    }
+    public void Reset() => _buffer.Clear();
 
     public void Dispose() => _buffer.Dispose();
 }

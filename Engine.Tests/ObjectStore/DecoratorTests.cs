@@ -50,6 +50,38 @@ public sealed class RetryingObjectStoreTests
     }
 
     [Fact]
+    public async Task A_first_attempt_slower_than_the_operation_timeout_is_not_retried_and_the_error_says_why()
+    {
+        var clock = new SteppedClock();
+        var faults = new FaultInjectingObjectStore(new InMemoryObjectStore())
+        {
+            Rule = (_, _) =>
+            {
+                clock.Advance(TimeSpan.FromSeconds(2));
+                return new Fault(FaultKind.Timeout);
+            },
+        };
+        var store = new RetryingObjectStore(faults, s_fast with { OperationTimeout = TimeSpan.FromSeconds(1), TimeProvider = clock });
+
+        var e = await Assert.ThrowsAsync<ObjectStoreException>(async () => await store.HeadAsync("k"));
+
+        Assert.Equal(1, faults.Injected);
+        Assert.Contains("gave up after 1 attempt in 2 s; limit: operation_timeout 1 s", e.Message, StringComparison.Ordinal);
+    }
+
+    // Elapsed time moves only when the test says so.
+    private sealed class SteppedClock : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    }
+
+    [Fact]
     public async Task A_create_whose_response_was_lost_is_recognised_as_our_own_on_retry()
     {
         var inner = new InMemoryObjectStore();

@@ -76,7 +76,8 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
         final = e;
         if (attempt >= _options.MaxAttempts)
         {
-            final = GaveUp(e, attempt, started, $"{attempt} attempts");
+            // One attempt allowed means retries are off: the failure stands as it is.
+            final = attempt == 1 ? e : GaveUp(e, attempt, started, $"{attempt} attempts");
             return false;
         }
 
@@ -89,10 +90,12 @@ public sealed class RetryingObjectStore : ObjectStoreDecorator
         return true;
     }
 
+    // Also after a single attempt when the time budget stopped the retry (a slow first attempt
+    // leaves no room for a second), so the error says why nothing was retried.
     private ObjectStoreException GaveUp(ObjectStoreException e, int attempt, long started, string limit) =>
-        attempt == 1 ? e : new ObjectStoreException(
+        new(
             e.Operation, e.Path, e.IsTransient,
-            $"{e.Detail} (gave up after {attempt} attempts in {Durations.Format(_options.TimeProvider.GetElapsedTime(started))}; limit: {limit})",
+            $"{e.Detail} (gave up after {attempt} attempt{(attempt == 1 ? "" : "s")} in {Durations.Format(_options.TimeProvider.GetElapsedTime(started))}; limit: {limit})",
             e.StatusCode, e) { TimedOut = e.TimedOut };
 
     /// <summary>Attempts made beyond the first, over the store's lifetime.</summary>

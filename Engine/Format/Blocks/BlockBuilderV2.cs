@@ -21,9 +21,6 @@ internal sealed class BlockBuilderV2 : IDisposable
     public const int DefaultRestartInterval = 16;
 
     private readonly BlockDraft _buffer;
-    private KeyCopy _firstKey;
-    private KeyCopy _lastKey;
-    private bool _finished;
 
     public BlockBuilderV2(int blockSize, int restartInterval = DefaultRestartInterval)
     {
@@ -43,16 +40,16 @@ internal sealed class BlockBuilderV2 : IDisposable
     public int RestartInterval { get; }
 
     /// <summary>Rows added since the last <see cref="Reset"/>.</summary>
-    public int Count { get; private set; }
+    public int Count => _buffer.Rows;
 
-    public bool IsEmpty => Count == 0;
+    public bool IsEmpty => _buffer.IsEmpty;
 
     /// <summary>Size the payload has if finished now.</summary>
     public int EstimatedSize => _buffer.FinishedSize;
 
-    public ReadOnlySpan<byte> FirstKey => _firstKey.Span;
+    public ReadOnlySpan<byte> FirstKey => _buffer.FirstKey;
 
-    public ReadOnlySpan<byte> LastKey => _lastKey.Span;
+    public ReadOnlySpan<byte> LastKey => _buffer.LastKey;
 
     private bool AtRestart => Count % RestartInterval == 0;
 
@@ -65,7 +62,7 @@ internal sealed class BlockBuilderV2 : IDisposable
         }
 
         bool restart = AtRestart;
-        int shared = restart ? 0 : row.Key.CommonPrefixLength(_lastKey.Span);
+        int shared = restart ? 0 : row.Key.CommonPrefixLength(_buffer.LastKey);
         return FitsAfter(_buffer.FinishedSize, RowCodecV2.EncodedLength(row, shared), restart);
     }
 
@@ -75,14 +72,10 @@ internal sealed class BlockBuilderV2 : IDisposable
     /// </summary>
     public bool TryAdd(scoped in RowEntry row)
     {
-        if (_finished)
-        {
-            ThrowHelper.Invalid("block already finished; call Reset first");
-        }
-
+        _buffer.CheckOpen();
         BlockLimits.ValidateKey(row.Key);
         bool restart = AtRestart;
-        int shared = restart ? 0 : row.Key.CommonPrefixLength(_lastKey.Span);
+        int shared = restart ? 0 : row.Key.CommonPrefixLength(_buffer.LastKey);
         int length = RowCodecV2.EncodedLength(row, shared);
         if (!IsEmpty && !FitsAfter(_buffer.FinishedSize, length, restart))
         {
@@ -96,13 +89,7 @@ internal sealed class BlockBuilderV2 : IDisposable
 
         int written = RowCodecV2.Encode(_buffer.GetSpan(length), row, shared);
         _buffer.Advance(written);
-        if (IsEmpty)
-        {
-            _firstKey.Set(row.Key);
-        }
-
-        _lastKey.Set(row.Key);
-        Count++;
+        _buffer.Appended(row.Key);
         return true;
     }
 
@@ -110,26 +97,10 @@ internal sealed class BlockBuilderV2 : IDisposable
     /// Appends the trailer and returns the block payload (no compression, no CRC: the SST layer adds
     /// those). The span stays valid until <see cref="Reset"/> or <see cref="Dispose"/>.
     /// </summary>
-    public ReadOnlySpan<byte> Finish()
-    {
-        if (IsEmpty)
-        {
-            ThrowHelper.Invalid("an empty block cannot be finished");
-        }
-
-        _finished = true;
-        return _buffer.Finish();
-    }
+    public ReadOnlySpan<byte> Finish() => _buffer.Finish();
 
     /// <summary>Empties the builder for the next block, keeping its buffers.</summary>
-    public void Reset()
-    {
-        _buffer.Clear();
-        _firstKey.Clear();
-        _lastKey.Clear();
-        Count = 0;
-        _finished = false;
-    }
+    public void Reset() => _buffer.Clear();
 
     public void Dispose() => _buffer.Dispose();
 
