@@ -86,9 +86,9 @@ public sealed class CheckpointTests
     public void Checkpoint_ids_keep_their_text_form_between_guid_and_the_manifest_uuid()
     {
         var uuid = Uuid.Parse("01234567-89ab-4cde-8f01-23456789abcd");
-        var guid = CheckpointIds.ToGuid(uuid);
+        var guid = SlateFast.Db.Checkpoints.CheckpointIds.ToGuid(uuid);
         Assert.Equal(uuid.ToString(), guid.ToString("D"));
-        Assert.Equal(uuid, CheckpointIds.FromGuid(guid));
+        Assert.Equal(uuid, SlateFast.Db.Checkpoints.CheckpointIds.FromGuid(guid));
     }
 
     [Fact]

@@ -27,6 +27,18 @@ public sealed partial class ArchitectureDocTests
         Assert.Empty(documented.Except(folders).Order());
     }
 
+    [Fact]
+    public void The_root_namespace_holds_no_internal_type_the_doc_does_not_name()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "architecture.md"));
+        var unnamed = typeof(DbHandle).Assembly.GetTypes()
+            .Where(t => t.Namespace == "SlateFast" && !t.IsPublic && !t.IsNested && !t.Name.Contains('<', StringComparison.Ordinal) && !t.Name.StartsWith("__", StringComparison.Ordinal))
+            .Select(t => t.Name.Split('`')[0])
+            .Where(name => !doc.Contains($"`{name}`", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        Assert.Empty(unnamed);
+    }
+
     // The command line is a user of the engine like any other: what it needs is public API
     // (DbAdmin, DbHandle.OpenReadOnlyAsync, Durations, the metrics), so the engine's internals
     // are open only to its tests, benchmarks, fuzzers, the crash-test child and the C ABI.

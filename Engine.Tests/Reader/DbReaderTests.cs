@@ -183,7 +183,7 @@ public sealed class DbReaderTests
         Assert.Equal(("parent", true), (external.Path, manifest.Initialized));
         Assert.Empty(Directory.Exists(Path.Combine(folder.Path, "clone", "compacted")) ? Directory.GetFiles(Path.Combine(folder.Path, "clone", "compacted")) : []);
         var parentCheckpoints = await new DbAdmin("parent", store).ListCheckpointsAsync();
-        Assert.Contains(parentCheckpoints, c => c.Id == CheckpointIds.ToGuid(external.FinalCheckpointId!.Value) && c.ExpireTime is null);
+        Assert.Contains(parentCheckpoints, c => c.Id == SlateFast.Db.Checkpoints.CheckpointIds.ToGuid(external.FinalCheckpointId!.Value) && c.ExpireTime is null);
 
         await using (var clone = await DbHandle.OpenAsync("clone", store, options))
         {

@@ -177,7 +177,7 @@ public sealed partial class DbHandle : IAsyncDisposable, IWalHost, IFlushHost
         var db = new DbHandle(path, ObjectStore.StorePipeline.ForDatabase(store, path, options.ObjectStoreCache), options) { _readOnly = true };
         try
         {
-            await db.RecoverReadOnlyAsync(checkpoint is { } id ? CheckpointIds.FromGuid(id) : null, cancellationToken).ConfigureAwait(false);
+            await db.RecoverReadOnlyAsync(checkpoint is { } id ? Db.Checkpoints.CheckpointIds.FromGuid(id) : null, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

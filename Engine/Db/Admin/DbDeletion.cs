@@ -96,7 +96,7 @@ internal static class DbDeletion
             var live = latest.State.Checkpoints.Where(c => c.ExpireTimeSeconds == 0 || c.ExpireTimeSeconds > nowSeconds).ToList();
             if (live.Count > 0)
             {
-                ThrowHelper.Invalid($"{db}: manifest {latest.Id} holds {live.Count} unexpired checkpoint(s) (for example {CheckpointIds.ToGuid(live[0].Id):D}): a reader or a clone may still depend on this database (a compactor's own expires 15 minutes after its compaction); delete them or wait, or force");
+                ThrowHelper.Invalid($"{db}: manifest {latest.Id} holds {live.Count} unexpired checkpoint(s) (for example {Db.Checkpoints.CheckpointIds.ToGuid(live[0].Id):D}): a reader or a clone may still depend on this database (a compactor's own expires 15 minutes after its compaction); delete them or wait, or force");
             }
         }
     }

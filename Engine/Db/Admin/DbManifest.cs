@@ -103,8 +103,8 @@ public sealed record DbManifest
         Checkpoints = [.. m.Checkpoints.Select(CheckpointInfo.From)],
         ExternalDbs = [.. m.ExternalDbs.Select(e => new DbManifestExternalDb(
             e.Path,
-            CheckpointIds.ToGuid(e.SourceCheckpointId),
-            e.FinalCheckpointId is { } f ? CheckpointIds.ToGuid(f) : null,
+            Db.Checkpoints.CheckpointIds.ToGuid(e.SourceCheckpointId),
+            e.FinalCheckpointId is { } f ? Db.Checkpoints.CheckpointIds.ToGuid(f) : null,
             [.. e.SstIds.Select(s => s.ToString())]))],
         SequenceSamples = [.. m.SequenceTracker.Samples.Select(s => new DbSequenceSample(s.Seq, DateTimeOffset.FromUnixTimeSeconds(s.UnixSeconds)))],
     };

@@ -27,26 +27,3 @@ public sealed record DeleteDatabaseOptions
         }
     }
 }
-
-/// <summary>What <see cref="DbAdmin.DeleteDatabaseAsync"/> deleted; all zero when there was nothing (a second deletion).</summary>
-/// <param name="ObjectsDeleted">Objects deleted, the WAL store's included.</param>
-/// <param name="BytesDeleted">Their total size.</param>
-/// <param name="WalObjectsDeleted">Of those, objects of the separate WAL store (<see cref="DbOptions.WalObjectStore"/>); 0 without one.</param>
-public sealed record DeleteDatabaseResult(int ObjectsDeleted, long BytesDeleted, int WalObjectsDeleted);
-
-/// <summary>What <see cref="DbAdmin.CompactAsync"/> did.</summary>
-/// <param name="CompactorEpoch">The compactor epoch it claimed (fencing the compactor before it).</param>
-/// <param name="Compactions">Compactions committed.</param>
-/// <param name="BytesRead">Estimated source bytes of those compactions.</param>
-/// <param name="BytesWritten">Bytes of their output SSTs.</param>
-/// <param name="ManifestId">The newest manifest version the compactor knew when it finished.</param>
-/// <param name="L0Ssts">L0 SSTs that manifest lists.</param>
-/// <param name="SortedRuns">Its sorted runs, newest first.</param>
-public sealed record CompactResult(
-    ulong CompactorEpoch,
-    int Compactions,
-    long BytesRead,
-    long BytesWritten,
-    ulong ManifestId,
-    int L0Ssts,
-    IReadOnlyList<DbManifestSortedRun> SortedRuns);
