@@ -109,6 +109,19 @@ public sealed class InfoCommandTests : IDisposable
         Assert.Contains("filter composite [_bf]", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Sst_dump_reports_a_torn_WAL_object_of_a_few_bytes_as_damaged_not_as_a_fence()
+    {
+        var store = new LocalObjectStore(_folder.Path);
+        await store.PutAsync("db/wal/00000000000000000009.sst", new byte[] { 1, 2, 3, 4, 5 });
+
+        var (exit, output, error) = await Run("sst", "dump", "db/wal/00000000000000000009.sst");
+
+        Assert.Equal(ExitCodes.For(ErrorKind.Data), exit);
+        Assert.DoesNotContain("fence", output, StringComparison.Ordinal);
+        Assert.Contains("db/wal/00000000000000000009.sst", error, StringComparison.Ordinal);
+    }
+
     private async Task<string> InputAsync(int rows)
     {
         var path = System.IO.Path.Combine(_folder.Path, "input.jsonl");
