@@ -12,8 +12,7 @@ namespace SlateFast.Compacting;
 internal sealed class VersionMerger : IAsyncDisposable
 {
     private readonly IRowSource[] _sources;
-    private readonly int[] _heap;
-    private int _count;
+    private SourceHeap _heap; // a mutable struct: never copied, only used in place
     private int _current = -1;
     private byte[] _lastKey = new byte[64];
     private int _lastKeyLength = -1;
@@ -22,7 +21,7 @@ internal sealed class VersionMerger : IAsyncDisposable
     public VersionMerger(IReadOnlyList<IRowSource> sourcesNewestFirst)
     {
         _sources = [.. sourcesNewestFirst];
-        _heap = new int[_sources.Length];
+        _heap = new SourceHeap(_sources, descending: false);
     }
 
     public ReadOnlySpan<byte> Key => _sources[_current].Key;
@@ -46,14 +45,11 @@ internal sealed class VersionMerger : IAsyncDisposable
             {
                 if (await _sources[i].MoveNextAsync().ConfigureAwait(false))
                 {
-                    _heap[_count++] = i;
+                    _heap.Add(i);
                 }
             }
 
-            for (var i = (_count / 2) - 1; i >= 0; i--)
-            {
-                SiftDown(i);
-            }
+            _heap.Heapify();
         }
         else
         {
@@ -61,9 +57,9 @@ internal sealed class VersionMerger : IAsyncDisposable
             await AdvanceTopAsync().ConfigureAwait(false);
         }
 
-        while (_count > 0)
+        while (_heap.Count > 0)
         {
-            var top = _sources[_heap[0]];
+            var top = _sources[_heap.Top];
             if (_lastKeyLength >= 0 && top.Seq == _lastSeq && top.Key.SequenceEqual(_lastKey.AsSpan(0, _lastKeyLength)))
             {
                 await AdvanceTopAsync().ConfigureAwait(false);
@@ -71,7 +67,7 @@ internal sealed class VersionMerger : IAsyncDisposable
             }
 
             Diagnostics.Invariants.Check(_lastKeyLength < 0 || After(top, _lastKey.AsSpan(0, _lastKeyLength), _lastSeq), "a compaction's merged rows come in (key ascending, seq descending) order, each once");
-            _current = _heap[0];
+            _current = _heap.Top;
             return true;
         }
 
@@ -108,44 +104,8 @@ internal sealed class VersionMerger : IAsyncDisposable
 
     private async ValueTask AdvanceTopAsync()
     {
-        if (!await _sources[_heap[0]].MoveNextAsync().ConfigureAwait(false))
-        {
-            _heap[0] = _heap[--_count];
-        }
-
-        SiftDown(0);
-    }
-
-    private void SiftDown(int i)
-    {
-        while (true)
-        {
-            var left = (2 * i) + 1;
-            if (left >= _count)
-            {
-                return;
-            }
-
-            var child = left + 1 < _count && Less(_heap[left + 1], _heap[left]) ? left + 1 : left;
-            if (!Less(_heap[child], _heap[i]))
-            {
-                return;
-            }
-
-            (_heap[i], _heap[child]) = (_heap[child], _heap[i]);
-            i = child;
-        }
-    }
-
-    private bool Less(int a, int b)
-    {
-        var cmp = _sources[a].Key.SequenceCompareTo(_sources[b].Key);
-        if (cmp != 0)
-        {
-            return cmp < 0;
-        }
-
-        var (seqA, seqB) = (_sources[a].Seq, _sources[b].Seq);
-        return seqA != seqB ? seqA > seqB : a < b;
+        // Awaited first: the heap is a struct field, and a call whose arguments await could act on a copy.
+        var holdsRow = await _sources[_heap.Top].MoveNextAsync().ConfigureAwait(false);
+        _heap.TopMoved(holdsRow);
     }
 }

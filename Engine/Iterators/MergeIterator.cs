@@ -24,9 +24,7 @@ namespace SlateFast.Iterators;
 internal sealed class MergeIterator : IAsyncDisposable
 {
     private readonly IRowSource[] _sources;
-    private readonly int[] _heap;
-    private readonly bool _descending;
-    private int _heapCount;
+    private SourceHeap _heap; // a mutable struct: never copied, only used in place
     private bool _started;
     private bool _valid;
     private bool _disposed;
@@ -58,10 +56,9 @@ internal sealed class MergeIterator : IAsyncDisposable
             }
         }
 
-        _heap = new int[_sources.Length];
+        _heap = new SourceHeap(_sources, descending: direction == ScanDirection.Descending);
         ReadSeq = readSeq;
         Direction = direction;
-        _descending = direction == ScanDirection.Descending;
     }
 
     /// <summary>The snapshot: versions with a higher seq are invisible.</summary>
@@ -181,9 +178,9 @@ internal sealed class MergeIterator : IAsyncDisposable
 
     private async ValueTask<bool> FindNextAsync()
     {
-        while (_heapCount > 0)
+        while (_heap.Count > 0)
         {
-            var top = _sources[_heap[0]];
+            var top = _sources[_heap.Top];
             if (top.Seq > ReadSeq)
             {
                 // Newer than the snapshot; older versions of the key follow it.
@@ -195,7 +192,7 @@ internal sealed class MergeIterator : IAsyncDisposable
             switch (top.Kind)
             {
                 case RowKind.Value:
-                    _current = _heap[0];
+                    _current = _heap.Top;
                     _kind = RowKind.Value;
                     _seq = top.Seq;
                     _createTs = top.CreateTs;
@@ -218,7 +215,7 @@ internal sealed class MergeIterator : IAsyncDisposable
     // version, a merge operand) down to a value or tombstone, and moves past the key.
     private async ValueTask CollectMergeAsync()
     {
-        var top = _sources[_heap[0]];
+        var top = _sources[_heap.Top];
         _current = -1;
         _kind = RowKind.Merge;
         _seq = top.Seq;
@@ -229,9 +226,9 @@ internal sealed class MergeIterator : IAsyncDisposable
         _hasBase = false;
         var lastSeq = ulong.MaxValue;
         var first = true;
-        while (_heapCount > 0)
+        while (_heap.Count > 0)
         {
-            top = _sources[_heap[0]];
+            top = _sources[_heap.Top];
             if (!top.Key.SequenceEqual(Key))
             {
                 return;
@@ -290,7 +287,7 @@ internal sealed class MergeIterator : IAsyncDisposable
     // Advances every source past the current key (all its versions sit at the top of the heap).
     private async ValueTask SkipKeyAsync()
     {
-        while (_heapCount > 0 && _sources[_heap[0]].Key.SequenceEqual(Key))
+        while (_heap.Count > 0 && _sources[_heap.Top].Key.SequenceEqual(Key))
         {
             await AdvanceTopAsync().ConfigureAwait(false);
         }
@@ -298,7 +295,7 @@ internal sealed class MergeIterator : IAsyncDisposable
 
     private ValueTask AdvanceTopAsync()
     {
-        var move = _sources[_heap[0]].MoveNextAsync();
+        var move = _sources[_heap.Top].MoveNextAsync();
         if (move.IsCompletedSuccessfully)
         {
             FixTop(move.Result);
@@ -310,70 +307,22 @@ internal sealed class MergeIterator : IAsyncDisposable
 
     private async ValueTask AwaitFixTop(ValueTask<bool> move) => FixTop(await move.ConfigureAwait(false));
 
-    private void FixTop(bool valid)
-    {
-        if (!valid)
-        {
-            _heap[0] = _heap[--_heapCount];
-        }
-
-        SiftDown(0);
-    }
+    private void FixTop(bool valid) => _heap.TopMoved(valid);
 
     private void BuildHeap()
     {
-        _heapCount = 0;
         _current = -1;
         _valid = false;
+        _heap.Clear();
         for (var i = 0; i < _sources.Length; i++)
         {
             if (_sources[i].IsValid)
             {
-                _heap[_heapCount++] = i;
+                _heap.Add(i);
             }
         }
 
-        for (var i = (_heapCount / 2) - 1; i >= 0; i--)
-        {
-            SiftDown(i);
-        }
-    }
-
-    private void SiftDown(int i)
-    {
-        while (true)
-        {
-            var left = (2 * i) + 1;
-            if (left >= _heapCount)
-            {
-                return;
-            }
-
-            var child = left + 1 < _heapCount && Less(_heap[left + 1], _heap[left]) ? left + 1 : left;
-            if (!Less(_heap[child], _heap[i]))
-            {
-                return;
-            }
-
-            (_heap[i], _heap[child]) = (_heap[child], _heap[i]);
-            i = child;
-        }
-    }
-
-    // Key in the scan direction, then seq descending, then the newer (earlier) source.
-    private bool Less(int a, int b)
-    {
-        var sa = _sources[a];
-        var sb = _sources[b];
-        var cmp = sa.Key.SequenceCompareTo(sb.Key);
-        if (cmp != 0)
-        {
-            return _descending ? cmp > 0 : cmp < 0;
-        }
-
-        var seqA = sa.Seq;
-        var seqB = sb.Seq;
-        return seqA != seqB ? seqA > seqB : a < b;
+        _heap.Heapify();
     }
 
     private void CopyKey(ReadOnlySpan<byte> key)
