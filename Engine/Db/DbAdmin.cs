@@ -45,8 +45,7 @@ public sealed class DbAdmin
     /// Whether a database lives at <see cref="Path"/>: it has at least one manifest. Tools use it
     /// to refuse a typo'd path before an open would create a database there.
     /// </summary>
-    public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default) =>
-        await _manifests.LatestIdAsync(cancellationToken).ConfigureAwait(false) > 0;
+    public Task<bool> ExistsAsync(CancellationToken cancellationToken = default) => _manifests.AnyAsync(cancellationToken);
 
     /// <summary>
     /// Creates a checkpoint of the database's durable state as the latest manifest records it

@@ -10,12 +10,12 @@ internal static class CompactionsGc
 {
     public static async Task<List<string>> CollectAsync(GcContext context, TimeSpan minAge, CancellationToken cancellationToken)
     {
-        var listed = await context.ListVersionsAsync(DbPaths.CompactionsDir, DbPaths.CompactionsExtension, cancellationToken).ConfigureAwait(false);
+        var compactions = new Compacting.CompactionsStore(context.Store, context.Db);
+        var listed = await compactions.ListVersionsAsync(cancellationToken).ConfigureAwait(false);
         var doomed = listed.Take(Math.Max(0, listed.Count - 1))
             .Where(m => context.OlderThan(m.Meta.LastModified, minAge))
             .ToList();
-        var boundary = new GcBoundary(context.Store, context.Db, DbPaths.CompactionsDir);
-        await context.AdvanceBoundaryAsync(boundary, doomed.Select(m => m.Id), cancellationToken).ConfigureAwait(false);
+        await context.AdvanceBoundaryAsync(compactions.Boundary, doomed.Select(m => m.Id), cancellationToken).ConfigureAwait(false);
         return await context.DeleteAsync(DbPaths.CompactionsDir, doomed.Select(m => m.Meta.Path), cancellationToken).ConfigureAwait(false);
     }
 }

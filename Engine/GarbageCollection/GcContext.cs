@@ -55,25 +55,6 @@ internal sealed class GcContext(IObjectStore store, IObjectStore walStore, strin
     public async Task<List<ObjectMeta>> ListAsync(string dir, CancellationToken cancellationToken) =>
         await StoreOf(dir).ListAllAsync(DbPaths.DirPrefix(db, dir), cancellationToken).ConfigureAwait(false);
 
-    /// <summary>
-    /// The versions of a versioned namespace (<c>manifest</c>, <c>compactions</c>) as listed now,
-    /// oldest first; objects whose names are not versions are not in it.
-    /// </summary>
-    public async Task<List<(ulong Id, ObjectMeta Meta)>> ListVersionsAsync(string dir, string extension, CancellationToken cancellationToken)
-    {
-        var versions = new List<(ulong Id, ObjectMeta Meta)>();
-        foreach (var meta in await ListAsync(dir, cancellationToken).ConfigureAwait(false))
-        {
-            if (DbPaths.TryParseVersionedName(meta.Path, extension, out var id))
-            {
-                versions.Add((id, meta));
-            }
-        }
-
-        versions.Sort((a, b) => a.Id.CompareTo(b.Id));
-        return versions;
-    }
-
     // The WAL folder is in the WAL's store; every other folder in the main one.
     private IObjectStore StoreOf(string dir) => dir == DbPaths.WalDir ? walStore : store;
 

@@ -12,7 +12,7 @@ internal static class ManifestGc
 {
     public static async Task<List<string>> CollectAsync(GcContext context, TimeSpan minAge, CancellationToken cancellationToken)
     {
-        var listed = await context.ListVersionsAsync(DbPaths.ManifestDir, DbPaths.ManifestExtension, cancellationToken).ConfigureAwait(false);
+        var listed = await context.Manifests.ListVersionsAsync(cancellationToken).ConfigureAwait(false);
         if (listed.Count == 0)
         {
             ThrowHelper.Invalid($"no database at {context.Db} in {context.Store}");

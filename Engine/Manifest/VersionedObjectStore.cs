@@ -70,6 +70,36 @@ internal abstract class VersionedObjectStore<T>(IObjectStore store, string db, s
     // its newest version for this long is broken, not busy.
     private const int MaxListings = 10;
 
+    /// <summary>Every version present, by listing, oldest first; objects whose names are not versions are not in it.</summary>
+    public async Task<List<(ulong Id, ObjectMeta Meta)>> ListVersionsAsync(CancellationToken cancellationToken = default)
+    {
+        var versions = new List<(ulong Id, ObjectMeta Meta)>();
+        await foreach (var meta in store.ListAsync(DbPaths.DirPrefix(db, dir), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (TryParse(meta.Path, out var id))
+            {
+                versions.Add((id, meta));
+            }
+        }
+
+        versions.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return versions;
+    }
+
+    /// <summary>Whether any version is present; the listing stops at the first.</summary>
+    public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
+    {
+        await foreach (var meta in store.ListAsync(DbPaths.DirPrefix(db, dir), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (TryParse(meta.Path, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The highest id present, by listing; 0 when there is none.</summary>
     public async Task<ulong> LatestIdAsync(CancellationToken cancellationToken = default)
     {
