@@ -30,13 +30,23 @@ class AdminTests(ScratchTestCase):
 
     def test_the_compactions_file_shows_the_writers_compactor_and_lookups_answer_from_the_writers_samples(self):
         url = self.store_url()
-        self.write_db(url)
+        with slatefast.open("db", url) as db:
+            db.put(b"k", b"v")
+            db.flush("memtable")
+            # The compactor claims its epoch in the background; compact() waits for that claim (a
+            # close before it would cancel the claim half done, leaving the file at epoch 0).
+            db.compact()
         with slatefast.Admin.open("db", url) as admin:
-            # The writer's own compactor claimed epoch 1 and wrote the file; its L0 flush recorded a
+            # The writer's own compactor claimed epoch 1 and recorded its one compaction, whose
+            # output is the sorted run the manifest now holds; its L0 flush recorded a
             # sequence-tracker sample of its first commit.
             compactions = admin.read_compactions()
             self.assertEqual(compactions["compactor_epoch"], 1)
-            self.assertEqual(compactions["compactions"], [])
+            [compaction] = compactions["compactions"]
+            self.assertEqual(compaction["status"], "completed")
+            manifest = admin.read_manifest()
+            self.assertEqual(manifest["l0"], [])
+            self.assertEqual(compaction["output_ssts"], [sst["id"] for sst in manifest["sorted_runs"][0]["ssts"]])
             self.assertIsNone(admin.read_compactions(99))
             written = admin.seq_to_ts(1)
             self.assertIsNotNone(written)
