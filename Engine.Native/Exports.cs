@@ -145,6 +145,11 @@ public static unsafe class Exports
     public static NativeResult SnapshotScan(nint snapshot, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator) =>
         NativeApi.SnapshotScan(snapshot, start, startLength, end, endLength, options, outIterator);
 
+    /// <summary><c>sf_snapshot_scan_prefix</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_snapshot_scan_prefix")]
+    public static NativeResult SnapshotScanPrefix(nint snapshot, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeApi.SnapshotScanPrefix(snapshot, prefix, prefixLength, options, outIterator);
+
     /// <summary><c>sf_snapshot_close</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_snapshot_close")]
     public static NativeResult SnapshotClose(nint snapshot) => NativeApi.SnapshotClose(snapshot);
@@ -208,6 +213,11 @@ public static unsafe class Exports
     public static NativeResult TxnScan(nint txn, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator) =>
         NativeApi.TxnScan(txn, start, startLength, end, endLength, options, outIterator);
 
+    /// <summary><c>sf_txn_scan_prefix</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_txn_scan_prefix")]
+    public static NativeResult TxnScanPrefix(nint txn, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeApi.TxnScanPrefix(txn, prefix, prefixLength, options, outIterator);
+
     /// <summary><c>sf_txn_mark_read</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_txn_mark_read")]
     public static NativeResult TxnMarkRead(nint txn, byte* key, nuint keyLength) => NativeApi.TxnMarkRead(txn, key, keyLength);
@@ -258,6 +268,11 @@ public static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "sf_reader_scan")]
     public static NativeResult ReaderScan(nint reader, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator) =>
         NativeApi.ReaderScan(reader, start, startLength, end, endLength, options, outIterator);
+
+    /// <summary><c>sf_reader_scan_prefix</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_reader_scan_prefix")]
+    public static NativeResult ReaderScanPrefix(nint reader, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeApi.ReaderScanPrefix(reader, prefix, prefixLength, options, outIterator);
 
     /// <summary><c>sf_reader_refresh</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_reader_refresh")]

@@ -6,31 +6,21 @@ internal static unsafe partial class NativeApi
     /// <c>sf_db_scan</c>: keys from <paramref name="start"/> (inclusive) to <paramref name="end"/>
     /// (exclusive); a NULL bound with length 0 is unbounded.
     /// </summary>
-    public static NativeResult Scan(nint db, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator)
-    {
-        return NativeResult.Guard(() =>
-        {
-            RequireOut(outIterator, "out_iter");
-            *outIterator = 0;
-            var owner = Db(db);
-            var range = Range(start, startLength, end, endLength);
-            *outIterator = AddIterator(owner.Db.ScanAsync(range, NativeOptionConversions.Scan(options)), owner);
-            return NativeResult.Ok;
-        });
-    }
+    public static NativeResult Scan(nint db, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeResult.Guard(() => DbScan(db, () => Range(start, startLength, end, endLength), options, outIterator));
 
     /// <summary><c>sf_db_scan_prefix</c>: the keys starting with <paramref name="prefix"/>.</summary>
-    public static NativeResult ScanPrefix(nint db, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator)
+    public static NativeResult ScanPrefix(nint db, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeResult.Guard(() => DbScan(db, () => PrefixRange(prefix, prefixLength), options, outIterator));
+
+    // The range is made after the out-pointer is cleared, so a bad bound leaves it NULL.
+    private static NativeResult DbScan(nint db, Func<KeyRange> range, NativeScanOptions* options, nint* outIterator)
     {
-        return NativeResult.Guard(() =>
-        {
-            RequireOut(outIterator, "out_iter");
-            *outIterator = 0;
-            var owner = Db(db);
-            var range = KeyRange.Prefix(NativeMemoryView.Span(prefix, prefixLength, "prefix"));
-            *outIterator = AddIterator(owner.Db.ScanAsync(range, NativeOptionConversions.Scan(options)), owner);
-            return NativeResult.Ok;
-        });
+        RequireOut(outIterator, "out_iter");
+        *outIterator = 0;
+        var owner = Db(db);
+        *outIterator = AddIterator(owner.Db.ScanAsync(range(), NativeOptionConversions.Scan(options)), owner);
+        return NativeResult.Ok;
     }
 
     /// <summary>
@@ -174,4 +164,8 @@ internal static unsafe partial class NativeApi
         var upper = end is null && endLength == 0 ? KeyBound.Unbounded : KeyBound.Excluded(NativeMemoryView.Span(end, endLength, "end"));
         return new KeyRange(lower, upper);
     }
+
+    // Every *_scan_prefix: a NULL prefix with length 0 is every key.
+    private static KeyRange PrefixRange(byte* prefix, nuint prefixLength) =>
+        KeyRange.Prefix(NativeMemoryView.Span(prefix, prefixLength, "prefix"));
 }

@@ -68,17 +68,20 @@ internal static unsafe partial class NativeApi
     }
 
     /// <summary><c>sf_reader_scan</c>: an iterator that closes with the reader.</summary>
-    public static NativeResult ReaderScan(nint reader, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator)
+    public static NativeResult ReaderScan(nint reader, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeResult.Guard(() => ReaderScan(reader, () => Range(start, startLength, end, endLength), options, outIterator));
+
+    /// <summary><c>sf_reader_scan_prefix</c>: the keys starting with the prefix, as <c>sf_reader_scan</c>.</summary>
+    public static NativeResult ReaderScanPrefix(nint reader, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeResult.Guard(() => ReaderScan(reader, () => PrefixRange(prefix, prefixLength), options, outIterator));
+
+    private static NativeResult ReaderScan(nint reader, Func<KeyRange> range, NativeScanOptions* options, nint* outIterator)
     {
-        return NativeResult.Guard(() =>
-        {
-            RequireOut(outIterator, "out_iter");
-            *outIterator = 0;
-            var owner = Reader(reader);
-            var range = Range(start, startLength, end, endLength);
-            *outIterator = AddIterator(owner.Reader.ScanAsync(range, NativeOptionConversions.Scan(options)), owner);
-            return NativeResult.Ok;
-        });
+        RequireOut(outIterator, "out_iter");
+        *outIterator = 0;
+        var owner = Reader(reader);
+        *outIterator = AddIterator(owner.Reader.ScanAsync(range(), NativeOptionConversions.Scan(options)), owner);
+        return NativeResult.Ok;
     }
 
     /// <summary><c>sf_reader_refresh</c>: polls for a newer manifest and WAL now (nothing at a fixed checkpoint).</summary>

@@ -72,17 +72,20 @@ internal static unsafe partial class NativeApi
     }
 
     /// <summary><c>sf_snapshot_scan</c>: like <c>sf_db_scan</c> as of the snapshot.</summary>
-    public static NativeResult SnapshotScan(nint snapshot, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator)
+    public static NativeResult SnapshotScan(nint snapshot, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeResult.Guard(() => SnapshotScan(snapshot, () => Range(start, startLength, end, endLength), options, outIterator));
+
+    /// <summary><c>sf_snapshot_scan_prefix</c>: like <c>sf_db_scan_prefix</c> as of the snapshot.</summary>
+    public static NativeResult SnapshotScanPrefix(nint snapshot, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeResult.Guard(() => SnapshotScan(snapshot, () => PrefixRange(prefix, prefixLength), options, outIterator));
+
+    private static NativeResult SnapshotScan(nint snapshot, Func<KeyRange> range, NativeScanOptions* options, nint* outIterator)
     {
-        return NativeResult.Guard(() =>
-        {
-            RequireOut(outIterator, "out_iter");
-            *outIterator = 0;
-            var native = Lookup<NativeSnapshot>(snapshot, "sf_snapshot_t");
-            var range = Range(start, startLength, end, endLength);
-            *outIterator = AddIterator(native.ScanAsync(range, NativeOptionConversions.Scan(options)), native.Owner);
-            return NativeResult.Ok;
-        });
+        RequireOut(outIterator, "out_iter");
+        *outIterator = 0;
+        var native = Lookup<NativeSnapshot>(snapshot, "sf_snapshot_t");
+        *outIterator = AddIterator(native.ScanAsync(range(), NativeOptionConversions.Scan(options)), native.Owner);
+        return NativeResult.Ok;
     }
 
     /// <summary><c>sf_snapshot_close</c>: releases the versions the snapshot pins; a second close is Invalid.</summary>

@@ -159,34 +159,38 @@ internal static unsafe partial class NativeApi
     /// <c>sf_txn_scan</c>: the range as the transaction sees it, as an iterator that closes with
     /// the transaction. Under serializable isolation the range counts as read from this call on.
     /// </summary>
-    public static NativeResult TxnScan(nint txn, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator)
-    {
-        return NativeResult.Guard(() =>
-        {
-            RequireOut(outIterator, "out_iter");
-            *outIterator = 0;
-            var scanOptions = NativeOptionConversions.Scan(options);
-            var range = Range(start, startLength, end, endLength);
-            var native = Transaction(txn);
-            NativeIterator iterator;
-            lock (native.Gate)
-            {
-                native.ThrowIfFinished();
-                var rows = native.Transaction.ScanAsync(range, scanOptions).GetAsyncEnumerator();
-                try
-                {
-                    iterator = new NativeIterator(rows, native);
-                }
-                catch
-                {
-                    Wait(rows.DisposeAsync());
-                    throw;
-                }
-            }
+    public static NativeResult TxnScan(nint txn, byte* start, nuint startLength, byte* end, nuint endLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeResult.Guard(() => TxnScan(txn, () => Range(start, startLength, end, endLength), options, outIterator));
 
-            *outIterator = AddIterator(iterator);
-            return NativeResult.Ok;
-        });
+    /// <summary><c>sf_txn_scan_prefix</c>: the keys starting with the prefix, as <c>sf_txn_scan</c>.</summary>
+    public static NativeResult TxnScanPrefix(nint txn, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeResult.Guard(() => TxnScan(txn, () => PrefixRange(prefix, prefixLength), options, outIterator));
+
+    private static NativeResult TxnScan(nint txn, Func<KeyRange> range, NativeScanOptions* options, nint* outIterator)
+    {
+        RequireOut(outIterator, "out_iter");
+        *outIterator = 0;
+        var scanOptions = NativeOptionConversions.Scan(options);
+        var bounds = range();
+        var native = Transaction(txn);
+        NativeIterator iterator;
+        lock (native.Gate)
+        {
+            native.ThrowIfFinished();
+            var rows = native.Transaction.ScanAsync(bounds, scanOptions).GetAsyncEnumerator();
+            try
+            {
+                iterator = new NativeIterator(rows, native);
+            }
+            catch
+            {
+                Wait(rows.DisposeAsync());
+                throw;
+            }
+        }
+
+        *outIterator = AddIterator(iterator);
+        return NativeResult.Ok;
     }
 
     /// <summary><c>sf_txn_mark_read</c>.</summary>

@@ -49,6 +49,26 @@ public sealed class TransactionIsolationTests
     }
 
     [Fact]
+    public async Task A_prefix_scan_in_a_transaction_is_the_prefix_range_over_its_own_writes_and_counts_as_read()
+    {
+        await using var db = await Open();
+        await db.PutAsync(B("order/1"), B("10"), writeOptions: NoWait);
+        await db.PutAsync(B("order/2"), B("20"), writeOptions: NoWait);
+        await db.PutAsync(B("order0"), B("after the prefix"), writeOptions: NoWait);
+        await using var tx = db.BeginTransaction(IsolationLevel.SerializableSnapshot);
+        tx.Delete(B("order/1"));
+        tx.Put(B("order/3"), B("30"));
+        tx.Put(B("orde"), B("before the prefix"));
+
+        Assert.Equal(["order/2", "order/3"], await Keys(tx.ScanPrefixAsync(B("order/"))));
+        Assert.Equal(["order/3", "order/2"], await Keys(tx.ScanPrefixAsync(B("order/"), new ScanOptions { Order = IterationOrder.Descending })));
+
+        await db.PutAsync(B("order/4"), B("40"), writeOptions: NoWait);
+        var e = await Assert.ThrowsAsync<SlateFastException>(async () => await tx.CommitAsync(NoWait));
+        Assert.Equal(ErrorKind.Transaction, e.Kind);
+    }
+
+    [Fact]
     public async Task A_transaction_does_not_see_writes_committed_after_it_began()
     {
         await using var db = await Open();

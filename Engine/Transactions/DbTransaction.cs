@@ -122,6 +122,14 @@ public sealed class DbTransaction : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// The rows whose key starts with <paramref name="prefix"/> as this transaction sees them, as
+    /// <see cref="ScanAsync(KeyRange, ScanOptions?, CancellationToken)"/> over <see cref="KeyRange.Prefix(ReadOnlySpan{byte})"/>
+    /// (under <see cref="IsolationLevel.SerializableSnapshot"/> every key with the prefix counts as read).
+    /// </summary>
+    public IAsyncEnumerable<KeyValue> ScanPrefixAsync(ReadOnlySpan<byte> prefix, ScanOptions? options = null, CancellationToken cancellationToken = default) =>
+        ScanAsync(KeyRange.Prefix(prefix), options, cancellationToken);
+
     /// <summary>Buffers a put of <paramref name="value"/> under <paramref name="key"/>.</summary>
     public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, PutOptions? options = null)
     {

@@ -305,6 +305,9 @@ sf_result_t sf_snapshot_get(sf_snapshot_t *snapshot, const uint8_t *key, size_t 
                             size_t *out_val_len);
 sf_result_t sf_snapshot_scan(sf_snapshot_t *snapshot, const uint8_t *start, size_t start_len, const uint8_t *end,
                              size_t end_len, const sf_scan_options_t *options, sf_iterator_t **out_iter);
+/* Rows whose key starts with prefix as of the snapshot, as sf_db_scan_prefix. */
+sf_result_t sf_snapshot_scan_prefix(sf_snapshot_t *snapshot, const uint8_t *prefix, size_t prefix_len,
+                                    const sf_scan_options_t *options, sf_iterator_t **out_iter);
 sf_result_t sf_snapshot_close(sf_snapshot_t *snapshot);
 
 /* ---- Transactions ------------------------------------------------------------------------- */
@@ -345,6 +348,11 @@ sf_result_t sf_txn_merge(sf_transaction_t *txn, const uint8_t *key, size_t key_l
  * sf_iterator_close. */
 sf_result_t sf_txn_scan(sf_transaction_t *txn, const uint8_t *start, size_t start_len, const uint8_t *end, size_t end_len,
                         const sf_scan_options_t *options, sf_iterator_t **out_iter);
+
+/* Rows whose key starts with prefix as the transaction sees them, as sf_txn_scan (under
+ * SF_ISOLATION_SERIALIZABLE every key with the prefix counts as read). */
+sf_result_t sf_txn_scan_prefix(sf_transaction_t *txn, const uint8_t *prefix, size_t prefix_len,
+                               const sf_scan_options_t *options, sf_iterator_t **out_iter);
 
 /* Counts key as read without reading it (a conflict under SF_ISOLATION_SERIALIZABLE if a later
  * commit writes it). */
@@ -418,7 +426,8 @@ sf_result_t sf_db_ingest(sf_db_t *db, const char *const *paths, size_t count, ui
  * its own and follows new data; "fixed_checkpoint": reads exactly checkpoint_id, writes nothing;
  * "follow_latest": follows the latest manifest without a checkpoint), checkpoint_id (implies
  * fixed_checkpoint), wal_recovery, block_cache_data_bytes, block_cache_meta_bytes,
- * block_cache_shard_count, merge_operator and wal_store_url; manifest_poll_interval_ms and
+ * block_cache_shard_count, merge_operator, wal_store_url, and segment_extractor and
+ * filter_prefix_extractor (the writer's specs, as sf_db_open); manifest_poll_interval_ms and
  * checkpoint_lifetime_ms stay as aliases in milliseconds. No database at path, or a
  * missing checkpoint, is SF_ERR_INVALID. out_reader: required; close with sf_reader_close. */
 sf_result_t sf_reader_open(const char *path, const char *store_url /* NULL: local store in cwd */,
@@ -431,6 +440,11 @@ sf_result_t sf_reader_get(sf_reader_t *reader, const uint8_t *key, size_t key_le
 /* Rows with start <= key < end, as sf_db_scan; the iterator closes with the reader. */
 sf_result_t sf_reader_scan(sf_reader_t *reader, const uint8_t *start, size_t start_len, const uint8_t *end,
                            size_t end_len, const sf_scan_options_t *options, sf_iterator_t **out_iter);
+
+/* Rows whose key starts with prefix, as sf_db_scan_prefix (prefix bloom filters are consulted
+ * when the reader was opened with the writer's filter_prefix_extractor); closes with the reader. */
+sf_result_t sf_reader_scan_prefix(sf_reader_t *reader, const uint8_t *prefix, size_t prefix_len,
+                                  const sf_scan_options_t *options, sf_iterator_t **out_iter);
 
 /* Polls for a newer manifest and WAL objects now instead of at the next interval (nothing at a
  * fixed checkpoint). */

@@ -217,6 +217,12 @@ public:
                                   detail::bound(range.end), detail::bound_len(range.end), &options, &it));
         return Iterator(it);
     }
+    Iterator scan_prefix(std::string_view prefix, bool reverse = false) {
+        sf_scan_options_t options = detail::scan_options(reverse, false);
+        sf_iterator_t *it = nullptr;
+        detail::check(sf_txn_scan_prefix(h_.get(), detail::bytes(prefix), prefix.size(), &options, &it));
+        return Iterator(it);
+    }
     void mark_read(std::string_view key) { detail::check(sf_txn_mark_read(h_.get(), detail::bytes(key), key.size())); }
     void unmark_write(std::string_view key) { detail::check(sf_txn_unmark_write(h_.get(), detail::bytes(key), key.size())); }
     // The commit's sequence number, or nullopt when the transaction wrote nothing.
@@ -257,6 +263,12 @@ public:
                                      detail::bound(range.end), detail::bound_len(range.end), &options, &it));
         return Iterator(it);
     }
+    Iterator scan_prefix(std::string_view prefix, bool reverse = false) {
+        sf_scan_options_t options = detail::scan_options(reverse, false);
+        sf_iterator_t *it = nullptr;
+        detail::check(sf_reader_scan_prefix(h_.get(), detail::bytes(prefix), prefix.size(), &options, &it));
+        return Iterator(it);
+    }
     void refresh() { detail::check(sf_reader_refresh(h_.get())); }
     void close() { h_.close(); }
 
@@ -282,6 +294,12 @@ public:
         sf_iterator_t *it = nullptr;
         detail::check(sf_snapshot_scan(h_.get(), detail::bound(range.start), detail::bound_len(range.start),
                                        detail::bound(range.end), detail::bound_len(range.end), &options, &it));
+        return Iterator(it);
+    }
+    Iterator scan_prefix(std::string_view prefix, bool reverse = false) {
+        sf_scan_options_t options = detail::scan_options(reverse, false);
+        sf_iterator_t *it = nullptr;
+        detail::check(sf_snapshot_scan_prefix(h_.get(), detail::bytes(prefix), prefix.size(), &options, &it));
         return Iterator(it);
     }
     void close() { h_.close(); }

@@ -86,7 +86,15 @@ class AsyncDb:
 
     async def scan(self, start: Optional[Bytes] = None, end: Optional[Bytes] = None, *, reverse: bool = False, batch: int = 256) -> AsyncGenerator[tuple[bytes, bytes], None]:
         """Yields (key, value) pairs, fetching up to batch rows per thread hop."""
-        iterator = await self._run(self._db.scan, start, end, reverse=reverse)
+        async for row in self._rows(await self._run(self._db.scan, start, end, reverse=reverse), batch):
+            yield row
+
+    async def scan_prefix(self, prefix: Bytes, *, reverse: bool = False, batch: int = 256) -> AsyncGenerator[tuple[bytes, bytes], None]:
+        """Yields (key, value) for the keys starting with prefix, batch rows per thread hop."""
+        async for row in self._rows(await self._run(self._db.scan_prefix, prefix, reverse=reverse), batch):
+            yield row
+
+    async def _rows(self, iterator: _db.Iterator, batch: int) -> AsyncGenerator[tuple[bytes, bytes], None]:
         try:
             while True:
                 rows = await self._run(lambda: [row for _, row in zip(range(batch), iterator)])

@@ -231,6 +231,15 @@ def _scan_options(reverse: bool, hide_expired: bool = False) -> _native.ScanOpti
     return options
 
 
+def _prefix_scan(lib: ctypes.CDLL, fn: Any, handle: Any, prefix: Bytes, reverse: bool, hide_expired: bool = False) -> Iterator:
+    """Opens fn's (one of the sf_*_scan_prefix functions) iterator over the keys starting with prefix."""
+    p = _b(prefix, "prefix")
+    it = c_void_p()
+    options = _scan_options(reverse, hide_expired)
+    check(lib, fn(handle, p, len(p), byref(options), byref(it)))
+    return Iterator(lib, it)
+
+
 def _read_options(hide_expired: bool) -> _native.ReadOptions:
     options = _native.ReadOptions()
     options.cache_blocks = 1
@@ -265,6 +274,10 @@ class Snapshot(_Handle):
         options = _scan_options(reverse)
         check(self._lib, self._lib.sf_snapshot_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
         return Iterator(self._lib, it)
+
+    def scan_prefix(self, prefix: Bytes, *, reverse: bool = False) -> Iterator:
+        """Yields (key, value) for the keys starting with prefix, as of the snapshot."""
+        return _prefix_scan(self._lib, self._lib.sf_snapshot_scan_prefix, self._h, prefix, reverse)
 
 
 class Db(_Handle, StatusSource):
@@ -328,12 +341,10 @@ class Db(_Handle, StatusSource):
         check(self._lib, self._lib.sf_db_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
         return Iterator(self._lib, it)
 
-    def scan_prefix(self, prefix: Bytes, *, reverse: bool = False) -> Iterator:
-        p = _b(prefix, "prefix")
-        it = c_void_p()
-        options = _scan_options(reverse)
-        check(self._lib, self._lib.sf_db_scan_prefix(self._h, p, len(p), byref(options), byref(it)))
-        return Iterator(self._lib, it)
+    def scan_prefix(self, prefix: Bytes, *, reverse: bool = False, hide_expired: bool = False) -> Iterator:
+        """Yields (key, value) for the keys starting with prefix (prefix bloom filters skip SSTs
+        when the database has a filter_prefix_extractor)."""
+        return _prefix_scan(self._lib, self._lib.sf_db_scan_prefix, self._h, prefix, reverse, hide_expired)
 
     def snapshot(self) -> Snapshot:
         handle = c_void_p()
@@ -454,6 +465,11 @@ class Transaction(_Handle):
         check(self._lib, self._lib.sf_txn_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
         return Iterator(self._lib, it)
 
+    def scan_prefix(self, prefix: Bytes, *, reverse: bool = False) -> Iterator:
+        """(key, value) pairs whose key starts with prefix, as scan (under "serializable" every key
+        with the prefix counts as read)."""
+        return _prefix_scan(self._lib, self._lib.sf_txn_scan_prefix, self._h, prefix, reverse)
+
     def mark_read(self, key: Bytes) -> None:
         """Counts key as read (a conflict under "serializable" if another commit writes it)."""
         k = _b(key)
@@ -526,6 +542,11 @@ class Reader(_Handle, StatusSource):
         options = _scan_options(reverse)
         check(self._lib, self._lib.sf_reader_scan(self._h, *_bounds(start, end), byref(options), byref(it)))
         return Iterator(self._lib, it)
+
+    def scan_prefix(self, prefix: Bytes, *, reverse: bool = False) -> Iterator:
+        """Yields (key, value) for the keys starting with prefix (with the writer's
+        filter_prefix_extractor among the reader's options, prefix bloom filters skip SSTs)."""
+        return _prefix_scan(self._lib, self._lib.sf_reader_scan_prefix, self._h, prefix, reverse)
 
     def snapshot(self) -> Snapshot:
         """A view of what the reader shows now that stays as it is while the reader moves on;

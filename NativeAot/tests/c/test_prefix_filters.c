@@ -1,5 +1,6 @@
 /* Prefix bloom filters through sf_db_open's options JSON (RFC 0031): SSTs flushed with a prefix
- * extractor answer prefix scans and point reads; without the 0.13 format the option is refused. */
+ * extractor answer prefix scans (from the database, a snapshot, a transaction and a reader) and
+ * point reads; without the 0.13 format the option is refused. */
 #include "test_support.h"
 
 #include <stdlib.h>
@@ -38,6 +39,49 @@ void test_prefix_filters(void) {
     CHECK(get_str(db, "cc/2", "v22"));
     CHECK(get_str(db, "cc/9", NULL));
     CHECK(get_str(db, "dd/0", NULL));
+
+    /* Every read view scans a prefix: a snapshot misses later writes, a transaction sees its own,
+     * in either order. */
+    sf_snapshot_t *snapshot = NULL;
+    OK(sf_db_snapshot(db, &snapshot));
+    OK(sf_db_put(db, K("bb/3"), K("v13"), 0, NULL));
+    sf_scan_options_t reverse = SF_SCAN_OPTIONS_DEFAULT;
+    reverse.order = SF_ORDER_DESCENDING;
+    OK(sf_snapshot_scan_prefix(snapshot, K("bb/"), &reverse, &it));
+    drain(it, rows, sizeof rows);
+    CHECK(strcmp(rows, "bb/2=v12,bb/1=v11,bb/0=v10,") == 0);
+    OK(sf_iterator_close(it));
+    OK(sf_snapshot_close(snapshot));
+
+    sf_transaction_t *txn = NULL;
+    OK(sf_db_begin_transaction(db, SF_ISOLATION_SNAPSHOT, &txn));
+    OK(sf_txn_delete(txn, K("bb/0")));
+    OK(sf_txn_put(txn, K("bb/4"), K("t14"), NULL));
+    OK(sf_txn_scan_prefix(txn, K("bb/"), NULL, &it));
+    drain(it, rows, sizeof rows);
+    CHECK(strcmp(rows, "bb/1=v11,bb/2=v12,bb/3=v13,bb/4=t14,") == 0);
+    OK(sf_iterator_close(it));
+    it = (sf_iterator_t *)1;
+    FAILS(SF_ERR_INVALID, sf_txn_scan_prefix(txn, NULL, 2, NULL, &it));
+    CHECK(it == NULL);
+    OK(sf_txn_rollback(txn));
+    OK(sf_db_flush_with_type(db, SF_FLUSH_MEMTABLE));
+
+    /* A reader given the writer's extractor scans with the same filters. */
+    sf_reader_t *reader = NULL;
+    OK(sf_reader_open("db", url, "{\"filter_prefix_extractor\": \"fixed:3\"}", &reader));
+    OK(sf_reader_scan_prefix(reader, K("bb/"), NULL, &it));
+    drain(it, rows, sizeof rows);
+    CHECK(strcmp(rows, "bb/0=v10,bb/1=v11,bb/2=v12,bb/3=v13,") == 0);
+    OK(sf_iterator_close(it));
+    OK(sf_reader_scan_prefix(reader, K("dd/"), NULL, &it));
+    drain(it, rows, sizeof rows);
+    CHECK(strcmp(rows, "") == 0);
+    OK(sf_iterator_close(it));
+    it = (sf_iterator_t *)1;
+    FAILS(SF_ERR_INVALID, sf_reader_scan_prefix(reader, NULL, 1, NULL, &it));
+    CHECK(it == NULL);
+    OK(sf_reader_close(reader));
     OK(sf_db_close(db));
 
     /* A new database at the detected (0.12) level cannot name its filters. */
