@@ -49,6 +49,13 @@ public sealed class KeyRangeTests
     }
 
     [Fact]
+    public void The_empty_prefix_is_every_key()
+    {
+        Assert.True(KeyRange.Prefix([]).IsAll);
+        Assert.True(KeyRange.Prefix([]).Contains([0x00]));
+    }
+
+    [Fact]
     public void Bounds_copy_their_key()
     {
         var key = B("a");

@@ -91,6 +91,22 @@ public sealed partial class DbHandle
     public DbIterator ScanPrefixAsync(ReadOnlySpan<byte> prefix, ScanOptions? options = null) => ScanAsync(KeyRange.Prefix(prefix), options);
 
     /// <summary>
+    /// Every stored version under <paramref name="prefix"/>, source by source from the newest
+    /// (memtables, then L0 SSTs, then sorted runs), unmerged: SlateDB 0.15's
+    /// <c>scan_prefix_by_recency</c>, for callers who want the freshest rows and stop early
+    /// without reading older SSTs. <see cref="ScanOptions.Order"/> orders keys within a source;
+    /// <see cref="ScanOptions.HideExpired"/> does not apply (rows come raw). A prefix spanning
+    /// more than one segment is <see cref="ErrorKind.Invalid"/>.
+    /// </summary>
+    public RecencyIterator ScanPrefixByRecencyAsync(ReadOnlySpan<byte> prefix, ScanOptions? options = null)
+    {
+        options ??= ScanOptions.Default;
+        options.Validate();
+        ThrowIfClosed();
+        return new RecencyIterator(this, prefix.ToArray(), options);
+    }
+
+    /// <summary>
     /// The highest sequence number a read starting now may see, as SlateDB bounds reads: the
     /// newest whole commit, or with <paramref name="dirty"/> anything in memory; with
     /// <see cref="DurabilityFilter.Remote"/> never beyond what is durable (dirty does not lift that).

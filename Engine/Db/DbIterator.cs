@@ -43,30 +43,36 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         _db = db;
         _range = range;
         _options = options;
-        if (start is { } given && TryHold(given.State) is { } held)
+        if (start is { } given && TryHold(db, given.State) is { } held)
         {
             (_state, _held, _seq) = (given.State, held, given.Seq);
             return;
         }
 
-        // The state first, then the sequence number (why: DbHandle.LookupAsync).
+        (_state, _held, _seq) = Capture(db, options, ceiling);
+    }
+
+    /// <summary>
+    /// What a scan reads, taken as every scan takes it: the state first, then the sequence number
+    /// (why: DbHandle.LookupAsync), with the state's memtables acquired for the caller to release.
+    /// </summary>
+    internal static (Db.ReadState State, Memtables.Memtable[] Held, ulong Seq) Capture(DbHandle db, ScanOptions options, ulong ceiling)
+    {
         while (true)
         {
             var state = db.View;
-            if (TryHold(state) is { } memtables)
+            if (TryHold(db, state) is { } memtables)
             {
-                (_state, _held) = (state, memtables);
-                _seq = Math.Min(ceiling, db.ReadSeq(options.DurabilityFilter, options.Dirty));
-                return;
+                return (state, memtables, Math.Min(ceiling, db.ReadSeq(options.DurabilityFilter, options.Dirty)));
             }
         }
     }
 
-    // The state's memtables, each acquired; null when one was released meanwhile (flushed into a
-    // newer state's L0). Frozen memtables the state's manifest already covers are left out.
-    private Memtables.Memtable[]? TryHold(Db.ReadState state)
+    // The state's memtables newest first, each acquired; null when one was released meanwhile
+    // (flushed into a newer state's L0). Frozen memtables the state's manifest already covers are left out.
+    private static Memtables.Memtable[]? TryHold(DbHandle db, Db.ReadState state)
     {
-        var set = state.Memtables ?? throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"{_db.Path}: the database is closed");
+        var set = state.Memtables ?? throw new SlateFastException(ErrorKind.Closed, CloseReason.Clean, $"{db.Path}: the database is closed");
         var held = new Memtables.Memtable[1 + set.Frozen.Length];
         var count = 0;
         foreach (var memtable in set.NewestFirst)
@@ -265,7 +271,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
 
             foreach (var run in manifest.ReadRuns)
             {
-                var admitted = prefix is null ? run : await AdmittedAsync(run, prefix, extractor!, cancellationToken).ConfigureAwait(false);
+                var admitted = prefix is null ? run : await AdmittedAsync(_db, run, prefix, extractor!, cancellationToken).ConfigureAwait(false);
                 if (!admitted.Ssts.IsEmpty)
                 {
                     sources.Add(RowSources.SortedRun(_db.Store, admitted, _db.OpenSstAsync, direction, _range, provider, rowOptions, cancellationToken));
@@ -289,7 +295,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
 
     // The SSTs of a run a prefix scan must read: those whose keys reach into the prefix's range
     // (decided from the manifest, unopened) and whose prefix bloom does not rule the prefix out.
-    private async ValueTask<Manifest.SortedRun> AdmittedAsync(Manifest.SortedRun run, byte[] prefix, IPrefixExtractor extractor, CancellationToken cancellationToken)
+    internal static async ValueTask<Manifest.SortedRun> AdmittedAsync(DbHandle db, Manifest.SortedRun run, byte[] prefix, IPrefixExtractor extractor, CancellationToken cancellationToken)
     {
         var admitted = System.Collections.Immutable.ImmutableArray.CreateBuilder<Manifest.SstView>();
         foreach (var view in run.Ssts)
@@ -302,10 +308,10 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
                 continue;
             }
 
-            var file = await _db.OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
+            var file = await db.OpenSstAsync(view, cancellationToken).ConfigureAwait(false);
             if (!file.Filters.MayContainPrefix(prefix, extractor))
             {
-                Diagnostics.DbMetrics.PrefixFilterSkips.Add(1, _db.MetricTag);
+                Diagnostics.DbMetrics.PrefixFilterSkips.Add(1, db.MetricTag);
                 continue;
             }
 

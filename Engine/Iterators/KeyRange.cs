@@ -118,9 +118,15 @@ public sealed class KeyRange
     public static KeyRange Between(ReadOnlySpan<byte> start, ReadOnlySpan<byte> end) =>
         new(KeyBound.Included(start), KeyBound.Excluded(end));
 
-    /// <summary>Keys starting with <paramref name="prefix"/>.</summary>
+    /// <summary>Keys starting with <paramref name="prefix"/>; every key for an empty prefix (as SlateDB's <c>scan_prefix</c>).</summary>
     public static KeyRange Prefix(ReadOnlySpan<byte> prefix)
     {
+        if (prefix.IsEmpty)
+        {
+            // No key is empty, so no bound can hold an empty prefix; and every key starts with it.
+            return All;
+        }
+
         // The smallest key above every key with the prefix: drop trailing 0xFF bytes, increment the last.
         var end = prefix.TrimEnd((byte)0xFF);
         if (end.IsEmpty)

@@ -36,6 +36,12 @@ void test_prefix_filters(void) {
     CHECK(strcmp(rows, "") == 0);
     OK(sf_iterator_close(it));
 
+    /* An empty prefix is every key. */
+    OK(sf_db_scan_prefix(db, NULL, 0, NULL, &it));
+    drain(it, rows, sizeof rows);
+    CHECK(strncmp(rows, "aa/0=v00,", 9) == 0 && strstr(rows, "cc/2=v22,") != NULL);
+    OK(sf_iterator_close(it));
+
     CHECK(get_str(db, "cc/2", "v22"));
     CHECK(get_str(db, "cc/9", NULL));
     CHECK(get_str(db, "dd/0", NULL));
