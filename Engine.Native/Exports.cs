@@ -113,6 +113,20 @@ public static unsafe class Exports
     public static NativeResult DbScanPrefix(nint db, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator) =>
         NativeApi.ScanPrefix(db, prefix, prefixLength, options, outIterator);
 
+    /// <summary><c>sf_db_scan_prefix_by_recency</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_db_scan_prefix_by_recency")]
+    public static NativeResult DbScanPrefixByRecency(nint db, byte* prefix, nuint prefixLength, NativeScanOptions* options, nint* outIterator) =>
+        NativeApi.ScanPrefixByRecency(db, prefix, prefixLength, options, outIterator);
+
+    /// <summary><c>sf_recency_iterator_next</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_recency_iterator_next")]
+    public static NativeResult RecencyIteratorNext(nint iterator, byte* outPresent, NativeRowEntry* outRow) =>
+        NativeApi.RecencyIteratorNext(iterator, outPresent, outRow);
+
+    /// <summary><c>sf_recency_iterator_close</c>.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "sf_recency_iterator_close")]
+    public static NativeResult RecencyIteratorClose(nint iterator) => NativeApi.RecencyIteratorClose(iterator);
+
     /// <summary><c>sf_iterator_next_borrowed</c>.</summary>
     [UnmanagedCallersOnly(EntryPoint = "sf_iterator_next_borrowed")]
     public static NativeResult IteratorNextBorrowed(nint iterator, byte* outPresent, byte** outKey, nuint* outKeyLength, byte** outValue, nuint* outValueLength) =>

@@ -295,6 +295,42 @@ sf_result_t sf_iterator_seek(sf_iterator_t *iter, const uint8_t *key, size_t key
 /* Releases the iterator; also needed for one its database's close already closed. */
 sf_result_t sf_iterator_close(sf_iterator_t *iter);
 
+/* ---- Recency scans (RFC 0033, SlateDB 0.15's scan_prefix_by_recency) ---------------------- */
+
+typedef struct sf_recency_iterator sf_recency_iterator_t; /* opaque */
+
+/* One stored version of a key, unmerged. key and value are lent by the iterator: valid until the
+ * next call on it or its close, never freed by the caller. value is NULL for a tombstone.
+ * Timestamps are ms since the Unix epoch, meaningful only when their has_ flag is set. */
+typedef struct {
+    uint64_t seq;
+    int32_t kind; /* SF_ROW_* */
+    bool has_create_ts;
+    bool has_expire_ts;
+    int64_t create_ts;
+    int64_t expire_ts;
+    const uint8_t *key;
+    size_t key_len;
+    const uint8_t *value;
+    size_t value_len;
+} sf_row_entry_t;
+
+/* Every stored version under prefix, source by source from the newest: the memtables, the L0
+ * SSTs newest first, then the sorted runs newest first; keys within a source in options' order,
+ * each key's versions newest first. Nothing is merged across sources (a key may come once per
+ * source), tombstones and merge operands come as written, expired rows are not hidden. An SST is
+ * opened only when the walk reaches it. A prefix spanning two or more segments is
+ * SF_ERR_INVALID. out_iter: required; close with sf_recency_iterator_close (it also closes with
+ * the database). */
+sf_result_t sf_db_scan_prefix_by_recency(sf_db_t *db, const uint8_t *prefix, size_t prefix_len,
+                                         const sf_scan_options_t *options, sf_recency_iterator_t **out_iter);
+
+/* The next row into *out_row, or *out_present false after the last. Both out-pointers required. */
+sf_result_t sf_recency_iterator_next(sf_recency_iterator_t *iter, bool *out_present, sf_row_entry_t *out_row);
+
+/* Frees the iterator; also needed for one its database's close already closed. */
+sf_result_t sf_recency_iterator_close(sf_recency_iterator_t *iter);
+
 /* ---- Snapshots ---------------------------------------------------------------------------- */
 
 /* A consistent view as of now: later writes are invisible through it. out_snapshot: required;

@@ -36,7 +36,7 @@ from ._version import __version__
 from .admin import Admin, open_admin
 from .aio import AsyncDb, open_async
 from ._callbacks import CompactionEntry
-from .db import Db, Iterator, Reader, Snapshot, Transaction, WriteBatch, collect_garbage, create_clone, open, open_reader, version
+from .db import Db, Iterator, RecencyEntry, RecencyIterator, Reader, Snapshot, Transaction, WriteBatch, collect_garbage, create_clone, open, open_reader, version
 from .status import DbStatus
 from .wal import WalCursor, WalReader, WalRow, open_wal_reader
 from .errors import (
@@ -62,6 +62,8 @@ __all__ = [
     "CompactionEntry",
     "Db",
     "Iterator",
+    "RecencyEntry",
+    "RecencyIterator",
     "Reader",
     "Snapshot",
     "Transaction",

@@ -44,6 +44,23 @@ class ScanOptions(ctypes.Structure):
     ]
 
 
+class RowEntry(ctypes.Structure):
+    """sf_row_entry_t; key and value point into the recency iterator's own buffer until its next call."""
+
+    _fields_ = [
+        ("seq", c_uint64),
+        ("kind", c_int32),
+        ("has_create_ts", c_bool),
+        ("has_expire_ts", c_bool),
+        ("create_ts", c_int64),
+        ("expire_ts", c_int64),
+        ("key", c_void_p),
+        ("key_len", c_size_t),
+        ("value", c_void_p),
+        ("value_len", c_size_t),
+    ]
+
+
 class WalRow(ctypes.Structure):
     """sf_wal_row_t; key and value point into the cursor's own buffer until its next call."""
 
@@ -110,6 +127,9 @@ _SIGNATURES: dict[str, list[Any]] = {
     "sf_write_batch_free": [c_void_p],
     "sf_db_scan": [c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
     "sf_db_scan_prefix": [c_void_p, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
+    "sf_db_scan_prefix_by_recency": [c_void_p, c_char_p, c_size_t, POINTER(ScanOptions), _handle_p],
+    "sf_recency_iterator_next": [c_void_p, POINTER(c_bool), POINTER(RowEntry)],
+    "sf_recency_iterator_close": [c_void_p],
     "sf_iterator_next": [c_void_p, POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t), POINTER(_bytes_p), POINTER(c_size_t)],
     "sf_iterator_next_borrowed": [c_void_p, POINTER(c_bool), POINTER(_bytes_p), POINTER(c_size_t), POINTER(_bytes_p), POINTER(c_size_t)],
     "sf_iterator_seek": [c_void_p, c_char_p, c_size_t],

@@ -6,6 +6,7 @@ import ctypes
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from ctypes import byref, c_bool, c_size_t, c_uint64, c_uint8, c_void_p, POINTER
 # Optional and Union rather than X | None: the package supports Python 3.9, whose
 # typing.get_type_hints cannot evaluate the | form.
@@ -224,6 +225,50 @@ class Iterator(_Handle):
         check(self._lib, self._lib.sf_iterator_seek(self._h, k, len(k)))
 
 
+@dataclass(frozen=True)
+class RecencyEntry:
+    """One stored version from Db.scan_prefix_by_recency, unmerged. kind: "value", "tombstone"
+    (value None) or "merge" (value: the operand). Timestamps are ms since the Unix epoch, or None."""
+
+    key: bytes
+    kind: str
+    value: Optional[bytes]
+    seq: int
+    create_ts: Optional[int]
+    expire_ts: Optional[int]
+
+
+_ROW_KINDS = {0: "value", 1: "tombstone", 2: "merge"}
+
+
+class RecencyIterator(_Handle):
+    """Yields RecencyEntry rows source by source, newest source first; closed when exhausted,
+    by close(), or with its database."""
+
+    _close_fn = "sf_recency_iterator_close"
+    _what = "recency iterator"
+
+    def __iter__(self) -> RecencyIterator:
+        return self
+
+    def __next__(self) -> RecencyEntry:
+        if self._closed:
+            raise StopIteration
+        present, row = c_bool(), _native.RowEntry()
+        check(self._lib, self._lib.sf_recency_iterator_next(self._h, byref(present), byref(row)))
+        if not present.value:
+            self.close()
+            raise StopIteration
+        return RecencyEntry(
+            key=ctypes.string_at(row.key, row.key_len),
+            kind=_ROW_KINDS[row.kind],
+            value=ctypes.string_at(row.value, row.value_len) if row.value else None,
+            seq=row.seq,
+            create_ts=row.create_ts if row.has_create_ts else None,
+            expire_ts=row.expire_ts if row.has_expire_ts else None,
+        )
+
+
 def _scan_options(reverse: bool, hide_expired: bool = False) -> _native.ScanOptions:
     options = _native.ScanOptions()
     options.order = 1 if reverse else 0
@@ -345,6 +390,16 @@ class Db(_Handle, StatusSource):
         """Yields (key, value) for the keys starting with prefix (prefix bloom filters skip SSTs
         when the database has a filter_prefix_extractor)."""
         return _prefix_scan(self._lib, self._lib.sf_db_scan_prefix, self._h, prefix, reverse, hide_expired)
+
+    def scan_prefix_by_recency(self, prefix: Bytes, *, reverse: bool = False) -> RecencyIterator:
+        """Every stored version under prefix, source by source from the newest (memtables, L0
+        SSTs, sorted runs), unmerged: SlateDB 0.15's scan_prefix_by_recency. reverse orders keys
+        within a source. Stop early and older SSTs are never read."""
+        p = _b(prefix, "prefix")
+        it = c_void_p()
+        options = _scan_options(reverse)
+        check(self._lib, self._lib.sf_db_scan_prefix_by_recency(self._h, p, len(p), byref(options), byref(it)))
+        return RecencyIterator(self._lib, it)
 
     def snapshot(self) -> Snapshot:
         handle = c_void_p()

@@ -74,6 +74,26 @@ class PrefixFilterTests(ScratchTestCase):
 
         self.assertEqual([(b"t000/%02d" % i, b"v0.%d" % i) for i in range(3)], asyncio.run(scan_async()))
 
+    def test_a_recency_scan_walks_sources_newest_first_unmerged(self):
+        with slatefast.open("db", self.store_url(), OPTIONS) as db:
+            db.put(b"t001/a", b"old", await_durable=False)
+            db.put(b"t001/b", b"b", await_durable=False)
+            db.flush("memtable")
+            db.put(b"t001/a", b"new", await_durable=False)
+            db.delete(b"t001/b", await_durable=False)
+            with db.scan_prefix_by_recency(b"t001/") as rows:
+                entries = list(rows)
+            self.assertEqual([(b"t001/a", "value", b"new"), (b"t001/b", "tombstone", None), (b"t001/a", "value", b"old"), (b"t001/b", "value", b"b")],
+                             [(e.key, e.kind, e.value) for e in entries])
+            self.assertGreater(entries[0].seq, entries[2].seq)
+            self.assertIsNotNone(entries[0].create_ts)
+            self.assertEqual([b"t001/b", b"t001/a"], [e.key for e in db.scan_prefix_by_recency(b"t001/", reverse=True)][:2])
+            stopped = db.scan_prefix_by_recency(b"t001/")
+            self.assertEqual(b"new", next(stopped).value)
+            stopped.close()
+            with self.assertRaises(StopIteration):
+                next(stopped)
+
     def test_the_extractor_needs_the_0_13_format(self):
         with self.assertRaises(slatefast.InvalidError) as caught:
             slatefast.open("db", "memory:///", {"filter_prefix_extractor": "fixed:4"})

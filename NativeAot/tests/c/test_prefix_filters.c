@@ -5,6 +5,25 @@
 
 #include <stdlib.h>
 
+/* Appends "key=value," per row (a tombstone as "key=-") until the iterator ends. */
+static void drain_recency(sf_recency_iterator_t *it, char *out, size_t size) {
+    out[0] = '\0';
+    bool present = true;
+    sf_row_entry_t row;
+    while (true) {
+        OK(sf_recency_iterator_next(it, &present, &row));
+        if (!present) break;
+        size_t used = strlen(out);
+        if (row.kind == SF_ROW_TOMBSTONE) {
+            CHECK(row.value == NULL);
+            snprintf(out + used, size - used, "%.*s=-,", (int)row.key_len, (const char *)row.key);
+        } else {
+            snprintf(out + used, size - used, "%.*s=%.*s,", (int)row.key_len, (const char *)row.key, (int)row.value_len,
+                     (const char *)row.value);
+        }
+    }
+}
+
 void test_prefix_filters(void) {
     char url[4200];
     store_url(url, sizeof url, "prefix-filters");
@@ -88,7 +107,29 @@ void test_prefix_filters(void) {
     FAILS(SF_ERR_INVALID, sf_reader_scan_prefix(reader, NULL, 1, NULL, &it));
     CHECK(it == NULL);
     OK(sf_reader_close(reader));
+
+    /* A recency scan: the memtable's rows, then the newer L0 SST's, then the older one's, unmerged. */
+    OK(sf_db_put(db, K("bb/1"), K("new"), 0, NULL));
+    OK(sf_db_delete(db, K("bb/2"), 0));
+    sf_recency_iterator_t *recent = NULL;
+    OK(sf_db_scan_prefix_by_recency(db, K("bb/"), NULL, &recent));
+    drain_recency(recent, rows, sizeof rows);
+    CHECK(strcmp(rows, "bb/1=new,bb/2=-,bb/3=v13,bb/0=v10,bb/1=v11,bb/2=v12,") == 0);
+    sf_row_entry_t row;
+    bool present = true;
+    OK(sf_recency_iterator_next(recent, &present, &row));
+    CHECK(!present);
+    OK(sf_recency_iterator_close(recent));
+    FAILS(SF_ERR_INVALID, sf_recency_iterator_close(recent));
+    recent = (sf_recency_iterator_t *)1;
+    FAILS(SF_ERR_INVALID, sf_db_scan_prefix_by_recency(db, NULL, 2, NULL, &recent));
+    CHECK(recent == NULL);
+
+    /* One left open closes with the database and then answers SF_ERR_CLOSED until freed. */
+    OK(sf_db_scan_prefix_by_recency(db, K("bb/"), NULL, &recent));
     OK(sf_db_close(db));
+    FAILS(SF_ERR_CLOSED, sf_recency_iterator_next(recent, &present, &row));
+    OK(sf_recency_iterator_close(recent));
 
     /* A new database at the detected (0.12) level cannot name its filters. */
     sf_db_t *refused = NULL;
