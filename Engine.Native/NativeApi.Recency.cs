@@ -70,9 +70,7 @@ internal sealed unsafe class NativeRecencyIterator(RecencyIterator rows, NativeP
     private readonly Lock _gate = new();
     private bool _closed;
 
-    // The row's key and value, copied into native memory the iterator owns and lends to C.
-    private byte* _lent;
-    private nuint _lentCapacity;
+    private readonly LentRow _lent = new();
 
     public NativeParent Owner { get; } = owner;
 
@@ -92,17 +90,7 @@ internal sealed unsafe class NativeRecencyIterator(RecencyIterator rows, NativeP
                 return false;
             }
 
-            var valueLength = entry.Value?.Length ?? 0;
-            var need = (nuint)(entry.Key.Length + valueLength);
-            if (need > _lentCapacity || _lent is null)
-            {
-                var capacity = Math.Max(need, Math.Max(256, _lentCapacity * 2));
-                _lent = (byte*)NativeMemory.Realloc(_lent, capacity);
-                _lentCapacity = capacity;
-            }
-
-            entry.Key.CopyTo(new Span<byte>(_lent, entry.Key.Length));
-            entry.Value?.CopyTo(new Span<byte>(_lent + entry.Key.Length, valueLength));
+            var (key, value) = _lent.Lend(entry.Key, entry.Value, entry.Value is not null);
             *row = new NativeRowEntry
             {
                 Seq = entry.Seq,
@@ -111,10 +99,10 @@ internal sealed unsafe class NativeRecencyIterator(RecencyIterator rows, NativeP
                 CreateTs = entry.CreateTs ?? 0,
                 HasExpireTs = entry.ExpireTs is null ? (byte)0 : (byte)1,
                 ExpireTs = entry.ExpireTs ?? 0,
-                Key = _lent,
+                Key = (byte*)key,
                 KeyLength = (nuint)entry.Key.Length,
-                Value = entry.Value is null ? null : _lent + entry.Key.Length,
-                ValueLength = (nuint)valueLength,
+                Value = (byte*)value,
+                ValueLength = (nuint)(entry.Value?.Length ?? 0),
             };
             return true;
         }
@@ -129,9 +117,7 @@ internal sealed unsafe class NativeRecencyIterator(RecencyIterator rows, NativeP
             if (!_closed)
             {
                 _closed = true;
-                NativeMemory.Free(_lent);
-                _lent = null;
-                _lentCapacity = 0;
+                _lent.Free();
                 NativeApi.Wait(rows.DisposeAsync());
             }
         }

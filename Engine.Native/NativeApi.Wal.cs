@@ -205,9 +205,7 @@ internal sealed unsafe class NativeWalCursor : INativeOwnedChild
     private bool _closed;
     private int _closing;
 
-    // The row's key and value, copied into native memory the cursor owns and lends to C.
-    private byte* _borrowed;
-    private nuint _borrowedCapacity;
+    private readonly LentRow _lent = new();
 
     public NativeWalCursor(Func<CancellationToken, IAsyncEnumerable<WalRow>> rows, NativeParent owner)
     {
@@ -271,17 +269,7 @@ internal sealed unsafe class NativeWalCursor : INativeOwnedChild
     // Under _gate.
     private void Lend(WalRow source, NativeWalRow* row)
     {
-        var valueLength = source.Value?.Length ?? 0;
-        var need = (nuint)(source.Key.Length + valueLength);
-        if (need > _borrowedCapacity || _borrowed is null)
-        {
-            var capacity = Math.Max(need, Math.Max(256, _borrowedCapacity * 2));
-            _borrowed = (byte*)NativeMemory.Realloc(_borrowed, capacity);
-            _borrowedCapacity = capacity;
-        }
-
-        source.Key.CopyTo(new Span<byte>(_borrowed, source.Key.Length));
-        source.Value?.CopyTo(new Span<byte>(_borrowed + source.Key.Length, valueLength));
+        var (key, value) = _lent.Lend(source.Key, source.Value, source.Value is not null);
         *row = new NativeWalRow
         {
             WalId = source.WalId,
@@ -291,10 +279,10 @@ internal sealed unsafe class NativeWalCursor : INativeOwnedChild
             CreateTs = source.CreateTs ?? 0,
             HasExpireTs = source.ExpireTs is null ? (byte)0 : (byte)1,
             ExpireTs = source.ExpireTs ?? 0,
-            Key = _borrowed,
+            Key = (byte*)key,
             KeyLength = (nuint)source.Key.Length,
-            Value = source.Value is null ? null : _borrowed + source.Key.Length,
-            ValueLength = (nuint)valueLength,
+            Value = (byte*)value,
+            ValueLength = (nuint)(source.Value?.Length ?? 0),
         };
     }
 
@@ -329,9 +317,7 @@ internal sealed unsafe class NativeWalCursor : INativeOwnedChild
                 NativeApi.Wait(_rows.DisposeAsync());
             }
 
-            NativeMemory.Free(_borrowed);
-            _borrowed = null;
-            _borrowedCapacity = 0;
+            _lent.Free();
             _stop.Dispose();
         }
     }

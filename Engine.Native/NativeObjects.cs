@@ -104,8 +104,7 @@ internal sealed class NativeIterator : INativeOwnedChild
 
     // The row sf_iterator_next_borrowed hands out, copied out of managed memory (which the GC may
     // move) into native memory the iterator owns; reused row after row, freed at close.
-    private unsafe byte* _borrowed;
-    private nuint _borrowedCapacity;
+    private readonly LentRow _borrowed = new();
 
     public NativeIterator(DbIterator iterator, NativeParent owner)
     {
@@ -200,19 +199,10 @@ internal sealed class NativeIterator : INativeOwnedChild
     // Under Gate.
     private unsafe void Borrow(ReadOnlySpan<byte> k, ReadOnlySpan<byte> v, out byte* key, out nuint keyLength, out byte* value, out nuint valueLength)
     {
-        var need = (nuint)k.Length + (nuint)v.Length;
-        if (need > _borrowedCapacity || _borrowed is null)
-        {
-            var capacity = Math.Max(need, Math.Max(256, _borrowedCapacity * 2));
-            _borrowed = (byte*)System.Runtime.InteropServices.NativeMemory.Realloc(_borrowed, capacity);
-            _borrowedCapacity = capacity;
-        }
-
-        k.CopyTo(new Span<byte>(_borrowed, k.Length));
-        v.CopyTo(new Span<byte>(_borrowed + k.Length, v.Length));
-        key = _borrowed;
+        var (lentKey, lentValue) = _borrowed.Lend(k, v);
+        key = (byte*)lentKey;
         keyLength = (nuint)k.Length;
-        value = _borrowed + k.Length;
+        value = (byte*)lentValue;
         valueLength = (nuint)v.Length;
     }
 
@@ -241,17 +231,10 @@ internal sealed class NativeIterator : INativeOwnedChild
             {
                 Closed = true;
                 _first = null;
-                FreeBorrowed();
+                _borrowed.Free();
                 NativeApi.Wait(_iterator is not null ? _iterator.DisposeAsync() : _rows!.DisposeAsync());
             }
         }
-    }
-
-    private unsafe void FreeBorrowed()
-    {
-        System.Runtime.InteropServices.NativeMemory.Free(_borrowed);
-        _borrowed = null;
-        _borrowedCapacity = 0;
     }
 
     private void ThrowIfClosed()
