@@ -300,10 +300,7 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         var admitted = System.Collections.Immutable.ImmutableArray.CreateBuilder<Manifest.SstView>();
         foreach (var view in run.Ssts)
         {
-            var info = view.Sst.Info;
-            var endsBefore = info.LastEntry is { } last && last.Span.SequenceCompareTo(prefix) < 0;
-            var startsAfter = info.FirstEntry is { } first && first.Span.SequenceCompareTo(prefix) > 0 && !first.Span.StartsWith(prefix);
-            if (endsBefore || startsAfter)
+            if (!MayHoldPrefix(view.Sst.Info.FirstEntry, view.Sst.Info.LastEntry, prefix))
             {
                 continue;
             }
@@ -319,6 +316,17 @@ public sealed class DbIterator : IAsyncEnumerable<KeyValue>, IAsyncDisposable
         }
 
         return admitted.Count == run.Ssts.Length ? run : new Manifest.SortedRun(run.Id, admitted.ToImmutable());
+    }
+
+    /// <summary>
+    /// Whether keys from <paramref name="first"/> to <paramref name="last"/> (null: unbounded), an
+    /// SST's or a run's, can start with <paramref name="prefix"/>; decided without opening anything.
+    /// </summary>
+    internal static bool MayHoldPrefix(ReadOnlyMemory<byte>? first, ReadOnlyMemory<byte>? last, ReadOnlySpan<byte> prefix)
+    {
+        var endsBefore = last is { } l && l.Span.SequenceCompareTo(prefix) < 0;
+        var startsAfter = first is { } f && f.Span.SequenceCompareTo(prefix) > 0 && !f.Span.StartsWith(prefix);
+        return !endsBefore && !startsAfter;
     }
 
     private void ReleaseHeld()

@@ -143,7 +143,7 @@ public sealed class RecencyIterator : IAsyncEnumerable<RecencyEntry>, IAsyncDisp
         var extractor = _db.Options.FilterPrefixExtractor;
         while (_l0.TryDequeue(out var view))
         {
-            if (!Overlaps(view.Sst.Info.FirstEntry, view.Sst.Info.LastEntry))
+            if (!DbIterator.MayHoldPrefix(view.Sst.Info.FirstEntry, view.Sst.Info.LastEntry, _prefix))
             {
                 continue;
             }
@@ -171,15 +171,7 @@ public sealed class RecencyIterator : IAsyncEnumerable<RecencyEntry>, IAsyncDisp
     }
 
     private bool Overlaps(Manifest.SortedRun run) =>
-        !run.Ssts.IsEmpty && Overlaps(run.Ssts[0].Sst.Info.FirstEntry, run.Ssts[^1].Sst.Info.LastEntry);
-
-    // Whether keys between first and last (null: unbounded) can start with the prefix.
-    private bool Overlaps(ReadOnlyMemory<byte>? first, ReadOnlyMemory<byte>? last)
-    {
-        var endsBefore = last is { } l && l.Span.SequenceCompareTo(_prefix) < 0;
-        var startsAfter = first is { } f && f.Span.SequenceCompareTo(_prefix) > 0 && !f.Span.StartsWith(_prefix);
-        return !endsBefore && !startsAfter;
-    }
+        !run.Ssts.IsEmpty && DbIterator.MayHoldPrefix(run.Ssts[0].Sst.Info.FirstEntry, run.Ssts[^1].Sst.Info.LastEntry, _prefix);
 
     /// <inheritdoc/>
     public async IAsyncEnumerator<RecencyEntry> GetAsyncEnumerator(CancellationToken cancellationToken = default)
