@@ -54,6 +54,7 @@ public sealed class CReleaseFolderTests
         Assert.Contains("put apple at seq 4\n", secondRun.Stdout, StringComparison.Ordinal);
         Assert.True(fromCpp.ExitCode == 0, fromCpp.ToString());
         Assert.Contains("fig at the checkpoint: purple", fromCpp.Stdout, StringComparison.Ordinal);
+        Assert.Contains("recency: apple = green\nrecency: apple = red\n", fromCpp.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -124,6 +124,36 @@ private:
     detail::Owned<sf_iterator_t, sf_iterator_close> h_;
 };
 
+// One stored version from Db::scan_prefix_by_recency, unmerged (kind: SF_ROW_*; value empty
+// and has_value false for a tombstone).
+struct RecencyEntry {
+    std::string key;
+    int32_t kind;
+    bool has_value;
+    std::string value;
+    uint64_t seq;
+};
+
+// Rows under a prefix source by source, newest source first (see sf_db_scan_prefix_by_recency).
+class RecencyIterator {
+public:
+    explicit RecencyIterator(sf_recency_iterator_t *h) : h_(h) {}
+    // The next row, or nullopt after the last.
+    std::optional<RecencyEntry> next() {
+        bool present = false;
+        sf_row_entry_t row{};
+        detail::check(sf_recency_iterator_next(h_.get(), &present, &row));
+        if (!present) return std::nullopt;
+        return RecencyEntry{std::string(reinterpret_cast<const char *>(row.key), row.key_len), row.kind, row.value != nullptr,
+                            row.value ? std::string(reinterpret_cast<const char *>(row.value), row.value_len) : std::string(),
+                            row.seq};
+    }
+    void close() { h_.close(); }
+
+private:
+    detail::Owned<sf_recency_iterator_t, sf_recency_iterator_close> h_;
+};
+
 class WriteBatch {
 public:
     WriteBatch() {
@@ -405,6 +435,12 @@ public:
         sf_iterator_t *it = nullptr;
         detail::check(sf_db_scan_prefix(h_.get(), detail::bytes(prefix), prefix.size(), &options, &it));
         return Iterator(it);
+    }
+    RecencyIterator scan_prefix_by_recency(std::string_view prefix, bool reverse = false) {
+        sf_scan_options_t options = detail::scan_options(reverse, false);
+        sf_recency_iterator_t *it = nullptr;
+        detail::check(sf_db_scan_prefix_by_recency(h_.get(), detail::bytes(prefix), prefix.size(), &options, &it));
+        return RecencyIterator(it);
     }
     Snapshot snapshot() {
         sf_snapshot_t *s = nullptr;

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import os  # noqa: F401 - the PathLike hint names os.PathLike, resolved in this module
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, AsyncGenerator, Callable, Optional, TypeVar
+from typing import Any, AsyncGenerator, Callable, Optional, TypeVar, Union
 
 from . import _callbacks
 from . import db as _db
@@ -94,7 +94,12 @@ class AsyncDb:
         async for row in self._rows(await self._run(self._db.scan_prefix, prefix, reverse=reverse), batch):
             yield row
 
-    async def _rows(self, iterator: _db.Iterator, batch: int) -> AsyncGenerator[tuple[bytes, bytes], None]:
+    async def scan_prefix_by_recency(self, prefix: Bytes, *, reverse: bool = False, batch: int = 256) -> AsyncGenerator[_db.RecencyEntry, None]:
+        """Yields Db.scan_prefix_by_recency's rows, batch rows per thread hop."""
+        async for row in self._rows(await self._run(self._db.scan_prefix_by_recency, prefix, reverse=reverse), batch):
+            yield row
+
+    async def _rows(self, iterator: Union[_db.Iterator, _db.RecencyIterator], batch: int) -> AsyncGenerator[Any, None]:
         try:
             while True:
                 rows = await self._run(lambda: [row for _, row in zip(range(batch), iterator)])

@@ -94,6 +94,12 @@ class PrefixFilterTests(ScratchTestCase):
             with self.assertRaises(StopIteration):
                 next(stopped)
 
+        async def recent_async():
+            async with await slatefast.open_async("db", self.store_url(), OPTIONS) as db:
+                return [(e.key, e.kind) async for e in db.scan_prefix_by_recency(b"t001/", batch=1)]
+
+        self.assertEqual([(b"t001/a", "value"), (b"t001/b", "tombstone"), (b"t001/a", "value"), (b"t001/b", "value")], asyncio.run(recent_async()))
+
     def test_the_extractor_needs_the_0_13_format(self):
         with self.assertRaises(slatefast.InvalidError) as caught:
             slatefast.open("db", "memory:///", {"filter_prefix_extractor": "fixed:4"})

@@ -1,5 +1,5 @@
-// Opens a database, writes, reads, scans and snapshots, runs transactions and reads a
-// checkpoint through the C++ wrapper.
+// Opens a database, writes, reads, scans and snapshots, walks a prefix by recency, runs
+// transactions and reads a checkpoint through the C++ wrapper.
 // Build: g++ -std=c++17 -I NativeAot/include sample.cpp -L artifacts/native -lslatefast
 #include "slatefast.hpp"
 
@@ -27,6 +27,11 @@ int main(int argc, char **argv) {
         }
         it.close();
         snapshot.close();
+
+        // Every stored version of "apple", newest first: both writes are still in the memtable.
+        auto recent = db.scan_prefix_by_recency("apple");
+        while (auto row = recent.next()) std::cout << "recency: " << row->key << " = " << row->value << "\n";
+        recent.close();
 
         // Two transactions write the same key: the second commit conflicts and applies nothing.
         auto t1 = db.begin_transaction();
